@@ -1,0 +1,71 @@
+/**
+ * The named hot kernels every backend provides. Ops call these by name through
+ * `kernels()`; a faster backend (e.g. WebAssembly) replaces entries without
+ * touching the ops. All arrays are row-major float32.
+ */
+
+/** C[M,N] = op(A) · op(B) (+ C when accumulate); op(X) is X or Xᵀ; lda etc. are implied by the shapes. */
+export interface GemmArgs {
+  transA: boolean;
+  transB: boolean;
+  m: number;
+  n: number;
+  k: number;
+  a: Float32Array;
+  aOffset: number;
+  b: Float32Array;
+  bOffset: number;
+  c: Float32Array;
+  cOffset: number;
+  accumulate: boolean;
+}
+
+export interface Conv2dGeometry {
+  batch: number;
+  inChannels: number;
+  inH: number;
+  inW: number;
+  outChannels: number;
+  outH: number;
+  outW: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  dilationH: number;
+  dilationW: number;
+  groups: number;
+}
+
+export interface Pool2dGeometry {
+  batch: number;
+  channels: number;
+  inH: number;
+  inW: number;
+  outH: number;
+  outW: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  dilationH: number;
+  dilationW: number;
+}
+
+export interface Kernels {
+  readonly name: string;
+  gemm(args: GemmArgs): void;
+  /** out[N,Cout,Ho,Wo] = conv(x, w) (+ bias per channel when given). */
+  conv2dForward(g: Conv2dGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array): void;
+  /** dx[N,Cin,H,W] from dy and w (overwrites dx). */
+  conv2dBackwardInput(g: Conv2dGeometry, dy: Float32Array, w: Float32Array, dx: Float32Array): void;
+  /** dw[Cout,Cin/groups,kH,kW] from dy and x (overwrites dw). */
+  conv2dBackwardWeight(g: Conv2dGeometry, dy: Float32Array, x: Float32Array, dw: Float32Array): void;
+  /** Max pooling; argmax receives, per output, the flat index inside its input plane (-1 if the window is all padding). */
+  maxPool2dForward(g: Pool2dGeometry, x: Float32Array, out: Float32Array, argmax: Int32Array): void;
+  maxPool2dBackward(g: Pool2dGeometry, dy: Float32Array, argmax: Int32Array, dx: Float32Array): void;
+}

@@ -1,0 +1,208 @@
+/**
+ * The pure-TypeScript kernel set: the reference every faster backend is tested
+ * against. Sums accumulate in float64 rows, then round to float32 once.
+ */
+import type { Conv2dGeometry, GemmArgs, Kernels, Pool2dGeometry } from './kernel-types.ts';
+
+function gemm({ transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate }: GemmArgs): void {
+  const acc = new Float64Array(n);
+  for (let i = 0; i < m; i++) {
+    const cRow = cOffset + i * n;
+    if (!transB) {
+      // Row i of C as a combination of B's rows: contiguous inner loop.
+      acc.fill(0);
+      for (let p = 0; p < k; p++) {
+        const av = transA ? a[aOffset + p * m + i] : a[aOffset + i * k + p];
+        if (av === 0) continue;
+        const bRow = bOffset + p * n;
+        for (let j = 0; j < n; j++) acc[j] += av * b[bRow + j];
+      }
+    } else {
+      // B is [n, k]: each C entry is a dot product of two rows.
+      for (let j = 0; j < n; j++) {
+        const bRow = bOffset + j * k;
+        let s = 0;
+        if (transA) for (let p = 0; p < k; p++) s += a[aOffset + p * m + i] * b[bRow + p];
+        else {
+          const aRow = aOffset + i * k;
+          for (let p = 0; p < k; p++) s += a[aRow + p] * b[bRow + p];
+        }
+        acc[j] = s;
+      }
+    }
+    if (accumulate) for (let j = 0; j < n; j++) c[cRow + j] += acc[j];
+    else for (let j = 0; j < n; j++) c[cRow + j] = acc[j];
+  }
+}
+
+/** Unfolds one sample's group of channels into columns [cg·kH·kW, outH·outW]. */
+function im2col(g: Conv2dGeometry, x: Float32Array, xOffset: number, cg: number, col: Float32Array): void {
+  const { inH, inW, outH, outW, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW } = g;
+  const plane = outH * outW;
+  let row = 0;
+  for (let c = 0; c < cg; c++) {
+    const xc = xOffset + c * inH * inW;
+    for (let ki = 0; ki < kH; ki++) {
+      for (let kj = 0; kj < kW; kj++, row++) {
+        const base = row * plane;
+        for (let oy = 0; oy < outH; oy++) {
+          const iy = oy * strideH - padH + ki * dilationH;
+          const o = base + oy * outW;
+          if (iy < 0 || iy >= inH) {
+            col.fill(0, o, o + outW);
+            continue;
+          }
+          const xr = xc + iy * inW;
+          for (let ox = 0; ox < outW; ox++) {
+            const ix = ox * strideW - padW + kj * dilationW;
+            col[o + ox] = ix >= 0 && ix < inW ? x[xr + ix] : 0;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The adjoint of im2col: adds columns back into the image. */
+function col2im(g: Conv2dGeometry, col: Float32Array, cg: number, dx: Float32Array, dxOffset: number): void {
+  const { inH, inW, outH, outW, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW } = g;
+  const plane = outH * outW;
+  let row = 0;
+  for (let c = 0; c < cg; c++) {
+    const xc = dxOffset + c * inH * inW;
+    for (let ki = 0; ki < kH; ki++) {
+      for (let kj = 0; kj < kW; kj++, row++) {
+        const base = row * plane;
+        for (let oy = 0; oy < outH; oy++) {
+          const iy = oy * strideH - padH + ki * dilationH;
+          if (iy < 0 || iy >= inH) continue;
+          const xr = xc + iy * inW;
+          const o = base + oy * outW;
+          for (let ox = 0; ox < outW; ox++) {
+            const ix = ox * strideW - padW + kj * dilationW;
+            if (ix >= 0 && ix < inW) dx[xr + ix] += col[o + ox];
+          }
+        }
+      }
+    }
+  }
+}
+
+function groupDims(g: Conv2dGeometry) {
+  const cg = g.inChannels / g.groups;
+  const og = g.outChannels / g.groups;
+  const kk = cg * g.kH * g.kW;
+  const plane = g.outH * g.outW;
+  return { cg, og, kk, plane };
+}
+
+function conv2dForward(g: Conv2dGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array): void {
+  const { cg, og, kk, plane } = groupDims(g);
+  const col = new Float32Array(kk * plane);
+  for (let nb = 0; nb < g.batch; nb++) {
+    for (let gr = 0; gr < g.groups; gr++) {
+      im2col(g, x, (nb * g.inChannels + gr * cg) * g.inH * g.inW, cg, col);
+      gemm({
+        transA: false, transB: false, m: og, n: plane, k: kk,
+        a: w, aOffset: gr * og * kk, b: col, bOffset: 0,
+        c: out, cOffset: (nb * g.outChannels + gr * og) * plane, accumulate: false,
+      });
+    }
+    if (bias) {
+      for (let oc = 0; oc < g.outChannels; oc++) {
+        const o = (nb * g.outChannels + oc) * plane;
+        const bv = bias[oc];
+        for (let j = 0; j < plane; j++) out[o + j] += bv;
+      }
+    }
+  }
+}
+
+function conv2dBackwardInput(g: Conv2dGeometry, dy: Float32Array, w: Float32Array, dx: Float32Array): void {
+  const { cg, og, kk, plane } = groupDims(g);
+  const col = new Float32Array(kk * plane);
+  dx.fill(0);
+  for (let nb = 0; nb < g.batch; nb++) {
+    for (let gr = 0; gr < g.groups; gr++) {
+      // dcol = W_gᵀ · dy_g
+      gemm({
+        transA: true, transB: false, m: kk, n: plane, k: og,
+        a: w, aOffset: gr * og * kk, b: dy, bOffset: (nb * g.outChannels + gr * og) * plane,
+        c: col, cOffset: 0, accumulate: false,
+      });
+      col2im(g, col, cg, dx, (nb * g.inChannels + gr * cg) * g.inH * g.inW);
+    }
+  }
+}
+
+function conv2dBackwardWeight(g: Conv2dGeometry, dy: Float32Array, x: Float32Array, dw: Float32Array): void {
+  const { cg, og, kk, plane } = groupDims(g);
+  const col = new Float32Array(kk * plane);
+  dw.fill(0);
+  for (let nb = 0; nb < g.batch; nb++) {
+    for (let gr = 0; gr < g.groups; gr++) {
+      im2col(g, x, (nb * g.inChannels + gr * cg) * g.inH * g.inW, cg, col);
+      // dW_g += dy_g · colᵀ
+      gemm({
+        transA: false, transB: true, m: og, n: kk, k: plane,
+        a: dy, aOffset: (nb * g.outChannels + gr * og) * plane, b: col, bOffset: 0,
+        c: dw, cOffset: gr * og * kk, accumulate: true,
+      });
+    }
+  }
+}
+
+function maxPool2dForward(g: Pool2dGeometry, x: Float32Array, out: Float32Array, argmax: Int32Array): void {
+  const { inH, inW, outH, outW, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW } = g;
+  const planes = g.batch * g.channels;
+  for (let p = 0; p < planes; p++) {
+    const xo = p * inH * inW;
+    const oo = p * outH * outW;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        let best = -Infinity;
+        let bestIdx = -1;
+        for (let ki = 0; ki < kH; ki++) {
+          const iy = oy * strideH - padH + ki * dilationH;
+          if (iy < 0 || iy >= inH) continue;
+          for (let kj = 0; kj < kW; kj++) {
+            const ix = ox * strideW - padW + kj * dilationW;
+            if (ix < 0 || ix >= inW) continue;
+            const v = x[xo + iy * inW + ix];
+            // torch propagates NaN and keeps the first maximum.
+            if (v > best || Number.isNaN(v) || bestIdx < 0) {
+              best = v;
+              bestIdx = iy * inW + ix;
+              if (Number.isNaN(v)) break;
+            }
+          }
+        }
+        out[oo + oy * outW + ox] = best;
+        argmax[oo + oy * outW + ox] = bestIdx;
+      }
+    }
+  }
+}
+
+function maxPool2dBackward(g: Pool2dGeometry, dy: Float32Array, argmax: Int32Array, dx: Float32Array): void {
+  const planes = g.batch * g.channels;
+  const inPlane = g.inH * g.inW;
+  const outPlane = g.outH * g.outW;
+  dx.fill(0);
+  for (let p = 0; p < planes; p++) {
+    for (let j = 0; j < outPlane; j++) {
+      const a = argmax[p * outPlane + j];
+      if (a >= 0) dx[p * inPlane + a] += dy[p * outPlane + j];
+    }
+  }
+}
+
+export const referenceKernels: Kernels = {
+  name: 'reference',
+  gemm,
+  conv2dForward,
+  conv2dBackwardInput,
+  conv2dBackwardWeight,
+  maxPool2dForward,
+  maxPool2dBackward,
+};

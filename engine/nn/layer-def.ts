@@ -1,0 +1,124 @@
+/**
+ * What a layer kind declares about itself. One object per kind, in one file;
+ * the registry collects them and everything else (building, validation, shape
+ * inference, palette, inspector, export) reads these declarations.
+ */
+import type { Generator } from '../tensor/random.ts';
+import type { Module } from './module.ts';
+
+export type Category = 'Core' | 'Activation' | 'Convolution' | 'Pooling' | 'Normalization' | 'Dropout family' | 'Attention & sequence' | 'Blocks';
+
+export type ArgValue = number | boolean | string | null | number[];
+
+export type ArgType =
+  | 'int' // integer
+  | 'float'
+  | 'bool'
+  | 'pair' // int or [int, int], as torch's _pair
+  | 'enum' // one of `options`
+  | 'ints' // list of integers
+  | 'pair?' // pair or null (e.g. pooling stride defaulting to kernel_size)
+  | 'int?' // integer or null
+  | 'float?';
+
+export interface ArgSpec {
+  /** The torch constructor argument name. */
+  name: string;
+  type: ArgType;
+  /** Omitted means required. */
+  default?: ArgValue;
+  min?: number;
+  max?: number;
+  /** `max` itself is not allowed (e.g. dropout p < 1 where torch would divide by zero). */
+  maxExclusive?: boolean;
+  options?: readonly string[];
+  doc: string;
+}
+
+/** A per-sample shape (no batch dimension); `origin` explains a flattened size, e.g. "64×7×7". */
+export interface ShapeInfo {
+  shape: number[];
+  origin?: string;
+}
+
+/** A user-facing problem with one layer: what is wrong and how to fix it. */
+export class LayerError extends Error {
+  constructor(message: string, readonly fix?: string) {
+    super(fix ? `${message}; ${fix}` : message);
+    this.name = 'LayerError';
+  }
+}
+
+/** Validated arguments with typed getters (validation happened against the ArgSpecs). */
+export class Args {
+  constructor(readonly values: Readonly<Record<string, ArgValue>>) {}
+
+  int(name: string): number {
+    return this.num(name);
+  }
+
+  float(name: string): number {
+    return this.num(name);
+  }
+
+  bool(name: string): boolean {
+    const v = this.values[name];
+    if (typeof v !== 'boolean') throw new Error(`argument '${name}' is not a boolean`);
+    return v;
+  }
+
+  str(name: string): string {
+    const v = this.values[name];
+    if (typeof v !== 'string') throw new Error(`argument '${name}' is not a string`);
+    return v;
+  }
+
+  pair(name: string): [number, number] {
+    const v = this.values[name];
+    if (typeof v === 'number') return [v, v];
+    if (Array.isArray(v) && v.length === 2) return [v[0], v[1]];
+    throw new Error(`argument '${name}' is not an int or a pair`);
+  }
+
+  pairOrNull(name: string): [number, number] | null {
+    return this.values[name] === null ? null : this.pair(name);
+  }
+
+  ints(name: string): number[] {
+    const v = this.values[name];
+    if (Array.isArray(v)) return v;
+    if (typeof v === 'number') return [v];
+    throw new Error(`argument '${name}' is not a list of integers`);
+  }
+
+  optionalNum(name: string): number | null {
+    const v = this.values[name];
+    return v === null ? null : this.num(name);
+  }
+
+  private num(name: string): number {
+    const v = this.values[name];
+    if (typeof v !== 'number') throw new Error(`argument '${name}' is not a number`);
+    return v;
+  }
+}
+
+export interface LayerDef {
+  kind: string;
+  category: Category;
+  /** One line for the palette. */
+  description: string;
+  args: readonly ArgSpec[];
+  /** Output shape for one sample; throws LayerError for inputs it cannot take. */
+  infer(a: Args, input: ShapeInfo): ShapeInfo;
+  /** Parameter shapes by state_dict name, for counts without allocating. */
+  paramShapes?(a: Args, input: ShapeInfo): Record<string, number[]>;
+  /** A module with torch's default initialisation drawn from `gen`. */
+  build(a: Args, input: ShapeInfo, gen: Generator): Module;
+  /** The PyTorch constructor expression, e.g. "nn.Linear(784, 128)". */
+  torch(a: Args, input: ShapeInfo): string;
+}
+
+export function defineLayer(def: LayerDef): LayerDef {
+  return def;
+}

@@ -1,0 +1,81 @@
+/** Element-wise activations and Softmax/LogSoftmax: no parameters, shape-preserving. */
+import type { Tensor } from '../../tensor/tensor.ts';
+import { relu, sigmoid, tanh } from '../../ops/elementwise.ts';
+import { elu, gelu, leakyRelu, logSoftmax, selu, softmax } from '../../ops/activations.ts';
+import { Module } from '../module.ts';
+import { defineLayer, LayerError, type Args, type ArgSpec, type Category, type LayerDef } from '../layer-def.ts';
+import { pyValue } from './python.ts';
+
+class Activation extends Module {
+  constructor(private readonly fn: (x: Tensor) => Tensor) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return this.fn(x);
+  }
+}
+
+// torch's `inplace` flag is accepted so imported specs load; results never alias here.
+const inplace: ArgSpec = { name: 'inplace', type: 'bool', default: false, doc: 'Accepted for PyTorch compatibility; has no effect.' };
+
+function activation(kind: string, description: string, args: ArgSpec[], make: (a: Args) => (x: Tensor) => Tensor, category: Category = 'Activation'): LayerDef {
+  return defineLayer({
+    kind,
+    category,
+    description,
+    args,
+    infer: (_a, input) => ({ shape: [...input.shape], origin: input.origin }),
+    build: (a) => new Activation(make(a)),
+    torch: (a) => {
+      const shown = args.filter((s) => s.name !== 'inplace' && a.values[s.name] !== s.default);
+      return `nn.${kind}(${shown.map((s) => `${s.name}=${pyValue(a.values[s.name])}`).join(', ')})`;
+    },
+  });
+}
+
+export const ReLULayer = activation('ReLU', 'max(0, x): the default non-linearity.', [inplace], () => relu);
+export const LeakyReLULayer = activation(
+  'LeakyReLU',
+  'Like ReLU but with a small slope for negative inputs.',
+  [{ name: 'negative_slope', type: 'float', default: 0.01, doc: 'Slope for x < 0.' }, inplace],
+  (a) => (x) => leakyRelu(x, a.float('negative_slope')),
+);
+export const GELULayer = activation(
+  'GELU',
+  'x·Φ(x): the smooth ReLU used in Transformers.',
+  [{ name: 'approximate', type: 'enum', default: 'none', options: ['none', 'tanh'], doc: "Exact erf form or torch's tanh approximation." }],
+  (a) => (x) => gelu(x, a.str('approximate') === 'tanh' ? 'tanh' : 'none'),
+);
+export const ELULayer = activation(
+  'ELU',
+  'x for x > 0, α(eˣ − 1) below: smooth and with negative outputs.',
+  [{ name: 'alpha', type: 'float', default: 1.0, doc: 'Saturation value for large negative inputs.' }, inplace],
+  (a) => (x) => elu(x, a.float('alpha')),
+);
+export const SELULayer = activation('SELU', 'Scaled ELU that keeps activations self-normalising (pair with AlphaDropout).', [inplace], () => selu);
+export const TanhLayer = activation('Tanh', 'Squashes to (−1, 1).', [], () => tanh);
+export const SigmoidLayer = activation('Sigmoid', 'Squashes to (0, 1).', [], () => sigmoid);
+export const IdentityLayer = activation('Identity', 'Passes its input through unchanged (a placeholder).', [], () => (x) => x, 'Core');
+
+/** Softmax's dim counts the batch dimension, as in torch; it must name a per-sample dimension. */
+function checkDim(a: Args, rank: number): void {
+  const d = a.int('dim');
+  if (d === 0) throw new LayerError('dim=0 would normalise across the batch', 'use dim=1 or dim=-1');
+  if (d > rank || d < -rank) throw new LayerError(`dim=${d} is out of range for an input with ${rank + 1} dimensions (with batch)`, 'use dim=-1');
+}
+
+function normaliser(kind: string, description: string, fn: (x: Tensor, dim: number) => Tensor): LayerDef {
+  const base = activation(kind, description, [{ name: 'dim', type: 'int', default: -1, doc: 'Dimension to normalise over (counting the batch).' }], (a) => (x) => fn(x, a.int('dim')));
+  return {
+    ...base,
+    infer: (a, input) => {
+      checkDim(a, input.shape.length);
+      return { shape: [...input.shape] };
+    },
+    torch: (a) => `nn.${kind}(dim=${a.int('dim')})`,
+  };
+}
+
+export const SoftmaxLayer = normaliser('Softmax', 'Turns scores into probabilities that sum to 1.', softmax);
+export const LogSoftmaxLayer = normaliser('LogSoftmax', 'Log of Softmax, computed stably (pair with NLLLoss).', logSoftmax);

@@ -1,0 +1,56 @@
+/** nn.Linear: y = x·Wᵀ + b over the last dimension. */
+import type { Tensor } from '../../tensor/tensor.ts';
+import type { Generator } from '../../tensor/random.ts';
+import { add } from '../../ops/elementwise.ts';
+import { matmul } from '../../ops/matmul.ts';
+import { uniformFanIn } from '../init.ts';
+import { Module } from '../module.ts';
+import { defineLayer, LayerError } from '../layer-def.ts';
+
+export class Linear extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  constructor(readonly inFeatures: number, readonly outFeatures: number, bias: boolean, gen: Generator) {
+    super();
+    // kaiming_uniform_(a=√5) reduces to U(±1/√fan_in), as does the bias rule.
+    this.weight = this.registerParameter('weight', uniformFanIn([outFeatures, inFeatures], inFeatures, gen));
+    this.bias = bias ? this.registerParameter('bias', uniformFanIn([outFeatures], inFeatures, gen)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    const y = matmul(x, this.weight, { transB: true });
+    return this.bias ? add(y, this.bias) : y;
+  }
+
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias !== null}`;
+  }
+}
+
+export const LinearLayer = defineLayer({
+  kind: 'Linear',
+  category: 'Core',
+  description: 'Fully connected layer: every output is a weighted sum of all inputs.',
+  args: [
+    { name: 'in_features', type: 'int', min: 1, doc: 'Size of each input sample (last dimension).' },
+    { name: 'out_features', type: 'int', min: 1, doc: 'Size of each output sample.' },
+    { name: 'bias', type: 'bool', default: true, doc: 'Learn an additive bias.' },
+  ],
+  infer(a, input) {
+    const inF = a.int('in_features');
+    const last = input.shape[input.shape.length - 1];
+    if (input.shape.length === 0) throw new LayerError('needs an input with at least one dimension');
+    if (last !== inF) {
+      const from = input.origin ? ` = ${input.origin}` : input.shape.length > 1 ? ` (input shape ${input.shape.join('×')})` : '';
+      throw new LayerError(`expects ${inF} input features but receives ${last}${from}`, `set in_features to ${last}`);
+    }
+    return { shape: [...input.shape.slice(0, -1), a.int('out_features')] };
+  },
+  paramShapes(a) {
+    const w = { weight: [a.int('out_features'), a.int('in_features')] };
+    return a.bool('bias') ? { ...w, bias: [a.int('out_features')] } : w;
+  },
+  build: (a, _input, gen) => new Linear(a.int('in_features'), a.int('out_features'), a.bool('bias'), gen),
+  torch: (a) => `nn.Linear(${a.int('in_features')}, ${a.int('out_features')}${a.bool('bias') ? '' : ', bias=False'})`,
+});

@@ -1,0 +1,122 @@
+/** nn.MaxPool2d, nn.AvgPool2d and nn.AdaptiveAvgPool2d. */
+import type { Tensor } from '../../tensor/tensor.ts';
+import { adaptiveAvgPool2d, avgPool2d, maxPool2d, poolOutSize, type AvgPool2dOptions, type Pool2dOptions } from '../../ops/pool.ts';
+import { reshape } from '../../ops/movement.ts';
+import type { Pair } from '../../ops/conv.ts';
+import { Module } from '../module.ts';
+import { defineLayer, LayerError, type Args, type ArgSpec, type ShapeInfo } from '../layer-def.ts';
+import { pyPair, pyValue } from './python.ts';
+
+/** Lifts an unbatched [C, H, W] input to [1, C, H, W] and back, as torch's pooling accepts both. */
+function batched(x: Tensor, f: (x4: Tensor) => Tensor): Tensor {
+  if (x.rank !== 3) return f(x);
+  const y = f(reshape(x, [1, ...x.shape]));
+  return reshape(y, y.shape.slice(1));
+}
+
+class PoolModule extends Module {
+  constructor(private readonly fn: (x: Tensor) => Tensor) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return batched(x, this.fn);
+  }
+}
+
+const windowArgs: ArgSpec[] = [
+  { name: 'kernel_size', type: 'pair', min: 1, doc: 'Window height and width.' },
+  { name: 'stride', type: 'pair?', default: null, min: 1, doc: 'Step between windows (default: kernel_size).' },
+  { name: 'padding', type: 'pair', default: 0, min: 0, doc: 'Implicit padding on each side (at most half the kernel).' },
+];
+
+function poolOptions(a: Args): Pool2dOptions {
+  const k = a.pair('kernel_size');
+  return { kernelSize: k, stride: a.pairOrNull('stride') ?? k, padding: a.pair('padding'), ceilMode: a.bool('ceil_mode') };
+}
+
+function inferPool(o: Pool2dOptions, input: ShapeInfo): ShapeInfo {
+  if (input.shape.length !== 3) throw new LayerError(`expects an image input [channels, height, width] but receives [${input.shape.join(', ')}]`, 'put it before any Flatten');
+  const [c, h, w] = input.shape;
+  const [kh, kw] = o.kernelSize;
+  const [sh, sw] = o.stride ?? o.kernelSize;
+  const [ph, pw] = o.padding ?? [0, 0];
+  const [dh, dw] = o.dilation ?? [1, 1];
+  if (2 * ph > kh || 2 * pw > kw) throw new LayerError(`padding ${ph}×${pw} is more than half of kernel ${kh}×${kw}`, `use padding at most ${Math.floor(kh / 2)}`);
+  const oh = poolOutSize(h, kh, sh, ph, dh, o.ceilMode ?? false);
+  const ow = poolOutSize(w, kw, sw, pw, dw, o.ceilMode ?? false);
+  if (oh <= 0 || ow <= 0) throw new LayerError(`input ${h}×${w} is too small for a ${kh}×${kw} window`, 'reduce kernel_size or remove an earlier pooling layer');
+  return { shape: [c, oh, ow] };
+}
+
+function pyPool(name: string, a: Args, extra: string[]): string {
+  const k = a.pair('kernel_size');
+  const s = a.pairOrNull('stride');
+  const p = a.pair('padding');
+  const parts = [
+    pyPair(k),
+    s && (s[0] !== k[0] || s[1] !== k[1]) ? `stride=${pyPair(s)}` : '',
+    p[0] || p[1] ? `padding=${pyPair(p)}` : '',
+    a.bool('ceil_mode') ? 'ceil_mode=True' : '',
+    ...extra,
+  ].filter(Boolean);
+  return `nn.${name}(${parts.join(', ')})`;
+}
+
+export const MaxPool2dLayer = defineLayer({
+  kind: 'MaxPool2d',
+  category: 'Pooling',
+  description: 'Keeps the largest value in each window: downsamples and adds small shift invariance.',
+  args: [
+    ...windowArgs,
+    { name: 'dilation', type: 'pair', default: 1, min: 1, doc: 'Spacing between window taps.' },
+    { name: 'ceil_mode', type: 'bool', default: false, doc: 'Round the output size up instead of down.' },
+  ],
+  infer: (a, input) => inferPool({ ...poolOptions(a), dilation: a.pair('dilation') }, input),
+  build: (a) => {
+    const o = { ...poolOptions(a), dilation: a.pair('dilation') };
+    return new PoolModule((x) => maxPool2d(x, o));
+  },
+  torch: (a) => {
+    const d = a.pair('dilation');
+    return pyPool('MaxPool2d', a, d[0] !== 1 || d[1] !== 1 ? [`dilation=${pyPair(d)}`] : []);
+  },
+});
+
+export const AvgPool2dLayer = defineLayer({
+  kind: 'AvgPool2d',
+  category: 'Pooling',
+  description: 'Averages each window: a smooth downsampling.',
+  args: [
+    ...windowArgs,
+    { name: 'ceil_mode', type: 'bool', default: false, doc: 'Round the output size up instead of down.' },
+    { name: 'count_include_pad', type: 'bool', default: true, doc: 'Count padded zeros in the average.' },
+    { name: 'divisor_override', type: 'int?', default: null, min: 1, doc: 'Divide by this instead of the window size.' },
+  ],
+  infer: (a, input) => inferPool(poolOptions(a), input),
+  build: (a) => {
+    const o: AvgPool2dOptions = { ...poolOptions(a), countIncludePad: a.bool('count_include_pad'), divisorOverride: a.optionalNum('divisor_override') };
+    return new PoolModule((x) => avgPool2d(x, o));
+  },
+  torch: (a) =>
+    pyPool('AvgPool2d', a, [
+      a.bool('count_include_pad') ? '' : 'count_include_pad=False',
+      a.optionalNum('divisor_override') !== null ? `divisor_override=${pyValue(a.optionalNum('divisor_override'))}` : '',
+    ]),
+});
+
+export const AdaptiveAvgPool2dLayer = defineLayer({
+  kind: 'AdaptiveAvgPool2d',
+  category: 'Pooling',
+  description: 'Averages into a fixed output size whatever the input size (1 = global average pooling).',
+  args: [{ name: 'output_size', type: 'pair', min: 1, doc: 'Output height and width.' }],
+  infer(a, input) {
+    if (input.shape.length !== 3) throw new LayerError(`expects an image input [channels, height, width] but receives [${input.shape.join(', ')}]`, 'put it before any Flatten');
+    return { shape: [input.shape[0], ...a.pair('output_size')] };
+  },
+  build: (a) => {
+    const size: Pair = a.pair('output_size');
+    return new PoolModule((x) => adaptiveAvgPool2d(x, size));
+  },
+  torch: (a) => `nn.AdaptiveAvgPool2d(${pyPair(a.pair('output_size'))})`,
+});

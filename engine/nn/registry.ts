@@ -1,0 +1,44 @@
+/** Every layer kind the lab knows. Adding a layer: write its file, add one line here. */
+import type { LayerDef } from './layer-def.ts';
+import { LinearLayer } from './layers/linear.ts';
+import { Conv2dLayer } from './layers/conv2d.ts';
+import { AdaptiveAvgPool2dLayer, AvgPool2dLayer, MaxPool2dLayer } from './layers/pooling.ts';
+import { FlattenLayer } from './layers/flatten.ts';
+import { DropoutLayer } from './layers/dropout.ts';
+import {
+  ELULayer, GELULayer, IdentityLayer, LeakyReLULayer, LogSoftmaxLayer, ReLULayer, SELULayer, SigmoidLayer, SoftmaxLayer, TanhLayer,
+} from './layers/activations.ts';
+
+const LAYERS: readonly LayerDef[] = [
+  LinearLayer,
+  FlattenLayer,
+  IdentityLayer,
+  Conv2dLayer,
+  MaxPool2dLayer,
+  AvgPool2dLayer,
+  AdaptiveAvgPool2dLayer,
+  ReLULayer,
+  LeakyReLULayer,
+  GELULayer,
+  ELULayer,
+  SELULayer,
+  TanhLayer,
+  SigmoidLayer,
+  SoftmaxLayer,
+  LogSoftmaxLayer,
+  DropoutLayer,
+];
+
+const byKind = new Map(LAYERS.map((d) => [d.kind, d]));
+
+export function layerDef(kind: string): LayerDef | undefined {
+  return byKind.get(kind);
+}
+
+export function layerKinds(): string[] {
+  return LAYERS.map((d) => d.kind);
+}
+
+export function layerDefs(): readonly LayerDef[] {
+  return LAYERS;
+}

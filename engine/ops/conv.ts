@@ -1,0 +1,69 @@
+/** 2-D convolution as torch.nn.functional.conv2d, through the backend's conv kernels. */
+import { Tensor } from '../tensor/tensor.ts';
+import { formatShape } from '../tensor/shape.ts';
+import { kernels } from '../kernels/registry.ts';
+import type { Conv2dGeometry } from '../kernels/kernel-types.ts';
+
+export type Pair = readonly [number, number];
+
+export interface Conv2dOptions {
+  stride?: Pair;
+  padding?: Pair;
+  dilation?: Pair;
+  groups?: number;
+}
+
+/** torch's output size: floor((in + 2·pad − dilation·(k − 1) − 1) / stride) + 1. */
+export function convOutSize(size: number, k: number, stride: number, pad: number, dilation: number): number {
+  return Math.floor((size + 2 * pad - dilation * (k - 1) - 1) / stride) + 1;
+}
+
+export function conv2dGeometry(xShape: readonly number[], wShape: readonly number[], o: Conv2dOptions): Conv2dGeometry {
+  const [sh, sw] = o.stride ?? [1, 1];
+  const [ph, pw] = o.padding ?? [0, 0];
+  const [dh, dw] = o.dilation ?? [1, 1];
+  const groups = o.groups ?? 1;
+  if (xShape.length !== 4) throw new RangeError(`conv2d expects input [N, C, H, W], got ${formatShape(xShape)}`);
+  const [batch, inChannels, inH, inW] = xShape;
+  const [outChannels, cg, kH, kW] = wShape;
+  if (cg * groups !== inChannels) throw new RangeError(`conv2d: weight ${formatShape(wShape)} with groups=${groups} expects ${cg * groups} input channels, got ${inChannels}`);
+  const outH = convOutSize(inH, kH, sh, ph, dh);
+  const outW = convOutSize(inW, kW, sw, pw, dw);
+  if (outH <= 0 || outW <= 0) throw new RangeError(`conv2d: input ${inH}×${inW} is too small for kernel ${kH}×${kW} (dilation ${dh}×${dw}, padding ${ph}×${pw})`);
+  return { batch, inChannels, inH, inW, outChannels, outH, outW, kH, kW, strideH: sh, strideW: sw, padH: ph, padW: pw, dilationH: dh, dilationW: dw, groups };
+}
+
+export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null, options: Conv2dOptions = {}): Tensor {
+  const g = conv2dGeometry(x.shape, w.shape, options);
+  const out = new Float32Array(g.batch * g.outChannels * g.outH * g.outW);
+  kernels().conv2dForward(g, x.data, w.data, bias ? bias.data : null, out);
+  const parents = bias ? [x, w, bias] : [x, w];
+  return Tensor.fromOp('conv2d', out, [g.batch, g.outChannels, g.outH, g.outW], parents, (dy) => {
+    const K = kernels();
+    let dx: Float32Array | null = null;
+    let dw: Float32Array | null = null;
+    if (x.requiresGrad) {
+      dx = new Float32Array(x.size);
+      K.conv2dBackwardInput(g, dy, w.data, dx);
+    }
+    if (w.requiresGrad) {
+      dw = new Float32Array(w.size);
+      K.conv2dBackwardWeight(g, dy, x.data, dw);
+    }
+    const grads: (Float32Array | null)[] = [dx, dw];
+    if (bias) {
+      const db = new Float32Array(g.outChannels);
+      const plane = g.outH * g.outW;
+      for (let n = 0; n < g.batch; n++) {
+        for (let c = 0; c < g.outChannels; c++) {
+          let s = 0;
+          const o = (n * g.outChannels + c) * plane;
+          for (let j = 0; j < plane; j++) s += dy[o + j];
+          db[c] += s;
+        }
+      }
+      grads.push(db);
+    }
+    return grads;
+  });
+}

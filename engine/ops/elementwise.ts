@@ -1,0 +1,241 @@
+/**
+ * Element-wise primitives. Unary ops are one table row each (forward and
+ * backward side by side); binary ops broadcast like torch and sum their
+ * gradients back to each input's shape.
+ */
+import { Tensor } from '../tensor/tensor.ts';
+import { broadcastIndex, broadcastShapes, numel, sameShape, type Shape } from '../tensor/shape.ts';
+import { erf } from './special.ts';
+
+// ---------- unary ----------
+
+interface UnaryRule {
+  forward(x: Float32Array, y: Float32Array): void;
+  /** dx from x, y and dy (writes into dx). */
+  backward(x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array): void;
+}
+
+const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+
+export const unaryRules = {
+  neg: {
+    forward: (x, y) => { for (let i = 0; i < x.length; i++) y[i] = -x[i]; },
+    backward: (_x, _y, dy, dx) => { for (let i = 0; i < dy.length; i++) dx[i] = -dy[i]; },
+  },
+  exp: {
+    forward: (x, y) => { for (let i = 0; i < x.length; i++) y[i] = Math.exp(x[i]); },
+    backward: (_x, y, dy, dx) => { for (let i = 0; i < dy.length; i++) dx[i] = dy[i] * y[i]; },
+  },
+  log: {
+    forward: (x, y) => { for (let i = 0; i < x.length; i++) y[i] = Math.log(x[i]); },
+    backward: (x, _y, dy, dx) => { for (let i = 0; i < dy.length; i++) dx[i] = dy[i] / x[i]; },
+  },
+  sqrt: {
+    forward: (x, y) => { for (let i = 0; i < x.length; i++) y[i] = Math.sqrt(x[i]); },
+    backward: (_x, y, dy, dx) => { for (let i = 0; i < dy.length; i++) dx[i] = dy[i] / (2 * y[i]); },
+  },
+  tanh: {
+    forward: (x, y) => { for (let i = 0; i < x.length; i++) y[i] = Math.tanh(x[i]); },
+    backward: (_x, y, dy, dx) => { for (let i = 0; i < dy.length; i++) dx[i] = dy[i] * (1 - y[i] * y[i]); },
+  },
+  sigmoid: {
+    forward: (x, y) => { for (let i = 0; i < x.length; i++) y[i] = 1 / (1 + Math.exp(-x[i])); },
+    backward: (_x, y, dy, dx) => { for (let i = 0; i < dy.length; i++) dx[i] = dy[i] * y[i] * (1 - y[i]); },
+  },
+  erf: {
+    forward: (x, y) => { for (let i = 0; i < x.length; i++) y[i] = erf(x[i]); },
+    backward: (x, _y, dy, dx) => { for (let i = 0; i < dy.length; i++) dx[i] = dy[i] * TWO_OVER_SQRT_PI * Math.exp(-x[i] * x[i]); },
+  },
+  relu: {
+    forward: (x, y) => { for (let i = 0; i < x.length; i++) y[i] = x[i] > 0 ? x[i] : 0; },
+    backward: (x, _y, dy, dx) => { for (let i = 0; i < dy.length; i++) dx[i] = x[i] > 0 ? dy[i] : 0; },
+  },
+  softplus: {
+    // log(1 + eˣ) without overflow; its slope is the sigmoid.
+    forward: (x, y) => { for (let i = 0; i < x.length; i++) { const v = x[i]; y[i] = v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v)); } },
+    backward: (x, _y, dy, dx) => { for (let i = 0; i < dy.length; i++) dx[i] = dy[i] / (1 + Math.exp(-x[i])); },
+  },
+  abs: {
+    forward: (x, y) => { for (let i = 0; i < x.length; i++) y[i] = Math.abs(x[i]); },
+    backward: (x, _y, dy, dx) => { for (let i = 0; i < dy.length; i++) dx[i] = x[i] > 0 ? dy[i] : x[i] < 0 ? -dy[i] : 0; },
+  },
+} satisfies Record<string, UnaryRule>;
+
+export type UnaryOp = keyof typeof unaryRules;
+
+export function unary(op: UnaryOp, x: Tensor): Tensor {
+  const rule: UnaryRule = unaryRules[op];
+  const y = new Float32Array(x.size);
+  rule.forward(x.data, y);
+  return Tensor.fromOp(op, y, x.shape, [x], (dy) => {
+    const dx = new Float32Array(dy.length);
+    rule.backward(x.data, y, dy, dx);
+    return [dx];
+  });
+}
+
+export const neg = (x: Tensor) => unary('neg', x);
+export const exp = (x: Tensor) => unary('exp', x);
+export const log = (x: Tensor) => unary('log', x);
+export const sqrt = (x: Tensor) => unary('sqrt', x);
+export const tanh = (x: Tensor) => unary('tanh', x);
+export const sigmoid = (x: Tensor) => unary('sigmoid', x);
+export const erfOp = (x: Tensor) => unary('erf', x);
+export const relu = (x: Tensor) => unary('relu', x);
+export const abs = (x: Tensor) => unary('abs', x);
+export const softplus = (x: Tensor) => unary('softplus', x);
+
+/** x ** exponent for a constant exponent. */
+export function pow(x: Tensor, exponent: number): Tensor {
+  const xd = x.data;
+  const y = new Float32Array(x.size);
+  for (let i = 0; i < y.length; i++) y[i] = Math.pow(xd[i], exponent);
+  return Tensor.fromOp('pow', y, x.shape, [x], (dy) => {
+    const dx = new Float32Array(dy.length);
+    for (let i = 0; i < dx.length; i++) dx[i] = dy[i] * exponent * Math.pow(xd[i], exponent - 1);
+    return [dx];
+  });
+}
+
+/** a·x + b with constants, one pass (used for scaling and shifting). */
+export function affine(x: Tensor, scale: number, shift = 0): Tensor {
+  const xd = x.data;
+  const y = new Float32Array(x.size);
+  for (let i = 0; i < y.length; i++) y[i] = xd[i] * scale + shift;
+  return Tensor.fromOp('affine', y, x.shape, [x], (dy) => {
+    const dx = new Float32Array(dy.length);
+    for (let i = 0; i < dx.length; i++) dx[i] = dy[i] * scale;
+    return [dx];
+  });
+}
+
+// ---------- binary, broadcasting ----------
+
+type BinaryCode = 'add' | 'sub' | 'mul' | 'div' | 'maximum';
+
+/** Sums a gradient over the dimensions that broadcasting expanded. */
+export function unbroadcast(g: Float32Array, outShape: Shape, inShape: Shape): Float32Array {
+  if (sameShape(outShape, inShape)) return g;
+  const n = numel(inShape);
+  const r = new Float32Array(n);
+  if (n === 1) {
+    let s = 0;
+    for (let i = 0; i < g.length; i++) s += g[i];
+    r[0] = s;
+    return r;
+  }
+  const idx = broadcastIndex(inShape, outShape);
+  const acc = new Float64Array(n);
+  for (let i = 0; i < g.length; i++) acc[idx[i]] += g[i];
+  r.set(acc);
+  return r;
+}
+
+function binaryForward(code: BinaryCode, a: Float32Array, b: Float32Array, out: Float32Array, ia: Int32Array | null, ib: Int32Array | null): void {
+  const n = out.length;
+  // Index arrays are null when an input already has the output's layout.
+  const A = (i: number) => (ia ? a[ia[i]] : a[i]);
+  const B = (i: number) => (ib ? b[ib[i]] : b[i]);
+  if (!ia && !ib) {
+    switch (code) {
+      case 'add': for (let i = 0; i < n; i++) out[i] = a[i] + b[i]; return;
+      case 'sub': for (let i = 0; i < n; i++) out[i] = a[i] - b[i]; return;
+      case 'mul': for (let i = 0; i < n; i++) out[i] = a[i] * b[i]; return;
+      case 'div': for (let i = 0; i < n; i++) out[i] = a[i] / b[i]; return;
+      case 'maximum': for (let i = 0; i < n; i++) out[i] = Math.max(a[i], b[i]); return;
+    }
+  }
+  switch (code) {
+    case 'add': for (let i = 0; i < n; i++) out[i] = A(i) + B(i); return;
+    case 'sub': for (let i = 0; i < n; i++) out[i] = A(i) - B(i); return;
+    case 'mul': for (let i = 0; i < n; i++) out[i] = A(i) * B(i); return;
+    case 'div': for (let i = 0; i < n; i++) out[i] = A(i) / B(i); return;
+    case 'maximum': for (let i = 0; i < n; i++) out[i] = Math.max(A(i), B(i)); return;
+  }
+}
+
+function binary(code: BinaryCode, a: Tensor, b: Tensor): Tensor {
+  const shape = sameShape(a.shape, b.shape) ? [...a.shape] : broadcastShapes(a.shape, b.shape);
+  const n = numel(shape);
+  const ia = sameShape(a.shape, shape) ? null : broadcastIndex(a.shape, shape);
+  const ib = sameShape(b.shape, shape) ? null : broadcastIndex(b.shape, shape);
+  const out = new Float32Array(n);
+  binaryForward(code, a.data, b.data, out, ia, ib);
+  const ad = a.data;
+  const bd = b.data;
+  const at = (i: number) => (ia ? ad[ia[i]] : ad[i]);
+  const bt = (i: number) => (ib ? bd[ib[i]] : bd[i]);
+  return Tensor.fromOp(code, out, shape, [a, b], (g) => {
+    let ga: Float32Array | null = null;
+    let gb: Float32Array | null = null;
+    const needA = a.requiresGrad;
+    const needB = b.requiresGrad;
+    switch (code) {
+      case 'add':
+        ga = needA ? g : null;
+        gb = needB ? g : null;
+        break;
+      case 'sub':
+        ga = needA ? g : null;
+        if (needB) { gb = new Float32Array(n); for (let i = 0; i < n; i++) gb[i] = -g[i]; }
+        break;
+      case 'mul':
+        if (needA) { ga = new Float32Array(n); for (let i = 0; i < n; i++) ga[i] = g[i] * bt(i); }
+        if (needB) { gb = new Float32Array(n); for (let i = 0; i < n; i++) gb[i] = g[i] * at(i); }
+        break;
+      case 'div':
+        if (needA) { ga = new Float32Array(n); for (let i = 0; i < n; i++) ga[i] = g[i] / bt(i); }
+        if (needB) { gb = new Float32Array(n); for (let i = 0; i < n; i++) { const bv = bt(i); gb[i] = (-g[i] * at(i)) / (bv * bv); } }
+        break;
+      case 'maximum':
+        // Ties split the gradient evenly, as torch.maximum does.
+        ga = new Float32Array(n);
+        gb = new Float32Array(n);
+        for (let i = 0; i < n; i++) {
+          const x = at(i), y = bt(i);
+          if (x > y) ga[i] = g[i];
+          else if (y > x) gb[i] = g[i];
+          else { ga[i] = g[i] / 2; gb[i] = g[i] / 2; }
+        }
+        break;
+    }
+    return [ga && unbroadcast(ga, shape, a.shape), gb && unbroadcast(gb, shape, b.shape)];
+  });
+}
+
+export const add = (a: Tensor, b: Tensor) => binary('add', a, b);
+export const sub = (a: Tensor, b: Tensor) => binary('sub', a, b);
+export const mul = (a: Tensor, b: Tensor) => binary('mul', a, b);
+export const div = (a: Tensor, b: Tensor) => binary('div', a, b);
+export const maximum = (a: Tensor, b: Tensor) => binary('maximum', a, b);
+
+/** torch.where(cond, a, b); cond is a 0/1 tensor and carries no gradient. */
+export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
+  const shape = broadcastShapes(broadcastShapes(cond.shape, a.shape), b.shape);
+  const n = numel(shape);
+  const ic = broadcastIndex(cond.shape, shape);
+  const ia = broadcastIndex(a.shape, shape);
+  const ib = broadcastIndex(b.shape, shape);
+  const out = new Float32Array(n);
+  const c = cond.data, ad = a.data, bd = b.data;
+  for (let i = 0; i < n; i++) out[i] = c[ic[i]] !== 0 ? ad[ia[i]] : bd[ib[i]];
+  return Tensor.fromOp('where', out, shape, [cond, a, b], (g) => {
+    const ga = new Float32Array(n);
+    const gb = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      if (c[ic[i]] !== 0) ga[i] = g[i];
+      else gb[i] = g[i];
+    }
+    return [null, unbroadcast(ga, shape, a.shape), unbroadcast(gb, shape, b.shape)];
+  });
+}
+
+/** 1 where a > b else 0 (broadcasting); no gradient. */
+export function greater(a: Tensor, b: Tensor): Tensor {
+  const shape = broadcastShapes(a.shape, b.shape);
+  const ia = broadcastIndex(a.shape, shape);
+  const ib = broadcastIndex(b.shape, shape);
+  const out = new Float32Array(numel(shape));
+  for (let i = 0; i < out.length; i++) out[i] = a.data[ia[i]] > b.data[ib[i]] ? 1 : 0;
+  return new Tensor(out, shape);
+}

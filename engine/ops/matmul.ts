@@ -1,0 +1,65 @@
+/** Matrix products through the backend's GEMM, in all four transpose variants. */
+import { Tensor } from '../tensor/tensor.ts';
+import { formatShape, numel } from '../tensor/shape.ts';
+import { kernels } from '../kernels/registry.ts';
+
+export interface MatmulOptions {
+  /** Use the transpose of the last two dimensions of a. */
+  transA?: boolean;
+  transB?: boolean;
+}
+
+/**
+ * op(a) @ op(b). a is [..., M, K] (or [..., K, M] with transA); b is [K, N] or has
+ * a's batch dimensions. Backward: d op(a) = dC·op(b)ᵀ, d op(b) = op(a)ᵀ·dC.
+ */
+export function matmul(a: Tensor, b: Tensor, { transA = false, transB = false }: MatmulOptions = {}): Tensor {
+  if (a.rank < 2 || b.rank < 2) throw new RangeError(`matmul needs tensors of rank ≥ 2, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+  const [ar, ac] = a.shape.slice(-2);
+  const [br, bc] = b.shape.slice(-2);
+  const m = transA ? ac : ar;
+  const k = transA ? ar : ac;
+  const kb = transB ? bc : br;
+  const n = transB ? br : bc;
+  const batchA = a.shape.slice(0, -2);
+  const batchB = b.shape.slice(0, -2);
+  if (k !== kb) throw new RangeError(`matmul: inner sizes differ: ${formatShape(a.shape)}${transA ? 'ᵀ' : ''} @ ${formatShape(b.shape)}${transB ? 'ᵀ' : ''} (${k} vs ${kb})`);
+  const sharedB = b.rank === 2;
+  if (!sharedB && (batchA.length !== batchB.length || batchA.some((d, i) => d !== batchB[i]))) {
+    throw new RangeError(`matmul: batch dimensions differ: ${formatShape(a.shape)} @ ${formatShape(b.shape)}`);
+  }
+  const batch = numel(batchA);
+  const shape = [...batchA, m, n];
+  const out = new Float32Array(batch * m * n);
+  const K = kernels();
+  const sa = m * k, sb = sharedB ? 0 : k * n, sc = m * n;
+  if (sharedB && !transA && batch > 1) {
+    // Stacked rows of a form one tall matrix.
+    K.gemm({ transA: false, transB, m: batch * m, n, k, a: a.data, aOffset: 0, b: b.data, bOffset: 0, c: out, cOffset: 0, accumulate: false });
+  } else {
+    for (let i = 0; i < batch; i++) {
+      K.gemm({ transA, transB, m, n, k, a: a.data, aOffset: i * sa, b: b.data, bOffset: i * sb, c: out, cOffset: i * sc, accumulate: false });
+    }
+  }
+  return Tensor.fromOp('matmul', out, shape, [a, b], (g) => {
+    let ga: Float32Array | null = null;
+    let gb: Float32Array | null = null;
+    const Kb = kernels();
+    if (a.requiresGrad) {
+      ga = new Float32Array(a.size);
+      for (let i = 0; i < batch; i++) {
+        if (!transA) Kb.gemm({ transA: false, transB: !transB, m, n: k, k: n, a: g, aOffset: i * sc, b: b.data, bOffset: i * sb, c: ga, cOffset: i * sa, accumulate: false });
+        else Kb.gemm({ transA: transB, transB: true, m: k, n: m, k: n, a: b.data, aOffset: i * sb, b: g, bOffset: i * sc, c: ga, cOffset: i * sa, accumulate: false });
+      }
+    }
+    if (b.requiresGrad) {
+      gb = new Float32Array(b.size);
+      for (let i = 0; i < batch; i++) {
+        const acc = sharedB && i > 0;
+        if (!transB) Kb.gemm({ transA: !transA, transB: false, m: k, n, k: m, a: a.data, aOffset: i * sa, b: g, bOffset: i * sc, c: gb, cOffset: i * sb, accumulate: acc });
+        else Kb.gemm({ transA: true, transB: transA, m: n, n: k, k: m, a: g, aOffset: i * sc, b: a.data, bOffset: i * sa, c: gb, cOffset: i * sb, accumulate: acc });
+      }
+    }
+    return [ga, gb];
+  });
+}

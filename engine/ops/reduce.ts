@@ -1,0 +1,118 @@
+/** Reductions over chosen axes: sum (the primitive), mean (composed), max along one axis. */
+import { Tensor } from '../tensor/tensor.ts';
+import { normAxis, numel, stridesOf } from '../tensor/shape.ts';
+import { affine } from './elementwise.ts';
+
+/** Splits a shape into (outer, reduced, inner) runs when the axes are contiguous; general case otherwise. */
+function reducePlan(shape: readonly number[], axes: number[]) {
+  const rank = shape.length;
+  const isReduced = new Array<boolean>(rank).fill(false);
+  for (const a of axes) isReduced[a] = true;
+  const keptShape = shape.map((d, i) => (isReduced[i] ? 1 : d));
+  const outStrides = stridesOf(keptShape).map((s, i) => (isReduced[i] ? 0 : s));
+  return { keptShape, outStrides };
+}
+
+function resolveAxes(rank: number, dim: number | number[] | null | undefined): number[] {
+  if (dim === null || dim === undefined) return [...Array(rank).keys()];
+  const list = Array.isArray(dim) ? dim : [dim];
+  return [...new Set(list.map((d) => normAxis(d, rank)))].sort((a, b) => a - b);
+}
+
+/** torch.sum(x, dim, keepdim). */
+export function sum(x: Tensor, dim: number | number[] | null = null, keepdim = false): Tensor {
+  const axes = resolveAxes(x.rank, dim);
+  const { keptShape, outStrides } = reducePlan(x.shape, axes);
+  const outShape = keepdim ? keptShape : x.shape.filter((_, i) => !axes.includes(i));
+  const outN = numel(keptShape);
+  const acc = new Float64Array(outN);
+  // Map each input element to its output slot with an odometer over the input shape.
+  const map = outputIndex(x.shape, outStrides);
+  const xd = x.data;
+  for (let i = 0; i < xd.length; i++) acc[map[i]] += xd[i];
+  const out = Float32Array.from(acc);
+  return Tensor.fromOp('sum', out, outShape, [x], (g) => {
+    const gx = new Float32Array(xd.length);
+    for (let i = 0; i < gx.length; i++) gx[i] = g[map[i]];
+    return [gx];
+  });
+}
+
+/** For each flat input index, the flat index of its output cell (outStrides has 0 on reduced axes). */
+function outputIndex(shape: readonly number[], outStrides: number[]): Int32Array {
+  const n = numel(shape);
+  const idx = new Int32Array(n);
+  const rank = shape.length;
+  const counter = new Array<number>(rank).fill(0);
+  let o = 0;
+  for (let i = 0; i < n; i++) {
+    idx[i] = o;
+    for (let d = rank - 1; d >= 0; d--) {
+      counter[d]++;
+      o += outStrides[d];
+      if (counter[d] < shape[d]) break;
+      o -= outStrides[d] * counter[d];
+      counter[d] = 0;
+    }
+  }
+  return idx;
+}
+
+export function mean(x: Tensor, dim: number | number[] | null = null, keepdim = false): Tensor {
+  const axes = resolveAxes(x.rank, dim);
+  const count = axes.reduce((c, a) => c * x.shape[a], 1);
+  return affine(sum(x, axes, keepdim), 1 / count);
+}
+
+/** torch.max(x, dim, keepdim).values; the gradient goes to the first maximum, as torch's indices do. */
+export function max(x: Tensor, dim: number, keepdim = false): Tensor {
+  const ax = normAxis(dim, x.rank);
+  const outer = numel(x.shape.slice(0, ax));
+  const len = x.shape[ax];
+  const inner = numel(x.shape.slice(ax + 1));
+  const outShape = keepdim ? x.shape.map((d, i) => (i === ax ? 1 : d)) : x.shape.filter((_, i) => i !== ax);
+  const out = new Float32Array(outer * inner);
+  const arg = new Int32Array(outer * inner);
+  const xd = x.data;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < inner; j++) {
+      let best = -Infinity;
+      let bi = 0;
+      for (let k = 0; k < len; k++) {
+        const v = xd[(o * len + k) * inner + j];
+        if (v > best || Number.isNaN(v)) {
+          best = v;
+          bi = k;
+          if (Number.isNaN(v)) break;
+        }
+      }
+      out[o * inner + j] = best;
+      arg[o * inner + j] = (o * len + bi) * inner + j;
+    }
+  }
+  return Tensor.fromOp('max', out, outShape, [x], (g) => {
+    const gx = new Float32Array(xd.length);
+    for (let i = 0; i < g.length; i++) gx[arg[i]] += g[i];
+    return [gx];
+  });
+}
+
+/** Index of the maximum along the last axis, per row (no gradient). */
+export function argmaxLast(x: Tensor): Int32Array {
+  const len = x.shape[x.rank - 1];
+  const rows = x.size / len;
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let best = -Infinity;
+    let bi = 0;
+    for (let k = 0; k < len; k++) {
+      const v = x.data[r * len + k];
+      if (v > best) {
+        best = v;
+        bi = k;
+      }
+    }
+    out[r] = bi;
+  }
+  return out;
+}

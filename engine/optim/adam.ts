@@ -1,0 +1,69 @@
+/** torch.optim.Adam and AdamW (decoupled weight decay), with AMSGrad. */
+import type { Tensor } from '../tensor/tensor.ts';
+import { Optimizer } from './optimizer.ts';
+
+export interface AdamOptions {
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weight_decay?: number;
+  amsgrad?: boolean;
+}
+
+export class Adam extends Optimizer {
+  readonly betas: [number, number];
+  readonly eps: number;
+  readonly weightDecay: number;
+  readonly amsgrad: boolean;
+  /** AdamW decays weights directly (w ← w·(1 − lr·λ)) instead of adding λw to the gradient. */
+  protected readonly decoupled: boolean = false;
+
+  constructor(params: readonly Tensor[], { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weight_decay = 0, amsgrad = false }: AdamOptions = {}) {
+    super(params, lr);
+    if (!(betas[0] >= 0 && betas[0] < 1 && betas[1] >= 0 && betas[1] < 1)) throw new RangeError(`invalid betas: ${betas.join(', ')}`);
+    this.betas = betas;
+    this.eps = eps;
+    this.weightDecay = weight_decay;
+    this.amsgrad = amsgrad;
+  }
+
+  step(): void {
+    this.stepCount++;
+    const t = this.stepCount;
+    const [b1, b2] = this.betas;
+    const { lr, eps, weightDecay, amsgrad, decoupled } = this;
+    const bc1 = 1 - Math.pow(b1, t);
+    const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, t));
+    const stepSize = lr / bc1;
+    this.params.forEach((p, i) => {
+      if (!p.grad) return;
+      const w = p.data;
+      const g = p.grad.data;
+      const m = this.buffer(i, 'exp_avg');
+      const v = this.buffer(i, 'exp_avg_sq');
+      const vmax = amsgrad ? this.buffer(i, 'max_exp_avg_sq') : null;
+      for (let j = 0; j < w.length; j++) {
+        let gj = g[j];
+        if (decoupled) w[j] = w[j] * (1 - lr * weightDecay);
+        else if (weightDecay !== 0) gj += weightDecay * w[j];
+        m[j] = m[j] + (gj - m[j]) * (1 - b1); // torch's lerp_
+        v[j] = v[j] * b2 + (1 - b2) * gj * gj;
+        let vv = v[j];
+        if (vmax) {
+          vmax[j] = Math.max(vmax[j], v[j]);
+          vv = vmax[j];
+        }
+        const denom = Math.sqrt(vv) / bc2Sqrt + eps;
+        w[j] = w[j] - (stepSize * m[j]) / denom;
+      }
+    });
+  }
+}
+
+export class AdamW extends Adam {
+  protected override readonly decoupled: boolean = true;
+
+  constructor(params: readonly Tensor[], options: AdamOptions = {}) {
+    super(params, { weight_decay: 1e-2, ...options });
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Seeded, counter-based random numbers (Threefry-2x32-20, Salmon et al. 2011,
+ * the generator JAX uses). Every value is a pure function of (seed, counter),
+ * so the same seed gives the same weights and dropout masks on every platform,
+ * and a consumer can be replayed from a recorded offset.
+ */
+
+const ROT = [13, 15, 26, 6, 17, 29, 16, 24];
+const PARITY = 0x1bd11bda;
+
+function rotl(x: number, r: number): number {
+  return ((x << r) | (x >>> (32 - r))) >>> 0;
+}
+
+/** Threefry-2x32 with 20 rounds; writes two 32-bit words into out[0], out[1]. */
+export function threefry2x32(k0: number, k1: number, c0: number, c1: number, out: Uint32Array): void {
+  const ks = [k0 >>> 0, k1 >>> 0, (PARITY ^ k0 ^ k1) >>> 0];
+  let x0 = (c0 + ks[0]) >>> 0;
+  let x1 = (c1 + ks[1]) >>> 0;
+  for (let r = 0; r < 20; r++) {
+    x0 = (x0 + x1) >>> 0;
+    x1 = rotl(x1, ROT[r % 8]) ^ x0;
+    if (r % 4 === 3) {
+      const i = (r + 1) / 4;
+      x0 = (x0 + ks[i % 3]) >>> 0;
+      x1 = (x1 + ks[(i + 1) % 3] + i) >>> 0;
+    }
+  }
+  out[0] = x0;
+  out[1] = x1 >>> 0;
+}
+
+const TWO_POW_32 = 4294967296;
+const INV_2_24 = 1 / 16777216;
+
+/**
+ * A stream of random numbers: key = seed, counter = offset. Each call consumes
+ * counters, like torch's Philox offset, so the draw order defines the stream.
+ */
+export class Generator {
+  private k0: number;
+  private k1: number;
+  /** Number of 64-bit blocks consumed so far. */
+  offset = 0;
+  private readonly block = new Uint32Array(2);
+
+  constructor(seed = 0) {
+    this.k0 = 0;
+    this.k1 = 0;
+    this.manualSeed(seed);
+  }
+
+  manualSeed(seed: number): this {
+    if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`seed must be a non-negative safe integer, got ${seed}`);
+    this.k0 = seed % TWO_POW_32 >>> 0;
+    this.k1 = Math.floor(seed / TWO_POW_32) >>> 0;
+    this.offset = 0;
+    return this;
+  }
+
+  /** A snapshot that `restore` returns to, so a draw can be replayed exactly. */
+  state(): { k0: number; k1: number; offset: number } {
+    return { k0: this.k0, k1: this.k1, offset: this.offset };
+  }
+
+  restore(s: { k0: number; k1: number; offset: number }): void {
+    this.k0 = s.k0;
+    this.k1 = s.k1;
+    this.offset = s.offset;
+  }
+
+  /** Fills `out` with raw 32-bit words. */
+  fillUint32(out: Uint32Array): Uint32Array {
+    const b = this.block;
+    let o = this.offset;
+    for (let i = 0; i < out.length; i += 2, o++) {
+      threefry2x32(this.k0, this.k1, o % TWO_POW_32 >>> 0, Math.floor(o / TWO_POW_32) >>> 0, b);
+      out[i] = b[0];
+      if (i + 1 < out.length) out[i + 1] = b[1];
+    }
+    this.offset = o;
+    return out;
+  }
+
+  /** Uniform floats in [0, 1) with 24 random bits each (exact in float32). */
+  uniform(n: number, lo = 0, hi = 1): Float32Array {
+    const words = this.fillUint32(new Uint32Array(n));
+    const out = new Float32Array(n);
+    const span = hi - lo;
+    for (let i = 0; i < n; i++) out[i] = lo + span * ((words[i] >>> 8) * INV_2_24);
+    return out;
+  }
+
+  /** Standard normal floats by Box-Muller on pairs of uniforms in (0, 1). */
+  normal(n: number, mean = 0, std = 1): Float32Array {
+    const m = n + (n & 1);
+    const words = this.fillUint32(new Uint32Array(m));
+    const out = new Float32Array(n);
+    for (let i = 0; i < m; i += 2) {
+      const u1 = ((words[i] >>> 8) + 0.5) * INV_2_24;
+      const u2 = ((words[i + 1] >>> 8) + 0.5) * INV_2_24;
+      const r = Math.sqrt(-2 * Math.log(u1));
+      out[i] = mean + std * r * Math.cos(2 * Math.PI * u2);
+      if (i + 1 < n) out[i + 1] = mean + std * r * Math.sin(2 * Math.PI * u2);
+    }
+    return out;
+  }
+
+  /** Bernoulli(keepProb) as 0/1 floats. */
+  bernoulli(n: number, keepProb: number): Float32Array {
+    const words = this.fillUint32(new Uint32Array(n));
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = (words[i] >>> 8) * INV_2_24 < keepProb ? 1 : 0;
+    return out;
+  }
+
+  /** A uniformly random permutation of 0..n-1 (Fisher-Yates). */
+  permutation(n: number): Int32Array {
+    const words = this.fillUint32(new Uint32Array(n));
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) out[i] = i;
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(((words[i] >>> 8) * INV_2_24) * (i + 1));
+      const t = out[i];
+      out[i] = out[j];
+      out[j] = t;
+    }
+    return out;
+  }
+
+  /** An independent generator derived from this one (consumes one block). */
+  fork(): Generator {
+    const w = this.fillUint32(new Uint32Array(2));
+    const g = new Generator(0);
+    g.k0 = w[0];
+    g.k1 = w[1];
+    return g;
+  }
+}
+
+/** The process-wide default stream, like torch's default generator. */
+export const defaultGenerator = new Generator(0);
+
+export function manualSeed(seed: number): Generator {
+  return defaultGenerator.manualSeed(seed);
+}

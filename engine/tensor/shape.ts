@@ -1,0 +1,81 @@
+/** Shape arithmetic shared by ops: sizes, strides and NumPy/PyTorch broadcasting. */
+
+export type Shape = readonly number[];
+
+export function numel(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function stridesOf(shape: Shape): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i];
+  }
+  return s;
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+export function formatShape(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/** Resolves a possibly negative axis against a rank, as torch does. */
+export function normAxis(axis: number, rank: number): number {
+  const a = axis < 0 ? axis + rank : axis;
+  if (a < 0 || a >= Math.max(rank, 1)) throw new RangeError(`dimension ${axis} out of range for a tensor of rank ${rank}`);
+  return a;
+}
+
+export function broadcastShapes(a: Shape, b: Shape): number[] {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const da = a[a.length - n + i] ?? 1;
+    const db = b[b.length - n + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new RangeError(`shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast together (dimension ${i}: ${da} vs ${db})`);
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/**
+ * Strides that read `shape` as if broadcast to `target` (0 where broadcast).
+ * `shape` is right-aligned with `target`.
+ */
+export function broadcastStrides(shape: Shape, target: Shape): number[] {
+  const s = stridesOf(shape);
+  const out = new Array<number>(target.length).fill(0);
+  const off = target.length - shape.length;
+  for (let i = 0; i < shape.length; i++) out[off + i] = shape[i] === 1 ? 0 : s[i];
+  return out;
+}
+
+/** Maps each flat index of `target` to the flat index of `shape` broadcast into it. */
+export function broadcastIndex(shape: Shape, target: Shape): Int32Array {
+  const n = numel(target);
+  const idx = new Int32Array(n);
+  const bs = broadcastStrides(shape, target);
+  const rank = target.length;
+  const counter = new Array<number>(rank).fill(0);
+  let src = 0;
+  for (let i = 0; i < n; i++) {
+    idx[i] = src;
+    for (let d = rank - 1; d >= 0; d--) {
+      counter[d]++;
+      src += bs[d];
+      if (counter[d] < target[d]) break;
+      src -= bs[d] * counter[d];
+      counter[d] = 0;
+    }
+  }
+  return idx;
+}
