@@ -111,7 +111,8 @@ export function affine(x: Tensor, scale: number, shift = 0): Tensor {
 
 // ---------- binary, broadcasting ----------
 
-type BinaryCode = 'add' | 'sub' | 'mul' | 'div' | 'maximum';
+export const binaryOps = ['add', 'sub', 'mul', 'div', 'maximum'] as const;
+type BinaryCode = (typeof binaryOps)[number];
 
 /** Sums a gradient over the dimensions that broadcasting expanded. */
 export function unbroadcast(g: Float32Array, outShape: Shape, inShape: Shape): Float32Array {
