@@ -4,11 +4,12 @@
  * inference, palette, inspector, export) reads these declarations.
  */
 import type { Generator } from '../tensor/random.ts';
+import type { DropoutSchedule } from './dropout-schedule.ts';
 import type { Module } from './module.ts';
 
 export type Category = 'Core' | 'Activation' | 'Convolution' | 'Pooling' | 'Normalization' | 'Dropout family' | 'Attention & sequence' | 'Blocks';
 
-export type ArgValue = number | boolean | string | null | number[];
+export type ArgValue = number | boolean | string | null | number[] | DropoutSchedule;
 
 export type ArgType =
   | 'int' // integer
@@ -19,7 +20,8 @@ export type ArgType =
   | 'ints' // list of integers
   | 'pair?' // pair or null (e.g. pooling stride defaulting to kernel_size)
   | 'int?' // integer or null
-  | 'float?';
+  | 'float?'
+  | 'schedule'; // a DropoutSchedule or null; min/max bound its rates (engine/nn/dropout-schedule.ts)
 
 export interface ArgSpec {
   /** The torch constructor argument name. */
@@ -89,6 +91,11 @@ export class Args {
     if (Array.isArray(v)) return v;
     if (typeof v === 'number') return [v];
     throw new Error(`argument '${name}' is not a list of integers`);
+  }
+
+  schedule(name: string): DropoutSchedule | null {
+    const v = this.values[name];
+    return v === null || v === undefined ? null : (v as DropoutSchedule);
   }
 
   optionalNum(name: string): number | null {

@@ -8,6 +8,7 @@ import { Generator } from '../tensor/random.ts';
 import { Args, LayerError, type ArgSpec, type ArgValue, type LayerDef, type ShapeInfo } from './layer-def.ts';
 import { Sequential, type Module } from './module.ts';
 import { layerDef, layerKinds } from './registry.ts';
+import { checkSchedule } from './dropout-schedule.ts';
 
 export interface LayerSpec {
   kind: string;
@@ -112,6 +113,8 @@ function checkValue(spec: ArgSpec, v: unknown): string | null {
       if (isIntArray(v) && v.length === 2) return range(v[0]) ?? range(v[1]);
       return `must be an integer or a pair [height, width], got ${JSON.stringify(v)}`;
     }
+    case 'schedule':
+      return checkSchedule(v, spec);
   }
 }
 

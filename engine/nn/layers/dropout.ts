@@ -1,42 +1,42 @@
 /**
  * nn.Dropout, inverted as in torch: in training each element is zeroed with
  * probability p and survivors are scaled by 1/(1 − p), so E[y] = x; in eval
- * mode it is the identity. The last training mask is kept for inspection.
+ * mode it is the identity. The last training keep-mask is kept for inspection
+ * (engine/nn/stochastic.ts).
  */
 import { Tensor } from '../../tensor/tensor.ts';
 import { mul } from '../../ops/elementwise.ts';
-import { Module } from '../module.ts';
+import { checkProbability, scheduleArg, StochasticModule } from '../stochastic.ts';
 import { defineLayer } from '../layer-def.ts';
 
-export class Dropout extends Module {
-  /** The 0/1 keep-mask of the last training forward (null before one, or after eval forwards). */
-  lastMask: Float32Array | null = null;
-  /** When set, the next training forward uses this keep-mask instead of drawing one (tests, replays). */
-  forcedMask: Float32Array | null = null;
+/** The scale survivors get: 1/(1 − p), and 0 for p = 1 (torch multiplies by zeros; avoids 0·∞). */
+export function keepScale(p: number): number {
+  return p === 1 ? 0 : 1 / (1 - p);
+}
 
-  constructor(public p: number) {
-    super();
-    if (!(p >= 0 && p <= 1)) throw new RangeError(`dropout probability has to be between 0 and 1, but got ${p}`);
+/** x · mask · scale, with mask broadcast over x (a whole-channel or whole-row mask has 1s in the other dims). */
+export function applyKeepMask(x: Tensor, mask: Float32Array, maskShape: readonly number[], scale: number): Tensor {
+  const scaled = new Float32Array(mask.length);
+  for (let i = 0; i < mask.length; i++) scaled[i] = mask[i] * scale;
+  return mul(x, new Tensor(scaled, maskShape));
+}
+
+export class Dropout extends StochasticModule {
+  readonly noiseKind = 'keep-mask';
+  readonly noiseMeaning = 'One 0/1 value per element of the input: 1 kept (and scaled by 1/(1−p)), 0 dropped.';
+
+  constructor(p: number) {
+    super(p);
+    checkProbability(p);
   }
 
   forward(x: Tensor): Tensor {
     if (!this.training || this.p === 0) {
-      this.lastMask = null;
+      this.noNoise();
       return x;
     }
-    const mask = this.forcedMask ?? this.generator.bernoulli(x.size, 1 - this.p);
-    if (mask.length !== x.size) throw new RangeError(`dropout mask has ${mask.length} elements but the input has ${x.size}`);
-    this.forcedMask = null;
-    this.lastMask = mask;
-    // p = 1 drops everything; avoid 0·∞.
-    const scale = this.p === 1 ? 0 : 1 / (1 - this.p);
-    const scaled = new Float32Array(mask.length);
-    for (let i = 0; i < mask.length; i++) scaled[i] = mask[i] * scale;
-    return mul(x, new Tensor(scaled, x.shape));
-  }
-
-  override extraRepr(): string {
-    return `p=${this.p}`;
+    const mask = this.takeNoise(x.shape, (n) => this.generator.bernoulli(n, 1 - this.p));
+    return applyKeepMask(x, mask, x.shape, keepScale(this.p));
   }
 }
 
@@ -47,8 +47,9 @@ export const DropoutLayer = defineLayer({
   args: [
     { name: 'p', type: 'float', default: 0.5, min: 0, max: 1, doc: 'Probability of zeroing an element (0.3–0.5 is common).' },
     { name: 'inplace', type: 'bool', default: false, doc: 'Accepted for PyTorch compatibility; has no effect.' },
+    scheduleArg(),
   ],
   infer: (_a, input) => ({ shape: [...input.shape], origin: input.origin }),
-  build: (a) => new Dropout(a.float('p')),
+  build: (a) => Object.assign(new Dropout(a.float('p')), { schedule: a.schedule('schedule') }),
   torch: (a) => `nn.Dropout(p=${a.float('p')})`,
 });

@@ -1,0 +1,109 @@
+/**
+ * The shared convention of every dropout-like module, so randomness is
+ * inspectable and replayable:
+ * - `p` is the layer's rate knob (p, or GaussianDropout's rate, GaussianNoise's
+ *   stddev); dropout schedules set it between steps.
+ * - `lastNoise` holds what the last training forward drew (a 0/1 keep-mask,
+ *   Gaussian noise, DropBlock's block seeds…), `lastNoiseShape` its shape and
+ *   `noiseMeaning` says in one sentence what it is; null after an eval forward.
+ * - `forcedNoise`, when set, is used by the next training forward instead of a
+ *   draw (tests against torch, replays); it is consumed by that forward.
+ * - All draws come from `this.generator` (the seeded Threefry stream).
+ * `lastMask`/`forcedMask` are the same fields under the name mask layers use.
+ */
+import type { Tensor } from '../tensor/tensor.ts';
+import { numel } from '../tensor/shape.ts';
+import { Module } from './module.ts';
+import type { ArgSpec } from './layer-def.ts';
+import type { DropoutSchedule, ValueRange } from './dropout-schedule.ts';
+
+export type NoiseKind =
+  | 'keep-mask' // 0/1 per element, per channel, per row…: 1 keeps
+  | 'block-seeds' // DropBlock's Bernoulli(γ) block centres, before expansion
+  | 'multiplier' // y = x·noise
+  | 'additive'; // y = x + noise
+
+export abstract class StochasticModule extends Module {
+  /** The torch argument the rate knob mirrors ('p', 'rate', 'stddev'). */
+  readonly rateName: string = 'p';
+  /** Where `p` may go: [0, 1] unless a layer says otherwise. */
+  readonly rateRange: ValueRange = { min: 0, max: 1 };
+  abstract readonly noiseKind: NoiseKind;
+  /** One sentence on what lastNoise holds, for the inspector. */
+  abstract readonly noiseMeaning: string;
+  /** How p changes during training (from the spec), or null for a fixed p. */
+  schedule: DropoutSchedule | null = null;
+  lastNoise: Float32Array | null = null;
+  lastNoiseShape: number[] | null = null;
+  forcedNoise: Float32Array | null = null;
+
+  constructor(public p: number) {
+    super();
+  }
+
+  abstract override forward(x: Tensor): Tensor;
+
+  get lastMask(): Float32Array | null {
+    return this.lastNoise;
+  }
+
+  set lastMask(m: Float32Array | null) {
+    this.lastNoise = m;
+  }
+
+  get forcedMask(): Float32Array | null {
+    return this.forcedNoise;
+  }
+
+  set forcedMask(m: Float32Array | null) {
+    this.forcedNoise = m;
+  }
+
+  /** Keeps a scheduled value inside the layer's range (a schedule cannot make p invalid). */
+  clampRate(v: number): number {
+    const { min = -Infinity, max = Infinity } = this.rateRange;
+    return Math.min(Math.max(v, min), this.rateRange.maxExclusive ? Math.min(max, max - 1e-7) : max);
+  }
+
+  /** The noise for this training forward: the forced one if set, else `draw(n)`; recorded as lastNoise. */
+  protected takeNoise(shape: readonly number[], draw: (n: number) => Float32Array): Float32Array {
+    const n = numel(shape);
+    const noise = this.forcedNoise ?? draw(n);
+    this.forcedNoise = null;
+    if (noise.length !== n) throw new RangeError(`${this.constructor.name}: noise has ${noise.length} elements but this input needs ${n} (shape ${shape.join('×')})`);
+    this.lastNoise = noise;
+    this.lastNoiseShape = [...shape];
+    return noise;
+  }
+
+  /** An eval (or p = 0) forward draws nothing. */
+  protected noNoise(): void {
+    this.lastNoise = null;
+    this.lastNoiseShape = null;
+  }
+
+  override extraRepr(): string {
+    return `${this.rateName}=${this.p}`;
+  }
+}
+
+/** Every dropout-like module of a model with its dotted name, in forward order. */
+export function stochasticModules(model: Module): [string, StochasticModule][] {
+  return model.namedModules().filter((e): e is [string, StochasticModule] => e[1] instanceof StochasticModule);
+}
+
+/** The `schedule` argument every stochastic layer declares; its rates obey the layer's own range. */
+export function scheduleArg(range: ValueRange = { min: 0, max: 1 }): ArgSpec {
+  return {
+    name: 'schedule',
+    type: 'schedule',
+    default: null,
+    ...range,
+    doc: 'How the rate changes during training: null (fixed), or {"type": "constant" | "linear" | "cosine" | "step", ...}.',
+  };
+}
+
+/** torch's check for dropout probabilities (ValueError in torch). */
+export function checkProbability(p: number, what = 'dropout probability'): void {
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`${what} has to be between 0 and 1, but got ${p}`);
+}
