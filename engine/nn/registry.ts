@@ -5,6 +5,14 @@ import { Conv2dLayer } from './layers/conv2d.ts';
 import { AdaptiveAvgPool2dLayer, AvgPool2dLayer, MaxPool2dLayer } from './layers/pooling.ts';
 import { FlattenLayer } from './layers/flatten.ts';
 import { DropoutLayer } from './layers/dropout.ts';
+import { Dropout1dLayer, Dropout2dLayer, Dropout3dLayer } from './layers/channel-dropout.ts';
+import { AlphaDropoutLayer, FeatureAlphaDropoutLayer } from './layers/alpha-dropout.ts';
+import { GaussianDropoutLayer, GaussianNoiseLayer } from './layers/gaussian-dropout.ts';
+import { DropBlock2dLayer } from './layers/drop-block.ts';
+import { DropPathLayer, StochasticDepthLayer } from './layers/stochastic-depth.ts';
+import { DropConnectLayer } from './layers/drop-connect.ts';
+import { BatchNorm1dLayer, BatchNorm2dLayer } from './layers/batch-norm.ts';
+import { GroupNormLayer, LayerNormLayer } from './layers/layer-norm.ts';
 import {
   ELULayer, GELULayer, IdentityLayer, LeakyReLULayer, LogSoftmaxLayer, ReLULayer, SELULayer, SigmoidLayer, SoftmaxLayer, TanhLayer,
 } from './layers/activations.ts';
@@ -27,6 +35,21 @@ const LAYERS: readonly LayerDef[] = [
   SoftmaxLayer,
   LogSoftmaxLayer,
   DropoutLayer,
+  Dropout1dLayer,
+  Dropout2dLayer,
+  Dropout3dLayer,
+  AlphaDropoutLayer,
+  FeatureAlphaDropoutLayer,
+  GaussianDropoutLayer,
+  GaussianNoiseLayer,
+  DropBlock2dLayer,
+  StochasticDepthLayer,
+  DropPathLayer,
+  DropConnectLayer,
+  BatchNorm1dLayer,
+  BatchNorm2dLayer,
+  LayerNormLayer,
+  GroupNormLayer,
 ];
 
 const byKind = new Map(LAYERS.map((d) => [d.kind, d]));

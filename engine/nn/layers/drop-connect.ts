@@ -1,0 +1,66 @@
+/**
+ * DropConnect (Wan et al. 2013) on a Linear layer; not in torch. In training a
+ * keep-mask M over the weights, M_ij ~ Bernoulli(1 − p), is drawn per forward
+ * (shared by the batch) and
+ *   y = x · (M ⊙ W / (1 − p))ᵀ + b
+ * (inverted scaling as nn.Dropout, so E[y] is the eval output; p = 1 gives
+ * W' = 0); in eval y = x · Wᵀ + b. The bias is never masked. Parameters,
+ * state_dict names and initialisation are nn.Linear's.
+ */
+import { Tensor } from '../../tensor/tensor.ts';
+import type { Generator } from '../../tensor/random.ts';
+import { add, mul } from '../../ops/elementwise.ts';
+import { matmul } from '../../ops/matmul.ts';
+import { uniformFanIn } from '../init.ts';
+import { checkProbability, scheduleArg, StochasticModule } from '../stochastic.ts';
+import { defineLayer } from '../layer-def.ts';
+import { LinearLayer } from './linear.ts';
+import { keepScale } from './dropout.ts';
+
+export class DropConnect extends StochasticModule {
+  readonly noiseKind = 'keep-mask';
+  readonly noiseMeaning = 'One 0/1 value per weight (out_features × in_features): 0 removes that connection for this forward.';
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  constructor(readonly inFeatures: number, readonly outFeatures: number, bias: boolean, p: number, gen: Generator) {
+    super(p);
+    checkProbability(p);
+    this.weight = this.registerParameter('weight', uniformFanIn([outFeatures, inFeatures], inFeatures, gen));
+    this.bias = bias ? this.registerParameter('bias', uniformFanIn([outFeatures], inFeatures, gen)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    let w = this.weight;
+    if (this.training && this.p > 0) {
+      const mask = this.takeNoise(w.shape, (n) => this.generator.bernoulli(n, 1 - this.p));
+      const scale = keepScale(this.p);
+      const scaled = new Float32Array(mask.length);
+      for (let i = 0; i < mask.length; i++) scaled[i] = mask[i] * scale;
+      w = mul(w, new Tensor(scaled, w.shape));
+    } else {
+      this.noNoise();
+    }
+    const y = matmul(x, w, { transB: true });
+    return this.bias ? add(y, this.bias) : y;
+  }
+
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias !== null}, p=${this.p}`;
+  }
+}
+
+export const DropConnectLayer = defineLayer({
+  kind: 'DropConnect',
+  category: 'Dropout family',
+  description: 'A Linear layer whose individual weights are dropped with probability p while training (DropConnect).',
+  args: [
+    ...LinearLayer.args,
+    { name: 'p', type: 'float', default: 0.5, min: 0, max: 1, doc: 'Probability of dropping each weight.' },
+    scheduleArg(),
+  ],
+  infer: LinearLayer.infer,
+  paramShapes: LinearLayer.paramShapes,
+  build: (a, _input, gen) => Object.assign(new DropConnect(a.int('in_features'), a.int('out_features'), a.bool('bias'), a.float('p'), gen), { schedule: a.schedule('schedule') }),
+  torch: (a) => `DropConnectLinear(${a.int('in_features')}, ${a.int('out_features')}${a.bool('bias') ? '' : ', bias=False'}, p=${a.float('p')})`,
+});

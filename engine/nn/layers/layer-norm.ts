@@ -1,0 +1,126 @@
+/**
+ * nn.LayerNorm and nn.GroupNorm: per-sample normalisation, the same in train
+ * and eval (no running statistics), with the biased variance.
+ * - LayerNorm(normalized_shape): over the last len(normalized_shape) dims, which
+ *   must equal normalized_shape; weight/bias have that shape (1 and 0 initially).
+ * - GroupNorm(num_groups, num_channels): an (N, C, …) input's channels are split
+ *   into num_groups groups and each (sample, group) is normalised; weight/bias
+ *   are per channel.
+ */
+import { Tensor, ones, zeros } from '../../tensor/tensor.ts';
+import { formatShape } from '../../tensor/shape.ts';
+import { add, mul } from '../../ops/elementwise.ts';
+import { reshape } from '../../ops/movement.ts';
+import { Module } from '../module.ts';
+import { defineLayer, LayerError } from '../layer-def.ts';
+import { normalize } from './batch-norm.ts';
+
+export class LayerNorm extends Module {
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+
+  constructor(readonly normalizedShape: number[], readonly eps = 1e-5, elementwiseAffine = true) {
+    super();
+    this.weight = elementwiseAffine ? this.registerParameter('weight', ones(normalizedShape)) : null;
+    this.bias = elementwiseAffine ? this.registerParameter('bias', zeros(normalizedShape)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    const k = this.normalizedShape.length;
+    const tail = x.shape.slice(x.rank - k);
+    if (x.rank < k || tail.some((d, i) => d !== this.normalizedShape[i])) {
+      throw new RangeError(`LayerNorm over ${formatShape(this.normalizedShape)} got input of shape ${formatShape(x.shape)}`);
+    }
+    const axes = Array.from({ length: k }, (_, i) => x.rank - k + i);
+    const { xhat } = normalize(x, axes, this.eps);
+    return this.weight && this.bias ? add(mul(xhat, this.weight), this.bias) : xhat;
+  }
+
+  override extraRepr(): string {
+    return `${formatShape(this.normalizedShape)}, eps=${this.eps}, elementwise_affine=${this.weight !== null}`;
+  }
+}
+
+export class GroupNorm extends Module {
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+
+  constructor(readonly numGroups: number, readonly numChannels: number, readonly eps = 1e-5, affineParams = true) {
+    super();
+    if (numChannels % numGroups !== 0) throw new RangeError('num_channels must be divisible by num_groups');
+    this.weight = affineParams ? this.registerParameter('weight', ones([numChannels])) : null;
+    this.bias = affineParams ? this.registerParameter('bias', zeros([numChannels])) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.rank < 2 || x.shape[1] !== this.numChannels) throw new RangeError(`GroupNorm expects (N, ${this.numChannels}, …) input, got ${formatShape(x.shape)}`);
+    const n = x.shape[0];
+    const grouped = reshape(x, [n, this.numGroups, -1]);
+    const { xhat } = normalize(grouped, [2], this.eps);
+    const y = reshape(xhat, x.shape);
+    if (!this.weight || !this.bias) return y;
+    const perChannel = x.shape.map((d, i) => (i === 1 ? d : 1));
+    return add(mul(y, reshape(this.weight, perChannel)), reshape(this.bias, perChannel));
+  }
+
+  override extraRepr(): string {
+    return `${this.numGroups}, ${this.numChannels}, eps=${this.eps}, affine=${this.weight !== null}`;
+  }
+}
+
+export const LayerNormLayer = defineLayer({
+  kind: 'LayerNorm',
+  category: 'Normalization',
+  description: 'Normalises each sample over its last dimensions (the Transformer norm); the same in train and eval.',
+  args: [
+    { name: 'normalized_shape', type: 'ints', doc: 'The trailing dimensions to normalise over, e.g. [embed_dim].' },
+    { name: 'eps', type: 'float', default: 1e-5, min: 0, doc: 'Added to the variance for numerical stability.' },
+    { name: 'elementwise_affine', type: 'bool', default: true, doc: 'Learn a scale (weight) and shift (bias) per normalised element.' },
+  ],
+  infer(a, input) {
+    const ns = a.ints('normalized_shape');
+    const tail = input.shape.slice(input.shape.length - ns.length);
+    if (ns.length === 0 || ns.some((d) => d < 1)) throw new LayerError(`has normalized_shape ${JSON.stringify(ns)}; it must be a non-empty list of positive sizes`, `set normalized_shape to [${input.shape[input.shape.length - 1]}]`);
+    if (ns.length > input.shape.length || tail.some((d, i) => d !== ns[i])) {
+      throw new LayerError(`normalises over ${formatShape(ns)} but the input's trailing dimensions are ${formatShape(input.shape.slice(-ns.length))}`, `set normalized_shape to [${input.shape[input.shape.length - 1]}]`);
+    }
+    return { shape: [...input.shape], origin: input.origin };
+  },
+  paramShapes: (a): Record<string, number[]> => (a.bool('elementwise_affine') ? { weight: a.ints('normalized_shape'), bias: a.ints('normalized_shape') } : {}),
+  build: (a) => new LayerNorm(a.ints('normalized_shape'), a.float('eps'), a.bool('elementwise_affine')),
+  torch(a) {
+    const ns = a.ints('normalized_shape');
+    const extra = [a.float('eps') !== 1e-5 ? `eps=${a.float('eps')}` : '', a.bool('elementwise_affine') ? '' : 'elementwise_affine=False'].filter(Boolean);
+    return `nn.LayerNorm(${[ns.length === 1 ? String(ns[0]) : `(${ns.join(', ')})`, ...extra].join(', ')})`;
+  },
+});
+
+export const GroupNormLayer = defineLayer({
+  kind: 'GroupNorm',
+  category: 'Normalization',
+  description: 'Normalises each sample over groups of channels; independent of batch size, the same in train and eval.',
+  args: [
+    { name: 'num_groups', type: 'int', min: 1, doc: 'Number of channel groups (divides num_channels).' },
+    { name: 'num_channels', type: 'int', min: 1, doc: 'Number of channels C.' },
+    { name: 'eps', type: 'float', default: 1e-5, min: 0, doc: 'Added to the variance for numerical stability.' },
+    { name: 'affine', type: 'bool', default: true, doc: 'Learn a per-channel scale (weight) and shift (bias).' },
+  ],
+  infer(a, input) {
+    const g = a.int('num_groups');
+    const c = a.int('num_channels');
+    if (c % g !== 0) throw new LayerError(`has num_channels ${c}, which is not divisible by num_groups ${g}`, `choose num_groups among ${divisors(c).join(', ')}`);
+    if (input.shape.length < 1) throw new LayerError('needs per-sample input [channels, …]');
+    if (input.shape[0] !== c) throw new LayerError(`expects ${c} channels but receives ${input.shape[0]} (input shape ${formatShape(input.shape)})`, `set num_channels to ${input.shape[0]}`);
+    return { shape: [...input.shape], origin: input.origin };
+  },
+  paramShapes: (a): Record<string, number[]> => (a.bool('affine') ? { weight: [a.int('num_channels')], bias: [a.int('num_channels')] } : {}),
+  build: (a) => new GroupNorm(a.int('num_groups'), a.int('num_channels'), a.float('eps'), a.bool('affine')),
+  torch(a) {
+    const extra = [a.float('eps') !== 1e-5 ? `eps=${a.float('eps')}` : '', a.bool('affine') ? '' : 'affine=False'].filter(Boolean);
+    return `nn.GroupNorm(${[String(a.int('num_groups')), String(a.int('num_channels')), ...extra].join(', ')})`;
+  },
+});
+
+function divisors(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
+}
