@@ -128,6 +128,21 @@ export class Generator {
     return out;
   }
 
+  /**
+   * An independent stream for (seed, purpose, index), e.g. the shuffle of epoch 7:
+   * its key is Threefry(seed; purpose, index), so any stream can be recreated
+   * on resume without saving generator state.
+   */
+  static stream(seed: number, purpose: number, index: number): Generator {
+    const base = new Generator(seed);
+    const out = new Uint32Array(2);
+    threefry2x32(base.k0, base.k1, purpose >>> 0, index >>> 0, out);
+    const g = new Generator(0);
+    g.k0 = out[0];
+    g.k1 = out[1];
+    return g;
+  }
+
   /** An independent generator derived from this one (consumes one block). */
   fork(): Generator {
     const w = this.fillUint32(new Uint32Array(2));

