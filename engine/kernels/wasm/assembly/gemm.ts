@@ -1,0 +1,207 @@
+/**
+ * Single-precision GEMM, C[m,n] (+)= op(A)·op(B), in the Goto/BLIS shape:
+ * B is packed into KC×NR micro-panels that stay in L1, A into MR×KC panels of
+ * an MC×KC block that stays in L2, and an MR×NR register tile runs over them.
+ * Packing absorbs the transposes, so all four variants share one micro-kernel.
+ * Leading dimensions are in elements; pointers are byte addresses.
+ */
+import { madd } from './simd';
+
+export const MR: i32 = 4;
+export const NR: i32 = 8;
+export const KC: i32 = 256;
+export const MC: i32 = 128;
+export const NC: i32 = 2048;
+
+/** Bytes of scratch one thread needs for packing. */
+export function gemmScratchBytes(): i32 {
+  return (MC * KC + KC * NC + MR * NR) * 4;
+}
+
+// @ts-ignore: decorator
+@inline
+function ptr(base: usize, index: i32): usize {
+  return base + (<usize>index << 2);
+}
+
+function packB(transB: bool, b: usize, ldb: i32, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize): void {
+  for (let j0 = 0; j0 < nc; j0 += NR) {
+    const nr = min(NR, nc - j0);
+    const panel = ptr(dst, j0 * kc);
+    if (!transB) {
+      let src = ptr(b, pc * ldb + jc + j0);
+      const step = <usize>ldb << 2;
+      if (nr == NR) {
+        for (let p = 0; p < kc; p++) {
+          const o = panel + (<usize>p << 5);
+          v128.store(o, v128.load(src));
+          v128.store(o, v128.load(src, 16), 16);
+          src += step;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          const o = panel + (<usize>p << 5);
+          for (let j = 0; j < NR; j++) store<f32>(o + (<usize>j << 2), j < nr ? load<f32>(src + (<usize>j << 2)) : 0);
+          src += step;
+        }
+      }
+    } else {
+      // B is stored [n, k]: column j of op(B) is a contiguous row of b.
+      for (let j = 0; j < NR; j++) {
+        const o = panel + (<usize>j << 2);
+        if (j < nr) {
+          const src = ptr(b, (jc + j0 + j) * ldb + pc);
+          for (let p = 0; p < kc; p++) store<f32>(o + (<usize>p << 5), load<f32>(src + (<usize>p << 2)));
+        } else {
+          for (let p = 0; p < kc; p++) store<f32>(o + (<usize>p << 5), 0);
+        }
+      }
+    }
+  }
+}
+
+function packA(transA: bool, a: usize, lda: i32, ic: i32, mc: i32, pc: i32, kc: i32, dst: usize): void {
+  for (let i0 = 0; i0 < mc; i0 += MR) {
+    const mr = min(MR, mc - i0);
+    const panel = ptr(dst, i0 * kc);
+    if (transA) {
+      // A is stored [k, m]: MR consecutive values of one row of a form one step of the panel.
+      let src = ptr(a, pc * lda + ic + i0);
+      const step = <usize>lda << 2;
+      if (mr == MR) {
+        for (let p = 0; p < kc; p++) {
+          v128.store(panel + (<usize>p << 4), v128.load(src));
+          src += step;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          const o = panel + (<usize>p << 4);
+          for (let i = 0; i < MR; i++) store<f32>(o + (<usize>i << 2), i < mr ? load<f32>(src + (<usize>i << 2)) : 0);
+          src += step;
+        }
+      }
+    } else {
+      for (let i = 0; i < MR; i++) {
+        const o = panel + (<usize>i << 2);
+        if (i < mr) {
+          const src = ptr(a, (ic + i0 + i) * lda + pc);
+          for (let p = 0; p < kc; p++) store<f32>(o + (<usize>p << 4), load<f32>(src + (<usize>p << 2)));
+        } else {
+          for (let p = 0; p < kc; p++) store<f32>(o + (<usize>p << 4), 0);
+        }
+      }
+    }
+  }
+}
+
+/** The 4×8 register tile: 8 accumulators, two B vectors, one broadcast A value. */
+// @ts-ignore: decorator
+@inline
+function kernel4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, overwrite: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let av = v128.load32_splat(pa);
+    c00 = madd(av, b0, c00);
+    c01 = madd(av, b1, c01);
+    av = v128.load32_splat(pa, 4);
+    c10 = madd(av, b0, c10);
+    c11 = madd(av, b1, c11);
+    av = v128.load32_splat(pa, 8);
+    c20 = madd(av, b0, c20);
+    c21 = madd(av, b1, c21);
+    av = v128.load32_splat(pa, 12);
+    c30 = madd(av, b0, c30);
+    c31 = madd(av, b1, c31);
+    pa += 16;
+    pb += 32;
+  }
+  const row = <usize>ldc << 2;
+  const r1 = c + row, r2 = r1 + row, r3 = r2 + row;
+  if (overwrite) {
+    v128.store(c, c00); v128.store(c, c01, 16);
+    v128.store(r1, c10); v128.store(r1, c11, 16);
+    v128.store(r2, c20); v128.store(r2, c21, 16);
+    v128.store(r3, c30); v128.store(r3, c31, 16);
+  } else {
+    v128.store(c, f32x4.add(v128.load(c), c00)); v128.store(c, f32x4.add(v128.load(c, 16), c01), 16);
+    v128.store(r1, f32x4.add(v128.load(r1), c10)); v128.store(r1, f32x4.add(v128.load(r1, 16), c11), 16);
+    v128.store(r2, f32x4.add(v128.load(r2), c20)); v128.store(r2, f32x4.add(v128.load(r2, 16), c21), 16);
+    v128.store(r3, f32x4.add(v128.load(r3), c30)); v128.store(r3, f32x4.add(v128.load(r3, 16), c31), 16);
+  }
+}
+
+/** One thread's GEMM over its whole block; scratch holds gemmScratchBytes(). */
+export function gemmCore(
+  transA: bool, transB: bool, m: i32, n: i32, k: i32,
+  a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
+  accumulate: bool, scratch: usize,
+): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate) for (let i = 0; i < m; i++) memory.fill(ptr(c, i * ldc), 0, <usize>n << 2);
+    return;
+  }
+  const pA = scratch;
+  const pB = ptr(scratch, MC * KC);
+  const tile = ptr(pB, KC * NC);
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const overwrite = !accumulate && pc == 0;
+      packB(transB, b, ldb, pc, kc, jc, nc, pB);
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        packA(transA, a, lda, ic, mc, pc, kc, pA);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const pb = ptr(pB, jr * kc);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const pa = ptr(pA, ir * kc);
+            const cp = ptr(c, (ic + ir) * ldc + jc + jr);
+            if (mr == MR && nr == NR) {
+              kernel4x8(kc, pa, pb, cp, ldc, overwrite);
+            } else {
+              kernel4x8(kc, pa, pb, tile, NR, true);
+              for (let i = 0; i < mr; i++) {
+                const dst = ptr(cp, i * ldc);
+                const src = ptr(tile, i * NR);
+                if (overwrite) for (let j = 0; j < nr; j++) store<f32>(dst + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
+                else for (let j = 0; j < nr; j++) store<f32>(dst + (<usize>j << 2), load<f32>(dst + (<usize>j << 2)) + load<f32>(src + (<usize>j << 2)));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Thread tid of nt: takes its share of the larger output dimension, aligned to the tile. */
+export function gemmPart(
+  tid: i32, nt: i32, transA: bool, transB: bool, m: i32, n: i32, k: i32,
+  a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
+  accumulate: bool, scratch: usize,
+): void {
+  if (n >= m) {
+    const chunk = ((n + nt - 1) / nt + NR - 1) / NR * NR;
+    const n0 = tid * chunk;
+    const n1 = min(n, n0 + chunk);
+    if (n0 >= n1) return;
+    const bOff = transB ? n0 * ldb : n0;
+    gemmCore(transA, transB, m, n1 - n0, k, a, lda, ptr(b, bOff), ldb, ptr(c, n0), ldc, accumulate, scratch);
+  } else {
+    const chunk = ((m + nt - 1) / nt + MR - 1) / MR * MR;
+    const m0 = tid * chunk;
+    const m1 = min(m, m0 + chunk);
+    if (m0 >= m1) return;
+    const aOff = transA ? m0 : m0 * lda;
+    gemmCore(transA, transB, m1 - m0, n, k, ptr(a, aOff), lda, b, ldb, ptr(c, m0 * ldc), ldc, accumulate, scratch);
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Entry point of the kernel module. Every thread runs `run(op, params, tid,
+ * nthreads)` on the same shared memory and takes its own share of the work;
+ * op numbers match OP in the host (../wasm-kernels.ts).
+ */
+import { gemmPart, gemmScratchBytes } from './gemm';
+import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, maxPool2dBackward, maxPool2dForward, sumParts } from './conv';
+
+export { gemmScratchBytes };
+
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+// @ts-ignore: decorator
+@inline
+function arg(p: usize, i: i32): i32 {
+  return load<i32>(p + (<usize>i << 2));
+}
+
+/** GEMM block: 0 transA, 1 transB, 2 m, 3 n, 4 k, 5 a, 6 lda, 7 b, 8 ldb, 9 c, 10 ldc, 11 accumulate, 12 scratch base, 13 scratch bytes per thread. */
+function gemm(p: usize, tid: i32, nt: i32): void {
+  gemmPart(
+    tid, nt, arg(p, 0) != 0, arg(p, 1) != 0, arg(p, 2), arg(p, 3), arg(p, 4),
+    <usize>arg(p, 5), arg(p, 6), <usize>arg(p, 7), arg(p, 8), <usize>arg(p, 9), arg(p, 10),
+    arg(p, 11) != 0, <usize>arg(p, 12) + <usize>tid * <usize>arg(p, 13),
+  );
+}
+
+export function run(op: i32, p: usize, tid: i32, nt: i32): void {
+  switch (op) {
+    case 1: gemm(p, tid, nt); break;
+    case 2: conv2dForward(p, tid, nt); break;
+    case 3: conv2dBackwardInput(p, tid, nt); break;
+    case 4: conv2dBackwardWeight(p, tid, nt); break;
+    case 5: sumParts(p, tid, nt); break;
+    case 6: maxPool2dForward(p, tid, nt); break;
+    case 7: maxPool2dBackward(p, tid, nt); break;
+    default: unreachable();
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * The 'wasm' kernel set: the AssemblyScript kernels (./assembly) driven over
+ * one WebAssembly memory. Inputs are copied into a scratch arena that is reset
+ * on every call and grows only when a larger shape arrives, so steady training
+ * allocates nothing in wasm memory. Work is split across the runtime's threads
+ * when it is big enough to repay waking them. No Node or DOM imports: the host
+ * (./node/load.ts under Node) supplies the runtime.
+ */
+import type { Conv2dGeometry, GemmArgs, Kernels, Pool2dGeometry } from '../kernel-types.ts';
+import type { KernelExports, WasmMemory } from './wasm-api.ts';
+
+/** Operation numbers of `run` in assembly/index.ts. */
+export const OP = { gemm: 1, conv2dForward: 2, conv2dBackwardInput: 3, conv2dBackwardWeight: 4, sumParts: 5, maxPool2dForward: 6, maxPool2dBackward: 7 } as const;
+
+export interface WasmRuntime {
+  readonly memory: WasmMemory;
+  /** The calling thread's instance. */
+  readonly exports: KernelExports;
+  /** 'relaxed-simd' or 'simd': which build was loaded. */
+  readonly variant: string;
+  /** Threads available, the caller included. */
+  threads(): number;
+  /** Runs `op` on nt threads (the caller is thread 0) and returns when all have finished. */
+  dispatch(op: number, params: number, nt: number): void;
+}
+
+export interface WasmKernels extends Kernels {
+  readonly runtime: WasmRuntime;
+  /** Bytes of wasm memory in use (grows only for larger shapes). */
+  memoryBytes(): number;
+}
+
+const PAGE = 65536;
+/** Below this much work per extra thread (in flops or touched elements), waking a thread costs more than it saves. */
+const MIN_FLOPS_PER_THREAD = 1 << 20;
+const MIN_ELEMENTS_PER_THREAD = 1 << 16;
+
+const align = (n: number, a: number) => Math.ceil(n / a) * a;
+
+/** Bump allocator over wasm memory, reset per kernel call. */
+class Arena {
+  f32!: Float32Array;
+  i32!: Int32Array;
+  readonly params: number;
+  private readonly base: number;
+  private top: number;
+
+  constructor(private readonly memory: WasmMemory, heapBase: number) {
+    this.params = align(Math.max(heapBase, 64), 64);
+    this.base = this.params + 256;
+    this.top = this.base;
+    this.refresh();
+  }
+
+  private refresh(): void {
+    this.f32 = new Float32Array(this.memory.buffer);
+    this.i32 = new Int32Array(this.memory.buffer);
+  }
+
+  reset(): void {
+    this.top = this.base;
+  }
+
+  alloc(bytes: number): number {
+    const p = align(this.top, 64);
+    this.top = p + bytes;
+    if (this.top > this.f32.byteLength) {
+      this.memory.grow(Math.ceil((this.top - this.f32.byteLength) / PAGE));
+      this.refresh();
+    }
+    return p;
+  }
+
+  copyIn(src: Float32Array | Int32Array, offset: number, length: number): number {
+    const p = this.alloc(length * 4);
+    const view = src instanceof Int32Array ? this.i32 : this.f32;
+    view.set(offset === 0 && length === src.length ? src : src.subarray(offset, offset + length), p >> 2);
+    return p;
+  }
+
+  copyOut(p: number, dst: Float32Array | Int32Array, offset: number, length: number): void {
+    const view = dst instanceof Int32Array ? this.i32 : this.f32;
+    dst.set(view.subarray(p >> 2, (p >> 2) + length), offset);
+  }
+
+  setParams(values: readonly number[]): number {
+    this.i32.set(values, this.params >> 2);
+    return this.params;
+  }
+
+  get bytes(): number {
+    return this.f32.byteLength;
+  }
+}
+
+function convParams(g: Conv2dGeometry): number[] {
+  return [
+    g.batch, g.inChannels, g.inH, g.inW, g.outChannels, g.outH, g.outW, g.kH, g.kW,
+    g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW, g.groups,
+  ];
+}
+
+function poolParams(g: Pool2dGeometry): number[] {
+  return [g.batch, g.channels, g.inH, g.inW, g.outH, g.outW, g.kH, g.kW, g.strideH, g.strideW, g.padH, g.padW, g.dilationH, g.dilationW, 0, 0];
+}
+
+export function createWasmKernels(rt: WasmRuntime): WasmKernels {
+  const arena = new Arena(rt.memory, rt.exports.heapBase());
+  const gemmScratch = align(rt.exports.gemmScratchBytes(), 64);
+  const split = (work: number, perThread: number, units = Infinity) =>
+    Math.max(1, Math.min(rt.threads(), units, Math.floor(work / perThread)));
+
+  function convSetup(g: Conv2dGeometry, flops: number) {
+    const cg = g.inChannels / g.groups;
+    const kk = cg * g.kH * g.kW;
+    const colBytes = align(kk * g.outH * g.outW * 4, 16);
+    // Thread scratch: packing buffers, then im2col columns, then a dW partial (backward weight only).
+    const per = align(gemmScratch + 16 + colBytes + g.outChannels * kk * 4, 64);
+    const nt = split(flops, MIN_FLOPS_PER_THREAD, g.batch * g.groups);
+    return { kk, colBytes, per, nt };
+  }
+
+  return {
+    name: 'wasm',
+    runtime: rt,
+    memoryBytes: () => arena.bytes,
+
+    gemm({ transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate }: GemmArgs): void {
+      if (m === 0 || n === 0) return;
+      arena.reset();
+      const pa = arena.copyIn(a, aOffset, m * k);
+      const pb = arena.copyIn(b, bOffset, k * n);
+      const pc = accumulate ? arena.copyIn(c, cOffset, m * n) : arena.alloc(m * n * 4);
+      const nt = split(2 * m * n * k, MIN_FLOPS_PER_THREAD);
+      const scratch = arena.alloc(gemmScratch * nt);
+      const p = arena.setParams([
+        +transA, +transB, m, n, k, pa, transA ? m : k, pb, transB ? k : n, pc, n, +accumulate, scratch, gemmScratch,
+      ]);
+      rt.dispatch(OP.gemm, p, nt);
+      arena.copyOut(pc, c, cOffset, m * n);
+    },
+
+    conv2dForward(g: Conv2dGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array): void {
+      const plane = g.outH * g.outW;
+      const { kk, per, nt } = convSetup(g, 2 * g.batch * g.outChannels * plane * (g.inChannels / g.groups) * g.kH * g.kW);
+      arena.reset();
+      const px = arena.copyIn(x, 0, x.length);
+      const pw = arena.copyIn(w, 0, g.outChannels * kk);
+      const pb = bias ? arena.copyIn(bias, 0, g.outChannels) : 0;
+      const po = arena.alloc(out.length * 4);
+      const scratch = arena.alloc(per * nt);
+      const p = arena.setParams([...convParams(g), px, pw, pb, po, scratch, per]);
+      rt.dispatch(OP.conv2dForward, p, nt);
+      arena.copyOut(po, out, 0, out.length);
+    },
+
+    conv2dBackwardInput(g: Conv2dGeometry, dy: Float32Array, w: Float32Array, dx: Float32Array): void {
+      const plane = g.outH * g.outW;
+      const { kk, per, nt } = convSetup(g, 2 * g.batch * g.outChannels * plane * (g.inChannels / g.groups) * g.kH * g.kW);
+      arena.reset();
+      const pdy = arena.copyIn(dy, 0, dy.length);
+      const pw = arena.copyIn(w, 0, g.outChannels * kk);
+      const pdx = arena.alloc(dx.length * 4);
+      const scratch = arena.alloc(per * nt);
+      const p = arena.setParams([...convParams(g), pdy, pw, 0, pdx, scratch, per]);
+      rt.dispatch(OP.conv2dBackwardInput, p, nt);
+      arena.copyOut(pdx, dx, 0, dx.length);
+    },
+
+    conv2dBackwardWeight(g: Conv2dGeometry, dy: Float32Array, x: Float32Array, dw: Float32Array): void {
+      const plane = g.outH * g.outW;
+      const { kk, colBytes, per, nt } = convSetup(g, 2 * g.batch * g.outChannels * plane * (g.inChannels / g.groups) * g.kH * g.kW);
+      arena.reset();
+      const pdy = arena.copyIn(dy, 0, dy.length);
+      const px = arena.copyIn(x, 0, x.length);
+      const pdw = arena.alloc(dw.length * 4);
+      const scratch = arena.alloc(per * nt);
+      let p = arena.setParams([...convParams(g), pdy, px, 0, pdw, scratch, per]);
+      rt.dispatch(OP.conv2dBackwardWeight, p, nt);
+      // Each thread summed its samples into its own partial; add the partials.
+      const partial = align(align(scratch + gemmScratch, 16) + colBytes, 16);
+      const count = g.outChannels * kk;
+      p = arena.setParams([count, nt, partial, per, pdw]);
+      rt.dispatch(OP.sumParts, p, split(count * nt, MIN_ELEMENTS_PER_THREAD));
+      arena.copyOut(pdw, dw, 0, count);
+    },
+
+    maxPool2dForward(g: Pool2dGeometry, x: Float32Array, out: Float32Array, argmax: Int32Array): void {
+      arena.reset();
+      const px = arena.copyIn(x, 0, x.length);
+      const po = arena.alloc(out.length * 4);
+      const pa = arena.alloc(argmax.length * 4);
+      const p = arena.setParams([...poolParams(g), px, po, pa]);
+      rt.dispatch(OP.maxPool2dForward, p, split(x.length, MIN_ELEMENTS_PER_THREAD, g.batch * g.channels));
+      arena.copyOut(po, out, 0, out.length);
+      arena.copyOut(pa, argmax, 0, argmax.length);
+    },
+
+    maxPool2dBackward(g: Pool2dGeometry, dy: Float32Array, argmax: Int32Array, dx: Float32Array): void {
+      arena.reset();
+      const pdy = arena.copyIn(dy, 0, dy.length);
+      const pa = arena.copyIn(argmax, 0, argmax.length);
+      const pdx = arena.alloc(dx.length * 4);
+      const p = arena.setParams([...poolParams(g), pdy, pa, pdx]);
+      rt.dispatch(OP.maxPool2dBackward, p, split(dx.length, MIN_ELEMENTS_PER_THREAD, g.batch * g.channels));
+      arena.copyOut(pdx, dx, 0, dx.length);
+    },
+  };
+}

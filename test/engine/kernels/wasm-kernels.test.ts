@@ -1,0 +1,177 @@
+/**
+ * The wasm kernels against the TypeScript reference on many random shapes:
+ * odd sizes, all transposes, accumulate, offsets; convolutions with groups,
+ * stride, padding and dilation; max pooling. Each case runs on one thread and
+ * on several, so the work split is covered too. Tolerance 1e-5 abs + rel:
+ * the two sum in different orders (and the wasm build may fuse multiply-adds).
+ * The reference sums in float64, the wasm kernels in float32, whose rounding
+ * error grows like √(terms): past 256 terms per sum the tolerance scales by
+ * √(terms / 256) (the weight gradient of a 32×32 conv over 4 samples sums 4096).
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { Generator } from '../../../engine/index.ts';
+import { referenceKernels } from '../../../engine/kernels/reference.ts';
+import type { Conv2dGeometry, GemmArgs, Pool2dGeometry } from '../../../engine/kernels/kernel-types.ts';
+import { convOutSize } from '../../../engine/ops/conv.ts';
+import { poolOutSize } from '../../../engine/ops/pool.ts';
+import { installWasmBackend, setWasmThreads } from '../../../engine/kernels/wasm/node/load.ts';
+
+const wasm = installWasmBackend();
+const gen = new Generator(20261126);
+const TOL = 1e-5;
+const THREADS = [1, 3];
+
+afterAll(() => setWasmThreads(1));
+
+function rand(n: number): Float32Array {
+  return Float32Array.from(gen.uniform(n), (u) => 2 * u - 1);
+}
+
+function int(lo: number, hi: number): number {
+  return lo + Math.floor(gen.uniform(1)[0] * (hi - lo + 1));
+}
+
+function expectNear(actual: Float32Array | Int32Array, expected: Float32Array | Int32Array, what: string, terms = 1): void {
+  expect(actual.length, what).toBe(expected.length);
+  const tol = TOL * Math.max(1, Math.sqrt(terms / 256));
+  for (let i = 0; i < actual.length; i++) {
+    const d = Math.abs(actual[i] - expected[i]);
+    if (!(d <= tol + tol * Math.abs(expected[i])) && !(Number.isNaN(actual[i]) && Number.isNaN(expected[i]))) {
+      expect.fail(`${what}: element ${i} is ${actual[i]}, reference ${expected[i]}`);
+    }
+  }
+}
+
+describe('wasm gemm matches the reference', () => {
+  const shapes: [number, number, number][] = [
+    [1, 1, 1], [1, 9, 5], [7, 1, 3], [3, 5, 0], [4, 8, 16], [5, 9, 17], [13, 31, 7], [33, 65, 129],
+    [64, 10, 512], [2, 300, 2], [130, 70, 260], [257, 9, 33], [31, 2100, 5],
+  ];
+  for (let r = 0; r < 8; r++) shapes.push([int(1, 90), int(1, 90), int(1, 300)]);
+  for (const [m, n, k] of shapes) {
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        it(`${m}×${n}×${k} ${transA ? 'Aᵀ' : 'A'}·${transB ? 'Bᵀ' : 'B'}`, () => {
+          for (const threads of THREADS) {
+            setWasmThreads(threads);
+            for (const accumulate of [false, true]) {
+              const aOffset = int(0, 5), bOffset = int(0, 5), cOffset = int(0, 5);
+              const a = rand(aOffset + m * k + 3), b = rand(bOffset + k * n + 2), c0 = rand(cOffset + m * n + 4);
+              const args = { transA, transB, m, n, k, a, aOffset, b, bOffset, cOffset, accumulate } satisfies Omit<GemmArgs, 'c'>;
+              const want = c0.slice();
+              const got = c0.slice();
+              referenceKernels.gemm({ ...args, c: want });
+              wasm.gemm({ ...args, c: got });
+              expectNear(got, want, `threads ${threads}, accumulate ${accumulate}`, k);
+            }
+          }
+        });
+      }
+    }
+  }
+});
+
+function convCase(o: Partial<Conv2dGeometry> & { inH: number; inW: number; kH: number; kW: number }): Conv2dGeometry {
+  const g = { batch: 2, inChannels: 3, outChannels: 4, strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, groups: 1, ...o };
+  return {
+    ...g,
+    outH: convOutSize(g.inH, g.kH, g.strideH, g.padH, g.dilationH),
+    outW: convOutSize(g.inW, g.kW, g.strideW, g.padW, g.dilationW),
+  };
+}
+
+describe('wasm conv2d matches the reference, forward and both backward passes', () => {
+  const cases: Conv2dGeometry[] = [
+    convCase({ inH: 5, inW: 5, kH: 3, kW: 3 }),
+    convCase({ inH: 8, inW: 7, kH: 3, kW: 3, padH: 1, padW: 1 }),
+    convCase({ batch: 3, inChannels: 4, outChannels: 6, inH: 9, inW: 10, kH: 3, kW: 2, strideH: 2, strideW: 3, padH: 1, padW: 2, groups: 2 }),
+    convCase({ inH: 11, inW: 9, kH: 3, kW: 3, dilationH: 2, dilationW: 3, padH: 2, padW: 1 }),
+    convCase({ batch: 1, inChannels: 6, outChannels: 6, inH: 6, inW: 6, kH: 3, kW: 3, padH: 1, padW: 1, groups: 6 }),
+    convCase({ batch: 5, inChannels: 8, outChannels: 5, inH: 4, inW: 6, kH: 1, kW: 1 }),
+    convCase({ batch: 4, inChannels: 3, outChannels: 32, inH: 32, inW: 32, kH: 3, kW: 3, padH: 1, padW: 1 }),
+    convCase({ batch: 4, inChannels: 32, outChannels: 64, inH: 16, inW: 16, kH: 3, kW: 3, padH: 1, padW: 1 }),
+    convCase({ batch: 2, inChannels: 2, outChannels: 3, inH: 7, inW: 7, kH: 5, kW: 4, strideH: 3, strideW: 2, padH: 2, padW: 2, dilationH: 1, dilationW: 2 }),
+  ];
+  for (const g of cases) {
+    const label = `N${g.batch} C${g.inChannels}→${g.outChannels} ${g.inH}×${g.inW} k${g.kH}×${g.kW} s${g.strideH},${g.strideW} p${g.padH},${g.padW} d${g.dilationH},${g.dilationW} g${g.groups}`;
+    it(label, () => {
+      const x = rand(g.batch * g.inChannels * g.inH * g.inW);
+      const w = rand(g.outChannels * (g.inChannels / g.groups) * g.kH * g.kW);
+      const bias = rand(g.outChannels);
+      const dy = rand(g.batch * g.outChannels * g.outH * g.outW);
+      const kk = (g.inChannels / g.groups) * g.kH * g.kW;
+      const want = { y: new Float32Array(dy.length), dx: new Float32Array(x.length), dw: new Float32Array(w.length) };
+      referenceKernels.conv2dForward(g, x, w, bias, want.y);
+      referenceKernels.conv2dBackwardInput(g, dy, w, want.dx);
+      referenceKernels.conv2dBackwardWeight(g, dy, x, want.dw);
+      for (const threads of THREADS) {
+        setWasmThreads(threads);
+        // Garbage in the outputs must be overwritten.
+        const got = { y: rand(dy.length), dx: rand(x.length), dw: rand(w.length) };
+        wasm.conv2dForward(g, x, w, bias, got.y);
+        wasm.conv2dBackwardInput(g, dy, w, got.dx);
+        wasm.conv2dBackwardWeight(g, dy, x, got.dw);
+        expectNear(got.y, want.y, `forward, threads ${threads}`, kk);
+        expectNear(got.dx, want.dx, `input gradient, threads ${threads}`, (g.outChannels / g.groups) * g.kH * g.kW);
+        expectNear(got.dw, want.dw, `weight gradient, threads ${threads}`, g.batch * g.outH * g.outW);
+        const noBias = new Float32Array(dy.length);
+        const wantNoBias = new Float32Array(dy.length);
+        referenceKernels.conv2dForward(g, x, w, null, wantNoBias);
+        wasm.conv2dForward(g, x, w, null, noBias);
+        expectNear(noBias, wantNoBias, `forward without bias, threads ${threads}`, kk);
+      }
+    });
+  }
+});
+
+function poolCase(o: Partial<Pool2dGeometry> & { inH: number; inW: number; kH: number; kW: number }, ceil = false): Pool2dGeometry {
+  const g = { batch: 2, channels: 3, strideH: o.kH, strideW: o.kW, padH: 0, padW: 0, dilationH: 1, dilationW: 1, ...o };
+  return {
+    ...g,
+    outH: poolOutSize(g.inH, g.kH, g.strideH, g.padH, g.dilationH, ceil),
+    outW: poolOutSize(g.inW, g.kW, g.strideW, g.padW, g.dilationW, ceil),
+  };
+}
+
+describe('wasm max pooling matches the reference', () => {
+  const cases: Pool2dGeometry[] = [
+    poolCase({ inH: 4, inW: 4, kH: 2, kW: 2 }),
+    poolCase({ inH: 7, inW: 9, kH: 3, kW: 2, strideH: 2, strideW: 1, padH: 1, padW: 1 }),
+    poolCase({ inH: 8, inW: 8, kH: 3, kW: 3, dilationH: 2, dilationW: 2, padH: 1 }),
+    poolCase({ inH: 5, inW: 5, kH: 2, kW: 2 }, true),
+    poolCase({ batch: 16, channels: 32, inH: 32, inW: 32, kH: 2, kW: 2 }),
+  ];
+  for (const g of cases) {
+    it(`${g.batch}×${g.channels}×${g.inH}×${g.inW} k${g.kH}×${g.kW} s${g.strideH},${g.strideW} p${g.padH},${g.padW} d${g.dilationH},${g.dilationW}`, () => {
+      const x = rand(g.batch * g.channels * g.inH * g.inW);
+      // Ties and NaN follow torch: the first maximum wins, NaN propagates.
+      x[1] = x[0];
+      x[5] = Number.NaN;
+      const n = g.batch * g.channels * g.outH * g.outW;
+      const dy = rand(n);
+      const want = { y: new Float32Array(n), arg: new Int32Array(n), dx: new Float32Array(x.length) };
+      referenceKernels.maxPool2dForward(g, x, want.y, want.arg);
+      referenceKernels.maxPool2dBackward(g, dy, want.arg, want.dx);
+      for (const threads of THREADS) {
+        setWasmThreads(threads);
+        const got = { y: new Float32Array(n), arg: new Int32Array(n), dx: rand(x.length) };
+        wasm.maxPool2dForward(g, x, got.y, got.arg);
+        wasm.maxPool2dBackward(g, dy, got.arg, got.dx);
+        expectNear(got.y, want.y, `forward, threads ${threads}`);
+        expect([...got.arg]).toEqual([...want.arg]);
+        expectNear(got.dx, want.dx, `backward, threads ${threads}`);
+      }
+    });
+  }
+});
+
+describe('wasm memory', () => {
+  it('does not grow when the same shapes repeat', () => {
+    const a = rand(200 * 300), b = rand(300 * 100), c = new Float32Array(200 * 100);
+    const run = () => wasm.gemm({ transA: false, transB: false, m: 200, n: 100, k: 300, a, aOffset: 0, b, bOffset: 0, c, cOffset: 0, accumulate: false });
+    run();
+    const bytes = wasm.memoryBytes();
+    for (let i = 0; i < 20; i++) run();
+    expect(wasm.memoryBytes()).toBe(bytes);
+  });
+});
