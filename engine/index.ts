@@ -17,6 +17,16 @@ export { Args, LayerError, type LayerDef, type ArgSpec, type ShapeInfo, type Cat
 export { layerDef, layerDefs, layerKinds } from './nn/registry.ts';
 export { validateSpec, buildModel, resolveArgs, SpecError, type ModelSpec, type LayerSpec, type SpecReport, type LayerReport } from './nn/spec.ts';
 export { Dropout } from './nn/layers/dropout.ts';
+export { StochasticModule, stochasticModules, type NoiseKind } from './nn/stochastic.ts';
+export { scheduledP, applyDropoutSchedules, checkSchedule, type DropoutSchedule, type TrainingProgress } from './nn/dropout-schedule.ts';
+export { ChannelDropout } from './nn/layers/channel-dropout.ts';
+export { AlphaDropout, alphaDropoutCoefficients, ALPHA_PRIME } from './nn/layers/alpha-dropout.ts';
+export { GaussianDropout, GaussianNoise } from './nn/layers/gaussian-dropout.ts';
+export { DropBlock2d, dropBlockGamma } from './nn/layers/drop-block.ts';
+export { StochasticDepth } from './nn/layers/stochastic-depth.ts';
+export { DropConnect } from './nn/layers/drop-connect.ts';
+export { BatchNorm } from './nn/layers/batch-norm.ts';
+export { LayerNorm, GroupNorm } from './nn/layers/layer-norm.ts';
 export * from './losses/losses.ts';
 export { Optimizer } from './optim/optimizer.ts';
 export { SGD, type SGDOptions } from './optim/sgd.ts';
