@@ -124,6 +124,11 @@ export interface LayerDef {
   build(a: Args, input: ShapeInfo, gen: Generator): Module;
   /** The PyTorch constructor expression, e.g. "nn.Linear(784, 128)". */
   torch(a: Args, input: ShapeInfo): string;
+  /**
+   * Python source of the module `torch` names when neither torch nor torchvision
+   * has it (imports torch, nn, F, math); the exporter emits it once per file.
+   */
+  torchSource?: string;
 }
 
 export function defineLayer(def: LayerDef): LayerDef {

@@ -99,5 +99,5 @@ export const DropBlock2dLayer = defineLayer({
     return { shape: [...input.shape], origin: input.origin };
   },
   build: (a) => Object.assign(new DropBlock2d(a.float('p'), a.int('block_size'), a.float('eps')), { schedule: a.schedule('schedule') }),
-  torch: (a) => `DropBlock2d(p=${a.float('p')}, block_size=${a.int('block_size')})  # torchvision.ops.drop_block2d`,
+  torch: (a) => `torchvision.ops.DropBlock2d(p=${a.float('p')}, block_size=${a.int('block_size')}${a.float('eps') === 1e-6 ? '' : `, eps=${a.float('eps')}`})`,
 });

@@ -63,4 +63,18 @@ export const DropConnectLayer = defineLayer({
   paramShapes: LinearLayer.paramShapes,
   build: (a, _input, gen) => Object.assign(new DropConnect(a.int('in_features'), a.int('out_features'), a.bool('bias'), a.float('p'), gen), { schedule: a.schedule('schedule') }),
   torch: (a) => `DropConnectLinear(${a.int('in_features')}, ${a.int('out_features')}${a.bool('bias') ? '' : ', bias=False'}, p=${a.float('p')})`,
+  torchSource: `class DropConnectLinear(nn.Linear):
+    """DropConnect on a Linear: y = x (M * W / (1 - p))^T + b with M ~ Bernoulli(1 - p) per weight in training; eval uses W."""
+
+    def __init__(self, in_features, out_features, bias=True, p=0.5):
+        super().__init__(in_features, out_features, bias)
+        self.p = p
+
+    def forward(self, x):
+        if not self.training or self.p == 0:
+            return F.linear(x, self.weight, self.bias)
+        mask = torch.bernoulli(torch.full_like(self.weight, 1 - self.p))
+        scale = 0.0 if self.p == 1 else 1 / (1 - self.p)
+        return F.linear(x, self.weight * mask * scale, self.bias)
+`,
 });

@@ -65,6 +65,18 @@ export const GaussianDropoutLayer = defineLayer({
   infer: (_a, input) => ({ shape: [...input.shape], origin: input.origin }),
   build: (a) => Object.assign(new GaussianDropout(a.float('rate')), { schedule: a.schedule('schedule') }),
   torch: (a) => `GaussianDropout(rate=${a.float('rate')})`,
+  torchSource: `class GaussianDropout(nn.Module):
+    """Keras GaussianDropout: y = x * eps, eps ~ N(1, rate / (1 - rate)) in training; identity in eval."""
+
+    def __init__(self, rate=0.5):
+        super().__init__()
+        self.rate = rate
+
+    def forward(self, x):
+        if not self.training or self.rate == 0:
+            return x
+        return x * (1 + math.sqrt(self.rate / (1 - self.rate)) * torch.randn_like(x))
+`,
 });
 
 export const GaussianNoiseLayer = defineLayer({
@@ -78,4 +90,16 @@ export const GaussianNoiseLayer = defineLayer({
   infer: (_a, input) => ({ shape: [...input.shape], origin: input.origin }),
   build: (a) => Object.assign(new GaussianNoise(a.float('stddev')), { schedule: a.schedule('schedule') }),
   torch: (a) => `GaussianNoise(stddev=${a.float('stddev')})`,
+  torchSource: `class GaussianNoise(nn.Module):
+    """Keras GaussianNoise: y = x + eps, eps ~ N(0, stddev^2) in training; identity in eval."""
+
+    def __init__(self, stddev=0.1):
+        super().__init__()
+        self.stddev = stddev
+
+    def forward(self, x):
+        if not self.training or self.stddev == 0:
+            return x
+        return x + self.stddev * torch.randn_like(x)
+`,
 });

@@ -58,7 +58,7 @@ describe('parameter counts and PyTorch expressions', () => {
     [{ kind: 'FeatureAlphaDropout', p: 0.2 }, [3, 4], 0, 'nn.FeatureAlphaDropout(p=0.2)'],
     [{ kind: 'GaussianDropout', rate: 0.2 }, [10], 0, 'GaussianDropout(rate=0.2)'],
     [{ kind: 'GaussianNoise', stddev: 0.1 }, [10], 0, 'GaussianNoise(stddev=0.1)'],
-    [{ kind: 'DropBlock2d', p: 0.1, block_size: 3 }, [3, 8, 8], 0, 'DropBlock2d(p=0.1, block_size=3)  # torchvision.ops.drop_block2d'],
+    [{ kind: 'DropBlock2d', p: 0.1, block_size: 3 }, [3, 8, 8], 0, 'torchvision.ops.DropBlock2d(p=0.1, block_size=3)'],
     [{ kind: 'StochasticDepth', p: 0.2, mode: 'batch' }, [10], 0, 'torchvision.ops.StochasticDepth(p=0.2, mode="batch")'],
     [{ kind: 'DropConnect', in_features: 10, out_features: 4, p: 0.5 }, [10], 44, 'DropConnectLinear(10, 4, p=0.5)'],
     [{ kind: 'BatchNorm2d', num_features: 3 }, [3, 8, 8], 6, 'nn.BatchNorm2d(3)'],
