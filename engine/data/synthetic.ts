@@ -59,10 +59,12 @@ export function makeTwoD(name: TwoDSet, { samples = 400, noise, classes, seed = 
         return [r * Math.cos(t), r * Math.sin(t), c];
       })(seed, noise ?? 0.08);
     case 'xor':
-      return twoD('xor', samples, 2, (_i, g) => {
-        const x = 2 * u(g) - 1;
-        const y = 2 * u(g) - 1;
-        return [x, y, x * y > 0 ? 0 : 1];
+      // Class 0 in the quadrants where x·y > 0, class 1 where x·y < 0, alternating.
+      return twoD('xor', samples, 2, (i, g) => {
+        const c = i % 2;
+        const sx = u(g) < 0.5 ? -1 : 1;
+        const sy = c === 0 ? sx : -sx;
+        return [sx * (0.05 + 0.95 * u(g)), sy * (0.05 + 0.95 * u(g)), c];
       })(seed, noise ?? 0.05);
     case 'blobs': {
       const k = classes ?? 3;
