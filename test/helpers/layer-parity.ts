@@ -45,6 +45,7 @@ export function buildLayer(c: Pick<LayerCase, 'kind' | 'args' | 'input' | 'unbat
 
 export function runLayerCase(c: LayerCase, tol: Tolerance = { atol: 1e-5, rtol: 1e-5 }): void {
   const layer = buildLayer(c);
+  expect([...layer.stateDict().keys()], 'state_dict names and order as torch').toEqual(Object.keys(c.params));
   layer.loadStateDict(stateOf(c.params));
   if (c.mode === 'eval') layer.eval();
   if (c.noise) {

@@ -1,6 +1,6 @@
 /** The new layers in specs: palette categories, shape errors that say what to do, parameter counts, PyTorch expressions. */
 import { describe, expect, it } from 'vitest';
-import { layerDef, layerDefs, resolveArgs, validateSpec } from '../../../engine/index.ts';
+import { buildModel, Generator, layerDef, layerDefs, resolveArgs, stochasticModules, sum, Tensor, validateSpec } from '../../../engine/index.ts';
 
 const one = (input_shape: number[], layer: Record<string, unknown>) => validateSpec({ input_shape, layers: [{ name: 'x', ...layer }] });
 
@@ -75,5 +75,41 @@ describe('parameter counts and PyTorch expressions', () => {
     const { args } = resolveArgs(def, layer);
     if (!args) throw new Error('bad args');
     expect(def.torch(args, { shape })).toBe(torch);
+  });
+});
+
+describe('a CNN using every new layer trains and evaluates end to end', () => {
+  const spec = {
+    input_shape: [3, 9, 9],
+    layers: [
+      { kind: 'Conv2d', in_channels: 3, out_channels: 8, kernel_size: 3, padding: 1 },
+      { kind: 'BatchNorm2d', num_features: 8 },
+      { kind: 'GroupNorm', num_groups: 2, num_channels: 8 },
+      { kind: 'ReLU' },
+      { kind: 'DropBlock2d', p: 0.2, block_size: 3 },
+      { kind: 'Dropout2d', p: 0.1 },
+      { kind: 'FeatureAlphaDropout', p: 0.1 },
+      { kind: 'GaussianNoise', stddev: 0.05 },
+      { kind: 'Flatten' },
+      { kind: 'LayerNorm', normalized_shape: [648] },
+      { kind: 'DropConnect', in_features: 648, out_features: 16, p: 0.3 },
+      { kind: 'BatchNorm1d', num_features: 16, momentum: null },
+      { kind: 'GaussianDropout', rate: 0.2 },
+      { kind: 'AlphaDropout', p: 0.1 },
+      { kind: 'DropPath', p: 0.2 },
+      { kind: 'Linear', in_features: 16, out_features: 3 },
+    ],
+  };
+
+  it('every parameter gets a gradient in training; eval is deterministic and records no noise', () => {
+    const { model } = buildModel(spec, { seed: 2 });
+    model.setGenerator(new Generator(5));
+    const x = new Tensor(new Generator(1).normal(4 * 3 * 9 * 9), [4, 3, 9, 9]);
+    sum(model.forward(x)).backward();
+    for (const [name, p] of model.namedParameters()) expect(p.grad, name).not.toBeNull();
+    expect(stochasticModules(model).every(([, m]) => m.lastNoise !== null || m.p === 0)).toBe(true);
+    model.eval();
+    expect(model.forward(x).data).toEqual(model.forward(x).data);
+    expect(stochasticModules(model).every(([, m]) => m.lastNoise === null)).toBe(true);
   });
 });
