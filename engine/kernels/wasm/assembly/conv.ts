@@ -177,6 +177,10 @@ export function maxPool2dForward(p: usize, tid: i32, nt: i32): void {
   const kH = arg(p, 6), kW = arg(p, 7), sH = arg(p, 8), sW = arg(p, 9), pH = arg(p, 10), pW = arg(p, 11), dH = arg(p, 12), dW = arg(p, 13);
   const x = <usize>arg(p, 16), out = <usize>arg(p, 17), argmax = <usize>arg(p, 18);
   const p0 = tid * planes / nt, p1 = (tid + 1) * planes / nt;
+  if (kH == 2 && kW == 2 && sH == 2 && sW == 2 && pH == 0 && pW == 0 && dH == 1 && dW == 1 && outH * 2 <= inH && outW * 2 <= inW) {
+    maxPool2x2(x, out, argmax, p0, p1, inH, inW, outH, outW);
+    return;
+  }
   for (let pl = p0; pl < p1; pl++) {
     const xo = ptr(x, pl * inH * inW);
     const oo = pl * outH * outW;
@@ -203,6 +207,36 @@ export function maxPool2dForward(p: usize, tid: i32, nt: i32): void {
         }
         store<f32>(ptr(out, oo + oy * outW + ox), best);
         store<i32>(ptr(argmax, oo + oy * outW + ox), bestIdx);
+      }
+    }
+  }
+}
+
+/** The common MaxPool2d(2): every window inside the image; same first-maximum and NaN rules. */
+function maxPool2x2(x: usize, out: usize, argmax: usize, p0: i32, p1: i32, inH: i32, inW: i32, outH: i32, outW: i32): void {
+  for (let pl = p0; pl < p1; pl++) {
+    const xo = ptr(x, pl * inH * inW);
+    let o = pl * outH * outW;
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++, o++) {
+        const i = 2 * oy * inW + 2 * ox;
+        // Branch-free (random data mispredicts every compare): a candidate wins when it is
+        // larger or NaN, unless the best so far is already NaN.
+        const r0 = ptr(xo, i), r1 = ptr(r0, inW);
+        let best = load<f32>(r0);
+        let idx = i;
+        const b = load<f32>(r0, 4), c = load<f32>(r1), d = load<f32>(r1, 4);
+        let take = (i32(b > best) | i32(b != b)) & i32(best == best);
+        best = select<f32>(b, best, take != 0);
+        idx = select<i32>(i + 1, idx, take != 0);
+        take = (i32(c > best) | i32(c != c)) & i32(best == best);
+        best = select<f32>(c, best, take != 0);
+        idx = select<i32>(i + inW, idx, take != 0);
+        take = (i32(d > best) | i32(d != d)) & i32(best == best);
+        best = select<f32>(d, best, take != 0);
+        idx = select<i32>(i + inW + 1, idx, take != 0);
+        store<f32>(ptr(out, o), best);
+        store<i32>(ptr(argmax, o), idx);
       }
     }
   }

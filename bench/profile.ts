@@ -1,0 +1,56 @@
+/**
+ * Where a workload's step time goes: every kernel call is timed by wrapping
+ * the active backend, and the rest of the step (ops' JavaScript loops,
+ * autograd, optimizer) is what remains.
+ *
+ *   npx tsx bench/profile.ts W2 [--backend wasm|reference] [--threads N] [--steps N]
+ */
+import { parseArgs } from 'node:util';
+import { kernels, registerBackend, useBackend, type Kernels } from '../engine/index.ts';
+import { makeWorkload, WORKLOADS, type WorkloadId } from './workloads.ts';
+import { selectBackend } from './backend.ts';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { backend: { type: 'string', default: 'wasm' }, threads: { type: 'string' }, steps: { type: 'string', default: '20' } },
+});
+const id = (positionals[0] ?? 'W2').toUpperCase() as WorkloadId;
+if (!WORKLOADS.includes(id)) throw new Error(`unknown workload ${id}`);
+const used = selectBackend(values.backend, values.threads ? Number(values.threads) : undefined);
+
+const inner = kernels();
+const times = new Map<string, { ms: number; calls: number }>();
+const timed = { name: 'profiled' } as Record<string, unknown>;
+for (const key of ['gemm', 'conv2dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'maxPool2dForward', 'maxPool2dBackward'] as const) {
+  const fn = (inner[key] as (...a: unknown[]) => void).bind(inner);
+  timed[key] = (...args: unknown[]) => {
+    const first = args[0] as { m?: number; n?: number; k?: number; transA?: boolean; transB?: boolean; batch?: number; inChannels?: number; outChannels?: number; inH?: number };
+    const label = key === 'gemm'
+      ? `gemm ${first.m}×${first.n}×${first.k}${first.transA ? ' Aᵀ' : ''}${first.transB ? ' Bᵀ' : ''}`
+      : key.startsWith('conv') ? `${key} ${first.inChannels}→${first.outChannels} @${first.inH}` : `${key} @${first.inH}`;
+    const t = performance.now();
+    fn(...args);
+    const e = times.get(label) ?? { ms: 0, calls: 0 };
+    e.ms += performance.now() - t;
+    e.calls++;
+    times.set(label, e);
+  };
+}
+registerBackend(timed as unknown as Kernels);
+useBackend('profiled');
+
+const w = makeWorkload(id);
+for (let i = 0; i < 5; i++) w.step();
+times.clear();
+const steps = Number(values.steps);
+const t0 = performance.now();
+for (let i = 0; i < steps; i++) w.step();
+const total = (performance.now() - t0) / steps;
+let inKernels = 0;
+console.log(`${id} on ${used.name}, ${used.threads} threads: ${total.toFixed(3)} ms/step (${(1000 / total).toFixed(1)} steps/s)`);
+for (const [label, e] of [...times].sort((a, b) => b[1].ms - a[1].ms)) {
+  const ms = e.ms / steps;
+  inKernels += ms;
+  console.log(`  ${ms.toFixed(3).padStart(8)} ms  ${((ms / total) * 100).toFixed(1).padStart(5)}%  ${(e.calls / steps).toFixed(0)}×  ${label}`);
+}
+console.log(`  ${(total - inKernels).toFixed(3).padStart(8)} ms  ${(((total - inKernels) / total) * 100).toFixed(1).padStart(5)}%  outside kernels (ops' JS loops, autograd, optimizer)`);
