@@ -68,4 +68,8 @@ export interface Kernels {
   /** Max pooling; argmax receives, per output, the flat index inside its input plane (-1 if the window is all padding). */
   maxPool2dForward(g: Pool2dGeometry, x: Float32Array, out: Float32Array, argmax: Int32Array): void;
   maxPool2dBackward(g: Pool2dGeometry, dy: Float32Array, argmax: Int32Array, dx: Float32Array): void;
+  /** y = x where x > 0, else 0 (NaN gives 0). */
+  reluForward(x: Float32Array, y: Float32Array): void;
+  /** dx = dy where x > 0, else 0. */
+  reluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array): void;
 }

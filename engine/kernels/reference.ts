@@ -197,6 +197,14 @@ function maxPool2dBackward(g: Pool2dGeometry, dy: Float32Array, argmax: Int32Arr
   }
 }
 
+function reluForward(x: Float32Array, y: Float32Array): void {
+  for (let i = 0; i < x.length; i++) y[i] = x[i] > 0 ? x[i] : 0;
+}
+
+function reluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array): void {
+  for (let i = 0; i < dy.length; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
+}
+
 export const referenceKernels: Kernels = {
   name: 'reference',
   gemm,
@@ -205,4 +213,6 @@ export const referenceKernels: Kernels = {
   conv2dBackwardWeight,
   maxPool2dForward,
   maxPool2dBackward,
+  reluForward,
+  reluBackward,
 };

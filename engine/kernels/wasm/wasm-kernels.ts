@@ -8,9 +8,10 @@
  */
 import type { Conv2dGeometry, GemmArgs, Kernels, Pool2dGeometry } from '../kernel-types.ts';
 import type { KernelExports, WasmMemory } from './wasm-api.ts';
+import { referenceKernels } from '../reference.ts';
 
 /** Operation numbers of `run` in assembly/index.ts. */
-export const OP = { gemm: 1, conv2dForward: 2, conv2dBackwardInput: 3, conv2dBackwardWeight: 4, sumParts: 5, maxPool2dForward: 6, maxPool2dBackward: 7 } as const;
+export const OP = { gemm: 1, conv2dForward: 2, conv2dBackwardInput: 3, conv2dBackwardWeight: 4, sumParts: 5, maxPool2dForward: 6, maxPool2dBackward: 7, reluForward: 8, reluBackward: 9 } as const;
 
 export interface WasmRuntime {
   readonly memory: WasmMemory;
@@ -34,6 +35,8 @@ const PAGE = 65536;
 /** Below this much work per extra thread (in flops or touched elements), waking a thread costs more than it saves. */
 const MIN_FLOPS_PER_THREAD = 1 << 20;
 const MIN_ELEMENTS_PER_THREAD = 1 << 16;
+/** Element-wise ops smaller than this stay in JavaScript: the copies and the call would cost more. */
+const MIN_ELEMENTWISE = 1 << 14;
 
 const align = (n: number, a: number) => Math.ceil(n / a) * a;
 
@@ -203,6 +206,25 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       const pdx = arena.alloc(dx.length * 4);
       const p = arena.setParams([...poolParams(g), pdy, pa, pdx]);
       rt.dispatch(OP.maxPool2dBackward, p, split(dx.length, MIN_ELEMENTS_PER_THREAD, g.batch * g.channels));
+      arena.copyOut(pdx, dx, 0, dx.length);
+    },
+
+    reluForward(x: Float32Array, y: Float32Array): void {
+      if (x.length < MIN_ELEMENTWISE) return referenceKernels.reluForward(x, y);
+      arena.reset();
+      const px = arena.copyIn(x, 0, x.length);
+      const py = arena.alloc(y.length * 4);
+      rt.dispatch(OP.reluForward, arena.setParams([x.length, px, py]), split(x.length, MIN_ELEMENTS_PER_THREAD));
+      arena.copyOut(py, y, 0, y.length);
+    },
+
+    reluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array): void {
+      if (x.length < MIN_ELEMENTWISE) return referenceKernels.reluBackward(x, dy, dx);
+      arena.reset();
+      const px = arena.copyIn(x, 0, x.length);
+      const pdy = arena.copyIn(dy, 0, dy.length);
+      const pdx = arena.alloc(dx.length * 4);
+      rt.dispatch(OP.reluBackward, arena.setParams([x.length, px, pdy, pdx]), split(x.length, MIN_ELEMENTS_PER_THREAD));
       arena.copyOut(pdx, dx, 0, dx.length);
     },
   };

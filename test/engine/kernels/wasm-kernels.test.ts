@@ -175,3 +175,25 @@ describe('wasm memory', () => {
     expect(wasm.memoryBytes()).toBe(bytes);
   });
 });
+
+describe('wasm relu matches the reference', () => {
+  for (const n of [5, 1000, 16384, 70001]) {
+    it(`${n} elements, forward and backward`, () => {
+      const x = rand(n), dy = rand(n);
+      x[0] = Number.NaN;
+      x[1] = 0;
+      x[2] = -0;
+      const want = { y: new Float32Array(n), dx: new Float32Array(n) };
+      referenceKernels.reluForward(x, want.y);
+      referenceKernels.reluBackward(x, dy, want.dx);
+      for (const threads of THREADS) {
+        setWasmThreads(threads);
+        const got = { y: rand(n), dx: rand(n) };
+        wasm.reluForward(x, got.y);
+        wasm.reluBackward(x, dy, got.dx);
+        expect(got.y).toEqual(want.y);
+        expect(got.dx).toEqual(want.dx);
+      }
+    });
+  }
+});

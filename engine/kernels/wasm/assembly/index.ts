@@ -4,6 +4,7 @@
  * op numbers match OP in the host (../wasm-kernels.ts).
  */
 import { gemmPart, gemmScratchBytes } from './gemm';
+import { reluBackward, reluForward } from './elementwise';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, maxPool2dBackward, maxPool2dForward, sumParts } from './conv';
 
 export { gemmScratchBytes };
@@ -36,6 +37,8 @@ export function run(op: i32, p: usize, tid: i32, nt: i32): void {
     case 5: sumParts(p, tid, nt); break;
     case 6: maxPool2dForward(p, tid, nt); break;
     case 7: maxPool2dBackward(p, tid, nt); break;
+    case 8: reluForward(p, tid, nt); break;
+    case 9: reluBackward(p, tid, nt); break;
     default: unreachable();
   }
 }

@@ -1,0 +1,43 @@
+/** Element-wise kernels, four lanes at a time, each thread on its own aligned range. */
+
+// @ts-ignore: decorator
+@inline
+function arg(p: usize, i: i32): i32 {
+  return load<i32>(p + (<usize>i << 2));
+}
+
+/** Block: 0 count, 1 x, 2 y. y = x where x > 0 else 0 (NaN → 0, as the reference). */
+export function reluForward(p: usize, tid: i32, nt: i32): void {
+  const n = arg(p, 0);
+  const x = <usize>arg(p, 1), y = <usize>arg(p, 2);
+  const quads = (n + 3) >> 2;
+  const i0 = min(n, (tid * quads / nt) << 2), i1 = min(n, ((tid + 1) * quads / nt) << 2);
+  const zero = f32x4.splat(0);
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const v = v128.load(x + (<usize>i << 2));
+    v128.store(y + (<usize>i << 2), v128.and(v, f32x4.gt(v, zero)));
+  }
+  for (; i < i1; i++) {
+    const v = load<f32>(x + (<usize>i << 2));
+    store<f32>(y + (<usize>i << 2), v > 0 ? v : 0);
+  }
+}
+
+/** Block: 0 count, 1 x, 2 dy, 3 dx. dx = dy where x > 0 else 0. */
+export function reluBackward(p: usize, tid: i32, nt: i32): void {
+  const n = arg(p, 0);
+  const x = <usize>arg(p, 1), dy = <usize>arg(p, 2), dx = <usize>arg(p, 3);
+  const quads = (n + 3) >> 2;
+  const i0 = min(n, (tid * quads / nt) << 2), i1 = min(n, ((tid + 1) * quads / nt) << 2);
+  const zero = f32x4.splat(0);
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dx + o, v128.and(v128.load(dy + o), f32x4.gt(v128.load(x + o), zero)));
+  }
+  for (; i < i1; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dx + o, load<f32>(x + o) > 0 ? load<f32>(dy + o) : 0);
+  }
+}
