@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Generator } from '../tensor/random.ts';
+import { useBackend } from '../kernels/registry.ts';
 import { Tensor } from '../tensor/tensor.ts';
 import { noGrad } from '../tensor/grad-mode.ts';
 import { validateSpec } from '../nn/spec.ts';
@@ -58,7 +59,14 @@ function cmdNew(argv: string[]): void {
   const outPath = values.output ?? `${t}.dlab`;
   if (existsSync(outPath) && !values.force) throw new UsageError(`${outPath} already exists; choose another -o or pass --force`);
   const model = templateSpec(t, dataShape(data));
-  const training = t === 'cnn' ? { epochs: 5, batch_size: 64 } : t === 'transformer' ? { epochs: 20, batch_size: 32 } : { epochs: 50, batch_size: 32, optimizer: { type: 'adam', lr: 0.01 } };
+  const images = data.inputShape.length === 3;
+  const training = t === 'cnn'
+    ? { epochs: 10, batch_size: 64, optimizer: { type: 'adam', lr: 1e-3 } }
+    : t === 'transformer'
+      ? { epochs: 30, batch_size: 32, optimizer: { type: 'adam', lr: 1e-3 } }
+      : images
+        ? { epochs: 20, batch_size: 64, optimizer: { type: 'adam', lr: 1e-3 } }
+        : { epochs: 100, batch_size: 32, optimizer: { type: 'adam', lr: 0.01 } };
   const bundle = newProject({ name: `${t.toUpperCase()} on ${data.name}`, model, dataset, training });
   saveProject(outPath, bundle);
   const report = validateSpec(model);
@@ -199,9 +207,24 @@ function cmdDatasets(argv: string[]): void {
   for (const r of rows) out(!!values.json, r, `${r.id.padEnd(40)} ${r.samples === null ? 'your file'.padStart(9) : String(r.samples).padStart(9)}  ${r.input_shape ? r.input_shape.join('×').padEnd(9) : ''.padEnd(9)} ${r.description}`);
 }
 
+/** The fastest kernels this runtime supports (DLAB_BACKEND=reference forces the pure-TypeScript set). */
+async function chooseBackend(): Promise<string> {
+  if (process.env.DLAB_BACKEND === 'reference') return 'reference';
+  try {
+    const { installWasmBackend } = await import('../kernels/wasm/node/load.ts');
+    installWasmBackend();
+    useBackend('wasm');
+    return 'wasm';
+  } catch (e) {
+    process.stderr.write(`dlab: note: using the slower reference kernels (${(e as Error).message})\n`);
+    return 'reference';
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
+    if (cmd === 'train' || cmd === 'eval' || cmd === 'predict') await chooseBackend();
     switch (cmd) {
       case 'new': cmdNew(rest); break;
       case 'train': await cmdTrain(rest); break;

@@ -70,7 +70,8 @@ function transformer(d: DataShape, e = 32, p = 0.1): LayerSpec[] {
 export function templateSpec(t: Template, d: DataShape): ModelSpec {
   switch (t) {
     case 'mlp':
-      return { input_shape: d.inputShape, layers: mlp(d) };
+      // Images get a wider hidden layer: 784 inputs carry more than a 2-D point.
+      return { input_shape: d.inputShape, layers: mlp(d, d.inputShape.length > 1 ? 512 : 128) };
     case 'cnn':
       return { input_shape: d.inputShape, layers: cnn(d) };
     case 'transformer':
