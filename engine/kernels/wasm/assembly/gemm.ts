@@ -24,6 +24,20 @@ function ptr(base: usize, index: i32): usize {
   return base + (<usize>index << 2);
 }
 
+/** Writes the 4×4 transpose of rows r0..r3 (4 floats each) to dst, dst + stride, dst + 2·stride, dst + 3·stride. */
+// @ts-ignore: decorator
+@inline
+function transpose4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize): void {
+  const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, f32x4.shuffle(t0, t2, 0, 1, 4, 5));
+  v128.store(dst + stride, f32x4.shuffle(t0, t2, 2, 3, 6, 7));
+  v128.store(dst + 2 * stride, f32x4.shuffle(t1, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * stride, f32x4.shuffle(t1, t3, 2, 3, 6, 7));
+}
+
 function packB(transB: bool, b: usize, ldb: i32, pc: i32, kc: i32, jc: i32, nc: i32, dst: usize): void {
   for (let j0 = 0; j0 < nc; j0 += NR) {
     const nr = min(NR, nc - j0);
@@ -45,8 +59,22 @@ function packB(transB: bool, b: usize, ldb: i32, pc: i32, kc: i32, jc: i32, nc: 
           src += step;
         }
       }
+    } else if (nr == NR) {
+      // B is stored [n, k]: column j of op(B) is a contiguous row of b; transpose 4×4 blocks.
+      const rowStep = <usize>ldb << 2;
+      const s0 = ptr(b, (jc + j0) * ldb + pc);
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const src = s0 + (<usize>p << 2);
+        const o = panel + (<usize>p << 5);
+        transpose4(v128.load(src), v128.load(src + rowStep), v128.load(src + 2 * rowStep), v128.load(src + 3 * rowStep), o, 32);
+        const src4 = src + 4 * rowStep;
+        transpose4(v128.load(src4), v128.load(src4 + rowStep), v128.load(src4 + 2 * rowStep), v128.load(src4 + 3 * rowStep), o + 16, 32);
+      }
+      for (; p < kc; p++) {
+        for (let j = 0; j < NR; j++) store<f32>(panel + (<usize>p << 5) + (<usize>j << 2), load<f32>(s0 + <usize>j * rowStep + (<usize>p << 2)));
+      }
     } else {
-      // B is stored [n, k]: column j of op(B) is a contiguous row of b.
       for (let j = 0; j < NR; j++) {
         const o = panel + (<usize>j << 2);
         if (j < nr) {
@@ -79,6 +107,18 @@ function packA(transA: bool, a: usize, lda: i32, ic: i32, mc: i32, pc: i32, kc: 
           for (let i = 0; i < MR; i++) store<f32>(o + (<usize>i << 2), i < mr ? load<f32>(src + (<usize>i << 2)) : 0);
           src += step;
         }
+      }
+    } else if (mr == MR) {
+      // Rows of A are contiguous along k: transpose 4×4 blocks into the panel.
+      const rowStep = <usize>lda << 2;
+      const s0 = ptr(a, (ic + i0) * lda + pc);
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const src = s0 + (<usize>p << 2);
+        transpose4(v128.load(src), v128.load(src + rowStep), v128.load(src + 2 * rowStep), v128.load(src + 3 * rowStep), panel + (<usize>p << 4), 16);
+      }
+      for (; p < kc; p++) {
+        for (let i = 0; i < MR; i++) store<f32>(panel + (<usize>p << 4) + (<usize>i << 2), load<f32>(s0 + <usize>i * rowStep + (<usize>p << 2)));
       }
     } else {
       for (let i = 0; i < MR; i++) {
