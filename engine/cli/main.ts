@@ -7,12 +7,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Generator } from '../tensor/random.ts';
 import { useBackend } from '../kernels/registry.ts';
-import { Tensor } from '../tensor/tensor.ts';
 import { noGrad } from '../tensor/grad-mode.ts';
 import { validateSpec } from '../nn/spec.ts';
 import { DATASET_INFO, DatasetChoiceSchema, loadDataset, type DatasetChoice } from '../data/catalog.ts';
 import type { Dataset } from '../data/dataset.ts';
-import { normalize, split } from '../data/pipeline.ts';
+import { getBatch, normalize, split } from '../data/pipeline.ts';
 import { evaluate, Trainer, type Checkpoint, type TrainEvent } from '../train/trainer.ts';
 import { TrainingSettingsSchema, describeZodError } from '../train/settings.ts';
 import { newProject } from '../project/project.ts';
@@ -161,7 +160,7 @@ function cmdPredict(argv: string[]): void {
     model.train();
     model.setGenerator(new Generator(Number(values.seed)));
   }
-  const y = noGrad(() => model.forward(new Tensor(xn.features as Float32Array, [n, ...run.spec.input_shape])));
+  const y = noGrad(() => model.forward(getBatch(xn, n, 0).x));
   writeFileSync(values.output, writeNpy(y.shape, y.data));
   out(!!values.json, { run: run.id, mode: values.mode, samples: n, output: values.output, shape: y.shape }, `wrote ${values.output}: ${y.shape.join('×')} from ${run.id} in ${values.mode} mode`);
 }

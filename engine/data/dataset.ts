@@ -26,6 +26,16 @@ export interface Dataset {
   /** True for token-id inputs (never normalised or augmented). */
   tokens?: boolean;
   vocabSize?: number;
+  /** Standardisation applied when batches are read (fitted on the training split). */
+  norm?: Normalizer | null;
+}
+
+/** Per-feature (vectors) or per-channel (images [C, H, W]) standardisation. */
+export interface Normalizer {
+  mean: Float32Array;
+  std: Float32Array;
+  /** Features per statistic: 1 for vectors, H·W for images. */
+  group: number;
 }
 
 export function sampleSize(d: Pick<Dataset, 'inputShape'>): number {
@@ -36,18 +46,18 @@ export function numClasses(d: Dataset): number {
   return d.task === 'classification' ? d.classNames.length : 0;
 }
 
-/** The rows at `indices` as a new dataset (features converted to float32). */
+/** The rows at `indices` as a new dataset; byte images stay bytes. */
 export function subset(d: Dataset, indices: ArrayLike<number>, name = d.name): Dataset {
   const D = sampleSize(d);
-  const features = new Float32Array(indices.length * D);
+  const features = d.features instanceof Uint8Array ? new Uint8Array(indices.length * D) : new Float32Array(indices.length * D);
   const T = d.task === 'regression' ? d.targetDim : 1;
   const labels = d.labels instanceof Int32Array ? new Int32Array(indices.length * T) : new Float32Array(indices.length * T);
   for (let i = 0; i < indices.length; i++) {
     const r = indices[i];
-    for (let j = 0; j < D; j++) features[i * D + j] = d.features[r * D + j] * d.featureScale;
+    features.set(d.features.subarray(r * D, (r + 1) * D), i * D);
     for (let t = 0; t < T; t++) labels[i * T + t] = d.labels[r * T + t];
   }
-  return { ...d, name, size: indices.length, features, featureScale: 1, labels };
+  return { ...d, name, size: indices.length, features, labels };
 }
 
 /** Counts per class, for previews and for refusing single-class data. */

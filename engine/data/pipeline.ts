@@ -5,7 +5,9 @@
  */
 import { Tensor } from '../tensor/tensor.ts';
 import { Generator } from '../tensor/random.ts';
-import { DataError, classCounts, sampleSize, subset, type Dataset } from './dataset.ts';
+import { DataError, classCounts, sampleSize, subset, type Dataset, type Normalizer } from './dataset.ts';
+
+export type { Normalizer } from './dataset.ts';
 
 export interface SplitOptions {
   /** Fraction of the (non-test) samples held out for validation. */
@@ -52,14 +54,6 @@ export function split(data: Dataset, o: SplitOptions, separateTest?: Dataset): S
   return { train, val, test };
 }
 
-/** Per-feature (vectors) or per-channel (images [C, H, W]) standardisation. */
-export interface Normalizer {
-  mean: Float32Array;
-  std: Float32Array;
-  /** Features per statistic: 1 for vectors, H·W for images. */
-  group: number;
-}
-
 export function fitNormalizer(train: Dataset): Normalizer | null {
   if (train.tokens) return null;
   const D = sampleSize(train);
@@ -84,17 +78,9 @@ export function fitNormalizer(train: Dataset): Normalizer | null {
   return { mean, std, group };
 }
 
+/** Attaches the standardisation; it is applied as batches are read, so byte images stay bytes in memory. */
 export function normalize(d: Dataset, norm: Normalizer | null): Dataset {
-  if (!norm) return d;
-  const D = sampleSize(d);
-  const out = new Float32Array(d.size * D);
-  for (let i = 0; i < d.size; i++) {
-    for (let j = 0; j < D; j++) {
-      const c = Math.floor(j / norm.group);
-      out[i * D + j] = (d.features[i * D + j] * d.featureScale - norm.mean[c]) / norm.std[c];
-    }
-  }
-  return { ...d, features: out, featureScale: 1 };
+  return norm ? { ...d, norm } : d;
 }
 
 export interface Augmentation {
@@ -165,7 +151,13 @@ export function getBatch(d: Dataset, batchSize: number, index: number, opts: { s
   const targets = d.task === 'regression' ? new Float32Array(n * T) : null;
   for (let i = 0; i < n; i++) {
     const r = order ? order[start + i] : start + i;
-    for (let j = 0; j < D; j++) x[i * D + j] = d.features[r * D + j] * d.featureScale;
+    const norm = d.norm;
+    if (norm) {
+      for (let j = 0; j < D; j++) {
+        const c = norm.group === 1 ? j : Math.floor(j / norm.group);
+        x[i * D + j] = (d.features[r * D + j] * d.featureScale - norm.mean[c]) / norm.std[c];
+      }
+    } else for (let j = 0; j < D; j++) x[i * D + j] = d.features[r * D + j] * d.featureScale;
     if (classes) classes[i] = d.labels[r];
     if (targets) for (let t = 0; t < T; t++) targets[i * T + t] = d.labels[r * T + t];
   }

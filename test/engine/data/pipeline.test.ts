@@ -41,11 +41,13 @@ describe('normalisation', () => {
     const s = split(data, opts);
     const norm = fitNormalizer(s.train)!;
     const t = normalize(s.train, norm);
+    const x = getBatch(t, t.size, 0).x.data; // applied as batches are read
+    expect(t.features).toBe(s.train.features); // no copy of the data
     for (let f = 0; f < 2; f++) {
       let m = 0, v = 0;
-      for (let i = 0; i < t.size; i++) m += t.features[2 * i + f];
+      for (let i = 0; i < t.size; i++) m += x[2 * i + f];
       m /= t.size;
-      for (let i = 0; i < t.size; i++) v += (t.features[2 * i + f] - m) ** 2;
+      for (let i = 0; i < t.size; i++) v += (x[2 * i + f] - m) ** 2;
       expect(m).toBeCloseTo(0, 5);
       expect(v / t.size).toBeCloseTo(1, 4);
     }
