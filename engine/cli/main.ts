@@ -98,8 +98,17 @@ async function cmdTrain(argv: string[]): Promise<void> {
     recordRun(bundle, { id, name, created, status, spec: p.model, dataset: p.dataset, settings, history, test, normalizer: trainer.normalizer, checkpoint: status === 'running' ? lastCheckpoint : { weights: new Map([...trainer.model.stateDict()].map(([k, t]) => [k, t.data.slice()])), optimizer: lastCheckpoint?.optimizer ?? { step: 0, lr: 0, buffers: new Map() } }, model: trainer.model });
     saveProject(path, bundle);
   };
+  const tty = !json && process.stderr.isTTY;
+  let lastDraw = 0;
   const onEvent = (e: TrainEvent) => {
+    if (e.type === 'progress' && tty && performance.now() - lastDraw > 200) {
+      lastDraw = performance.now();
+      const eta = e.eta_s === null ? '' : `  ETA ${Math.floor(e.eta_s / 60)}m${String(Math.round(e.eta_s % 60)).padStart(2, '0')}s`;
+      process.stderr.write(`\r  epoch ${e.epoch + 1}/${settings.epochs}  ${(e.fraction * 100).toFixed(1)}%${eta}   `);
+      return;
+    }
     if (e.type === 'epoch') {
+      if (tty) process.stderr.write('\r\x1b[K');
       const m = e.metrics;
       const fmt = (v: number | null, d = 4) => (v === null ? '–' : v.toFixed(d));
       out(json, { event: 'epoch', run: id, ...m }, `epoch ${m.epoch}/${settings.epochs}  train loss ${fmt(m.train_loss)} acc ${fmt(m.train_accuracy)}  val loss ${fmt(m.val_loss)} acc ${fmt(m.val_accuracy)}  ${m.seconds.toFixed(1)} s`);
