@@ -1,6 +1,6 @@
 /** Shape and data movement: reshape, permute, expand, slice, concat, pad, gather, index_select. */
 import { Tensor } from '../tensor/tensor.ts';
-import { broadcastIndex, broadcastShapes, formatShape, normAxis, numel, sameShape, stridesOf, type Shape } from '../tensor/shape.ts';
+import { broadcastIndex, broadcastShapes, formatShape, normAxis, numel, sameShape, stridedIndex, stridesOf, type Shape } from '../tensor/shape.ts';
 import { unbroadcast } from './elementwise.ts';
 
 /** A view with a new shape; one dimension may be -1. Shares data (tensors are contiguous). */
@@ -27,23 +27,10 @@ export function flatten(x: Tensor, startDim = 1, endDim = -1): Tensor {
 }
 
 function permuteData(data: Float32Array, shape: readonly number[], dims: readonly number[]): Float32Array {
-  const rank = shape.length;
   const inStrides = stridesOf(shape);
-  const outShape = dims.map((d) => shape[d]);
-  const srcStride = dims.map((d) => inStrides[d]);
+  const src = stridedIndex(dims.map((d) => shape[d]), dims.map((d) => inStrides[d]));
   const out = new Float32Array(data.length);
-  const counter = new Array<number>(rank).fill(0);
-  let src = 0;
-  for (let i = 0; i < out.length; i++) {
-    out[i] = data[src];
-    for (let d = rank - 1; d >= 0; d--) {
-      counter[d]++;
-      src += srcStride[d];
-      if (counter[d] < outShape[d]) break;
-      src -= srcStride[d] * counter[d];
-      counter[d] = 0;
-    }
-  }
+  for (let i = 0; i < out.length; i++) out[i] = data[src[i]];
   return out;
 }
 

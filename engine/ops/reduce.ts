@@ -1,6 +1,6 @@
 /** Reductions over chosen axes: sum (the primitive), mean (composed), max along one axis. */
 import { Tensor } from '../tensor/tensor.ts';
-import { normAxis, numel, stridesOf } from '../tensor/shape.ts';
+import { normAxis, numel, stridedIndex, stridesOf } from '../tensor/shape.ts';
 import { affine } from './elementwise.ts';
 
 /** Splits a shape into (outer, reduced, inner) runs when the axes are contiguous; general case otherwise. */
@@ -27,7 +27,7 @@ export function sum(x: Tensor, dim: number | number[] | null = null, keepdim = f
   const outN = numel(keptShape);
   const acc = new Float64Array(outN);
   // Map each input element to its output slot with an odometer over the input shape.
-  const map = outputIndex(x.shape, outStrides);
+  const map = stridedIndex(x.shape, outStrides); // outStrides is 0 on reduced axes
   const xd = x.data;
   for (let i = 0; i < xd.length; i++) acc[map[i]] += xd[i];
   const out = Float32Array.from(acc);
@@ -36,26 +36,6 @@ export function sum(x: Tensor, dim: number | number[] | null = null, keepdim = f
     for (let i = 0; i < gx.length; i++) gx[i] = g[map[i]];
     return [gx];
   });
-}
-
-/** For each flat input index, the flat index of its output cell (outStrides has 0 on reduced axes). */
-function outputIndex(shape: readonly number[], outStrides: number[]): Int32Array {
-  const n = numel(shape);
-  const idx = new Int32Array(n);
-  const rank = shape.length;
-  const counter = new Array<number>(rank).fill(0);
-  let o = 0;
-  for (let i = 0; i < n; i++) {
-    idx[i] = o;
-    for (let d = rank - 1; d >= 0; d--) {
-      counter[d]++;
-      o += outStrides[d];
-      if (counter[d] < shape[d]) break;
-      o -= outStrides[d] * counter[d];
-      counter[d] = 0;
-    }
-  }
-  return idx;
 }
 
 export function mean(x: Tensor, dim: number | number[] | null = null, keepdim = false): Tensor {

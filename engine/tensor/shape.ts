@@ -59,23 +59,30 @@ export function broadcastStrides(shape: Shape, target: Shape): number[] {
   return out;
 }
 
-/** Maps each flat index of `target` to the flat index of `shape` broadcast into it. */
-export function broadcastIndex(shape: Shape, target: Shape): Int32Array {
-  const n = numel(target);
+/**
+ * For each flat (C-order) position of `shape`, the offset Σ coordᵢ·stridesᵢ:
+ * one odometer serves broadcasting (stride 0), reductions and permutations.
+ */
+export function stridedIndex(shape: Shape, strides: readonly number[]): Int32Array {
+  const n = numel(shape);
   const idx = new Int32Array(n);
-  const bs = broadcastStrides(shape, target);
-  const rank = target.length;
+  const rank = shape.length;
   const counter = new Array<number>(rank).fill(0);
-  let src = 0;
+  let off = 0;
   for (let i = 0; i < n; i++) {
-    idx[i] = src;
+    idx[i] = off;
     for (let d = rank - 1; d >= 0; d--) {
       counter[d]++;
-      src += bs[d];
-      if (counter[d] < target[d]) break;
-      src -= bs[d] * counter[d];
+      off += strides[d];
+      if (counter[d] < shape[d]) break;
+      off -= strides[d] * counter[d];
       counter[d] = 0;
     }
   }
   return idx;
+}
+
+/** Maps each flat index of `target` to the flat index of `shape` broadcast into it. */
+export function broadcastIndex(shape: Shape, target: Shape): Int32Array {
+  return stridedIndex(target, broadcastStrides(shape, target));
 }
