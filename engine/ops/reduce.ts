@@ -3,7 +3,7 @@ import { Tensor } from '../tensor/tensor.ts';
 import { normAxis, numel, stridedIndex, stridesOf } from '../tensor/shape.ts';
 import { affine } from './elementwise.ts';
 
-/** Splits a shape into (outer, reduced, inner) runs when the axes are contiguous; general case otherwise. */
+/** The kept shape (reduced axes → 1) and strides that send every input cell to its output cell. */
 function reducePlan(shape: readonly number[], axes: number[]) {
   const rank = shape.length;
   const isReduced = new Array<boolean>(rank).fill(false);
