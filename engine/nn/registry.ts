@@ -13,6 +13,10 @@ import { DropPathLayer, StochasticDepthLayer } from './layers/stochastic-depth.t
 import { DropConnectLayer } from './layers/drop-connect.ts';
 import { BatchNorm1dLayer, BatchNorm2dLayer } from './layers/batch-norm.ts';
 import { GroupNormLayer, LayerNormLayer } from './layers/layer-norm.ts';
+import { EmbeddingLayer, LearnedPositionalEmbeddingLayer, SinusoidalPositionalEncodingLayer } from './layers/embedding.ts';
+import { MultiheadAttentionLayer } from './layers/attention.ts';
+import { TransformerEncoderBlockLayer } from './layers/transformer.ts';
+import { SequenceMeanLayer } from './layers/sequence-mean.ts';
 import {
   ELULayer, GELULayer, IdentityLayer, LeakyReLULayer, LogSoftmaxLayer, ReLULayer, SELULayer, SigmoidLayer, SoftmaxLayer, TanhLayer,
 } from './layers/activations.ts';
@@ -50,6 +54,12 @@ const LAYERS: readonly LayerDef[] = [
   BatchNorm2dLayer,
   LayerNormLayer,
   GroupNormLayer,
+  EmbeddingLayer,
+  LearnedPositionalEmbeddingLayer,
+  SinusoidalPositionalEncodingLayer,
+  MultiheadAttentionLayer,
+  TransformerEncoderBlockLayer,
+  SequenceMeanLayer,
 ];
 
 const byKind = new Map(LAYERS.map((d) => [d.kind, d]));

@@ -1,18 +1,26 @@
 /**
  * Models described by data. A spec is an input shape (one sample, no batch) and
- * a list of layers `{kind, name?, ...torch arguments}`. Validation checks every
- * argument against its kind's declaration and infers each layer's output shape
- * and parameter count; problems name the layer and say how to fix them.
+ * a list of layers `{kind, name?, ...torch arguments}`; a block
+ * `{kind: "Residual" | "Sequential", name?, layers: [...]}` holds a list of its
+ * own (engine/nn/layers/blocks.ts), nested as deep as wanted. Validation checks
+ * every argument against its kind's declaration and infers each layer's output
+ * shape and parameter count; problems name the layer, with the path of blocks
+ * leading to it ("layer 2 'res1' › layer 0 (Linear) expects …"), and say how
+ * to fix them.
  */
 import { Generator } from '../tensor/random.ts';
 import { Args, LayerError, type ArgSpec, type ArgValue, type LayerDef, type ShapeInfo } from './layer-def.ts';
 import { Sequential, type Module } from './module.ts';
 import { layerDef, layerKinds } from './registry.ts';
+import { blockDef, blockDefs } from './layers/blocks.ts';
+import { formatShape, sameShape } from '../tensor/shape.ts';
 import { checkSchedule } from './dropout-schedule.ts';
 
 export interface LayerSpec {
   kind: string;
   name?: string;
+  /** A block's (Residual, Sequential) inner layers. */
+  layers?: LayerSpec[];
   [arg: string]: unknown;
 }
 
@@ -22,18 +30,25 @@ export interface ModelSpec {
 }
 
 export interface LayerReport {
+  /** Position in its list (the model's, or its block's). */
   index: number;
-  /** The state_dict prefix: the spec's name, or the index as nn.Sequential does. */
+  /** The name in its list: the spec's name, or the index as nn.Sequential does. */
   name: string;
+  /** The full state_dict prefix, e.g. "res1.0" for a block's first layer. */
+  path: string;
   kind: string;
   inputShape: number[] | null;
   outputShape: number[] | null;
+  /** A block's count is the sum of its layers'. */
   paramCount: number;
   error: string | null;
+  /** A block's inner layers. */
+  children?: LayerReport[];
 }
 
 export interface SpecReport {
   ok: boolean;
+  /** The top-level layers; blocks hold theirs in `children`. */
   layers: LayerReport[];
   outputShape: number[] | null;
   totalParams: number;
@@ -145,28 +160,33 @@ function label(index: number, name: string | undefined, kind: string): string {
   return `layer ${index}${name !== undefined ? ` '${name}'` : ''} (${kind})`;
 }
 
-/** Validates a spec of unknown provenance (a file, a message) and infers every shape it can. */
-export function validateSpec(spec: unknown): SpecReport {
-  const errors: string[] = [];
-  const layers: LayerReport[] = [];
-  const fail = (msg: string): SpecReport => ({ ok: false, layers, outputShape: null, totalParams: 0, errors: [...errors, msg] });
-  if (!isRecord(spec)) return fail('the model spec must be an object with input_shape and layers');
-  const inputShape = spec.input_shape;
-  if (!isIntArray(inputShape) || inputShape.length === 0 || inputShape.some((d) => d < 1)) {
-    return fail(`input_shape must be a non-empty list of positive integers (one sample, no batch), got ${JSON.stringify(inputShape)}`);
-  }
-  if (!Array.isArray(spec.layers)) return fail('layers must be a list');
+/** The path segment a block adds in front of its inner layers' messages: "layer 2 'res1' › ". */
+function blockPrefix(index: number, name: string | undefined, kind: string): string {
+  return `${name !== undefined ? `layer ${index} '${name}'` : label(index, undefined, kind)} › `;
+}
 
-  let current: ShapeInfo | null = { shape: [...inputShape] };
+interface ListResult {
+  layers: LayerReport[];
+  output: ShapeInfo | null;
+  params: number;
+}
+
+/**
+ * Checks one list of layers (the model's, or a block's) from `input`; every
+ * problem goes to `errors` as a sentence prefixed with the path to its list.
+ */
+function checkLayers(raws: readonly unknown[], input: ShapeInfo | null, prefix: string, pathName: string, errors: string[]): ListResult {
+  const layers: LayerReport[] = [];
+  let current: ShapeInfo | null = input;
   let total = 0;
   const seen = new Set<string>();
-  spec.layers.forEach((raw: unknown, index: number) => {
-    const report: LayerReport = { index, name: String(index), kind: '?', inputShape: current ? [...current.shape] : null, outputShape: null, paramCount: 0, error: null };
+  raws.forEach((raw: unknown, index: number) => {
+    const report: LayerReport = { index, name: String(index), path: '', kind: '?', inputShape: current ? [...current.shape] : null, outputShape: null, paramCount: 0, error: null };
     layers.push(report);
+    const given = isRecord(raw) && typeof raw.name === 'string' ? raw.name : undefined;
     const problem = (msg: string) => {
-      const full = `${label(index, isRecord(raw) && typeof raw.name === 'string' ? raw.name : undefined, report.kind)} ${msg}`;
       report.error = msg;
-      errors.push(full);
+      errors.push(`${prefix}${label(index, given, report.kind)} ${msg}`);
       current = null;
     };
     if (!isRecord(raw) || typeof raw.kind !== 'string') {
@@ -181,14 +201,49 @@ export function validateSpec(spec: unknown): SpecReport {
       }
       report.name = raw.name;
     }
+    report.path = pathName ? `${pathName}.${report.name}` : report.name;
     if (seen.has(report.name)) {
       problem(`reuses the name '${report.name}'; give each layer a unique name`);
       return;
     }
     seen.add(report.name);
+    const block = blockDef(raw.kind);
+    if (block) {
+      const extra = Object.keys(raw).filter((k) => !RESERVED.has(k) && k !== 'layers');
+      if (extra.length) {
+        problem(`has unknown argument${extra.length > 1 ? 's' : ''} ${extra.map((k) => `'${k}'`).join(', ')}; a ${block.kind} block takes only name and layers`);
+        return;
+      }
+      if (!Array.isArray(raw.layers) || raw.layers.length === 0) {
+        problem('needs "layers": a non-empty list of the layers inside the block');
+        return;
+      }
+      const inner = checkLayers(raw.layers, current, prefix + blockPrefix(index, given, raw.kind), report.path, errors);
+      report.children = inner.layers;
+      report.paramCount = inner.params;
+      total += inner.params;
+      if (current === null || inner.output === null) {
+        current = null;
+        return;
+      }
+      if (block.keepsShape && !sameShape(inner.output.shape, current.shape)) {
+        const want = current.shape;
+        // The culprit: the last inner layer that leaves the input shape, never to return to it.
+        let j = inner.layers.length - 1;
+        while (j > 0 && !sameShape(inner.layers[j].inputShape ?? [], want)) j--;
+        const c = inner.layers[j];
+        problem(
+          `adds its input ${formatShape(want)} to its layers' output ${formatShape(inner.output.shape)}, but ${label(c.index, raw.layers[j]?.name as string | undefined, c.kind)} changes the shape to ${formatShape(c.outputShape ?? [])}; the layers of a Residual block must keep the shape ${formatShape(want)}`,
+        );
+        return;
+      }
+      report.outputShape = [...inner.output.shape];
+      current = inner.output;
+      return;
+    }
     const def = layerDef(raw.kind);
     if (!def) {
-      const hint = closest(raw.kind, layerKinds());
+      const hint = closest(raw.kind, [...layerKinds(), ...blockDefs().map((b) => b.kind)]);
       problem(`has unknown kind '${raw.kind}'${hint ? `; did you mean '${hint}'?` : ''}`);
       return;
     }
@@ -210,8 +265,21 @@ export function validateSpec(spec: unknown): SpecReport {
       else throw e;
     }
   });
-  const outShape: number[] | null = current === null ? null : [...(current as ShapeInfo).shape];
-  return { ok: errors.length === 0, layers, outputShape: outShape, totalParams: total, errors };
+  return { layers, output: current, params: total };
+}
+
+/** Validates a spec of unknown provenance (a file, a message) and infers every shape it can. */
+export function validateSpec(spec: unknown): SpecReport {
+  const fail = (msg: string): SpecReport => ({ ok: false, layers: [], outputShape: null, totalParams: 0, errors: [msg] });
+  if (!isRecord(spec)) return fail('the model spec must be an object with input_shape and layers');
+  const inputShape = spec.input_shape;
+  if (!isIntArray(inputShape) || inputShape.length === 0 || inputShape.some((d) => d < 1)) {
+    return fail(`input_shape must be a non-empty list of positive integers (one sample, no batch), got ${JSON.stringify(inputShape)}`);
+  }
+  if (!Array.isArray(spec.layers)) return fail('layers must be a list');
+  const errors: string[] = [];
+  const { layers, output, params } = checkLayers(spec.layers, { shape: [...inputShape] }, '', '', errors);
+  return { ok: errors.length === 0, layers, outputShape: output === null ? null : [...output.shape], totalParams: params, errors };
 }
 
 export interface BuiltModel {
@@ -225,13 +293,25 @@ export function buildModel(spec: unknown, { seed = 0, generator }: { seed?: numb
   if (!report.ok) throw new SpecError(report);
   const gen = generator ?? new Generator(seed);
   const s = spec as ModelSpec; // validated above
-  let current: ShapeInfo = { shape: [...s.input_shape] };
-  const children: [string, Module][] = s.layers.map((layer, i) => {
+  const model = new Sequential(buildLayers(s.layers, report.layers, { shape: [...s.input_shape] }, gen).children);
+  return { model, report };
+}
+
+/** Modules for one validated list, in order, drawing parameters from `gen` depth first. */
+function buildLayers(specs: readonly LayerSpec[], reports: readonly LayerReport[], input: ShapeInfo, gen: Generator): { children: [string, Module][]; output: ShapeInfo } {
+  let current = input;
+  const children = specs.map((layer, i): [string, Module] => {
+    const block = blockDef(layer.kind);
+    if (block) {
+      const inner = buildLayers(layer.layers as LayerSpec[], reports[i].children ?? [], current, gen);
+      current = inner.output;
+      return [reports[i].name, block.build(inner.children)];
+    }
     const def = layerDef(layer.kind) as LayerDef;
     const { args } = resolveArgs(def, layer);
     const m = def.build(args as Args, current, gen);
     current = def.infer(args as Args, current);
-    return [report.layers[i].name, m];
+    return [reports[i].name, m];
   });
-  return { model: new Sequential(children), report };
+  return { children, output: current };
 }

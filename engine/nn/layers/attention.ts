@@ -1,0 +1,234 @@
+/**
+ * nn.MultiheadAttention (torch 1.13's multi_head_attention_forward, kdim = vdim
+ * = embed_dim, no bias_k/bias_v, no add_zero_attn):
+ *   q, k, v = x_q·W_qᵀ + b_q, …  with [W_q; W_k; W_v] = in_proj_weight [3E, E]
+ *   per head: A = softmax(q·kᵀ/√d + mask), d = E / num_heads
+ *   A = dropout(A) (training only), out = concat_h(A·v)·out_projᵀ + out_proj.bias
+ * Parameters and init as torch: in_proj_weight xavier_uniform_, in_proj_bias and
+ * out_proj.bias zero, out_proj.weight as nn.Linear (U(±1/√E)).
+ * `attend(q, k, v, options)` is torch's forward(query, key, value, …): it honours
+ * batch_first (False: inputs (L, N, E)) and returns the output with the attention
+ * weights averaged over heads (after dropout, as torch returns them). In a model
+ * spec the layer is self-attention, forward(x) = attend(x, x, x), and the spec's
+ * batch always comes first whatever batch_first says (batch_first only changes
+ * attend's layout, and the exported module is always batch_first=True).
+ * The attention-dropout mask of the last training forward is `lastNoise`
+ * (shape [N, heads, L, S]); `forcedNoise` replays one (engine/nn/stochastic.ts).
+ */
+import { Tensor, zeros } from '../../tensor/tensor.ts';
+import type { Generator } from '../../tensor/random.ts';
+import { noGrad } from '../../tensor/grad-mode.ts';
+import { formatShape } from '../../tensor/shape.ts';
+import { add, affine } from '../../ops/elementwise.ts';
+import { matmul } from '../../ops/matmul.ts';
+import { permute, reshape, slice } from '../../ops/movement.ts';
+import { mean } from '../../ops/reduce.ts';
+import { softmax } from '../../ops/activations.ts';
+import { Linear } from './linear.ts';
+import { applyKeepMask, keepScale } from './dropout.ts';
+import { checkProbability, scheduleArg, StochasticModule } from '../stochastic.ts';
+import { defineLayer, LayerError } from '../layer-def.ts';
+
+export interface AttentionOptions {
+  /** (N, S), torch's key_padding_mask: nonzero marks a key position to ignore (padding). */
+  keyPaddingMask?: Tensor | null;
+  /** (L, S) or (N·num_heads, L, S), torch's float attn_mask: added to the scores (−Infinity forbids). See `boolMask`. */
+  attnMask?: Tensor | null;
+  /** Forbid attending to later positions (torch's is_causal / a triu(…, 1) boolean attn_mask). */
+  causal?: boolean;
+  /** Return the attention weights (torch's need_weights; default true). */
+  needWeights?: boolean;
+  /** Average the weights over heads (default true) or return them per head, (N, heads, L, S). */
+  averageAttnWeights?: boolean;
+}
+
+export interface AttentionResult {
+  output: Tensor;
+  /** (N, L, S) averaged over heads, or (N, heads, L, S); null unless needWeights. */
+  weights: Tensor | null;
+}
+
+/** torch's boolean attn_mask (true = may not attend) as the equivalent additive float mask. */
+export function boolMask(t: Tensor): Tensor {
+  return new Tensor(t.data.map((v) => (v !== 0 ? -Infinity : 0)), t.shape);
+}
+
+function linear(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
+  const y = matmul(x, w, { transB: true });
+  return b ? add(y, b) : y;
+}
+
+export class MultiheadAttention extends StochasticModule {
+  override readonly rateName = 'dropout';
+  readonly noiseKind = 'keep-mask';
+  readonly noiseMeaning = 'One 0/1 value per attention weight [batch, head, query, key]: 1 kept (scaled by 1/(1−dropout)), 0 dropped.';
+  readonly headDim: number;
+  readonly inProjWeight: Tensor;
+  readonly inProjBias: Tensor | null;
+  readonly outProj: Linear;
+  /** The head-averaged attention weights of the last forward, (N, L, S), for the inspector. */
+  lastAttention: Tensor | null = null;
+
+  constructor(
+    readonly embedDim: number,
+    readonly numHeads: number,
+    dropout: number,
+    bias: boolean,
+    readonly batchFirst: boolean,
+    gen: Generator,
+    /** Spec forward(x) masks later positions (decoder-style self-attention). */
+    public causal = false,
+  ) {
+    super(dropout);
+    checkProbability(dropout);
+    if (embedDim % numHeads !== 0) throw new RangeError(`embed_dim ${embedDim} must be divisible by num_heads ${numHeads}`);
+    this.headDim = embedDim / numHeads;
+    // xavier_uniform_: U(±√(6 / (fan_in + fan_out))) with fan_in = E, fan_out = 3E.
+    const bound = Math.sqrt(6 / (embedDim + 3 * embedDim));
+    this.inProjWeight = this.registerParameter('in_proj_weight', new Tensor(gen.uniform(3 * embedDim * embedDim, -bound, bound), [3 * embedDim, embedDim]));
+    this.inProjBias = bias ? this.registerParameter('in_proj_bias', zeros([3 * embedDim])) : null;
+    this.outProj = this.addModule('out_proj', new Linear(embedDim, embedDim, bias, gen)) as Linear;
+    // out_proj.weight keeps nn.Linear's U(±1/√E); _reset_parameters zeroes its bias.
+    if (this.outProj.bias) this.outProj.bias.data.fill(0);
+  }
+
+  forward(x: Tensor): Tensor {
+    return this.attendBatchFirst(x, x, x, { causal: this.causal, needWeights: true }).output;
+  }
+
+  /** torch's forward(query, key, value, key_padding_mask, need_weights, attn_mask, average_attn_weights, is_causal). */
+  attend(query: Tensor, key: Tensor, value: Tensor, options: AttentionOptions = {}): AttentionResult {
+    if (this.batchFirst) return this.attendBatchFirst(query, key, value, options);
+    const swap = (t: Tensor) => permute(t, [1, 0, 2]);
+    const same = query === key && key === value;
+    const q = swap(query);
+    const r = this.attendBatchFirst(q, same ? q : swap(key), same ? q : swap(value), options);
+    return { output: swap(r.output), weights: r.weights };
+  }
+
+  private attendBatchFirst(query: Tensor, key: Tensor, value: Tensor, options: AttentionOptions): AttentionResult {
+    const E = this.embedDim, H = this.numHeads, D = this.headDim;
+    for (const [what, t] of [['query', query], ['key', key], ['value', value]] as const) {
+      if (t.rank !== 3 || t.shape[2] !== E) throw new RangeError(`MultiheadAttention(embed_dim=${E}) expects ${what} of shape (N, L, ${E}), got ${formatShape(t.shape)}`);
+    }
+    const [N, L] = query.shape;
+    const S = key.shape[1];
+    if (key.shape[0] !== N || value.shape[0] !== N || value.shape[1] !== S) throw new RangeError(`MultiheadAttention: key ${formatShape(key.shape)} and value ${formatShape(value.shape)} must share batch and length (query ${formatShape(query.shape)})`);
+
+    // (N, len, E) → (N, H, len, D)
+    const heads = (t: Tensor, len: number) => permute(reshape(t, [N, len, H, D]), [0, 2, 1, 3]);
+    let q: Tensor, k: Tensor, v: Tensor;
+    if (query === key && key === value) {
+      // Self-attention: one packed projection, as torch's _in_projection_packed.
+      const qkv = permute(reshape(linear(query, this.inProjWeight, this.inProjBias), [N, L, 3, H, D]), [2, 0, 3, 1, 4]);
+      [q, k, v] = [0, 1, 2].map((i) => reshape(slice(qkv, 0, i, i + 1), [N, H, L, D]));
+    } else {
+      const w = (i: number) => slice(this.inProjWeight, 0, i * E, (i + 1) * E);
+      const b = (i: number) => (this.inProjBias ? slice(this.inProjBias, 0, i * E, (i + 1) * E) : null);
+      q = heads(linear(query, w(0), b(0)), L);
+      k = heads(linear(key, w(1), b(1)), S);
+      v = heads(linear(value, w(2), b(2)), S);
+    }
+    let scores = matmul(affine(q, 1 / Math.sqrt(D)), k, { transB: true }); // (N, H, L, S)
+    const mask = this.additiveMask(N, L, S, options);
+    if (mask) scores = add(scores, mask);
+    let attn = softmax(scores, -1);
+    if (this.training && this.p > 0) {
+      const keep = this.takeNoise(attn.shape, (n) => this.generator.bernoulli(n, 1 - this.p));
+      attn = applyKeepMask(attn, keep, attn.shape, keepScale(this.p));
+    } else this.noNoise();
+    const ctx = reshape(permute(matmul(attn, v), [0, 2, 1, 3]), [N, L, E]);
+    const output = this.outProj.forward(ctx);
+
+    const needWeights = options.needWeights ?? true;
+    let weights: Tensor | null = null;
+    if (needWeights) weights = options.averageAttnWeights === false ? attn : mean(attn, 1);
+    this.lastAttention = needWeights ? noGrad(() => (weights!.rank === 3 ? weights!.detach() : mean(attn.detach(), 1))) : null;
+    return { output, weights };
+  }
+
+  /** Key padding, attn_mask and causal masks merged into one additive (N, 1 or H, L, S) tensor, as torch merges them. */
+  private additiveMask(N: number, L: number, S: number, o: AttentionOptions): Tensor | null {
+    const { keyPaddingMask: kpm, attnMask: am, causal } = o;
+    if (!kpm && !am && !causal) return null;
+    const H = this.numHeads;
+    const perHead = am != null && am.rank === 3;
+    if (am != null && !((am.rank === 2 && am.shape[0] === L && am.shape[1] === S) || (am.rank === 3 && am.shape[0] === N * H && am.shape[1] === L && am.shape[2] === S))) {
+      throw new RangeError(`attn_mask must be (${L}, ${S}) or (${N * H}, ${L}, ${S}), got ${formatShape(am.shape)}`);
+    }
+    if (kpm != null && !(kpm.rank === 2 && kpm.shape[0] === N && kpm.shape[1] === S)) throw new RangeError(`key_padding_mask must be (${N}, ${S}), got ${formatShape(kpm.shape)}`);
+    const Hm = perHead ? H : 1;
+    const out = new Float32Array(N * Hm * L * S);
+    for (let n = 0; n < N; n++) {
+      for (let h = 0; h < Hm; h++) {
+        for (let i = 0; i < L; i++) {
+          const row = ((n * Hm + h) * L + i) * S;
+          for (let j = 0; j < S; j++) {
+            let m = 0;
+            if (am) m += am.data[perHead ? ((n * H + h) * L + i) * S + j : i * S + j];
+            if (causal && j > i) m = -Infinity;
+            if (kpm && kpm.data[n * S + j] !== 0) m = -Infinity;
+            out[row + j] = m;
+          }
+        }
+      }
+    }
+    return new Tensor(out, [N, Hm, L, S]);
+  }
+
+  override extraRepr(): string {
+    return `embed_dim=${this.embedDim}, num_heads=${this.numHeads}, dropout=${this.p}, bias=${this.inProjBias !== null}${this.causal ? ', causal=True' : ''}`;
+  }
+}
+
+function divisors(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
+}
+
+/** Shared check for layers that attend over a (L, E) sequence. */
+export function checkAttentionInput(input: { shape: number[] }, embedDim: number, numHeads: number, dimName: string, headsName: string): void {
+  if (embedDim % numHeads !== 0) throw new LayerError(`has ${dimName} ${embedDim}, which is not divisible by ${headsName} ${numHeads}`, `choose ${headsName} among ${divisors(embedDim).join(', ')}`);
+  if (input.shape.length !== 2) throw new LayerError(`expects a sequence input [length, ${dimName}] but receives ${formatShape(input.shape)}`, 'put it after an Embedding (and a positional layer)');
+  if (input.shape[1] !== embedDim) throw new LayerError(`expects ${dimName} ${embedDim} but receives ${input.shape[1]} features per position`, `set ${dimName} to ${input.shape[1]}`);
+}
+
+export const MultiheadAttentionLayer = defineLayer({
+  kind: 'MultiheadAttention',
+  category: 'Attention & sequence',
+  description: 'Self-attention: every position mixes information from all positions, in several heads.',
+  args: [
+    { name: 'embed_dim', type: 'int', min: 1, doc: 'Size of each position vector E.' },
+    { name: 'num_heads', type: 'int', min: 1, doc: 'Number of heads (divides embed_dim).' },
+    { name: 'dropout', type: 'float', default: 0, min: 0, max: 1, doc: 'Dropout on the attention weights while training.' },
+    { name: 'bias', type: 'bool', default: true, doc: 'Learn biases in the input and output projections.' },
+    { name: 'batch_first', type: 'bool', default: true, doc: "Layout of attend()'s inputs; in a model the batch always comes first." },
+    { name: 'causal', type: 'bool', default: false, doc: 'Each position attends only to itself and earlier ones.' },
+    scheduleArg(),
+  ],
+  infer(a, input) {
+    checkAttentionInput(input, a.int('embed_dim'), a.int('num_heads'), 'embed_dim', 'num_heads');
+    return { shape: [...input.shape] };
+  },
+  paramShapes(a): Record<string, number[]> {
+    const E = a.int('embed_dim');
+    return a.bool('bias') ? { in_proj_weight: [3 * E, E], in_proj_bias: [3 * E], 'out_proj.weight': [E, E], 'out_proj.bias': [E] } : { in_proj_weight: [3 * E, E], 'out_proj.weight': [E, E] };
+  },
+  build: (a, _input, gen) =>
+    Object.assign(new MultiheadAttention(a.int('embed_dim'), a.int('num_heads'), a.float('dropout'), a.bool('bias'), a.bool('batch_first'), gen, a.bool('causal')), { schedule: a.schedule('schedule') }),
+  torch: (a) =>
+    `SelfAttention(${a.int('embed_dim')}, ${a.int('num_heads')}${a.float('dropout') ? `, dropout=${a.float('dropout')}` : ''}${a.bool('bias') ? '' : ', bias=False'}${a.bool('causal') ? ', causal=True' : ''})`,
+  torchSource: `class SelfAttention(nn.MultiheadAttention):
+    """nn.MultiheadAttention as a Sequential layer: forward(x) = attn(x, x, x)[0], batch first."""
+
+    def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, causal=False):
+        super().__init__(embed_dim, num_heads, dropout=dropout, bias=bias, batch_first=True)
+        self.causal = causal
+
+    def forward(self, x):
+        mask = None
+        if self.causal:
+            L = x.shape[1]
+            mask = torch.triu(torch.ones(L, L, dtype=torch.bool, device=x.device), 1)
+        return super().forward(x, x, x, attn_mask=mask, need_weights=False)[0]
+`,
+});
