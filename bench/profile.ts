@@ -44,10 +44,14 @@ for (let i = 0; i < 5; i++) w.step();
 times.clear();
 const steps = Number(values.steps);
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 for (let i = 0; i < steps; i++) w.step();
 const total = (performance.now() - t0) / steps;
+const cpu = process.cpuUsage(cpu0);
+const cpuMs = (cpu.user + cpu.system) / 1000 / steps;
 let inKernels = 0;
-console.log(`${id} on ${used.name}, ${used.threads} threads: ${total.toFixed(3)} ms/step (${(1000 / total).toFixed(1)} steps/s)`);
+// CPU time (all threads) is steadier than wall time when other work shares the cores.
+console.log(`${id} on ${used.name}, ${used.threads} threads: ${total.toFixed(3)} ms/step (${(1000 / total).toFixed(1)} steps/s), CPU ${cpuMs.toFixed(3)} ms/step`);
 for (const [label, e] of [...times].sort((a, b) => b[1].ms - a[1].ms)) {
   const ms = e.ms / steps;
   inKernels += ms;

@@ -148,6 +148,16 @@ function binaryForward(code: BinaryCode, a: Float32Array, b: Float32Array, out: 
       case 'maximum': for (let i = 0; i < n; i++) out[i] = Math.max(a[i], b[i]); return;
     }
   }
+  if (!ia && ib) {
+    // Only b broadcasts (a bias over a batch, a scalar): direct indexing, no closures.
+    switch (code) {
+      case 'add': for (let i = 0; i < n; i++) out[i] = a[i] + b[ib[i]]; return;
+      case 'sub': for (let i = 0; i < n; i++) out[i] = a[i] - b[ib[i]]; return;
+      case 'mul': for (let i = 0; i < n; i++) out[i] = a[i] * b[ib[i]]; return;
+      case 'div': for (let i = 0; i < n; i++) out[i] = a[i] / b[ib[i]]; return;
+      case 'maximum': for (let i = 0; i < n; i++) out[i] = Math.max(a[i], b[ib[i]]); return;
+    }
+  }
   switch (code) {
     case 'add': for (let i = 0; i < n; i++) out[i] = A(i) + B(i); return;
     case 'sub': for (let i = 0; i < n; i++) out[i] = A(i) - B(i); return;
