@@ -230,29 +230,55 @@ export function maxPool2dForward(p: usize, tid: i32, nt: i32): void {
   }
 }
 
-/** The common MaxPool2d(2): every window inside the image; same first-maximum and NaN rules. */
+/**
+ * The common MaxPool2d(2), every window inside the image: four outputs at a
+ * time with lane masks (wasm `select` on floats becomes a branch in V8, and on
+ * random data it mispredicts). Same first-maximum and NaN rules as the reference:
+ * a candidate wins when it is larger or NaN, unless the best so far is NaN.
+ */
 function maxPool2x2(x: usize, out: usize, argmax: usize, p0: i32, p1: i32, inH: i32, inW: i32, outH: i32, outW: i32): void {
+  const step = i32x4.splat(8);
   for (let pl = p0; pl < p1; pl++) {
     const xo = ptr(x, pl * inH * inW);
     let o = pl * outH * outW;
     for (let oy = 0; oy < outH; oy++) {
-      for (let ox = 0; ox < outW; ox++, o++) {
-        const i = 2 * oy * inW + 2 * ox;
-        // Branch-free (random data mispredicts every compare): a candidate wins when it is
-        // larger or NaN, unless the best so far is already NaN.
-        const r0 = ptr(xo, i), r1 = ptr(r0, inW);
-        let best = load<f32>(r0);
+      const row = 2 * oy * inW;
+      const r0 = ptr(xo, row), r1 = ptr(r0, inW);
+      let ox = 0;
+      let idx0 = i32x4.add(i32x4.splat(row), i32x4(0, 2, 4, 6));
+      for (; ox + 4 <= outW; ox += 4, o += 4) {
+        const off = <usize>ox << 3;
+        const a = v128.load(r0 + off), b = v128.load(r0 + off, 16);
+        const c = v128.load(r1 + off), d = v128.load(r1 + off, 16);
+        let best = f32x4.shuffle(a, b, 0, 2, 4, 6);
+        let idx = idx0;
+        let cand = f32x4.shuffle(a, b, 1, 3, 5, 7);
+        let take = v128.and(v128.or(f32x4.gt(cand, best), f32x4.ne(cand, cand)), f32x4.eq(best, best));
+        best = v128.bitselect(cand, best, take);
+        idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(1)), idx, take);
+        cand = f32x4.shuffle(c, d, 0, 2, 4, 6);
+        take = v128.and(v128.or(f32x4.gt(cand, best), f32x4.ne(cand, cand)), f32x4.eq(best, best));
+        best = v128.bitselect(cand, best, take);
+        idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(inW)), idx, take);
+        cand = f32x4.shuffle(c, d, 1, 3, 5, 7);
+        take = v128.and(v128.or(f32x4.gt(cand, best), f32x4.ne(cand, cand)), f32x4.eq(best, best));
+        best = v128.bitselect(cand, best, take);
+        idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(inW + 1)), idx, take);
+        v128.store(ptr(out, o), best);
+        v128.store(ptr(argmax, o), idx);
+        idx0 = i32x4.add(idx0, step);
+      }
+      for (; ox < outW; ox++, o++) {
+        const i = row + 2 * ox;
+        const q0 = ptr(xo, i), q1 = ptr(q0, inW);
+        let best = load<f32>(q0);
         let idx = i;
-        const b = load<f32>(r0, 4), c = load<f32>(r1), d = load<f32>(r1, 4);
-        let take = (i32(b > best) | i32(b != b)) & i32(best == best);
-        best = select<f32>(b, best, take != 0);
-        idx = select<i32>(i + 1, idx, take != 0);
-        take = (i32(c > best) | i32(c != c)) & i32(best == best);
-        best = select<f32>(c, best, take != 0);
-        idx = select<i32>(i + inW, idx, take != 0);
-        take = (i32(d > best) | i32(d != d)) & i32(best == best);
-        best = select<f32>(d, best, take != 0);
-        idx = select<i32>(i + inW + 1, idx, take != 0);
+        let v = load<f32>(q0, 4);
+        if (best == best && (v > best || v != v)) { best = v; idx = i + 1; }
+        v = load<f32>(q1);
+        if (best == best && (v > best || v != v)) { best = v; idx = i + inW; }
+        v = load<f32>(q1, 4);
+        if (best == best && (v > best || v != v)) { best = v; idx = i + inW + 1; }
         store<f32>(ptr(out, o), best);
         store<i32>(ptr(argmax, o), idx);
       }
