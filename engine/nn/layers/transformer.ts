@@ -145,7 +145,7 @@ export const TransformerEncoderBlockLayer = defineLayer({
     return `TransformerEncoderBlock(${[common, `norm_first=${a.bool('norm_first') ? 'True' : 'False'}`, ...extras, ...(a.bool('causal') ? ['causal=True'] : [])].join(', ')})`;
   },
   torchSource: `class TransformerEncoderBlock(nn.TransformerEncoderLayer):
-    """nn.TransformerEncoderLayer (batch first) with its four dropouts set apart; None means \`dropout\`."""
+    """nn.TransformerEncoderLayer (batch first) with its four dropouts set apart; None means dropout."""
 
     def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu", layer_norm_eps=1e-5,
                  norm_first=False, attn_dropout=None, dropout1=None, ffn_dropout=None, dropout2=None, causal=False):
