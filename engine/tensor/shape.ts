@@ -64,6 +64,27 @@ export function broadcastStrides(shape: Shape, target: Shape): number[] {
  * one odometer serves broadcasting (stride 0), reductions and permutations.
  */
 export function stridedIndex(shape: Shape, strides: readonly number[]): Int32Array {
+  // Training asks for the same few maps every step: remember them (callers only read them).
+  const key = `${shape.join(',')}|${strides.join(',')}`;
+  const hit = indexCache.get(key);
+  if (hit) return hit;
+  const idx = computeStridedIndex(shape, strides);
+  if (cachedBytes + idx.byteLength > INDEX_CACHE_BYTES) {
+    indexCache.clear();
+    cachedBytes = 0;
+  }
+  if (idx.byteLength <= INDEX_CACHE_BYTES / 4) {
+    indexCache.set(key, idx);
+    cachedBytes += idx.byteLength;
+  }
+  return idx;
+}
+
+const INDEX_CACHE_BYTES = 32 << 20;
+const indexCache = new Map<string, Int32Array>();
+let cachedBytes = 0;
+
+function computeStridedIndex(shape: Shape, strides: readonly number[]): Int32Array {
   const n = numel(shape);
   const idx = new Int32Array(n);
   const rank = shape.length;
