@@ -1,0 +1,95 @@
+/**
+ * Runs the engine (engine/host/node/entry.ts) in a Node child process with an
+ * IPC channel and supervises it: when it dies, `onLost` hears why and a fresh
+ * engine is started (the checkpoint folder survives, so runs can resume).
+ * The web host and the integration tests drive the engine through this.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ToClientSchema, type EngineEvent, type ParamsOf, type RequestType, type ResultOf } from '../../protocol.ts';
+import { EngineClient } from '../client.ts';
+
+export const ENGINE_ENTRY = fileURLToPath(new URL('./entry.ts', import.meta.url));
+
+export interface EngineProcessOptions {
+  root?: string;
+  checkpointDir?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Restart after an unexpected exit (default true). */
+  restart?: boolean;
+  onLost?: (info: { code: number | null; signal: string | null; restarted: boolean }) => void;
+}
+
+export class EngineProcess {
+  child!: ChildProcess;
+  client!: EngineClient;
+  private readonly eventListeners = new Set<(e: EngineEvent) => void>();
+  private closing = false;
+  private readyWaiters: (() => void)[] = [];
+  private readySeen = -1;
+  generation = 0;
+
+  constructor(private readonly o: EngineProcessOptions = {}) {
+    this.spawn();
+  }
+
+  private spawn(): void {
+    const args = [...(this.o.root ? ['--root', this.o.root] : []), ...(this.o.checkpointDir ? ['--checkpoints', this.o.checkpointDir] : [])];
+    const child = fork(ENGINE_ENTRY, args, { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...this.o.env } });
+    const client = new EngineClient((m) => {
+      if (!child.connected) throw new Error('the engine process is not running');
+      child.send(m as never);
+    });
+    this.child = child;
+    this.client = client;
+    this.generation++;
+    child.on('message', (m: unknown) => {
+      const r = ToClientSchema.safeParse(m);
+      if (!r.success) return;
+      client.receive(r.data);
+      if (r.data.type === 'event') {
+        const e = r.data.event;
+        if (e.type === 'ready' && this.child === child) {
+          this.readySeen = this.generation;
+          for (const w of this.readyWaiters.splice(0)) w();
+        }
+        for (const l of this.eventListeners) l(e);
+      }
+    });
+    child.on('exit', (code, signal) => {
+      client.failAll(`the engine process exited (${signal ?? `code ${code}`})`);
+      if (this.closing || this.child !== child) return;
+      const restart = this.o.restart ?? true;
+      if (restart) this.spawn();
+      this.o.onLost?.({ code, signal, restarted: restart });
+    });
+  }
+
+  /** Resolves once the current engine process has announced itself. */
+  ready(): Promise<void> {
+    if (this.readySeen === this.generation) return Promise.resolve();
+    return new Promise((r) => this.readyWaiters.push(r));
+  }
+
+  request<T extends RequestType>(type: T, params: ParamsOf<T>): Promise<ResultOf<T>> {
+    return this.client.request(type, params);
+  }
+
+  /** Sends anything at all (tests of malformed traffic). */
+  sendRaw(msg: unknown): void {
+    this.child.send(msg as never);
+  }
+
+  onEvent(l: (e: EngineEvent) => void): () => void {
+    this.eventListeners.add(l);
+    return () => this.eventListeners.delete(l);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const gone = new Promise<void>((r) => this.child.once('exit', () => r()));
+    this.child.kill('SIGTERM');
+    await gone;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The engine process's entry, one file for every way it is started:
+ * - Electron utility process (`process.parentPort` exists): the protocol runs
+ *   on the MessagePort main hands over; parentPort itself only carries main's
+ *   control messages (the port, paths granted by dialogs).
+ * - Node child process with an IPC channel (web host, tests): `process.send`,
+ *   'advanced' serialization so tensors arrive as Float32Arrays.
+ * - Anything else: JSON lines on stdin/stdout (engine/host/wire.ts).
+ * Options: --root DIR (only paths inside DIR), --checkpoints DIR.
+ */
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { useBackend } from '../../kernels/registry.ts';
+import { EngineServer } from '../server.ts';
+import { decodeWire, encodeWire } from '../wire.ts';
+import { makeNodeHost, type PathPolicy } from './node-host.ts';
+import type { ToClient } from '../../protocol.ts';
+
+interface PortLike {
+  on(event: 'message', cb: (e: { data: unknown }) => void): void;
+  postMessage(message: unknown): void;
+  start(): void;
+}
+interface ParentPortLike {
+  on(event: 'message', cb: (e: { data: unknown; ports: PortLike[] }) => void): void;
+}
+
+const ControlSchema = z.discriminatedUnion('control', [
+  z.object({ control: z.literal('port') }),
+  z.object({ control: z.literal('grant'), path: z.string().min(1) }),
+]);
+
+async function chooseBackend(): Promise<string> {
+  if (process.env.DLAB_BACKEND === 'reference') return 'reference';
+  try {
+    const { installWasmBackend } = await import('../../kernels/wasm/node/load.ts');
+    installWasmBackend();
+    useBackend('wasm');
+    return 'wasm';
+  } catch (e) {
+    process.stderr.write(`engine: using the reference kernels (${(e as Error).message})\n`);
+    return 'reference';
+  }
+}
+
+function electronParentPort(): ParentPortLike | null {
+  const p: unknown = Reflect.get(process, 'parentPort');
+  return typeof p === 'object' && p !== null && typeof Reflect.get(p, 'on') === 'function' ? (p as ParentPortLike) : null;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ args: process.argv.slice(2), options: { root: { type: 'string' }, checkpoints: { type: 'string' } }, strict: false });
+  const root = typeof values.root === 'string' ? values.root : undefined;
+  const checkpointDir = typeof values.checkpoints === 'string' ? values.checkpoints : undefined;
+  const backend = await chooseBackend();
+  const parentPort = electronParentPort();
+  const granted = new Set<string>();
+  const policy: PathPolicy = root ? { kind: 'root', root } : parentPort ? { kind: 'granted', granted } : { kind: 'any', cwd: process.cwd() };
+
+  if (parentPort) {
+    let port: PortLike | null = null;
+    const queue: ToClient[] = [];
+    const send = (m: ToClient) => (port ? port.postMessage(m) : queue.push(m));
+    const server = new EngineServer(makeNodeHost({ send, policy, checkpointDir, backend }));
+    parentPort.on('message', (e) => {
+      const c = ControlSchema.safeParse(e.data);
+      if (!c.success) return; // main is trusted but the shape is still checked
+      switch (c.data.control) {
+        case 'port':
+          port = e.ports[0] ?? null;
+          port?.on('message', (m) => void server.handle(m.data));
+          port?.start();
+          for (const m of queue.splice(0)) port?.postMessage(m);
+          break;
+        case 'grant':
+          granted.add(c.data.path);
+          break;
+      }
+    });
+    server.announce();
+    return;
+  }
+
+  if (process.send) {
+    const send = (m: ToClient) => process.send?.(m);
+    const server = new EngineServer(makeNodeHost({ send, policy, checkpointDir, backend }));
+    process.on('message', (m: unknown) => void server.handle(m));
+    process.on('disconnect', () => process.exit(0)); // the host went away: nothing left to serve
+    server.announce();
+    return;
+  }
+
+  const send = (m: ToClient) => process.stdout.write(`${encodeWire(m)}\n`);
+  const server = new EngineServer(makeNodeHost({ send, policy, checkpointDir, backend }));
+  const lines = createInterface({ input: process.stdin });
+  lines.on('line', (line) => {
+    let msg: unknown;
+    try {
+      msg = decodeWire(line);
+    } catch (e) {
+      send({ type: 'error', id: null, error: { code: 'bad-message', message: `not JSON: ${(e as Error).message}` } });
+      return;
+    }
+    void server.handle(msg);
+  });
+  lines.on('close', () => process.exit(0));
+  server.announce();
+}
+
+process.on('uncaughtException', (e) => process.stderr.write(`engine: uncaught ${e.stack ?? e.message}\n`));
+void main();

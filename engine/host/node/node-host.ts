@@ -1,0 +1,86 @@
+/**
+ * The EngineHost for Node processes (Electron utility process, child process):
+ * real files, atomic project saves, checkpoints in a folder, and the path
+ * policy of whoever started the engine — a root folder (web host), paths
+ * granted by the main process's dialogs (Electron), or any path (tests, CLI).
+ */
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { tmpdir } from 'node:os';
+import { nodeFiles } from '../../io/node-files.ts';
+import { openProject } from '../../io/project-file.ts';
+import { writeFileAtomic } from '../../io/atomic-write.ts';
+import { packProject } from '../../project/project.ts';
+import { ForbiddenPath, type EngineHost } from '../server.ts';
+import type { ToClient } from '../../protocol.ts';
+
+export type PathPolicy =
+  | { kind: 'root'; root: string }
+  | { kind: 'granted'; granted: Set<string> }
+  | { kind: 'any'; cwd: string };
+
+/** The real path of `p`, or of its nearest existing parent joined with the rest (for files about to be created). */
+function realish(p: string): string {
+  let head = p;
+  const rest: string[] = [];
+  while (!existsSync(head)) {
+    const up = dirname(head);
+    if (up === head) break;
+    rest.unshift(head.slice(up.length).replace(/^[\\/]/, ''));
+    head = up;
+  }
+  return join(realpathSync(head), ...rest);
+}
+
+export function resolveWithPolicy(policy: PathPolicy, path: string, purpose: 'open' | 'save' | 'dataset'): string {
+  if (path.includes('\0')) throw new ForbiddenPath('a path cannot contain NUL characters');
+  switch (policy.kind) {
+    case 'any':
+      return resolve(policy.cwd, path);
+    case 'root': {
+      const root = realpathSync(policy.root);
+      const full = realish(resolve(root, path));
+      const rel = relative(root, full);
+      if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw new ForbiddenPath(`${path} is outside the folder this lab was started in (${root}); choose a file inside it`);
+      if (purpose === 'save' && !/\.dlab$/i.test(full)) throw new ForbiddenPath(`${path}: projects are saved as .dlab files`);
+      return full;
+    }
+    case 'granted': {
+      const full = resolve(path);
+      if (!policy.granted.has(full)) throw new ForbiddenPath(`${path} was not chosen in a file dialog of this window; use File › Open or Save As`);
+      return full;
+    }
+  }
+}
+
+export function makeNodeHost(o: { send(msg: ToClient): void; policy: PathPolicy; checkpointDir?: string; backend: string }): EngineHost {
+  const dir = o.checkpointDir ?? join(tmpdir(), 'dropout-lab-checkpoints');
+  const file = (runId: string) => {
+    if (!/^[A-Za-z0-9_-]+$/.test(runId)) throw new ForbiddenPath(`'${runId}' is not a run id`);
+    return join(dir, `${runId}.ckpt`);
+  };
+  return {
+    send: o.send,
+    files: nodeFiles,
+    resolvePath: (p, purpose) => resolveWithPolicy(o.policy, p, purpose),
+    openProject,
+    saveProject(path, bundle) {
+      bundle.project.modified = new Date().toISOString();
+      const bytes = packProject(bundle);
+      writeFileAtomic(path, bytes);
+      return bytes.length;
+    },
+    checkpoints: {
+      save(runId, bytes) {
+        mkdirSync(dir, { recursive: true });
+        writeFileAtomic(file(runId), bytes);
+      },
+      load(runId) {
+        const f = file(runId);
+        return statSync(f, { throwIfNoEntry: false })?.isFile() ? new Uint8Array(readFileSync(f)) : null;
+      },
+    },
+    backend: o.backend,
+    pid: process.pid,
+  };
+}

@@ -1,0 +1,381 @@
+/**
+ * The engine behind the protocol, independent of the transport: every
+ * incoming value is validated (envelope, then the request type's params),
+ * answered with a response or an error, never thrown at the host. It owns the
+ * project bundle (run weights stay here), the one Trainer at a time (which
+ * yields every few ms so pause/stop requests arrive) and writes a checkpoint
+ * per epoch through the host so a fresh engine can resume a run.
+ */
+import type { z } from 'zod';
+import {
+  PROTOCOL_VERSION, REQUESTS, RequestEnvelopeSchema, describeIssues,
+  type EngineEvent, type ErrorCode, type ParsedParamsOf, type RequestType, type ResultOf, type TensorData, type ToClient,
+} from '../protocol.ts';
+import { layerDefs } from '../nn/registry.ts';
+import { validateSpec, buildModel, type ModelSpec } from '../nn/spec.ts';
+import type { Sequential } from '../nn/module.ts';
+import { StochasticModule } from '../nn/stochastic.ts';
+import { DATASET_INFO, loadDataset, type DatasetChoice, type FileSource, type LoadedData } from '../data/catalog.ts';
+import { classCounts, sampleSize, subset, type Dataset } from '../data/dataset.ts';
+import { getBatch, normalize, split, type Normalizer } from '../data/pipeline.ts';
+import { Trainer, evaluate, snapshotWeights, type Checkpoint, type TrainEvent } from '../train/trainer.ts';
+import { TrainingSettingsSchema, describeZodError } from '../train/settings.ts';
+import { newProject, ProjectSchema, type ProjectBundle } from '../project/project.ts';
+import { DEFAULT_DATASET, templateSpec } from '../project/templates.ts';
+import { findRun, loadRunModel, newRunId, recordRun } from '../project/runs.ts';
+import { Tensor } from '../tensor/tensor.ts';
+import { Generator } from '../tensor/random.ts';
+import { noGrad } from '../tensor/grad-mode.ts';
+import { argmaxLast } from '../ops/reduce.ts';
+import { decodeCheckpoint, encodeCheckpoint, type RunOrigin } from './checkpoint-file.ts';
+
+/** Everything the engine needs from the process it runs in. */
+export interface EngineHost {
+  send(msg: ToClient): void;
+  /** Dataset files (IDX, CSV, bundled MNIST). */
+  files: FileSource;
+  /** Maps a user-given path to the one to use, or throws ForbiddenPath (web host: inside its folder; Electron: granted by a dialog). */
+  resolvePath(path: string, purpose: 'open' | 'save' | 'dataset'): string;
+  openProject(path: string): ProjectBundle;
+  /** Saves atomically and returns the number of bytes written. */
+  saveProject(path: string, bundle: ProjectBundle): number;
+  checkpoints: { save(runId: string, bytes: Uint8Array): void; load(runId: string): Uint8Array | null };
+  backend: string;
+  pid: number;
+}
+
+export class ForbiddenPath extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ForbiddenPath';
+  }
+}
+
+class ReplyError extends Error {
+  constructor(readonly code: ErrorCode, message: string) {
+    super(message);
+  }
+}
+
+interface ActiveRun {
+  origin: RunOrigin;
+  trainer: Trainer;
+  lastCheckpoint: Checkpoint | null;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export class EngineServer {
+  private bundle: ProjectBundle;
+  private active: ActiveRun | null = null;
+  private readonly datasetCache = new Map<string, LoadedData>();
+
+  constructor(private readonly host: EngineHost) {
+    this.bundle = this.newBundle('mlp');
+  }
+
+  announce(): void {
+    this.event({ type: 'ready', protocol: PROTOCOL_VERSION, backend: this.host.backend, pid: this.host.pid });
+  }
+
+  /** Handles one incoming value. Never throws; a promise that resolves once the reply is sent. */
+  async handle(raw: unknown): Promise<void> {
+    const env = RequestEnvelopeSchema.safeParse(raw);
+    if (!env.success) {
+      const id = isRecord(raw) && (typeof raw.id === 'number' || typeof raw.id === 'string') ? raw.id : null;
+      this.reply({ type: 'error', id, error: { code: 'bad-message', message: `not a request: ${describeIssues(env.error)}; send {id, type, ...params}` } });
+      return;
+    }
+    const { id, type, ...params } = env.data;
+    try {
+      const result = await this.dispatch(type, params);
+      this.reply({ type: 'response', id, result });
+    } catch (e) {
+      const code: ErrorCode = e instanceof ReplyError ? e.code : e instanceof ForbiddenPath ? 'forbidden' : 'failed';
+      this.reply({ type: 'error', id, error: { code, message: e instanceof Error ? e.message : String(e) } });
+    }
+  }
+
+  private async dispatch(type: string, params: Record<string, unknown>): Promise<unknown> {
+    switch (type) {
+      case 'catalog': return this.catalog();
+      case 'validate': return validateSpec(this.parse('validate', params).spec);
+      case 'dataset.preview': return this.preview(this.parse('dataset.preview', params));
+      case 'train.start': return this.trainStart(this.parse('train.start', params));
+      case 'train.pause': this.parse('train.pause', params); return this.control('pause');
+      case 'train.resume': this.parse('train.resume', params); return this.control('resume');
+      case 'train.stop': this.parse('train.stop', params); return this.control('stop');
+      case 'evaluate': return this.evaluate(this.parse('evaluate', params));
+      case 'predict': return this.predict(this.parse('predict', params));
+      case 'inspect': return this.inspect(this.parse('inspect', params));
+      case 'project.new': return this.projectNew(this.parse('project.new', params));
+      case 'project.open': return this.projectOpen(this.parse('project.open', params));
+      case 'project.save': return this.projectSave(this.parse('project.save', params));
+      case 'runs.list': this.parse('runs.list', params); return this.runsList();
+      default: throw new ReplyError('unknown-type', `unknown request type '${type.slice(0, 60)}'; known: ${Object.keys(REQUESTS).join(', ')}`);
+    }
+  }
+
+  private parse<T extends RequestType>(type: T, params: Record<string, unknown>): ParsedParamsOf<T> {
+    const schema: z.ZodType<ParsedParamsOf<T>> = REQUESTS[type].params as unknown as z.ZodType<ParsedParamsOf<T>>;
+    const r = schema.safeParse(params);
+    if (!r.success) throw new ReplyError('bad-params', `${type}: ${describeIssues(r.error)}`);
+    return r.data;
+  }
+
+  private reply(msg: ToClient): void {
+    try {
+      this.host.send(msg);
+    } catch (e) {
+      // A reply that cannot be serialised must not take the engine down; say so instead.
+      if (msg.type !== 'error') this.host.send({ type: 'error', id: 'id' in msg ? msg.id : null, error: { code: 'failed', message: `reply could not be sent: ${(e as Error).message}` } });
+    }
+  }
+
+  private event(event: EngineEvent): void {
+    this.reply({ type: 'event', event });
+  }
+
+  // ------------------------------------------------------------ catalog, validation, data
+
+  private catalog(): ResultOf<'catalog'> {
+    return {
+      protocol: PROTOCOL_VERSION,
+      backend: this.host.backend,
+      layers: layerDefs().map((d) => ({
+        kind: d.kind,
+        category: d.category,
+        description: d.description,
+        args: d.args.map((a) => ({ name: a.name, type: a.type, default: a.default, required: a.default === undefined, min: a.min, max: a.max, maxExclusive: a.maxExclusive, options: a.options ? [...a.options] : undefined, doc: a.doc })),
+      })),
+      datasets: DATASET_INFO.map((d) => ({ ...d })),
+    };
+  }
+
+  private dataset(choice: DatasetChoice): LoadedData {
+    const c: DatasetChoice = choice.id === 'idx' || choice.id === 'csv' ? { ...choice, path: this.host.resolvePath(choice.path, 'dataset') } : choice;
+    const key = JSON.stringify(c);
+    let d = this.datasetCache.get(key);
+    if (!d) {
+      d = loadDataset(c, this.host.files);
+      if (this.datasetCache.size > 4) this.datasetCache.clear();
+      this.datasetCache.set(key, d);
+    }
+    return d;
+  }
+
+  private preview(p: ParsedParamsOf<'dataset.preview'>): ResultOf<'dataset.preview'> {
+    const d = this.dataset(p.dataset).data;
+    const n = Math.min(p.count, d.size);
+    const D = sampleSize(d);
+    const features = new Float32Array(n * D);
+    for (let i = 0; i < n * D; i++) features[i] = d.features[i] * d.featureScale;
+    const T = d.task === 'regression' ? d.targetDim : 1;
+    const view = d.tokens ? 'tokens' : d.inputShape.length === 3 ? 'image' : d.inputShape.length === 1 && d.inputShape[0] === 2 && d.task === 'classification' ? 'points' : d.inputShape.length === 1 && d.inputShape[0] === 1 ? 'curve' : 'vector';
+    return {
+      name: d.name, task: d.task, size: d.size, input_shape: d.inputShape, class_names: d.classNames, class_counts: classCounts(d), view,
+      features: { shape: [n, ...d.inputShape], data: features },
+      labels: Array.from(d.labels.subarray(0, n * T)),
+    };
+  }
+
+  // ------------------------------------------------------------ training
+
+  private trainStart(p: ParsedParamsOf<'train.start'>): ResultOf<'train.start'> {
+    if (this.active && (this.active.trainer.state === 'running' || this.active.trainer.state === 'paused')) throw new ReplyError('busy', `run '${this.active.origin.name}' is still training; stop it first`);
+    let origin: RunOrigin;
+    let resumeFrom: Checkpoint | null = null;
+    if (p.resume_run !== undefined) {
+      const bytes = this.host.checkpoints.load(p.resume_run);
+      if (!bytes) throw new ReplyError('not-found', `run '${p.resume_run}' has no checkpoint to resume from (one is written after every epoch)`);
+      const c = decodeCheckpoint(bytes, `checkpoint of ${p.resume_run}`);
+      origin = c.origin;
+      resumeFrom = c.checkpoint;
+    } else {
+      const s = TrainingSettingsSchema.safeParse(p.settings);
+      if (!s.success) throw new ReplyError('bad-params', `train.start: settings: ${describeZodError(s.error)}`);
+      const report = validateSpec(p.spec);
+      if (!report.ok) throw new ReplyError('bad-params', `the model has errors: ${report.errors.join(' ')}`);
+      origin = { run_id: newRunId(), name: p.name ?? `run ${this.bundle.project.runs.length + 1}`, created: new Date().toISOString(), spec: p.spec as ModelSpec, dataset: p.dataset, settings: s.data };
+    }
+    const data = this.dataset(origin.dataset);
+    const runId = origin.run_id;
+    let active: ActiveRun | null = null;
+    const trainer = new Trainer({ spec: origin.spec, data, settings: origin.settings, resumeFrom, onEvent: (e) => active && this.onTrainEvent(active, e) });
+    active = { origin, trainer, lastCheckpoint: resumeFrom };
+    this.active = active;
+    const stepsTotal = Math.ceil(active.trainer.splits.train.size / origin.settings.batch_size) * origin.settings.epochs;
+    // Start after this response is sent, so the client knows the run id before its first event.
+    const started = active;
+    setTimeout(() => void this.runTraining(started), 0);
+    return { run_id: runId, resumed_from_epoch: resumeFrom?.epoch ?? null, steps_total: stepsTotal };
+  }
+
+  private onTrainEvent(a: ActiveRun, e: TrainEvent): void {
+    const run_id = a.origin.run_id;
+    switch (e.type) {
+      case 'step': this.event({ type: 'step', run_id, epoch: e.epoch, step: e.step, loss: e.loss }); break;
+      case 'progress': this.event({ type: 'progress', run_id, epoch: e.epoch, step: e.step, steps_total: e.stepsTotal, fraction: e.fraction, elapsed_s: e.elapsed_s, eta_s: e.eta_s }); break;
+      case 'epoch': this.event({ type: 'epoch', run_id, metrics: e.metrics }); break;
+      case 'state': this.event({ type: 'state', run_id, state: e.state }); break;
+      case 'checkpoint': {
+        a.lastCheckpoint = e.checkpoint;
+        try {
+          this.host.checkpoints.save(run_id, encodeCheckpoint(a.origin, e.checkpoint));
+          this.record(a, 'running', e.checkpoint.history, null, e.checkpoint);
+          this.event({ type: 'checkpoint', run_id, epoch: e.checkpoint.epoch, step: e.checkpoint.step });
+        } catch (err) {
+          this.event({ type: 'log', level: 'warn', message: `checkpoint of ${run_id} after epoch ${e.checkpoint.epoch} was not written: ${(err as Error).message}` });
+        }
+        break;
+      }
+    }
+  }
+
+  private record(a: ActiveRun, status: 'running' | 'done' | 'cancelled' | 'failed', history: Checkpoint['history'], test: { loss: number; accuracy: number | null } | null, checkpoint: Checkpoint | { weights: Map<string, Float32Array>; optimizer: Checkpoint['optimizer'] } | null) {
+    const o = a.origin;
+    return recordRun(this.bundle, { id: o.run_id, name: o.name, created: o.created, status, spec: o.spec, dataset: o.dataset, settings: o.settings, history, test, normalizer: a.trainer.normalizer, checkpoint, model: a.trainer.model });
+  }
+
+  private async runTraining(a: ActiveRun): Promise<void> {
+    const run_id = a.origin.run_id;
+    try {
+      const res = await a.trainer.run();
+      const weights = { weights: snapshotWeights(a.trainer.model), optimizer: a.lastCheckpoint?.optimizer ?? { step: 0, lr: 0, buffers: new Map<string, Float32Array>() } };
+      const run = this.record(a, res.status, res.history, res.test, weights);
+      this.event({ type: 'finished', run_id, status: res.status, test: res.test, error: null, run });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.event({ type: 'log', level: 'error', message: `training ${run_id} failed: ${message}` });
+      this.event({ type: 'finished', run_id, status: 'failed', test: null, error: message, run: null });
+    }
+  }
+
+  private control(action: 'pause' | 'resume' | 'stop'): { state: string } {
+    const t = this.active?.trainer;
+    if (!t || (t.state !== 'running' && t.state !== 'paused')) throw new ReplyError('failed', `nothing is training (state: ${t?.state ?? 'idle'})`);
+    if (action === 'pause') t.pause();
+    else if (action === 'resume') t.resume();
+    else t.cancel();
+    return { state: action === 'stop' ? 'stopping' : t.state };
+  }
+
+  // ------------------------------------------------------------ evaluation and inference
+
+  private runModel(runId: string | undefined): { model: Sequential; normalizer: Normalizer | null; runId: string; spec: ModelSpec; dataset: DatasetChoice; settings: RunOrigin['settings'] } {
+    let run;
+    try {
+      run = findRun(this.bundle, runId);
+    } catch (e) {
+      throw new ReplyError('not-found', (e as Error).message);
+    }
+    const { model, normalizer } = loadRunModel(this.bundle, run);
+    return { model, normalizer, runId: run.id, spec: run.spec, dataset: run.dataset, settings: run.settings };
+  }
+
+  private evaluate(p: ParsedParamsOf<'evaluate'>): ResultOf<'evaluate'> {
+    const r = this.runModel(p.run_id);
+    const s = r.settings;
+    const data = this.dataset(r.dataset);
+    const splits = split(data.data, { valFraction: s.split.val_fraction, testFraction: s.split.test_fraction, trainFraction: s.split.train_fraction, seed: s.seed }, data.test);
+    const d = normalize(splits[p.split], r.normalizer);
+    if (d.size === 0) throw new ReplyError('failed', `the ${p.split} split of this run is empty; set a ${p.split} fraction above 0`);
+    const m = evaluate(r.model, d, 256);
+    return { run_id: r.runId, split: p.split, samples: d.size, loss: m.loss, accuracy: m.accuracy };
+  }
+
+  private model(source: ParsedParamsOf<'predict'>['model']): { model: Sequential; normalizer: Normalizer | null; spec: ModelSpec } {
+    if ('run_id' in source) {
+      const r = this.runModel(source.run_id);
+      return { model: r.model, normalizer: r.normalizer, spec: r.spec };
+    }
+    const report = validateSpec(source.spec);
+    if (!report.ok) throw new ReplyError('bad-params', `the model has errors: ${report.errors.join(' ')}`);
+    return { model: buildModel(source.spec as ModelSpec, { seed: source.seed }).model, normalizer: null, spec: source.spec as ModelSpec };
+  }
+
+  private input(input: ParsedParamsOf<'predict'>['input'], spec: ModelSpec, normalizer: Normalizer | null): Tensor {
+    const D = spec.input_shape.reduce((a, b) => a * b, 1);
+    if ('tensor' in input) {
+      const { shape, data } = input.tensor;
+      const n = data.length / D;
+      if (data.length === 0 || !Number.isInteger(n) || shape.reduce((a, b) => a * b, 1) !== data.length) throw new ReplyError('bad-params', `input of shape ${shape.join('×')} (${data.length} values) does not hold whole samples of ${spec.input_shape.join('×')}`);
+      const d: Dataset = { name: 'input', task: 'classification', inputShape: spec.input_shape, size: n, features: data, featureScale: 1, labels: new Int32Array(n), classNames: [], targetDim: 1 };
+      return getBatch(normalize(d, normalizer), n, 0).x;
+    }
+    const d = this.dataset(input.dataset).data;
+    if (input.index >= d.size) throw new ReplyError('bad-params', `sample ${input.index} is out of range; ${d.name} has ${d.size} samples`);
+    if (d.inputShape.join('×') !== spec.input_shape.join('×')) throw new ReplyError('bad-params', `${d.name} gives inputs of shape ${d.inputShape.join('×')} but the model expects ${spec.input_shape.join('×')}`);
+    return getBatch(normalize(subset(d, [input.index]), normalizer), 1, 0).x;
+  }
+
+  private setMode(model: Sequential, mode: 'train' | 'eval', seed: number): void {
+    if (mode === 'train') {
+      model.train();
+      model.setGenerator(new Generator(seed));
+    } else model.eval();
+  }
+
+  private predict(p: ParsedParamsOf<'predict'>): ResultOf<'predict'> {
+    const m = this.model(p.model);
+    const x = this.input(p.input, m.spec, m.normalizer);
+    this.setMode(m.model, p.mode, p.seed);
+    const y = noGrad(() => m.model.forward(x));
+    return { mode: p.mode, output: tensorData(y), predicted: y.shape.length === 2 ? Array.from(argmaxLast(y)) : null };
+  }
+
+  private inspect(p: ParsedParamsOf<'inspect'>): ResultOf<'inspect'> {
+    const m = this.model(p.model);
+    const x = this.input(p.input, m.spec, m.normalizer);
+    if (x.shape[0] !== 1) throw new ReplyError('bad-params', `inspect takes one sample; got a batch of ${x.shape[0]}`);
+    this.setMode(m.model, p.mode, p.seed);
+    const layers: ResultOf<'inspect'>['layers'] = [];
+    noGrad(() => m.model.forwardTrace(x, (name, module, out) => {
+      let noise: ResultOf<'inspect'>['layers'][number]['noise'] = null;
+      if (module instanceof StochasticModule && module.lastNoise && module.lastNoiseShape) {
+        const keep = module.noiseKind === 'keep-mask' && module.p < 1 && !/Alpha/.test(module.constructor.name);
+        noise = { kind: module.noiseKind, meaning: module.noiseMeaning, p: module.p, rate_name: module.rateName, scale: keep ? 1 / (1 - module.p) : null, mask: { shape: [...module.lastNoiseShape], data: module.lastNoise.slice() } };
+      }
+      layers.push({ name, kind: module.constructor.name, output: tensorData(out), noise });
+    }));
+    return { mode: p.mode, input: tensorData(x), layers };
+  }
+
+  // ------------------------------------------------------------ projects
+
+  private newBundle(template: 'mlp' | 'cnn' | 'transformer' | 'blank', dataset?: DatasetChoice, name?: string): ProjectBundle {
+    const ds = dataset ?? DEFAULT_DATASET[template];
+    const d = this.dataset(ds).data;
+    const model = templateSpec(template, { inputShape: d.inputShape, classes: d.task === 'classification' ? d.classNames.length : d.targetDim, vocab: d.vocabSize });
+    return newProject({ name: name ?? 'Untitled', model, dataset: ds });
+  }
+
+  private projectNew(p: ParsedParamsOf<'project.new'>): ResultOf<'project.new'> {
+    this.bundle = this.newBundle(p.template, p.dataset, p.name);
+    return { doc: this.bundle.project };
+  }
+
+  private projectOpen(p: ParsedParamsOf<'project.open'>): ResultOf<'project.open'> {
+    const path = this.host.resolvePath(p.path, 'open');
+    this.bundle = this.host.openProject(path);
+    return { path, doc: this.bundle.project };
+  }
+
+  private projectSave(p: ParsedParamsOf<'project.save'>): ResultOf<'project.save'> {
+    const path = this.host.resolvePath(p.path, 'save');
+    const doc = ProjectSchema.parse(p.doc);
+    const files = new Map([...this.bundle.files].filter(([f]) => doc.runs.some((r) => r.weights?.file === f)));
+    this.bundle = { project: doc, files };
+    return { path, bytes: this.host.saveProject(path, this.bundle) };
+  }
+
+  private runsList(): ResultOf<'runs.list'> {
+    return {
+      runs: this.bundle.project.runs.map((r) => ({ id: r.id, name: r.name, status: r.status, created: r.created, epochs: r.history.epochs.length, test: r.test, has_weights: r.weights !== null })),
+    };
+  }
+}
+
+function tensorData(t: Tensor): TensorData {
+  return { shape: [...t.shape], data: t.data.slice() };
+}

@@ -1,0 +1,180 @@
+/**
+ * THE message protocol between the engine process and whoever drives it (the
+ * Electron renderer over a MessagePort, the web renderer over a WebSocket, the
+ * tests over stdio). Defined once, validated on every receipt, imported with
+ * `import type` everywhere but the receivers that validate. No Node or DOM
+ * imports: this file runs in all three processes.
+ *
+ * Client → engine: a request `{id, type, ...params}`.
+ * Engine → client: `{type: 'response', id, result}`, `{type: 'error', id, error}`
+ * (id null when the message had no usable id) or `{type: 'event', event}`.
+ * Tensors travel as `{shape, data: Float32Array}`: transferred as ArrayBuffers
+ * over MessagePorts, base64 inside JSON elsewhere (engine/host/wire.ts).
+ */
+import { z } from 'zod';
+import { DatasetChoiceSchema } from './data/catalog.ts';
+import { ProjectSchema } from './project/project.ts';
+
+export const PROTOCOL_VERSION = 1;
+
+// ---------------------------------------------------------------- shared pieces
+
+export const TensorSchema = z.object({ shape: z.array(z.number().int().min(0)), data: z.instanceof(Float32Array) });
+export type TensorData = z.infer<typeof TensorSchema>;
+
+/** Structure only; the engine's validateSpec judges the layers and reports per-layer errors. */
+export const SpecSchema = z.object({
+  input_shape: z.array(z.number().int().positive()).min(1).max(8),
+  layers: z.array(z.object({ kind: z.string().min(1), name: z.string().optional() }).catchall(z.unknown())).max(500),
+});
+
+/** A model to run: a trained run of the open project, or a fresh (untrained) spec with an init seed. */
+export const ModelSourceSchema = z.union([
+  z.object({ run_id: z.string().min(1) }),
+  z.object({ spec: SpecSchema, seed: z.number().int().min(0).default(0) }),
+]);
+
+/** One sample (or batch) to feed: explicit values, or sample `index` of a dataset (normalised as the run was). */
+export const InputSchema = z.union([
+  z.object({ tensor: TensorSchema }),
+  z.object({ dataset: DatasetChoiceSchema, index: z.number().int().min(0) }),
+]);
+
+const ModeSchema = z.enum(['train', 'eval']);
+
+const LayerReportSchema = z.object({
+  index: z.number(), name: z.string(), kind: z.string(),
+  inputShape: z.array(z.number()).nullable(), outputShape: z.array(z.number()).nullable(),
+  paramCount: z.number(), error: z.string().nullable(),
+});
+
+const ArgInfoSchema = z.object({
+  name: z.string(), type: z.string(), default: z.unknown().optional(), required: z.boolean(),
+  min: z.number().optional(), max: z.number().optional(), maxExclusive: z.boolean().optional(),
+  options: z.array(z.string()).optional(), doc: z.string(),
+});
+
+const RunSummarySchema = z.object({
+  id: z.string(), name: z.string(), status: z.string(), created: z.string(), epochs: z.number(),
+  test: z.object({ loss: z.number(), accuracy: z.number().nullable() }).nullable(), has_weights: z.boolean(),
+});
+
+const EpochMetricsSchema = z.object({
+  epoch: z.number(), train_loss: z.number(), train_accuracy: z.number().nullable(), val_loss: z.number().nullable(),
+  val_accuracy: z.number().nullable(), lr: z.number(), dropout_p: z.record(z.string(), z.number()), seconds: z.number(),
+});
+
+// ---------------------------------------------------------------- requests: params and results, one row each
+
+export const REQUESTS = {
+  catalog: {
+    params: z.object({}),
+    result: z.object({
+      protocol: z.number(), backend: z.string(),
+      layers: z.array(z.object({ kind: z.string(), category: z.string(), description: z.string(), args: z.array(ArgInfoSchema) })),
+      datasets: z.array(z.object({ id: z.string(), title: z.string(), description: z.string() })),
+    }),
+  },
+  validate: {
+    params: z.object({ spec: SpecSchema }),
+    result: z.object({ ok: z.boolean(), layers: z.array(LayerReportSchema), outputShape: z.array(z.number()).nullable(), totalParams: z.number(), errors: z.array(z.string()) }),
+  },
+  'dataset.preview': {
+    params: z.object({ dataset: DatasetChoiceSchema, count: z.number().int().min(1).max(1024).default(64) }),
+    result: z.object({
+      name: z.string(), task: z.enum(['classification', 'regression']), size: z.number(), input_shape: z.array(z.number()),
+      class_names: z.array(z.string()), class_counts: z.array(z.number()),
+      /** How to draw it: 'image' (C×H×W, values in [0,1]), 'points' (2-D), 'curve' (1-D x → y), 'tokens' or 'vector'. */
+      view: z.enum(['image', 'points', 'curve', 'tokens', 'vector']),
+      features: TensorSchema,
+      labels: z.array(z.number()),
+    }),
+  },
+  'train.start': {
+    params: z.object({
+      spec: SpecSchema, dataset: DatasetChoiceSchema, settings: z.unknown().default({}),
+      name: z.string().max(200).optional(),
+      /** Continue this run from its last checkpoint (after a crash or a stop); spec/dataset/settings come from the checkpoint. */
+      resume_run: z.string().optional(),
+    }),
+    result: z.object({ run_id: z.string(), resumed_from_epoch: z.number().nullable(), steps_total: z.number() }),
+  },
+  'train.pause': { params: z.object({}), result: z.object({ state: z.string() }) },
+  'train.resume': { params: z.object({}), result: z.object({ state: z.string() }) },
+  'train.stop': { params: z.object({}), result: z.object({ state: z.string() }) },
+  evaluate: {
+    params: z.object({ run_id: z.string().optional(), split: z.enum(['train', 'val', 'test']).default('test') }),
+    result: z.object({ run_id: z.string(), split: z.string(), samples: z.number(), loss: z.number(), accuracy: z.number().nullable() }),
+  },
+  predict: {
+    params: z.object({ model: ModelSourceSchema, input: InputSchema, mode: ModeSchema.default('eval'), seed: z.number().int().min(0).default(0) }),
+    result: z.object({ mode: ModeSchema, output: TensorSchema, predicted: z.array(z.number()).nullable() }),
+  },
+  inspect: {
+    params: z.object({ model: ModelSourceSchema, input: InputSchema, mode: ModeSchema.default('train'), seed: z.number().int().min(0).default(0) }),
+    result: z.object({
+      mode: ModeSchema,
+      input: TensorSchema,
+      layers: z.array(z.object({
+        name: z.string(), kind: z.string(), output: TensorSchema,
+        /** What a dropout-like layer drew on this forward (null in eval mode or for other layers). */
+        noise: z.object({ kind: z.string(), meaning: z.string(), p: z.number(), rate_name: z.string(), scale: z.number().nullable(), mask: TensorSchema }).nullable(),
+      })),
+    }),
+  },
+  'project.new': {
+    params: z.object({ name: z.string().max(200).optional(), template: z.enum(['mlp', 'cnn', 'transformer', 'blank']).default('mlp'), dataset: DatasetChoiceSchema.optional() }),
+    result: z.object({ doc: ProjectSchema }),
+  },
+  'project.open': { params: z.object({ path: z.string().min(1) }), result: z.object({ path: z.string(), doc: ProjectSchema }) },
+  /** Saves `doc` with the engine-side run weights; the engine keeps the weights of runs the doc still lists. */
+  'project.save': { params: z.object({ path: z.string().min(1), doc: ProjectSchema }), result: z.object({ path: z.string(), bytes: z.number() }) },
+  'runs.list': { params: z.object({}), result: z.object({ runs: z.array(RunSummarySchema) }) },
+} as const;
+
+export type RequestType = keyof typeof REQUESTS;
+export type ParamsOf<T extends RequestType> = z.input<(typeof REQUESTS)[T]['params']>;
+export type ParsedParamsOf<T extends RequestType> = z.output<(typeof REQUESTS)[T]['params']>;
+export type ResultOf<T extends RequestType> = z.output<(typeof REQUESTS)[T]['result']>;
+export const REQUEST_TYPES = Object.keys(REQUESTS) as RequestType[];
+
+export const RequestIdSchema = z.union([z.number().int(), z.string().min(1).max(64)]);
+export type RequestId = z.infer<typeof RequestIdSchema>;
+
+/** The envelope every request shares; params are validated per type after it. */
+export const RequestEnvelopeSchema = z.object({ id: RequestIdSchema, type: z.string() }).passthrough();
+
+// ---------------------------------------------------------------- events (engine → client, unsolicited)
+
+export const TrainerStateSchema = z.enum(['idle', 'running', 'paused', 'cancelled', 'done', 'failed']);
+
+export const EngineEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), protocol: z.number(), backend: z.string(), pid: z.number() }),
+  z.object({ type: z.literal('state'), run_id: z.string(), state: TrainerStateSchema }),
+  z.object({ type: z.literal('progress'), run_id: z.string(), epoch: z.number(), step: z.number(), steps_total: z.number(), fraction: z.number(), elapsed_s: z.number(), eta_s: z.number().nullable() }),
+  z.object({ type: z.literal('step'), run_id: z.string(), epoch: z.number(), step: z.number(), loss: z.number() }),
+  z.object({ type: z.literal('epoch'), run_id: z.string(), metrics: EpochMetricsSchema }),
+  z.object({ type: z.literal('checkpoint'), run_id: z.string(), epoch: z.number(), step: z.number() }),
+  z.object({ type: z.literal('finished'), run_id: z.string(), status: z.enum(['done', 'cancelled', 'failed']), test: z.object({ loss: z.number(), accuracy: z.number().nullable() }).nullable(), error: z.string().nullable(), run: z.unknown() }),
+  z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
+]);
+export type EngineEvent = z.infer<typeof EngineEventSchema>;
+
+// ---------------------------------------------------------------- engine → client envelopes
+
+export const ErrorCodeSchema = z.enum(['bad-message', 'unknown-type', 'bad-params', 'failed', 'busy', 'not-found', 'forbidden']);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+export const ToClientSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('response'), id: RequestIdSchema, result: z.unknown() }),
+  z.object({ type: z.literal('error'), id: RequestIdSchema.nullable(), error: z.object({ code: ErrorCodeSchema, message: z.string() }) }),
+  z.object({ type: z.literal('event'), event: EngineEventSchema }),
+]);
+export type ToClient = z.infer<typeof ToClientSchema>;
+
+export type Request<T extends RequestType = RequestType> = { id: RequestId; type: T } & ParamsOf<T>;
+
+/** A readable one-line summary of a zod error, for error replies. */
+export function describeIssues(e: z.ZodError): string {
+  return e.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ');
+}
