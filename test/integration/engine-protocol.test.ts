@@ -156,7 +156,7 @@ describe('engine process over the protocol', () => {
     await engine.request('catalog', {});
     off();
     expect(during.filter((e) => e.type === 'step')).toEqual([]);
-    const more = collect(engine, (e, all) => all.filter((x) => x.type === 'step').length >= 3);
+    const more = collect(engine, (_e, all) => all.filter((x) => x.type === 'step').length >= 3);
     expect((await engine.request('train.resume', {})).state).toBe('running');
     await more;
     const done = collect(engine, finished(start.run_id));
