@@ -176,8 +176,13 @@ function binary(code: BinaryCode, a: Tensor, b: Tensor): Tensor {
   binaryForward(code, a.data, b.data, out, ia, ib);
   const ad = a.data;
   const bd = b.data;
-  const at = (i: number) => (ia ? ad[ia[i]] : ad[i]);
-  const bt = (i: number) => (ib ? bd[ib[i]] : bd[i]);
+  // A broadcast operand expanded once, so the gradient loops index directly.
+  const full = (d: Float32Array, idx: Int32Array | null): Float32Array => {
+    if (!idx) return d;
+    const r = new Float32Array(n);
+    for (let i = 0; i < n; i++) r[i] = d[idx[i]];
+    return r;
+  };
   return Tensor.fromOp(code, out, shape, [a, b], (g) => {
     let ga: Float32Array | null = null;
     let gb: Float32Array | null = null;
@@ -192,25 +197,30 @@ function binary(code: BinaryCode, a: Tensor, b: Tensor): Tensor {
         ga = needA ? g : null;
         if (needB) { gb = new Float32Array(n); for (let i = 0; i < n; i++) gb[i] = -g[i]; }
         break;
-      case 'mul':
-        if (needA) { ga = new Float32Array(n); for (let i = 0; i < n; i++) ga[i] = g[i] * bt(i); }
-        if (needB) { gb = new Float32Array(n); for (let i = 0; i < n; i++) gb[i] = g[i] * at(i); }
+      case 'mul': {
+        if (needA) { const bv = full(bd, ib); ga = new Float32Array(n); for (let i = 0; i < n; i++) ga[i] = g[i] * bv[i]; }
+        if (needB) { const av = full(ad, ia); gb = new Float32Array(n); for (let i = 0; i < n; i++) gb[i] = g[i] * av[i]; }
         break;
-      case 'div':
-        if (needA) { ga = new Float32Array(n); for (let i = 0; i < n; i++) ga[i] = g[i] / bt(i); }
-        if (needB) { gb = new Float32Array(n); for (let i = 0; i < n; i++) { const bv = bt(i); gb[i] = (-g[i] * at(i)) / (bv * bv); } }
+      }
+      case 'div': {
+        const bv = full(bd, ib);
+        if (needA) { ga = new Float32Array(n); for (let i = 0; i < n; i++) ga[i] = g[i] / bv[i]; }
+        if (needB) { const av = full(ad, ia); gb = new Float32Array(n); for (let i = 0; i < n; i++) gb[i] = (-g[i] * av[i]) / (bv[i] * bv[i]); }
         break;
-      case 'maximum':
+      }
+      case 'maximum': {
         // Ties split the gradient evenly, as torch.maximum does.
+        const av = full(ad, ia), bv = full(bd, ib);
         ga = new Float32Array(n);
         gb = new Float32Array(n);
         for (let i = 0; i < n; i++) {
-          const x = at(i), y = bt(i);
+          const x = av[i], y = bv[i];
           if (x > y) ga[i] = g[i];
           else if (y > x) gb[i] = g[i];
           else { ga[i] = g[i] / 2; gb[i] = g[i] / 2; }
         }
         break;
+      }
     }
     return [ga && unbroadcast(ga, shape, a.shape), gb && unbroadcast(gb, shape, b.shape)];
   });
