@@ -80,8 +80,9 @@ function spawnJson(cmd: string, args: string[], env: NodeJS.ProcessEnv): Record<
 
 const fmt = (x: number, d = 1) => (x >= 100 ? x.toFixed(0) : x.toFixed(d));
 
-function main(): void {
-  const { values } = parseArgs({ args: process.argv.slice(2), options, allowPositionals: false });
+/** The whole command; `dlab bench` can call this with its own arguments. */
+export function benchMain(argv: string[]): void {
+  const { values } = parseArgs({ args: argv, options, allowPositionals: false });
   const repeats = Math.max(3, Number.parseInt(values.repeats, 10) || 3);
   const threads = values.threads !== undefined ? Number.parseInt(values.threads, 10) : undefined;
   if (threads !== undefined && !(threads > 0)) fail(`--threads must be a positive integer, got '${values.threads}'`);
@@ -129,4 +130,4 @@ function main(): void {
   }
 }
 
-main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) benchMain(process.argv.slice(2));

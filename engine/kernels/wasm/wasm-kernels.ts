@@ -36,7 +36,7 @@ const PAGE = 65536;
 const MIN_FLOPS_PER_THREAD = 1 << 20;
 const MIN_ELEMENTS_PER_THREAD = 1 << 16;
 /** Element-wise ops smaller than this stay in JavaScript: the copies and the call would cost more. */
-const MIN_ELEMENTWISE = 1 << 14;
+const MIN_ELEMENTWISE = 256;
 
 const align = (n: number, a: number) => Math.ceil(n / a) * a;
 
