@@ -20,6 +20,7 @@ import { findRun, loadRunModel, newRunId, recordRun } from '../project/runs.ts';
 import { nodeFiles } from '../io/node-files.ts';
 import { openProject, saveProject } from '../io/project-file.ts';
 import { readNpy, writeNpy } from '../io/npy.ts';
+import { cmdExport, cmdImport, EXPORT_USAGE } from './export-commands.ts';
 
 class UsageError extends Error {}
 
@@ -30,6 +31,7 @@ const USAGE = `usage: dlab <command> [options]
   predict proj.dlab --input x.npy [--mode eval|train] [--seed S] [--run ID] -o y.npy
   inspect proj.dlab [--json]
   datasets [--json]
+${EXPORT_USAGE}
 datasets for -d: ${DATASET_INFO.map((d) => d.id).join(', ')}; idx:<folder>; csv:<file>`;
 
 function out(json: boolean, obj: Record<string, unknown>, text: string): void {
@@ -240,6 +242,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'predict': cmdPredict(rest); break;
       case 'inspect': cmdInspect(rest); break;
       case 'datasets': cmdDatasets(rest); break;
+      case 'export': cmdExport(rest, (m) => new UsageError(m)); break;
+      case 'import': cmdImport(rest, (m) => new UsageError(m)); break;
       case undefined:
       case '-h':
       case '--help':
