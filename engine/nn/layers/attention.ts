@@ -66,7 +66,7 @@ export class MultiheadAttention extends StochasticModule {
   readonly inProjWeight: Tensor;
   readonly inProjBias: Tensor | null;
   readonly outProj: Linear;
-  /** The head-averaged attention weights of the last forward, (N, L, S), for the inspector. */
+  /** The head-averaged attention weights (after dropout) of the last forward, (N, L, S), for the inspector. */
   lastAttention: Tensor | null = null;
 
   constructor(
@@ -93,7 +93,7 @@ export class MultiheadAttention extends StochasticModule {
   }
 
   forward(x: Tensor): Tensor {
-    return this.attendBatchFirst(x, x, x, { causal: this.causal, needWeights: true }).output;
+    return this.attendBatchFirst(x, x, x, { causal: this.causal, needWeights: false }).output;
   }
 
   /** torch's forward(query, key, value, key_padding_mask, need_weights, attn_mask, average_attn_weights, is_causal). */
@@ -140,10 +140,10 @@ export class MultiheadAttention extends StochasticModule {
     const ctx = reshape(permute(matmul(attn, v), [0, 2, 1, 3]), [N, L, E]);
     const output = this.outProj.forward(ctx);
 
-    const needWeights = options.needWeights ?? true;
+    // Kept off the graph for the inspector, whether or not the caller wants the weights.
+    this.lastAttention = noGrad(() => mean(attn.detach(), 1));
     let weights: Tensor | null = null;
-    if (needWeights) weights = options.averageAttnWeights === false ? attn : mean(attn, 1);
-    this.lastAttention = needWeights ? noGrad(() => (weights!.rank === 3 ? weights!.detach() : mean(attn.detach(), 1))) : null;
+    if (options.needWeights ?? true) weights = options.averageAttnWeights === false ? attn : attn.requiresGrad ? mean(attn, 1) : this.lastAttention;
     return { output, weights };
   }
 

@@ -8,6 +8,7 @@ import {
   blockDefs, buildModel, Embedding, Generator, layerDef, layerDefs, MultiheadAttention, noGrad, resolveArgs, SinusoidalPositionalEncoding, stochasticModules, sum, Tensor,
   TransformerEncoderBlock, validateSpec, type LayerReport, type Module,
 } from '../../../engine/index.ts';
+import { gradcheck } from '../../helpers/gradcheck.ts';
 
 const linear = (name: string | undefined, i: number, o: number) => ({ kind: 'Linear', ...(name ? { name } : {}), in_features: i, out_features: o });
 
@@ -172,6 +173,12 @@ describe('Embedding', () => {
     expect(Math.abs(mean)).toBeLessThan(0.02);
     expect(Math.abs(variance - 1)).toBeLessThan(0.03);
     expect(new Embedding(5, 2, -1, new Generator(1)).paddingIdx).toBe(4);
+  });
+
+  it("the lookup's backward (a primitive) matches finite differences; repeated ids accumulate", () => {
+    const e = new Embedding(5, 3, null, new Generator(0));
+    const ids = new Tensor(Float32Array.from([1, 3, 1, 4, 0, 1]), [2, 3]);
+    gradcheck(() => e.forward(ids), [e.weight]);
   });
 
   it.each([
