@@ -197,3 +197,20 @@ describe('wasm relu matches the reference', () => {
     });
   }
 });
+
+describe('wasm backend registration', () => {
+  it('is selectable by name, installs once, and reports its build and threads', async () => {
+    const { useBackend, kernels, backendNames } = await import('../../../engine/index.ts');
+    expect(backendNames()).toContain('wasm');
+    expect(installWasmBackend()).toBe(wasm);
+    const prev = useBackend('wasm');
+    try {
+      expect(kernels().name).toBe('wasm');
+    } finally {
+      useBackend(prev);
+    }
+    expect(['simd', 'relaxed-simd']).toContain(wasm.runtime.variant);
+    setWasmThreads(2);
+    expect(wasm.runtime.threads()).toBe(2);
+  });
+});

@@ -17,7 +17,13 @@ const SPIN = 20000;
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, ctrl, tid, spin } = workerData;
-const run = new WebAssembly.Instance(module, { env: { memory } }).exports.run;
+// A worker that cannot instantiate still answers every job (with an error), so the caller never waits forever.
+let run;
+try {
+  run = new WebAssembly.Instance(module, { env: { memory } }).exports.run;
+} catch (e) {
+  run = () => { throw e; };
+}
 const c = new Int32Array(ctrl);
 const slot = ${GO} + tid;
 let seen = 0;
