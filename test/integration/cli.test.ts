@@ -49,6 +49,13 @@ describe('dlab', () => {
     expect(t1.data).not.toEqual(e1.data);
   }, 120_000);
 
+  it('the Transformer template learns the order task (A before B) that needs attention and positions', () => {
+    expect(dlab('new', '-t', 'transformer', '-o', 't.dlab').status).toBe(0);
+    const r = dlab('train', 't.dlab', '--epochs', '5', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    expect(lines(r.stdout).at(-1)!.test_accuracy as number).toBeGreaterThan(0.75);
+  }, 180_000);
+
   it('reproduces a training run exactly from the same project and seed', () => {
     dlab('new', '-t', 'mlp', '-d', 'xor', '-o', 'r.dlab');
     const run = () => lines(dlab('train', 'r.dlab', '--epochs', '3', '--json').stdout).filter((e) => e.event === 'epoch').map(({ seconds: _s, run: _r, ...m }) => m);
