@@ -157,6 +157,8 @@ export const EngineEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('checkpoint'), run_id: z.string(), epoch: z.number(), step: z.number() }),
   z.object({ type: z.literal('finished'), run_id: z.string(), status: z.enum(['done', 'cancelled', 'failed']), test: z.object({ loss: z.number(), accuracy: z.number().nullable() }).nullable(), error: z.string().nullable(), run: z.unknown() }),
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
+  /** Sent by the host (Electron main, web host), not the engine: the engine process died; `restarted` when a fresh one is starting. */
+  z.object({ type: z.literal('engine-lost'), reason: z.string(), restarted: z.boolean() }),
 ]);
 export type EngineEvent = z.infer<typeof EngineEventSchema>;
 

@@ -6,7 +6,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ToClientSchema, type EngineEvent, type ParamsOf, type RequestType, type ResultOf } from '../../protocol.ts';
+import { ToClientSchema, type EngineEvent, type ToClient, type ParamsOf, type RequestType, type ResultOf } from '../../protocol.ts';
 import { EngineClient } from '../client.ts';
 
 export const ENGINE_ENTRY = fileURLToPath(new URL('./entry.ts', import.meta.url));
@@ -24,6 +24,7 @@ export class EngineProcess {
   child!: ChildProcess;
   client!: EngineClient;
   private readonly eventListeners = new Set<(e: EngineEvent) => void>();
+  private readonly messageListeners = new Set<(m: ToClient) => void>();
   private closing = false;
   private readyWaiters: (() => void)[] = [];
   private readySeen = -1;
@@ -47,6 +48,7 @@ export class EngineProcess {
       const r = ToClientSchema.safeParse(m);
       if (!r.success) return;
       client.receive(r.data);
+      for (const l of this.messageListeners) l(r.data);
       if (r.data.type === 'event') {
         const e = r.data.event;
         if (e.type === 'ready' && this.child === child) {
@@ -78,6 +80,12 @@ export class EngineProcess {
   /** Sends anything at all (tests of malformed traffic). */
   sendRaw(msg: unknown): void {
     this.child.send(msg as never);
+  }
+
+  /** Every message from the engine (validated envelope), from this and every later engine process. */
+  onMessage(l: (m: ToClient) => void): () => void {
+    this.messageListeners.add(l);
+    return () => this.messageListeners.delete(l);
   }
 
   onEvent(l: (e: EngineEvent) => void): () => void {

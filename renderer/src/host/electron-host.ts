@@ -1,0 +1,68 @@
+/** The host inside Electron: the engine port arrives from the preload (nonce-checked), dialogs are native. */
+import type { DropoutLabDesktopApi } from '../../../electron/preload-api.ts';
+import type { ToClient } from '../../../engine/protocol.ts';
+import { transferables } from '../../../engine/host/wire.ts';
+import { isToClient, type ConnectionStatus, type Host } from './host.ts';
+
+export class ElectronHost implements Host {
+  readonly kind = 'electron';
+  private port: MessagePort | null = null;
+  private queue: unknown[] = [];
+
+  constructor(private readonly api: DropoutLabDesktopApi) {}
+
+  connect(h: { message(msg: ToClient): void; status(s: ConnectionStatus): void }): void {
+    const acquire = () => {
+      const nonce = crypto.randomUUID();
+      const onPort = (e: MessageEvent) => {
+        if (e.source !== window || e.data !== nonce || e.ports.length !== 1) return;
+        window.removeEventListener('message', onPort);
+        this.port?.close();
+        const port = e.ports[0];
+        port.onmessage = (m) => {
+          if (isToClient(m.data)) h.message(m.data);
+        };
+        port.start();
+        this.port = port;
+        for (const q of this.queue.splice(0)) this.post(q);
+        h.status({ state: 'connected', detail: 'engine in a utility process' });
+      };
+      window.addEventListener('message', onPort);
+      this.api.acquireEnginePort(nonce);
+    };
+    h.status({ state: 'connecting' });
+    this.api.onEngineLost((info) => {
+      this.port?.close();
+      this.port = null;
+      if (info.restarted) {
+        h.status({ state: 'restarting', detail: `the engine stopped (${info.reason}); a fresh one is starting` });
+        acquire();
+      } else h.status({ state: 'disconnected', detail: info.reason });
+    });
+    acquire();
+  }
+
+  post(msg: unknown): void {
+    if (!this.port) {
+      this.queue.push(msg);
+      return;
+    }
+    this.port.postMessage(msg, transferables(msg));
+  }
+
+  async chooseOpenPath(): Promise<string | null> {
+    return (await this.api.showOpenDialog())?.path ?? null;
+  }
+
+  async chooseSavePath(suggestedName: string): Promise<string | null> {
+    return (await this.api.showSaveDialog(suggestedName))?.path ?? null;
+  }
+
+  async initialPath(): Promise<string | null> {
+    return (await this.api.initialFile())?.path ?? null;
+  }
+
+  setDocumentState(state: { dirty: boolean; title: string; path: string | null }): void {
+    this.api.setDocumentState(state);
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Everything the UI needs from where it runs (Netron's `host` idea): the
+ * engine connection and file choices. The Electron host uses the preload API;
+ * the web host a WebSocket to `npm run web`. Views talk only to this.
+ */
+import type { ToClient } from '../../../engine/protocol.ts';
+
+export type ConnectionStatus =
+  | { state: 'connecting' }
+  | { state: 'connected'; detail: string }
+  | { state: 'restarting'; detail: string }
+  | { state: 'disconnected'; detail: string };
+
+export interface Host {
+  readonly kind: 'electron' | 'web';
+  /** Starts the engine connection; messages and status changes arrive through the handlers. */
+  connect(handlers: { message(msg: ToClient): void; status(s: ConnectionStatus): void }): void;
+  /** Sends one protocol request (tensors are transferred where the transport allows). */
+  post(msg: unknown): void;
+  /** A path to open, or null when the user cancelled. */
+  chooseOpenPath(): Promise<string | null>;
+  chooseSavePath(suggestedName: string): Promise<string | null>;
+  /** The project to open at start, if the app was launched with one. */
+  initialPath(): Promise<string | null>;
+  setDocumentState(state: { dirty: boolean; title: string; path: string | null }): void;
+}
+
+/** Engine messages are trusted only as far as their envelope: checked before use. */
+export function isToClient(v: unknown): v is ToClient {
+  if (typeof v !== 'object' || v === null) return false;
+  const t = (v as { type?: unknown }).type;
+  return t === 'response' || t === 'error' || t === 'event';
+}

@@ -1,0 +1,73 @@
+/**
+ * The host in a browser tab served by `npm run web`: the engine is behind a
+ * WebSocket on the same origin; the launch token comes from the URL fragment
+ * (never sent in a Referer). File paths are relative to the folder the web
+ * host was started in; it refuses anything outside.
+ */
+import type { ToClient } from '../../../engine/protocol.ts';
+import { decodeWire, encodeWire } from '../../../engine/host/wire.ts';
+import { isToClient, type ConnectionStatus, type Host } from './host.ts';
+
+export function tokenFromLocation(loc: Location): string | null {
+  const m = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(loc.hash);
+  return m ? m[1] : null;
+}
+
+export class WebHost implements Host {
+  readonly kind = 'web';
+  private ws: WebSocket | null = null;
+  private queue: string[] = [];
+
+  constructor(private readonly token: string | null) {}
+
+  connect(h: { message(msg: ToClient): void; status(s: ConnectionStatus): void }): void {
+    if (!this.token) {
+      h.status({ state: 'disconnected', detail: 'no token in the address; open the URL that `npm run web` printed' });
+      return;
+    }
+    h.status({ state: 'connecting' });
+    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/engine?token=${encodeURIComponent(this.token)}`;
+    const ws = new WebSocket(url);
+    ws.onopen = () => {
+      this.ws = ws;
+      for (const q of this.queue.splice(0)) ws.send(q);
+      h.status({ state: 'connected', detail: 'engine in a Node process behind the web host' });
+    };
+    ws.onmessage = (e) => {
+      if (typeof e.data !== 'string') return;
+      let msg: unknown;
+      try {
+        msg = decodeWire(e.data);
+      } catch {
+        return;
+      }
+      if (isToClient(msg)) h.message(msg);
+    };
+    ws.onclose = (e) => {
+      this.ws = null;
+      h.status({ state: 'disconnected', detail: e.reason || `the web host closed the connection (code ${e.code})` });
+    };
+  }
+
+  post(msg: unknown): void {
+    const text = encodeWire(msg);
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
+    else this.queue.push(text);
+  }
+
+  async chooseOpenPath(): Promise<string | null> {
+    return window.prompt('Project to open (a .dlab path inside the web host folder):', 'project.dlab');
+  }
+
+  async chooseSavePath(suggestedName: string): Promise<string | null> {
+    return window.prompt('Save as (a .dlab path inside the web host folder):', suggestedName);
+  }
+
+  async initialPath(): Promise<string | null> {
+    return null;
+  }
+
+  setDocumentState(state: { dirty: boolean; title: string }): void {
+    document.title = `${state.dirty ? '• ' : ''}${state.title} — Dropout Lab`;
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The engine as UI state: connection status, the catalog, the last validation
+ * report, live training events. Requests go through the host; replies are
+ * matched by id (engine/host/client.ts).
+ */
+import { EngineClient } from '../../../engine/host/client.ts';
+import type { EngineEvent, ParamsOf, RequestType, ResultOf } from '../../../engine/protocol.ts';
+import type { ConnectionStatus, Host } from '../host/host.ts';
+
+export type Catalog = ResultOf<'catalog'>;
+export type SpecReport = ResultOf<'validate'>;
+
+export class EngineState {
+  status = $state<ConnectionStatus>({ state: 'connecting' });
+  catalog = $state.raw<Catalog | null>(null);
+  error = $state<string | null>(null);
+  events = $state.raw<EngineEvent[]>([]);
+  private readonly client: EngineClient;
+
+  constructor(private readonly host: Host) {
+    this.client = new EngineClient((m) => host.post(m));
+  }
+
+  start(): void {
+    this.client.onEvent((e) => {
+      this.events = [...this.events.slice(-199), e];
+      if (e.type === 'ready') void this.loadCatalog();
+    });
+    this.host.connect({
+      message: (m) => this.client.receive(m),
+      status: (s) => {
+        this.status = s;
+        if (s.state !== 'connected') this.client.failAll(s.state === 'restarting' ? 'the engine restarted' : 'the engine connection closed');
+      },
+    });
+  }
+
+  request<T extends RequestType>(type: T, params: ParamsOf<T>): Promise<ResultOf<T>> {
+    return this.client.request(type, params);
+  }
+
+  async loadCatalog(): Promise<void> {
+    try {
+      this.catalog = await this.request('catalog', {});
+      this.error = null;
+    } catch (e) {
+      this.error = e instanceof Error ? e.message : String(e);
+    }
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The web host as an attacker and as the renderer see it: connections without
+ * the token, with a wrong one, from a foreign Origin or Host are refused; the
+ * renderer's connection carries the protocol, tensors included, and file
+ * paths stay inside the chosen folder.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startWebHost, type WebHost } from '../../web/web-host.ts';
+import { decodeWire, encodeWire } from '../../engine/host/wire.ts';
+
+const base = mkdtempSync(join(tmpdir(), 'dlab-web-'));
+const root = join(base, 'work');
+const dist = join(base, 'dist');
+mkdirSync(root);
+mkdirSync(join(dist, 'assets'), { recursive: true });
+writeFileSync(join(dist, 'index.html'), '<!doctype html><title>Dropout Lab</title>');
+writeFileSync(join(base, 'secret.txt'), 'not for the browser');
+
+let host: WebHost;
+beforeAll(async () => {
+  host = await startWebHost({ root, distDir: dist, checkpointDir: join(base, 'ckpt'), engineEnv: { DLAB_THREADS: '1' } });
+});
+afterAll(() => host.close());
+
+/** Opens a WebSocket and reports whether the server accepted it (and the HTTP status if not). */
+function tryConnect(path: string, headers: Record<string, string>): Promise<{ open: boolean; status?: number; ws?: WebSocket }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}${path}`, { headers });
+    ws.once('open', () => resolve({ open: true, ws }));
+    ws.once('unexpected-response', (_req, res) => resolve({ open: false, status: res.statusCode }));
+    ws.once('error', () => resolve({ open: false }));
+  });
+}
+
+function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: host.port, path, headers }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('web host', () => {
+  it('prints a 127.0.0.1 URL with the token in the fragment', () => {
+    expect(host.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${host.port}/#token=[A-Za-z0-9_-]{32}$`));
+  });
+
+  it.each([
+    ['no token', '/engine', { Origin: 'ORIGIN' }],
+    ['a wrong token', '/engine?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', { Origin: 'ORIGIN' }],
+    ['a foreign Origin', '/engine?token=TOKEN', { Origin: 'http://evil.example' }],
+    ['another local port as Origin', '/engine?token=TOKEN', { Origin: 'http://127.0.0.1:1' }],
+    ['no Origin (another local process)', '/engine?token=TOKEN', {}],
+    ['a rebinding Host', '/engine?token=TOKEN', { Origin: 'ORIGIN', Host: 'attacker.example' }],
+  ])('refuses a connection with %s', async (_what, path, headers) => {
+    const h = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.replace('ORIGIN', host.origin)]));
+    const r = await tryConnect(path.replace('TOKEN', host.token), h);
+    expect(r.open).toBe(false);
+    expect(r.status).toBe(403);
+  });
+
+  it('serves the renderer with a strict CSP, and nothing outside it', async () => {
+    const index = await get('/');
+    expect(index.status).toBe(200);
+    expect(index.body).toContain('Dropout Lab');
+    expect(index.headers['content-security-policy']).toMatch(/default-src 'none'; script-src 'self'/);
+    expect((await get('/../secret.txt')).body).not.toContain('not for the browser');
+    expect((await get('/%2e%2e/secret.txt')).status).toBe(404); // the URL parser already resolved it inside
+    expect((await get('/..%2fsecret.txt')).status).toBe(403); // an encoded slash is caught after decoding
+    expect((await get('/', { Host: 'attacker.example' })).status).toBe(421);
+  });
+
+  it('carries the protocol for the page: requests, tensors, malformed frames, files confined to the folder', async () => {
+    const r = await tryConnect(`/engine?token=${host.token}`, { Origin: host.origin });
+    expect(r.open).toBe(true);
+    const ws = r.ws!;
+    const replies = new Map<number | null, Record<string, unknown>[]>();
+    const waiters = new Map<number, (m: Record<string, unknown>) => void>();
+    ws.on('message', (data) => {
+      const m = decodeWire(data.toString()) as Record<string, unknown>;
+      const id = (m.id as number | undefined) ?? null;
+      if (m.type === 'event') return;
+      replies.set(id, [...(replies.get(id) ?? []), m]);
+      if (id !== null) waiters.get(id)?.(m);
+    });
+    const call = (id: number, msg: Record<string, unknown>) => new Promise<Record<string, unknown>>((res) => {
+      waiters.set(id, res);
+      ws.send(encodeWire({ id, ...msg }));
+    });
+    const cat = await call(1, { type: 'catalog' });
+    expect(cat.type).toBe('response');
+    const pred = await call(2, { type: 'predict', model: { spec: { input_shape: [3], layers: [{ kind: 'Dropout', p: 0.5 }] }, seed: 0 }, input: { tensor: { shape: [1, 3], data: Float32Array.from([1, 2, 3]) } }, mode: 'eval' });
+    const out = (pred.result as { output: { data: Float32Array } }).output.data;
+    expect(out).toBeInstanceOf(Float32Array);
+    expect([...out]).toEqual([1, 2, 3]);
+    ws.send('{not json');
+    ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    const outside = await call(3, { type: 'project.open', path: '../secret.txt' });
+    expect(outside).toMatchObject({ type: 'error', error: { code: 'forbidden' } });
+    const abs = await call(4, { type: 'project.open', path: join(base, 'secret.txt') });
+    expect(abs).toMatchObject({ type: 'error', error: { code: 'forbidden' } });
+    const { doc } = (await call(5, { type: 'project.new', template: 'mlp' })).result as { doc: unknown };
+    const saved = await call(6, { type: 'project.save', path: 'mine.dlab', doc });
+    expect(saved).toMatchObject({ type: 'response', result: { path: join(root, 'mine.dlab') } });
+    const reopened = await call(7, { type: 'project.open', path: 'mine.dlab' });
+    expect(reopened.type).toBe('response');
+    expect((replies.get(null) ?? []).map((m) => (m.error as { code: string }).code)).toEqual(['bad-message', 'bad-message']);
+    ws.close();
+  });
+});

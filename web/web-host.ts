@@ -1,0 +1,170 @@
+/**
+ * `npm run web`: the lab in a browser tab. Serves the built renderer on
+ * 127.0.0.1 and runs one engine process per connection behind a WebSocket
+ * carrying the same protocol as Electron's MessagePort (JSON, tensors as
+ * base64: engine/host/wire.ts). A per-launch secret token is required on the
+ * WebSocket and its Origin must be this server, so neither another web page
+ * nor another local process can drive the engine. File paths are confined to
+ * the folder chosen at launch.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { EngineProcess } from '../engine/host/node/engine-process.ts';
+import { decodeWire, encodeWire } from '../engine/host/wire.ts';
+import type { ToClient } from '../engine/protocol.ts';
+
+export interface WebHostOptions {
+  /** Folder the engine may open and save in (default: the current directory). */
+  root?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** The built renderer (default dist/renderer). */
+  distDir?: string;
+  token?: string;
+  checkpointDir?: string;
+  engineEnv?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+}
+
+export interface WebHost {
+  url: string;
+  origin: string;
+  token: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.woff2': 'font/woff2', '.ico': 'image/x-icon',
+};
+
+export const DEFAULT_DIST = fileURLToPath(new URL('../dist/renderer', import.meta.url));
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Why an upgrade request must be refused, or null to accept it. */
+export function refuseUpgrade(req: { url?: string; headers: IncomingMessage['headers'] }, o: { token: string; origins: string[]; hosts: string[] }): string | null {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  if (url.pathname !== '/engine') return 'no such endpoint';
+  if (!o.hosts.includes(req.headers.host ?? '')) return 'wrong Host header';
+  const token = url.searchParams.get('token');
+  if (!token || !sameSecret(token, o.token)) return 'missing or wrong token';
+  const origin = req.headers.origin;
+  if (!origin || !o.origins.includes(origin)) return `foreign Origin ${origin ?? '(none)'}`;
+  return null;
+}
+
+export async function startWebHost(o: WebHostOptions = {}): Promise<WebHost> {
+  const root = resolve(o.root ?? process.cwd());
+  if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${root} is not a folder`);
+  const dist = resolve(o.distDir ?? DEFAULT_DIST);
+  const token = o.token ?? randomBytes(24).toString('base64url');
+  const log = o.log ?? (() => {});
+  let origins: string[] = [];
+  let hosts: string[] = [];
+  let port = 0;
+
+  const csp = () => `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}; base-uri 'none'; form-action 'none'; object-src 'none'; frame-ancestors 'none'`;
+
+  function serve(req: IncomingMessage, res: ServerResponse): void {
+    const headers = { 'Content-Security-Policy': csp(), 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY', 'Cache-Control': 'no-store', 'Cross-Origin-Opener-Policy': 'same-origin' };
+    const fail = (code: number, text: string) => {
+      res.writeHead(code, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(text);
+    };
+    if (!hosts.includes(req.headers.host ?? '')) return fail(421, 'wrong Host header\n'); // DNS-rebinding guard
+    if (req.method !== 'GET' && req.method !== 'HEAD') return fail(405, 'only GET\n');
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      return fail(400, 'bad path\n');
+    }
+    if (path.endsWith('/')) path += 'index.html';
+    const file = normalize(join(dist, path));
+    if (!file.startsWith(dist + sep)) return fail(403, 'outside the renderer\n');
+    if (!existsSync(join(dist, 'index.html'))) return fail(503, `the renderer is not built (${dist}); run npm run build:renderer\n`);
+    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return fail(404, 'not found\n');
+    res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
+  }
+
+  const server = createServer(serve);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 * 1024 });
+  const engines = new Set<EngineProcess>();
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const why = refuseUpgrade(req, { token, origins, hosts });
+    if (why) {
+      log(`refused a WebSocket connection: ${why}`);
+      socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${why}\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => connect(ws));
+  });
+
+  function connect(ws: WebSocket): void {
+    const send = (m: ToClient) => {
+      if (ws.readyState === ws.OPEN) ws.send(encodeWire(m));
+    };
+    const engine = new EngineProcess({
+      root, checkpointDir: o.checkpointDir, env: o.engineEnv,
+      onLost: (i) => {
+        log(`engine process died (${i.signal ?? `exit ${i.code}`}); starting a fresh one`);
+        send({ type: 'event', event: { type: 'engine-lost', reason: i.signal ?? `exit code ${i.code}`, restarted: i.restarted } });
+      },
+    });
+    engines.add(engine);
+    engine.onMessage(send);
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return send({ type: 'error', id: null, error: { code: 'bad-message', message: 'binary frames are not part of the protocol; send JSON text' } });
+      let msg: unknown;
+      try {
+        msg = decodeWire(data.toString());
+      } catch (e) {
+        return send({ type: 'error', id: null, error: { code: 'bad-message', message: `not JSON: ${(e as Error).message}` } });
+      }
+      try {
+        engine.sendRaw(msg);
+      } catch (e) {
+        send({ type: 'error', id: null, error: { code: 'failed', message: `the engine is restarting: ${(e as Error).message}` } });
+      }
+    });
+    ws.on('close', () => {
+      engines.delete(engine);
+      void engine.close();
+    });
+  }
+
+  await new Promise<void>((r, j) => {
+    server.once('error', j);
+    server.listen(o.port ?? 0, '127.0.0.1', () => r());
+  });
+  port = (server.address() as AddressInfo).port;
+  origins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+  hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+  const origin = origins[0];
+  return {
+    url: `${origin}/#token=${token}`,
+    origin,
+    token,
+    port,
+    async close() {
+      for (const c of wss.clients) c.terminate();
+      await Promise.all([...engines].map((e) => e.close()));
+      wss.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
