@@ -1,11 +1,12 @@
 /**
  * Sequence layers and blocks against torch (test/fixtures/generate_sequence.py):
  * forward, attention weights, input/key/value and parameter gradients, with
- * attention-dropout masks replayed; and a small Transformer classifier trained
+ * torch's dropout masks replayed (attention weights, and every dropout of an
+ * encoder block in training); and a small Transformer classifier trained
  * 5 Adam steps from formula-made weights, losses and weights within 1e-4 relative.
  */
 import { describe, expect, it } from 'vitest';
-import { Adam, buildModel, crossEntropy, MultiheadAttention, StochasticModule, Tensor, TransformerEncoderBlock, type AttentionOptions } from '../../../engine/index.ts';
+import { Adam, buildModel, crossEntropy, MultiheadAttention, StochasticModule, stochasticModules, Tensor, TransformerEncoderBlock, type AttentionOptions } from '../../../engine/index.ts';
 import { decodeF32, loadFixture, toTensor, type F32 } from '../../helpers/fixtures.ts';
 import { expectClose, expectShape } from '../../helpers/compare.ts';
 import { buildLayer, stateOf } from '../../helpers/layer-parity.ts';
@@ -20,6 +21,8 @@ interface SequenceCase {
   input: F32;
   params: Record<string, F32>;
   noise: F32 | null;
+  /** Per dropout submodule of an encoder block: its keep mask for this training forward. */
+  noises: Record<string, F32> | null;
   call: { key: F32 | null; value: F32 | null; keyPaddingMask: F32 | null; attnMask: F32 | null; causal: boolean; averageAttnWeights: boolean } | null;
   gradOutput: F32;
   output: F32;
@@ -52,6 +55,8 @@ function runSequenceCase(c: SequenceCase): void {
   layer.loadStateDict(stateOf(c.params));
   if (c.mode === 'eval') layer.eval();
   if (c.noise) (layer as StochasticModule).forcedNoise = decodeF32(c.noise);
+  const modules = new Map(layer.namedModules());
+  for (const [name, mask] of Object.entries(c.noises ?? {})) (modules.get(name) as StochasticModule).forcedNoise = decodeF32(mask);
 
   const x = toTensor(c.input, !c.ids);
   let y: Tensor;
@@ -71,10 +76,12 @@ function runSequenceCase(c: SequenceCase): void {
     y = layer.forward(x);
     if (layer instanceof MultiheadAttention) weights = layer.lastAttention;
   }
-  if (layer instanceof StochasticModule) {
-    expect(layer.forcedNoise, 'a forced mask is consumed').toBeNull();
-    if (c.noise) expect(layer.lastNoiseShape).toEqual(c.noise.shape);
-    else expect(layer.lastNoise).toBeNull();
+  // Every dropout drew exactly where torch did: forced masks consumed, shapes equal, no draws elsewhere.
+  for (const [name, m] of stochasticModules(layer)) {
+    const mask = name === '' ? c.noise : c.noises?.[name];
+    expect(m.forcedNoise, `${name || c.kind}: a forced mask is consumed`).toBeNull();
+    if (mask) expect(m.lastNoiseShape, `${name || c.kind} mask shape`).toEqual(mask.shape);
+    else expect(m.lastNoise, `${name || c.kind} draws nothing`).toBeNull();
   }
   expectShape(y.shape, c.output.shape, 'output');
   expectClose(y.data, decodeF32(c.output), 'output', tol);
