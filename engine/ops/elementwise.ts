@@ -167,6 +167,14 @@ function binaryForward(code: BinaryCode, a: Float32Array, b: Float32Array, out: 
   }
 }
 
+/** A broadcast operand expanded once (idx maps output to input positions), so gradient loops index directly. */
+function expandTo(d: Float32Array, idx: Int32Array | null, n: number): Float32Array {
+  if (!idx) return d;
+  const r = new Float32Array(n);
+  for (let i = 0; i < n; i++) r[i] = d[idx[i]];
+  return r;
+}
+
 function binary(code: BinaryCode, a: Tensor, b: Tensor): Tensor {
   const shape = sameShape(a.shape, b.shape) ? [...a.shape] : broadcastShapes(a.shape, b.shape);
   const n = numel(shape);
@@ -176,14 +184,7 @@ function binary(code: BinaryCode, a: Tensor, b: Tensor): Tensor {
   binaryForward(code, a.data, b.data, out, ia, ib);
   const ad = a.data;
   const bd = b.data;
-  // A broadcast operand expanded once, so the gradient loops index directly.
-  const full = (d: Float32Array, idx: Int32Array | null): Float32Array => {
-    if (!idx) return d;
-    const r = new Float32Array(n);
-    for (let i = 0; i < n; i++) r[i] = d[idx[i]];
-    return r;
-  };
-  return Tensor.fromOp(code, out, shape, [a, b], (g) => {
+    return Tensor.fromOp(code, out, shape, [a, b], (g) => {
     let ga: Float32Array | null = null;
     let gb: Float32Array | null = null;
     const needA = a.requiresGrad;
@@ -198,19 +199,19 @@ function binary(code: BinaryCode, a: Tensor, b: Tensor): Tensor {
         if (needB) { gb = new Float32Array(n); for (let i = 0; i < n; i++) gb[i] = -g[i]; }
         break;
       case 'mul': {
-        if (needA) { const bv = full(bd, ib); ga = new Float32Array(n); for (let i = 0; i < n; i++) ga[i] = g[i] * bv[i]; }
-        if (needB) { const av = full(ad, ia); gb = new Float32Array(n); for (let i = 0; i < n; i++) gb[i] = g[i] * av[i]; }
+        if (needA) { const bv = expandTo(bd, ib, n); ga = new Float32Array(n); for (let i = 0; i < n; i++) ga[i] = g[i] * bv[i]; }
+        if (needB) { const av = expandTo(ad, ia, n); gb = new Float32Array(n); for (let i = 0; i < n; i++) gb[i] = g[i] * av[i]; }
         break;
       }
       case 'div': {
-        const bv = full(bd, ib);
+        const bv = expandTo(bd, ib, n);
         if (needA) { ga = new Float32Array(n); for (let i = 0; i < n; i++) ga[i] = g[i] / bv[i]; }
-        if (needB) { const av = full(ad, ia); gb = new Float32Array(n); for (let i = 0; i < n; i++) gb[i] = (-g[i] * av[i]) / (bv[i] * bv[i]); }
+        if (needB) { const av = expandTo(ad, ia, n); gb = new Float32Array(n); for (let i = 0; i < n; i++) gb[i] = (-g[i] * av[i]) / (bv[i] * bv[i]); }
         break;
       }
       case 'maximum': {
         // Ties split the gradient evenly, as torch.maximum does.
-        const av = full(ad, ia), bv = full(bd, ib);
+        const av = expandTo(ad, ia, n), bv = expandTo(bd, ib, n);
         ga = new Float32Array(n);
         gb = new Float32Array(n);
         for (let i = 0; i < n; i++) {

@@ -33,6 +33,11 @@ export class SGD extends Optimizer {
       const g = p.grad.data;
       const first = !this.state[i].has('momentum_buffer');
       const buf = momentum !== 0 ? this.buffer(i, 'momentum_buffer') : null;
+      if (!buf) {
+        // Plain SGD, the common case: the same arithmetic without the per-element momentum test.
+        for (let j = 0; j < w.length; j++) w[j] = w[j] - lr * (g[j] + weightDecay * w[j]);
+        return;
+      }
       for (let j = 0; j < w.length; j++) {
         // d = g + λw; buf = μ·buf + (1 − τ)·d (buf = d at the first step); d = nesterov ? d + μ·buf : buf
         let d = g[j] + weightDecay * w[j];
