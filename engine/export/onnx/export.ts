@@ -6,7 +6,8 @@
  */
 import type { Args, LayerDef, ShapeInfo } from '../../nn/layer-def.ts';
 import { layerDef } from '../../nn/registry.ts';
-import { resolveArgs, validateSpec, type ModelSpec } from '../../nn/spec.ts';
+import { resolveArgs, validateSpec, type LayerReport, type LayerSpec, type ModelSpec } from '../../nn/spec.ts';
+import { blockDef } from '../../nn/layers/blocks.ts';
 import type { Normalizer } from '../../data/dataset.ts';
 import { ExportError } from '../pytorch-model.ts';
 import { OnnxGraph, OPSET } from './graph.ts';
@@ -24,7 +25,7 @@ export const ONNX_OUTPUT = 'output';
 export function exportOnnx(spec: ModelSpec, o: OnnxOptions): Uint8Array {
   const report = validateSpec(spec);
   if (!report.ok) throw new ExportError(`the model has errors, fix them before exporting:\n${report.errors.join('\n')}`);
-  const unsupported = [...new Set(spec.layers.map((l) => l.kind).filter((k) => !(k in ONNX_LAYERS)))];
+  const unsupported = [...new Set(kindsIn(spec.layers).filter((k) => !(k in ONNX_LAYERS) && !blockDef(k)))];
   if (unsupported.length) throw new ExportError(`ONNX export does not support ${unsupported.join(', ')} yet; export to PyTorch instead (--format pytorch) and use torch.onnx.export there`);
   const g = new OnnxGraph();
   let x = ONNX_INPUT;
@@ -35,20 +36,35 @@ export function exportOnnx(spec: ModelSpec, o: OnnxOptions): Uint8Array {
     x = g.node('Sub', [x, g.floats('normalize.mean', shape, n.mean)], 'normalize/Sub');
     x = g.node('Div', [x, g.floats('normalize.std', shape, n.std)], 'normalize/Div');
   }
-  let current: ShapeInfo = { shape: [...spec.input_shape] };
-  spec.layers.forEach((layer, i) => {
-    const def = layerDef(layer.kind) as LayerDef;
-    const args = resolveArgs(def, layer).args as Args;
-    const output = def.infer(args, current);
-    const name = report.layers[i].name;
-    const tensor = (suffix: string) => o.weights.get(`${name}.${suffix}`) ?? null;
-    try {
-      x = ONNX_LAYERS[def.kind]({ g, name, args, input: current, output, tensor }, x);
-    } catch (e) {
-      throw new ExportError(`layer ${i} '${name}' (${def.kind}): ${(e as Error).message}`);
-    }
-    current = output;
-  });
+  /** Lowers one list of layers (the model's or a block's); blocks recurse, Residual adds its input back. */
+  const lower = (layers: LayerSpec[], reports: LayerReport[], input: ShapeInfo, x0: string): { x: string; shape: ShapeInfo } => {
+    let current = input;
+    let x = x0;
+    layers.forEach((layer, i) => {
+      const r = reports[i];
+      const block = blockDef(layer.kind);
+      if (block) {
+        const inner = lower(layer.layers ?? [], r.children ?? [], current, x);
+        x = block.kind === 'Residual' ? g.node('Add', [x, inner.x], `${r.path}/Add`) : inner.x;
+        current = inner.shape;
+        return;
+      }
+      const def = layerDef(layer.kind) as LayerDef;
+      const args = resolveArgs(def, layer).args as Args;
+      const output = def.infer(args, current);
+      const tensor = (suffix: string) => o.weights.get(`${r.path}.${suffix}`) ?? null;
+      try {
+        x = ONNX_LAYERS[def.kind]({ g, name: r.path, args, input: current, output, tensor }, x);
+      } catch (e) {
+        throw new ExportError(`layer '${r.path}' (${def.kind}): ${(e as Error).message}`);
+      }
+      current = output;
+    });
+    return { x, shape: current };
+  };
+  const result = lower(spec.layers, report.layers, { shape: [...spec.input_shape] }, x);
+  x = result.x;
+  const current = result.shape;
   g.node('Identity', [x], 'output/Identity');
   g.renameLastOutput(ONNX_OUTPUT);
   return g.encode({
@@ -58,4 +74,9 @@ export function exportOnnx(spec: ModelSpec, o: OnnxOptions): Uint8Array {
     output: { name: ONNX_OUTPUT, dims: ['batch', ...current.shape] },
     metadata: { source: o.title, normalized_inside: String(!!o.normalizer) },
   });
+}
+
+/** Every kind in a list of layers, blocks' inner layers included. */
+function kindsIn(layers: readonly LayerSpec[]): string[] {
+  return layers.flatMap((l) => [l.kind, ...kindsIn(l.layers ?? [])]);
 }
