@@ -25,6 +25,8 @@ export interface BenchResult {
   threads: number;
   backend?: string;
   repeats?: number[];
+  /** Steps per CPU-second (see measure.ts). */
+  cpu_steps_per_s?: number;
 }
 
 const SELF = fileURLToPath(import.meta.url);
@@ -67,6 +69,7 @@ function runChild(id: WorkloadId, backend: string, threads: number | undefined, 
     threads: used.threads,
     backend: used.name,
     repeats: m.repeats,
+    cpu_steps_per_s: m.stepsPerCpuSec,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
@@ -108,15 +111,15 @@ export function benchMain(argv: string[]): void {
   }
   for (const id of ids) {
     const ours = spawnJson(process.execPath, childArgs(id), process.env) as unknown as BenchResult;
-    if (json) process.stdout.write(`${JSON.stringify({ workload: ours.workload, steps_per_s: ours.steps_per_s, gflops: ours.gflops, rss_mb: ours.rss_mb, threads: ours.threads })}\n`);
-    else process.stdout.write(`${id}  ${fmt(ours.steps_per_s)} steps/s  ${fmt(ours.gflops)} GFLOP/s  rss ${fmt(ours.rss_mb, 0)} MB  threads ${ours.threads}\n`);
+    if (json) process.stdout.write(`${JSON.stringify({ workload: ours.workload, steps_per_s: ours.steps_per_s, gflops: ours.gflops, rss_mb: ours.rss_mb, threads: ours.threads, cpu_steps_per_s: ours.cpu_steps_per_s })}\n`);
+    else process.stdout.write(`${id}  ${fmt(ours.steps_per_s)} steps/s  ${fmt(ours.gflops)} GFLOP/s  rss ${fmt(ours.rss_mb, 0)} MB  threads ${ours.threads}  (${fmt(ours.cpu_steps_per_s ?? 0)} steps per CPU-s)\n`);
     if (torch) {
       const t = spawnJson('/usr/bin/python3', [TORCH_SCRIPT, id, '--threads', String(torch.threads), '--repeats', String(repeats)], torch.env) as unknown as BenchResult;
       const ratio = ours.steps_per_s / t.steps_per_s;
       if (json) {
-        process.stdout.write(`${JSON.stringify({ workload: id, peer: 'pytorch', steps_per_s: t.steps_per_s, gflops: t.gflops, rss_mb: t.rss_mb, threads: t.threads, ratio })}\n`);
+        process.stdout.write(`${JSON.stringify({ workload: id, peer: 'pytorch', steps_per_s: t.steps_per_s, gflops: t.gflops, rss_mb: t.rss_mb, threads: t.threads, cpu_steps_per_s: t.cpu_steps_per_s, ratio })}\n`);
       } else {
-        process.stdout.write(`${id}  PyTorch ${fmt(t.steps_per_s)} steps/s  ${fmt(t.gflops)} GFLOP/s  rss ${fmt(t.rss_mb, 0)} MB  → ours/PyTorch ${ratio.toFixed(2)}×\n`);
+        process.stdout.write(`${id}  PyTorch ${fmt(t.steps_per_s)} steps/s  ${fmt(t.gflops)} GFLOP/s  rss ${fmt(t.rss_mb, 0)} MB  (${fmt(t.cpu_steps_per_s ?? 0)} steps per CPU-s)  → ours/PyTorch ${ratio.toFixed(2)}×\n`);
       }
     }
   }

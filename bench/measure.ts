@@ -4,6 +4,8 @@ export interface Measurement {
   stepsPerSec: number;
   /** Each repeat's steps/s, for judging noise. */
   repeats: number[];
+  /** Steps per second of process CPU time (all threads): steadier than wall time when other work shares the cores; equals steps/s for one busy thread. */
+  stepsPerCpuSec: number;
 }
 
 function median(xs: number[]): number {
@@ -22,10 +24,12 @@ export function measure(step: () => number, { repeats = 3, warmupSec = 0.4, repe
   const perStep = (performance.now() - t0) / steps;
   const n = Math.max(1, Math.round((repeatSec * 1000) / perStep));
   const rates: number[] = [];
+  const cpu0 = process.cpuUsage();
   for (let r = 0; r < repeats; r++) {
     const s = performance.now();
     for (let i = 0; i < n; i++) step();
     rates.push((n * 1000) / (performance.now() - s));
   }
-  return { stepsPerSec: median(rates), repeats: rates };
+  const cpu = process.cpuUsage(cpu0);
+  return { stepsPerSec: median(rates), repeats: rates, stepsPerCpuSec: (n * repeats * 1e6) / (cpu.user + cpu.system) };
 }

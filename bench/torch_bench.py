@@ -77,12 +77,13 @@ def measure(step, repeats, warmup=0.4, repeat_s=0.8):
     per = (time.perf_counter() - t0) / steps
     n = max(1, round(repeat_s / per))
     rates = []
+    cpu0 = time.process_time()
     for _ in range(repeats):
         s = time.perf_counter()
         for _ in range(n):
             step()
         rates.append(n / (time.perf_counter() - s))
-    return statistics.median(rates), rates
+    return statistics.median(rates), rates, n * repeats / (time.process_time() - cpu0)
 
 
 def main():
@@ -93,10 +94,10 @@ def main():
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    rate, rates = measure(make(a.workload), max(3, a.repeats))
+    rate, rates, per_cpu = measure(make(a.workload), max(3, a.repeats))
     print(json.dumps({
         "workload": a.workload, "steps_per_s": rate, "gflops": rate * FLOPS[a.workload] / 1e9,
-        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "threads": a.threads, "repeats": rates,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "threads": a.threads, "repeats": rates, "cpu_steps_per_s": per_cpu,
     }))
 
 
