@@ -28,7 +28,7 @@ export { DropConnect } from './nn/layers/drop-connect.ts';
 export { BatchNorm } from './nn/layers/batch-norm.ts';
 export { LayerNorm, GroupNorm } from './nn/layers/layer-norm.ts';
 export { Embedding, LearnedPositionalEmbedding, SinusoidalPositionalEncoding, sinusoidalTable, tokenIds } from './nn/layers/embedding.ts';
-export { MultiheadAttention, boolMask, type AttentionOptions, type AttentionResult } from './nn/layers/attention.ts';
+export { MultiheadAttention, attentionSoftmax, boolMask, type AttentionOptions, type AttentionResult } from './nn/layers/attention.ts';
 export { TransformerEncoderBlock, type EncoderOptions, type EncoderDropouts } from './nn/layers/transformer.ts';
 export { SequenceMean } from './nn/layers/sequence-mean.ts';
 export { Residual, blockDef, blockDefs, type BlockDef } from './nn/layers/blocks.ts';

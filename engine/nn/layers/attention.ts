@@ -19,11 +19,10 @@ import { Tensor, zeros } from '../../tensor/tensor.ts';
 import type { Generator } from '../../tensor/random.ts';
 import { noGrad } from '../../tensor/grad-mode.ts';
 import { formatShape } from '../../tensor/shape.ts';
-import { add, affine } from '../../ops/elementwise.ts';
+import { add } from '../../ops/elementwise.ts';
 import { matmul } from '../../ops/matmul.ts';
 import { permute, reshape, slice } from '../../ops/movement.ts';
 import { mean } from '../../ops/reduce.ts';
-import { softmax } from '../../ops/activations.ts';
 import { Linear } from './linear.ts';
 import { applyKeepMask, keepScale } from './dropout.ts';
 import { checkProbability, scheduleArg, StochasticModule } from '../stochastic.ts';
@@ -51,6 +50,49 @@ export interface AttentionResult {
 /** torch's boolean attn_mask (true = may not attend) as the equivalent additive float mask. */
 export function boolMask(t: Tensor): Tensor {
   return new Tensor(t.data.map((v) => (v !== 0 ? -Infinity : 0)), t.shape);
+}
+
+/**
+ * softmax(scale·s + mask) over the last dimension of (N, H, L, S) scores, one
+ * primitive instead of six composed ops (the attention hot spot); mask is
+ * (N, 1 or H, L, S) and constant. A row masked everywhere gives NaN, as torch.
+ * Backward: ds = scale · y ⊙ (g − Σⱼ gⱼyⱼ).
+ */
+export function attentionSoftmax(s: Tensor, scale: number, mask: Tensor | null): Tensor {
+  const [N, H, L, S] = s.shape;
+  const Hm = mask ? mask.shape[1] : 1;
+  if (s.rank !== 4 || (mask && !(mask.rank === 4 && mask.shape[0] === N && (Hm === 1 || Hm === H) && mask.shape[2] === L && mask.shape[3] === S))) {
+    throw new RangeError(`attentionSoftmax: scores ${formatShape(s.shape)} and mask ${mask ? formatShape(mask.shape) : 'none'} do not fit`);
+  }
+  const x = s.data;
+  const m = mask?.data;
+  const y = new Float32Array(s.size);
+  const t = new Float64Array(S);
+  for (let r = 0; r < N * H * L; r++) {
+    const o = r * S;
+    const n = Math.floor(r / (H * L));
+    const mo = ((n * Hm + (Hm === 1 ? 0 : Math.floor(r / L) % H)) * L + (r % L)) * S;
+    let mx = -Infinity;
+    for (let j = 0; j < S; j++) {
+      t[j] = scale * x[o + j] + (m ? m[mo + j] : 0);
+      if (t[j] > mx) mx = t[j];
+    }
+    let sum = 0;
+    for (let j = 0; j < S; j++) {
+      t[j] = Math.exp(t[j] - mx);
+      sum += t[j];
+    }
+    for (let j = 0; j < S; j++) y[o + j] = t[j] / sum;
+  }
+  return Tensor.fromOp('attention_softmax', y, s.shape, [s], (g) => {
+    const gs = new Float32Array(y.length);
+    for (let o = 0; o < y.length; o += S) {
+      let dot = 0;
+      for (let j = 0; j < S; j++) dot += g[o + j] * y[o + j];
+      for (let j = 0; j < S; j++) gs[o + j] = scale * y[o + j] * (g[o + j] - dot);
+    }
+    return [gs];
+  });
 }
 
 function linear(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
@@ -129,10 +171,8 @@ export class MultiheadAttention extends StochasticModule {
       k = heads(linear(key, w(1), b(1)), S);
       v = heads(linear(value, w(2), b(2)), S);
     }
-    let scores = matmul(affine(q, 1 / Math.sqrt(D)), k, { transB: true }); // (N, H, L, S)
-    const mask = this.additiveMask(N, L, S, options);
-    if (mask) scores = add(scores, mask);
-    let attn = softmax(scores, -1);
+    const scores = matmul(q, k, { transB: true }); // (N, H, L, S)
+    let attn = attentionSoftmax(scores, 1 / Math.sqrt(D), this.additiveMask(N, L, S, options));
     if (this.training && this.p > 0) {
       const keep = this.takeNoise(attn.shape, (n) => this.generator.bernoulli(n, 1 - this.p));
       attn = applyKeepMask(attn, keep, attn.shape, keepScale(this.p));

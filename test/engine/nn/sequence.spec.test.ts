@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  blockDefs, buildModel, Embedding, Generator, layerDef, layerDefs, MultiheadAttention, noGrad, resolveArgs, SinusoidalPositionalEncoding, stochasticModules, sum, Tensor,
+  attentionSoftmax, blockDefs, buildModel, Embedding, Generator, layerDef, layerDefs, MultiheadAttention, noGrad, resolveArgs, SinusoidalPositionalEncoding, stochasticModules, sum, Tensor,
   TransformerEncoderBlock, validateSpec, type LayerReport, type Module,
 } from '../../../engine/index.ts';
 import { gradcheck } from '../../helpers/gradcheck.ts';
@@ -220,6 +220,17 @@ describe('MultiheadAttention', () => {
     expect(Math.max(...m.outProj.weight.data.map(Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(E));
     expect(Math.max(...m.outProj.weight.data.map(Math.abs))).toBeGreaterThan(0.95 / Math.sqrt(E)); // U(±1/√E) reaches near its bound
     expect([...m.inProjBias!.data, ...m.outProj.bias!.data].every((v) => v === 0)).toBe(true);
+  });
+
+  it.each([
+    ['no mask', null],
+    ['a mask shared by the heads', [2, 1, 3, 4]],
+    ['a mask per head', [2, 3, 3, 4]],
+  ] as [string, number[] | null][])("its fused softmax(scale·s + mask) primitive matches finite differences: %s", (_n, maskShape) => {
+    const g = new Generator(8);
+    const mask = maskShape && new Tensor(g.normal(maskShape.reduce((a, b) => a * b, 1)).map((v) => (v > 1.2 ? -Infinity : v)), maskShape);
+    if (mask) for (let r = 0; r < mask.size; r += 4) mask.data[r] = 0; // no row masked everywhere
+    gradcheck((s) => attentionSoftmax(s, 0.7, mask), [new Tensor(g.normal(2 * 3 * 3 * 4), [2, 3, 3, 4])]);
   });
 
   it('masks: causal weights vanish above the diagonal, padded keys get none, rows sum to 1', () => {
