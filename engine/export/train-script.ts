@@ -113,6 +113,8 @@ def scheduled_p(s, epoch, step, steps_per_epoch):
 
 
 def apply_schedules(model, epoch, step, steps_per_epoch):
+    """Sets every scheduled rate; returns them by module name (the lab logs them per epoch)."""
+    rates = {}
     for entry in SCHEDULES:
         p = scheduled_p(entry["schedule"], epoch, step, steps_per_epoch)
         if entry["min"] is not None:
@@ -120,6 +122,8 @@ def apply_schedules(model, epoch, step, steps_per_epoch):
         if entry["max"] is not None:
             p = min(p, entry["max"] - 1e-7 if entry["max_exclusive"] else entry["max"])
         setattr(model.get_submodule(entry["module"]), entry["attr"], p)
+        rates[entry["module"]] = p
+    return rates
 
 
 def load_data(path):
@@ -287,7 +291,8 @@ def main():
             sched.step()
         val_loss, val_acc = evaluate(model, splits["val"], scale, device)
         metrics = {"epoch": epoch + 1, "train_loss": loss_total / n, "train_accuracy": correct / n if CONFIG["task"] == "classification" else None,
-                   "val_loss": val_loss, "val_accuracy": val_acc, "lr": opt.param_groups[0]["lr"]}
+                   "val_loss": val_loss, "val_accuracy": val_acc, "lr": opt.param_groups[0]["lr"],
+                   "dropout_p": apply_schedules(model, epoch, step - 1, steps_per_epoch)}
         log["epochs"].append(metrics)
         if rank == 0:
             print(json.dumps(metrics), flush=True)

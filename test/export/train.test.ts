@@ -81,6 +81,68 @@ describe.skipIf(torchMissing)('PyTorch export: train.py', () => {
     expect(r.stdout).toMatch(/"test_loss": \d/);
   });
 
+  it('several epochs: AdamW, cosine LR, early stopping and a dropout schedule follow the lab epoch by epoch', async () => {
+    const c: Case = {
+      name: 'schedules',
+      spec: { input_shape: [2], layers: [
+        { kind: 'Linear', name: 'fc1', in_features: 2, out_features: 16 },
+        { kind: 'Tanh', name: 'tanh' },
+        // p stays 0 (so losses can match) while the schedule's bookkeeping runs: linear from 0 to 0 over 2 epochs.
+        { kind: 'Dropout', name: 'dropout', p: 0, schedule: { type: 'linear', start: 0, end: 0, epochs: 2 } },
+        { kind: 'GaussianNoise', name: 'noise', stddev: 0, schedule: { type: 'step', start: 0, milestones: [[1, 0]] } },
+        { kind: 'Linear', name: 'fc2', in_features: 16, out_features: 2 },
+      ] },
+      dataset: { id: 'moons', samples: 200, seed: 1 },
+      training: { epochs: 6, batch_size: 40, seed: 9, optimizer: { type: 'adamw', lr: 0.05 }, weight_decay: 0.01, lr_schedule: { type: 'cosine', eta_min: 0.001 }, early_stopping: { monitor: 'val_accuracy', patience: 2, restore_best: true } },
+    };
+    const dir = exportUntrained(c);
+    const settings = TrainingSettingsSchema.parse(c.training);
+    const res = await new Trainer({ spec: c.spec, data: loadDataset(c.dataset, nodeFiles), settings, yieldEveryMs: 1e9 }).run();
+    const r = python(dir, ['train.py', '--log', 'log.json']);
+    expect(r.status, r.stderr).toBe(0);
+    const log = JSON.parse(readFileSync(join(dir, 'log.json'), 'utf8')) as { step_losses: number[]; epochs: { lr: number; val_accuracy: number; dropout_p: Record<string, number> }[]; best_epoch: number; test: { loss: number } };
+    expect(res.history.stopped_early).toBe(true); // patience ran out before epoch 6
+    expect(log.epochs).toHaveLength(res.history.epochs.length);
+    expect(Math.max(...log.step_losses.map((v, i) => Math.abs(v - res.history.step_losses[i])))).toBeLessThan(1e-4);
+    log.epochs.forEach((e, i) => {
+      const lab = res.history.epochs[i];
+      expect(e.lr).toBeCloseTo(lab.lr, 9);
+      expect(e.val_accuracy).toBe(lab.val_accuracy);
+      expect(e.dropout_p).toEqual(lab.dropout_p);
+    });
+    expect(log.best_epoch).toBe(res.history.best_epoch);
+    expect(log.test.loss).toBeCloseTo(res.test?.loss as number, 4);
+  });
+
+  it('dropout schedules set the same rates as the lab at every epoch end', async () => {
+    const c: Case = {
+      name: 'schedules',
+      spec: { input_shape: [2], layers: [
+        { kind: 'Linear', name: 'fc1', in_features: 2, out_features: 16 },
+        { kind: 'ReLU', name: 'relu' },
+        { kind: 'Dropout', name: 'dropout', p: 0.5, schedule: { type: 'linear', start: 0, end: 0.5, epochs: 3 } },
+        { kind: 'GaussianDropout', name: 'gauss', rate: 0.2, schedule: { type: 'cosine', start: 0.4, end: 0.1, steps: 7 } },
+        { kind: 'Sequential', name: 'head', layers: [
+          { kind: 'GaussianNoise', name: 'noise', stddev: 0.1, schedule: { type: 'step', start: 0.3, step_size: 2, gamma: 0.5 } },
+          { kind: 'Linear', name: 'fc2', in_features: 16, out_features: 2 },
+        ] },
+      ] },
+      dataset: { id: 'circles', samples: 200, seed: 1 },
+      training: { epochs: 4, batch_size: 50, seed: 3 },
+    };
+    const dir = exportUntrained(c);
+    const res = await new Trainer({ spec: c.spec, data: loadDataset(c.dataset, nodeFiles), settings: TrainingSettingsSchema.parse(c.training), yieldEveryMs: 1e9 }).run();
+    const r = python(dir, ['train.py', '--log', 'log.json']);
+    expect(r.status, r.stderr).toBe(0);
+    const log = JSON.parse(readFileSync(join(dir, 'log.json'), 'utf8')) as { epochs: { dropout_p: Record<string, number> }[] };
+    expect(log.epochs.map((e) => Object.keys(e.dropout_p))).toEqual(res.history.epochs.map((e) => Object.keys(e.dropout_p)));
+    expect(Object.keys(log.epochs[0].dropout_p)).toEqual(['dropout', 'gauss', 'head.noise']);
+    log.epochs.forEach((e, i) => {
+      for (const [k, v] of Object.entries(res.history.epochs[i].dropout_p)) expect(e.dropout_p[k], `${k} after epoch ${i + 1}`).toBeCloseTo(v, 12);
+    });
+    expect(new Set(log.epochs.map((e) => e.dropout_p.dropout)).size).toBe(4); // the ramp moved
+  });
+
   it('runs unchanged under torchrun with 2 processes on CPU (gloo), printing the lab losses', async () => {
     const c = cases[0];
     const dir = exportUntrained(c);
