@@ -33,8 +33,10 @@ export interface AttentionOptions {
   keyPaddingMask?: Tensor | null;
   /** (L, S) or (N·num_heads, L, S), torch's float attn_mask: added to the scores (−Infinity forbids). See `boolMask`. */
   attnMask?: Tensor | null;
-  /** Forbid attending to later positions (torch's is_causal / a triu(…, 1) boolean attn_mask). */
+  /** Forbid attending to later positions (a triu(…, 1) boolean attn_mask). */
   causal?: boolean;
+  /** torch 2's name for `causal`. */
+  isCausal?: boolean;
   /** Return the attention weights (torch's need_weights; default true). */
   needWeights?: boolean;
   /** Average the weights over heads (default true) or return them per head, (N, heads, L, S). */
@@ -189,7 +191,8 @@ export class MultiheadAttention extends StochasticModule {
 
   /** Key padding, attn_mask and causal masks merged into one additive (N, 1 or H, L, S) tensor, as torch merges them. */
   private additiveMask(N: number, L: number, S: number, o: AttentionOptions): Tensor | null {
-    const { keyPaddingMask: kpm, attnMask: am, causal } = o;
+    const { keyPaddingMask: kpm, attnMask: am } = o;
+    const causal = o.causal || o.isCausal;
     if (!kpm && !am && !causal) return null;
     const H = this.numHeads;
     const perHead = am != null && am.rank === 3;
