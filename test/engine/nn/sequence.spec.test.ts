@@ -191,6 +191,21 @@ describe('Embedding', () => {
   });
 });
 
+describe("dropout on token + positional embeddings (the article's third Transformer placement)", () => {
+  it.each(['LearnedPositionalEmbedding', 'SinusoidalPositionalEncoding'])('%s: a dropout child masks the sum in training, identity in eval', (kind) => {
+    const args = kind === 'LearnedPositionalEmbedding' ? { max_len: 6, embedding_dim: 4 } : { d_model: 4, max_len: 6 };
+    const { model } = buildModel({ input_shape: [6, 4], layers: [{ kind, name: 'pos', ...args, dropout: 0.5 }] });
+    expect(stochasticModules(model).map(([n, m]) => [n, m.p])).toEqual([['pos.dropout', 0.5]]);
+    expect([...model.stateDict().keys()]).toEqual(kind === 'LearnedPositionalEmbedding' ? ['pos.weight'] : []);
+    const x = new Tensor(new Float32Array(2 * 6 * 4), [2, 6, 4]);
+    const evalOut = [...noGrad(() => model.eval().forward(x)).data];
+    const drop = stochasticModules(model)[0][1];
+    drop.forcedNoise = Float32Array.from({ length: 48 }, (_, i) => i % 2);
+    const y = noGrad(() => model.train().forward(x));
+    y.data.forEach((v, i) => expect(v).toBeCloseTo(i % 2 ? 2 * evalOut[i] : 0, 6));
+  });
+});
+
 describe('SinusoidalPositionalEncoding', () => {
   it('adds sin(pos/10000^(2i/d)) and cos(pos/10000^(2i/d)), and saves nothing', () => {
     const d = 6, L = 4;
