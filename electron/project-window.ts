@@ -1,0 +1,159 @@
+/**
+ * One project window and its engine. The window's renderer gets a port
+ * straight to its own engine; paths the user picks in this window's dialogs
+ * are granted to that engine only. Closing with unsaved changes asks first;
+ * closing stops the engine.
+ */
+import { BrowserWindow, MessageChannelMain, dialog, utilityProcess, type MessagePortMain } from 'electron';
+import { basename } from 'node:path';
+import { EngineSupervisor } from './engine-supervisor.ts';
+import { IPC, type EngineLostInfo, type MenuCommand, type OpenedFile } from './preload-api.ts';
+import type { Rect } from './window-state.ts';
+
+export interface AppPaths {
+  root: string;
+  preload: string;
+  rendererIndex: string;
+  engineEntry: string;
+  checkpoints: string;
+}
+
+export interface WindowHost {
+  paths: AppPaths;
+  rememberBounds(bounds: Rect, maximized: boolean): void;
+  noteRecent(path: string): void;
+  closed(w: ProjectWindow): void;
+}
+
+let serial = 0;
+
+export class ProjectWindow {
+  readonly win: BrowserWindow;
+  readonly engine: EngineSupervisor<MessagePortMain>;
+  readonly serviceName: string;
+  private doc: { dirty: boolean; title: string; path: string | null } = { dirty: false, title: 'Untitled', path: null };
+  private forceClose = false;
+  private closeAfterSave = false;
+  private readonly granted = new Set<string>();
+
+  constructor(private readonly host: WindowHost, private readonly initial: string | null, bounds: Rect, maximized: boolean) {
+    this.serviceName = `dropout-lab-engine-${++serial}`;
+    // Written out here (not built by a helper) so electronegativity can see every setting.
+    this.win = new BrowserWindow({
+      ...bounds,
+      minWidth: 800,
+      minHeight: 560,
+      show: false,
+      title: 'Dropout Lab',
+      backgroundColor: '#f6f7f9',
+      webPreferences: {
+        preload: host.paths.preload,
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        nodeIntegrationInWorker: false,
+        nodeIntegrationInSubFrames: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        experimentalFeatures: false,
+        disableBlinkFeatures: 'Auxclick',
+        webviewTag: false,
+        navigateOnDragDrop: false,
+        spellcheck: false,
+        safeDialogs: true,
+      },
+    });
+    if (maximized) this.win.maximize();
+    this.win.once('ready-to-show', () => this.win.show());
+    this.engine = new EngineSupervisor<MessagePortMain>({
+      fork: () => utilityProcess.fork(host.paths.engineEntry, ['--checkpoints', host.paths.checkpoints], { serviceName: this.serviceName, cwd: host.paths.root, execArgv: ['--import', 'tsx'], stdio: 'inherit' }),
+      channel: () => {
+        const { port1, port2 } = new MessageChannelMain();
+        return { engine: port1, renderer: port2 };
+      },
+      deliver: (port) => this.win.webContents.postMessage(IPC.port, null, [port]),
+      lost: (info) => {
+        const msg: EngineLostInfo = info;
+        if (!this.win.isDestroyed()) this.win.webContents.send(IPC.engineLost, msg);
+      },
+    });
+    if (initial) this.grant(initial);
+    this.engine.start();
+    this.win.on('close', (e) => this.onClose(e));
+    this.win.on('closed', () => {
+      this.engine.stop();
+      host.closed(this);
+    });
+    void this.win.loadFile(host.paths.rendererIndex);
+  }
+
+  get id(): number {
+    return this.win.webContents.id;
+  }
+
+  private grant(path: string): void {
+    this.granted.add(path);
+    this.engine.grant(path);
+  }
+
+  isGranted(path: string): boolean {
+    return this.granted.has(path);
+  }
+
+  initialFile(): OpenedFile | null {
+    return this.initial ? { path: this.initial } : null;
+  }
+
+  async openDialog(): Promise<OpenedFile | null> {
+    const r = await dialog.showOpenDialog(this.win, { title: 'Open Project', properties: ['openFile'], filters: [{ name: 'Dropout Lab project', extensions: ['dlab'] }] });
+    const path = r.canceled ? undefined : r.filePaths[0];
+    if (!path) return null;
+    this.grant(path);
+    return { path };
+  }
+
+  async saveDialog(suggestedName: string): Promise<OpenedFile | null> {
+    const name = suggestedName.replace(/[\\/]/g, '_').slice(0, 120) || 'Untitled.dlab';
+    const r = await dialog.showSaveDialog(this.win, { title: 'Save Project', defaultPath: /\.dlab$/i.test(name) ? name : `${name}.dlab`, filters: [{ name: 'Dropout Lab project', extensions: ['dlab'] }] });
+    if (r.canceled || !r.filePath) return null;
+    this.grant(r.filePath);
+    return { path: r.filePath };
+  }
+
+  setDocumentState(s: { dirty: boolean; title: string; path: string | null }): void {
+    this.doc = s;
+    this.win.setTitle(`${s.title}${s.dirty ? ' •' : ''} — Dropout Lab`);
+    this.win.setDocumentEdited(s.dirty);
+    if (s.path && this.isGranted(s.path)) this.win.setRepresentedFilename(s.path);
+    if (this.closeAfterSave && !s.dirty) {
+      this.forceClose = true;
+      this.win.close();
+    }
+  }
+
+  command(c: MenuCommand): void {
+    this.win.webContents.send(IPC.menu, c);
+  }
+
+  private onClose(e: Electron.Event): void {
+    const bounds = this.win.getNormalBounds();
+    this.host.rememberBounds(bounds, this.win.isMaximized());
+    if (!this.doc.dirty || this.forceClose) return;
+    e.preventDefault();
+    const choice = dialog.showMessageBoxSync(this.win, {
+      type: 'question',
+      buttons: ['Save', "Don't Save", 'Cancel'],
+      defaultId: 0,
+      cancelId: 2,
+      message: `Save the changes to ${this.doc.path ? basename(this.doc.path) : this.doc.title}?`,
+      detail: "Your changes will be lost if you don't save them.",
+    });
+    if (choice === 0) {
+      this.closeAfterSave = true;
+      this.command('save');
+    } else if (choice === 1) {
+      this.forceClose = true;
+      this.win.close();
+    }
+  }
+}
