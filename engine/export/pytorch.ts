@@ -18,6 +18,7 @@ import type { Normalizer } from '../data/dataset.ts';
 import { encodeTyped, type TypedTensor } from './safetensors-dtypes.ts';
 import { modelPy } from './pytorch-model.ts';
 import { trainPy, type ScheduledRate } from './train-script.ts';
+import { checkCompatible } from '../train/trainer.ts';
 import { exportReadme } from './readme.ts';
 
 /** What an export is made from: a trained run, or the project itself before any run. */
@@ -94,7 +95,8 @@ export function exportPytorch(source: ExportSource, files: FileSource): ExportFi
   const enc = new TextEncoder();
   const splits = runSplits(source, files);
   const train = splits.train;
-  const { model } = buildModel(source.spec, { seed: source.settings.seed });
+  const { model, report } = buildModel(source.spec, { seed: source.settings.seed });
+  checkCompatible(source.spec, report.outputShape, train); // train.py would fail on data the model cannot take
   // A run keeps the normaliser it trained with; before any run, fit it as the trainer will.
   const normalizer = source.runId ? source.normalizer : source.settings.normalize ? fitNormalizer(train) : null;
   const out = new Map<string, Uint8Array>();

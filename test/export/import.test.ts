@@ -7,15 +7,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { getRunWeights } from '../../engine/project/project.ts';
 import { findRun } from '../../engine/project/runs.ts';
 import { saveProject, openProject } from '../../engine/io/project-file.ts';
 import { nodeFiles } from '../../engine/io/node-files.ts';
 import { templateSpec } from '../../engine/project/templates.ts';
-import { exportPytorch, exportSource } from '../../engine/export/pytorch.ts';
+import { exportPytorch, exportSource, stateDictFile } from '../../engine/export/pytorch.ts';
+import { modelPy } from '../../engine/export/pytorch-model.ts';
+import { buildModel } from '../../engine/nn/spec.ts';
+import { newProject, getRunWeights } from '../../engine/project/project.ts';
 import { importWeights, ImportError } from '../../engine/export/import-weights.ts';
 import { encodeTyped, decodeAsFloat32 } from '../../engine/export/safetensors-dtypes.ts';
-import { dlab, projectWithRun, python, tempDir, torchMissing, writeFiles } from './helpers.ts';
+import { dlab, projectWithRun, python, randomizeState, tempDir, torchMissing, writeFiles } from './helpers.ts';
 import { EVERY_KIND_IMAGE } from './specs.ts';
 
 const spiral = { id: 'spiral', samples: 200, seed: 0 } as const;
@@ -80,15 +82,20 @@ describe('import weights', () => {
 
   it.skipIf(torchMissing)('weights saved by torch (load_state_dict, then save_safetensors from model.py) import with every tensor equal', () => {
     const dir = tempDir('import-torch');
-    const b = projectWithRun(EVERY_KIND_IMAGE, spiral, { normalize: false });
-    const files = exportPytorch(exportSource(b, findRun(b)), { ...nodeFiles });
-    writeFiles(dir, new Map([...files.files].filter(([k]) => k === 'model.py' || k === 'weights.safetensors')));
+    const { model } = buildModel(EVERY_KIND_IMAGE, { seed: 1 });
+    randomizeState(model, 2);
+    const b = newProject({ model: EVERY_KIND_IMAGE, dataset: spiral });
+    const original = new Map([...model.stateDict()].map(([k, t]) => [k, t.data.slice()]));
+    writeFiles(dir, new Map([
+      ['model.py', new TextEncoder().encode(modelPy(EVERY_KIND_IMAGE, { title: 'every kind', normalizer: null, tokens: false }))],
+      ['weights.safetensors', stateDictFile(model, null, {})],
+    ]));
     // Written by torch itself: int64 num_batches_tracked and torch's own byte layout.
     const r = python(dir, ['-c', 'from model import *\nm = load_model()\nsave_safetensors(m.state_dict(), "torch.safetensors")']);
     expect(r.status, r.stderr).toBe(0);
     const run = importWeights(b, new Uint8Array(readFileSync(join(dir, 'torch.safetensors'))), 'torch.safetensors');
-    const a = getRunWeights(b, findRun(b, 'run-test')).weights;
     const c = getRunWeights(b, run).weights;
-    for (const [k, t] of a) expect(c.get(k)?.data, k).toEqual(t.data);
+    expect([...c.keys()]).toEqual([...original.keys()]);
+    for (const [k, t] of original) expect(c.get(k)?.data, k).toEqual(t);
   });
 });
