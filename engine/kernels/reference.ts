@@ -3,6 +3,7 @@
  * against. Sums accumulate in float64 rows, then round to float32 once.
  */
 import type { Conv2dGeometry, GemmArgs, Kernels, Pool2dGeometry } from './kernel-types.ts';
+import { threefryFill } from '../tensor/threefry.ts';
 
 function gemm({ transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate }: GemmArgs): void {
   const acc = new Float64Array(n);
@@ -215,4 +216,5 @@ export const referenceKernels: Kernels = {
   maxPool2dBackward,
   reluForward,
   reluBackward,
+  randomBits: threefryFill,
 };

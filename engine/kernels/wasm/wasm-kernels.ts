@@ -11,7 +11,7 @@ import type { KernelExports, WasmMemory } from './wasm-api.ts';
 import { referenceKernels } from '../reference.ts';
 
 /** Operation numbers of `run` in assembly/index.ts. */
-export const OP = { gemm: 1, conv2dForward: 2, conv2dBackwardInput: 3, conv2dBackwardWeight: 4, sumParts: 5, maxPool2dForward: 6, maxPool2dBackward: 7, reluForward: 8, reluBackward: 9 } as const;
+export const OP = { gemm: 1, conv2dForward: 2, conv2dBackwardInput: 3, conv2dBackwardWeight: 4, sumParts: 5, maxPool2dForward: 6, maxPool2dBackward: 7, reluForward: 8, reluBackward: 9, randomBits: 10 } as const;
 
 export interface WasmRuntime {
   readonly memory: WasmMemory;
@@ -216,6 +216,16 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       const py = arena.alloc(y.length * 4);
       rt.dispatch(OP.reluForward, arena.setParams([x.length, px, py]), split(x.length, MIN_ELEMENTS_PER_THREAD));
       arena.copyOut(py, y, 0, y.length);
+    },
+
+    randomBits(k0: number, k1: number, offset: number, out: Uint32Array): void {
+      if (out.length < MIN_ELEMENTWISE) return referenceKernels.randomBits(k0, k1, offset, out);
+      arena.reset();
+      const po = arena.alloc(out.length * 4);
+      const hi = Math.floor(offset / 2 ** 32);
+      const p = arena.setParams([k0 | 0, k1 | 0, (offset - hi * 2 ** 32) | 0, hi | 0, out.length, po]);
+      rt.dispatch(OP.randomBits, p, split(out.length * 8, MIN_ELEMENTS_PER_THREAD));
+      out.set(new Uint32Array(arena.i32.buffer, po, out.length));
     },
 
     reluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array): void {

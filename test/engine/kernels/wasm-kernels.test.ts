@@ -214,3 +214,22 @@ describe('wasm backend registration', () => {
     expect(wasm.runtime.threads()).toBe(2);
   });
 });
+
+describe('wasm random words match the reference bit for bit', () => {
+  const cases: [number, number, number, number][] = [
+    [0, 0, 0, 7], [1234, 0, 0, 256], [0xdeadbeef, 0x12345678, 5, 1001],
+    [42, 7, 2 ** 32 - 3, 300], [9, 9, 2 ** 40 + 17, 4099], [3, 1, 0, 262144],
+  ];
+  for (const [k0, k1, offset, n] of cases) {
+    it(`key (${k0}, ${k1}), offset ${offset}, ${n} words`, () => {
+      const want = new Uint32Array(n);
+      referenceKernels.randomBits(k0, k1, offset, want);
+      for (const threads of THREADS) {
+        setWasmThreads(threads);
+        const got = new Uint32Array(n).fill(7);
+        wasm.randomBits(k0, k1, offset, got);
+        expect(got).toEqual(want);
+      }
+    });
+  }
+});

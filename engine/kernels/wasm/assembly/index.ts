@@ -5,6 +5,7 @@
  */
 import { gemmPart, gemmScratchBytes } from './gemm';
 import { reluBackward, reluForward } from './elementwise';
+import { randomBits } from './random';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, maxPool2dBackward, maxPool2dForward, sumParts } from './conv';
 
 export { gemmScratchBytes };
@@ -39,6 +40,7 @@ export function run(op: i32, p: usize, tid: i32, nt: i32): void {
     case 7: maxPool2dBackward(p, tid, nt); break;
     case 8: reluForward(p, tid, nt); break;
     case 9: reluBackward(p, tid, nt); break;
+    case 10: randomBits(p, tid, nt); break;
     default: unreachable();
   }
 }
