@@ -15,7 +15,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'engine/kernels/wasm/assembly/index.ts');
 const out = join(root, 'engine/kernels/wasm/build');
 mkdirSync(out, { recursive: true });
-const asc = join(dirname(createRequire(import.meta.url).resolve('assemblyscript/package.json')), 'bin/asc.js');
+let asc;
+try {
+  asc = join(dirname(createRequire(import.meta.url).resolve('assemblyscript/package.json')), 'bin/asc.js');
+} catch {
+  // A production install (no devDependencies) has no compiler; the engine then runs on the reference kernels.
+  console.warn('build-wasm: assemblyscript is not installed; skipping the WebAssembly kernels (npm install with dev dependencies builds them)');
+  process.exit(0);
+}
 
 const common = [
   src, '-O3', '--noAssert', '--runtime', 'stub', '--use', 'abort=',
