@@ -129,6 +129,11 @@ export const REQUESTS = {
   'project.open': { params: z.object({ path: z.string().min(1) }), result: z.object({ path: z.string(), doc: ProjectSchema }) },
   /** Saves `doc` with the engine-side run weights; the engine keeps the weights of runs the doc still lists. */
   'project.save': { params: z.object({ path: z.string().min(1), doc: ProjectSchema }), result: z.object({ path: z.string(), bytes: z.number() }) },
+  /**
+   * Hands a fresh engine (after a crash) the project the window still holds: run weights come back
+   * from the engine's run store (written when each run finished or checkpointed); `missing` lists runs without any.
+   */
+  'project.adopt': { params: z.object({ doc: ProjectSchema, path: z.string().nullable().default(null) }), result: z.object({ restored: z.array(z.string()), missing: z.array(z.string()) }) },
   'runs.list': { params: z.object({}), result: z.object({ runs: z.array(RunSummarySchema) }) },
 } as const;
 

@@ -20,7 +20,8 @@ import { classCounts, sampleSize, subset, type Dataset } from '../data/dataset.t
 import { getBatch, normalize, split, type Normalizer } from '../data/pipeline.ts';
 import { Trainer, evaluate, snapshotWeights, type Checkpoint, type TrainEvent } from '../train/trainer.ts';
 import { TrainingSettingsSchema, describeZodError } from '../train/settings.ts';
-import { newProject, ProjectSchema, type ProjectBundle } from '../project/project.ts';
+import { newProject, ProjectSchema, putRunWeights, type ProjectBundle, type RunRecord } from '../project/project.ts';
+import { crc32 } from '../project/crc32.ts';
 import { DEFAULT_DATASET, templateSpec } from '../project/templates.ts';
 import { findRun, loadRunModel, newRunId, recordRun } from '../project/runs.ts';
 import { Tensor } from '../tensor/tensor.ts';
@@ -111,6 +112,7 @@ export class EngineServer {
       case 'project.new': return this.projectNew(this.parse('project.new', params));
       case 'project.open': return this.projectOpen(this.parse('project.open', params));
       case 'project.save': return this.projectSave(this.parse('project.save', params));
+      case 'project.adopt': return this.projectAdopt(this.parse('project.adopt', params));
       case 'runs.list': this.parse('runs.list', params); return this.runsList();
       default: throw new ReplyError('unknown-type', `unknown request type '${type.slice(0, 60)}'; known: ${Object.keys(REQUESTS).join(', ')}`);
     }
@@ -243,6 +245,7 @@ export class EngineServer {
       const res = await a.trainer.run();
       const weights = { weights: snapshotWeights(a.trainer.model), optimizer: a.lastCheckpoint?.optimizer ?? { step: 0, lr: 0, buffers: new Map<string, Float32Array>() } };
       const run = this.record(a, res.status, res.history, res.test, weights);
+      this.keepRunWeights(run);
       this.event({ type: 'finished', run_id, status: res.status, test: res.test, error: null, run });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
@@ -367,6 +370,50 @@ export class EngineServer {
     const files = new Map([...this.bundle.files].filter(([f]) => doc.runs.some((r) => r.weights?.file === f)));
     this.bundle = { project: doc, files };
     return { path, bytes: this.host.saveProject(path, this.bundle) };
+  }
+
+  /** The run's weight entry, kept where a fresh engine finds it (project.adopt). */
+  private keepRunWeights(run: RunRecord): void {
+    const bytes = run.weights && this.bundle.files.get(run.weights.file);
+    if (!bytes) return;
+    try {
+      this.host.checkpoints.save(`${run.id}-final`, bytes);
+    } catch (e) {
+      this.event({ type: 'log', level: 'warn', message: `the weights of ${run.id} were not kept for crash recovery: ${(e as Error).message}` });
+    }
+  }
+
+  private projectAdopt(p: ParsedParamsOf<'project.adopt'>): ResultOf<'project.adopt'> {
+    if (p.path !== null) this.host.resolvePath(p.path, 'open');
+    const files = new Map<string, Uint8Array>();
+    const restored: string[] = [];
+    const missing: string[] = [];
+    for (const r of p.doc.runs) {
+      if (!r.weights) continue;
+      const kept = this.bundle.files.get(r.weights.file) ?? this.host.checkpoints.load(`${r.id}-final`) ?? this.runWeightsFromCheckpoint(r);
+      if (kept && crc32(kept) === r.weights.crc32) {
+        files.set(r.weights.file, kept);
+        restored.push(r.id);
+      } else missing.push(r.id);
+    }
+    this.bundle = { project: p.doc, files };
+    return { restored, missing };
+  }
+
+  /** A run that was still training when the engine died: its last checkpoint's weights, re-encoded as the record expects. */
+  private runWeightsFromCheckpoint(r: RunRecord): Uint8Array | null {
+    const bytes = this.host.checkpoints.load(r.id);
+    if (!bytes) return null;
+    try {
+      const { checkpoint } = decodeCheckpoint(bytes, `checkpoint of ${r.id}`);
+      const { model } = buildModel(r.spec as ModelSpec, { seed: r.settings.seed });
+      const shapes = new Map([...model.stateDict()].map(([k, t]) => [k, [...t.shape]]));
+      const scratch: ProjectBundle = { project: this.bundle.project, files: new Map() };
+      putRunWeights(scratch, r.id, new Map([...checkpoint.weights].map(([k, d]) => [k, { shape: shapes.get(k) ?? [d.length], data: d }])), checkpoint.optimizer);
+      return scratch.files.get(`runs/${r.id}.safetensors`) ?? null;
+    } catch {
+      return null;
+    }
   }
 
   private runsList(): ResultOf<'runs.list'> {

@@ -282,3 +282,34 @@ describe('engine crash mid-training', () => {
     }
   });
 });
+
+describe('engine crash after training', () => {
+  it('a fresh engine adopts the project the window holds, trained weights included', async () => {
+    const losses: unknown[] = [];
+    const engine = new EngineProcess({ checkpointDir: join(dir, 'ckpt-adopt'), env, onLost: (i) => losses.push(i) });
+    try {
+      await engine.ready();
+      const { doc } = await engine.request('project.new', { template: 'mlp', dataset: MOONS });
+      const done = collect(engine, finished());
+      await engine.request('train.start', { spec: MLP, dataset: MOONS, settings: { epochs: 2, seed: 5 } });
+      const fin = (await done).at(-1);
+      if (fin?.type !== 'finished') throw new Error('no finished event');
+      const held = { ...doc, runs: [fin.run as (typeof doc.runs)[number]] };
+      const x = { tensor: { shape: [2, 2], data: Float32Array.from([0.1, 0.2, -1, 0.5]) } };
+      const before = await engine.request('predict', { model: { run_id: fin.run_id }, input: x });
+
+      engine.child.kill('SIGKILL');
+      await new Promise<void>((r) => {
+        const t = setInterval(() => losses.length > 0 && (clearInterval(t), r()), 20);
+      });
+      await engine.ready();
+      await expect(engine.request('predict', { model: { run_id: fin.run_id }, input: x })).rejects.toThrow(/no trained runs/);
+      const adopted = await engine.request('project.adopt', { doc: held });
+      expect(adopted).toEqual({ restored: [fin.run_id], missing: [] });
+      const after = await engine.request('predict', { model: { run_id: fin.run_id }, input: x });
+      expect([...after.output.data]).toEqual([...before.output.data]);
+    } finally {
+      await engine.close();
+    }
+  });
+});

@@ -116,4 +116,34 @@ describe('web host', () => {
     expect((replies.get(null) ?? []).map((m) => (m.error as { code: string }).code)).toEqual(['bad-message', 'bad-message']);
     ws.close();
   });
+
+  it('tells the page when its engine dies and serves it from a fresh one', async () => {
+    const r = await tryConnect(`/engine?token=${host.token}`, { Origin: host.origin });
+    const ws = r.ws!;
+    const events: Record<string, unknown>[] = [];
+    const seen = (pred: (e: Record<string, unknown>) => boolean) => new Promise<Record<string, unknown>>((res) => {
+      const check = () => {
+        const hit = events.find(pred);
+        if (hit) return res(hit);
+        setTimeout(check, 20);
+      };
+      check();
+    });
+    ws.on('message', (data) => {
+      const m = decodeWire(data.toString()) as { type: string; event?: Record<string, unknown> };
+      if (m.type === 'event' && m.event) events.push(m.event);
+    });
+    const first = await seen((e) => e.type === 'ready');
+    process.kill(first.pid as number, 'SIGKILL');
+    expect(await seen((e) => e.type === 'engine-lost')).toMatchObject({ reason: 'SIGKILL', restarted: true });
+    const second = await seen((e) => e.type === 'ready' && e.pid !== first.pid);
+    expect(second.pid).not.toBe(first.pid);
+    const reply = new Promise<Record<string, unknown>>((res) => ws.on('message', (d) => {
+      const m = decodeWire(d.toString()) as Record<string, unknown>;
+      if (m.id === 99) res(m);
+    }));
+    ws.send(encodeWire({ id: 99, type: 'validate', spec: { input_shape: [2], layers: [{ kind: 'ReLU' }] } }));
+    expect(await reply).toMatchObject({ type: 'response', result: { ok: true } });
+    ws.close();
+  });
 });

@@ -24,7 +24,14 @@ export class EngineState {
   start(): void {
     this.client.onEvent((e) => {
       this.events = [...this.events.slice(-199), e];
-      if (e.type === 'ready') void this.loadCatalog();
+      if (e.type === 'ready') {
+        if (this.status.state === 'restarting') this.status = { state: 'connected', detail: 'a fresh engine took over' };
+        void this.loadCatalog();
+      }
+      if (e.type === 'engine-lost') {
+        this.client.failAll(`the engine stopped (${e.reason})`);
+        this.status = e.restarted ? { state: 'restarting', detail: `the engine stopped (${e.reason}); a fresh one is starting` } : { state: 'disconnected', detail: e.reason };
+      }
     });
     this.host.connect({
       message: (m) => this.client.receive(m),
