@@ -5,7 +5,7 @@
  * within 1e-4; under torchrun with two gloo processes it completes and still
  * follows the lab (gradients are averaged over an even split of each batch).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ModelSpec } from '../../engine/nn/spec.ts';
@@ -50,7 +50,51 @@ const cases: Case[] = [
     dataset: { id: 'mnist' },
     training: { epochs: 1, batch_size: 50, seed: 2, optimizer: { type: 'adam', lr: 1e-3 }, label_smoothing: 0.1, split: { val_fraction: 0.1, test_fraction: 0.1, train_fraction: 0.04 }, augment: { shift: 2, hflip: true, noise: 0.1 } },
   },
+  {
+    name: 'Transformer on the sequence task (token ids, no normalisation), Adam',
+    spec: { input_shape: [8], layers: [
+      { kind: 'Embedding', name: 'embed', num_embeddings: 8, embedding_dim: 16 },
+      { kind: 'LearnedPositionalEmbedding', name: 'pos', max_len: 8, embedding_dim: 16 },
+      { kind: 'TransformerEncoderBlock', name: 'block', d_model: 16, nhead: 2, dim_feedforward: 32, dropout: 0 },
+      { kind: 'SequenceMean', name: 'pool' },
+      { kind: 'Linear', name: 'head', in_features: 16, out_features: 2 },
+    ] },
+    dataset: { id: 'sequence', samples: 300, length: 8, vocab: 8, seed: 0 },
+    training: { epochs: 1, batch_size: 32, seed: 1, optimizer: { type: 'adam', lr: 3e-3 } },
+  },
+  {
+    name: 'regression (MSE) on a sine curve',
+    spec: { input_shape: [1], layers: [
+      { kind: 'Linear', name: 'fc1', in_features: 1, out_features: 32 },
+      { kind: 'Tanh', name: 'tanh' },
+      { kind: 'Linear', name: 'fc2', in_features: 32, out_features: 1 },
+    ] },
+    dataset: { id: 'sine', samples: 200, noise: 0.1, seed: 0 },
+    training: { epochs: 1, batch_size: 16, seed: 4, optimizer: { type: 'sgd', lr: 0.05, momentum: 0.5 } },
+  },
+  {
+    name: 'CSV file with named classes, standardised per feature',
+    spec: { input_shape: [3], layers: [
+      { kind: 'Linear', name: 'fc1', in_features: 3, out_features: 8 },
+      { kind: 'ReLU', name: 'relu' },
+      { kind: 'Linear', name: 'fc2', in_features: 8, out_features: 3 },
+    ] },
+    dataset: { id: 'csv', path: csvFile() },
+    training: { epochs: 1, batch_size: 10, seed: 6, optimizer: { type: 'adam', lr: 0.01 } },
+  },
 ];
+
+/** A small CSV: three numeric features on different scales and a text label. */
+function csvFile(): string {
+  const path = join(tempDir('csv'), 'flowers.csv');
+  const rows = ['width,height,weight,kind'];
+  for (let i = 0; i < 90; i++) {
+    const k = i % 3;
+    rows.push(`${(1 + k + ((i * 7) % 10) / 10).toFixed(2)},${(20 * k + ((i * 13) % 17)).toFixed(1)},${(300 - 50 * k + ((i * 31) % 40)).toFixed(0)},${['rose', 'tulip', 'iris'][k]}`);
+  }
+  writeFileSync(path, `${rows.join('\n')}\n`);
+  return path;
+}
 
 async function labRun(c: Case): Promise<number[]> {
   const settings = TrainingSettingsSchema.parse(c.training);
