@@ -45,3 +45,54 @@ function wrapItems(items: string[], indent: string): string {
 export function pyDocText(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/"""/g, '\\"\\"\\"');
 }
+
+/** Splits `s` at commas outside brackets and strings. */
+function topLevelItems(s: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth--;
+    else if (ch === ',' && depth === 0) {
+      items.push(s.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  const last = s.slice(start).trim();
+  if (last) items.push(last);
+  return items;
+}
+
+/**
+ * A constructor call too long for one line, with its layer list one per line:
+ * `Residual(OrderedDict([(...), (...)]))` or `nn.Sequential(a, b)`, recursively.
+ * Returns the lines; the first carries no indentation, the rest carry their own.
+ */
+export function pyCallLines(expr: string, indent: string, width = 100): string[] {
+  if (indent.length + expr.length <= width) return [expr];
+  const m = /^([\w.]+\()(OrderedDict\(\[)?/.exec(expr);
+  const close = m?.[2] ? '])' : '';
+  if (!m || !expr.endsWith(`${close})`)) return [expr];
+  const items = topLevelItems(expr.slice(m[0].length, expr.length - close.length - 1));
+  // Only layer lists break: an OrderedDict of (name, layer), or positional layers (calls); never a layer's own arguments.
+  if (!m[2] && !(items.length >= 2 && items.every((it) => /^[\w.]+\(/.test(it)))) return [expr];
+  const deeper = `${indent}    `;
+  const lines = [m[0]];
+  for (const item of items) {
+    const named = /^\(("(?:[^"\\]|\\.)*"), (.*)\)$/s.exec(item); // ("name", Call(...))
+    const body = pyCallLines(named ? named[2] : item, deeper, width);
+    const open = named ? `(${named[1]}, ` : '';
+    const shut = named ? ')' : '';
+    if (body.length === 1) lines.push(`${deeper}${open}${body[0]}${shut},`);
+    else lines.push(`${deeper}${open}${body[0]}`, ...body.slice(1, -1), `${body[body.length - 1]}${shut},`);
+  }
+  lines.push(`${indent}${close})`);
+  return lines;
+}

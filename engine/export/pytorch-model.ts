@@ -11,7 +11,7 @@ import { layerDef } from '../nn/registry.ts';
 import { resolveArgs, validateSpec, type LayerReport, type LayerSpec, type ModelSpec } from '../nn/spec.ts';
 import { blockDef } from '../nn/layers/blocks.ts';
 import type { Normalizer } from '../data/dataset.ts';
-import { pyDocText, pyLiteral } from './python.ts';
+import { pyCallLines, pyDocText, pyLiteral } from './python.ts';
 import { SAFETENSORS_PY } from './python-runtime.ts';
 
 export class ExportError extends Error {
@@ -87,10 +87,16 @@ export function modelPy(spec: ModelSpec, o: ModelPyOptions): string {
   const sources = torchSources(spec);
   const needsTorchvision = lines.some((l) => l.expr.includes('torchvision.')) || sources.some((s) => s.includes('torchvision.'));
   const width = Math.max(...lines.map((l) => `(${JSON.stringify(l.name)}, ${l.expr}),`.length), 0);
+  const indent = '            ';
   const body = lines
     .map((l) => {
       const entry = `(${JSON.stringify(l.name)}, ${l.expr}),`;
-      return `            ${entry.padEnd(Math.min(width, 56))}  # -> ${shapeText(l.outputShape)}`;
+      const comment = `  # -> ${shapeText(l.outputShape)}`;
+      if (indent.length + entry.length <= 100) return `${indent}${entry.padEnd(Math.min(width, 56))}${comment}`;
+      // A block: its layers one per line, the shape on the opening line.
+      const call = pyCallLines(l.expr, indent);
+      if (call.length === 1) return `${indent}${entry}${comment}`;
+      return [`${indent}(${JSON.stringify(l.name)}, ${call[0]}${comment}`, ...call.slice(1, -1), `${call[call.length - 1]}),`].join('\n');
     })
     .join('\n');
   const norm = o.normalizer

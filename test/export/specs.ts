@@ -66,7 +66,12 @@ export const EVERY_KIND_TOKENS: ModelSpec = {
     { kind: 'SinusoidalPositionalEncoding', name: 'sin', d_model: 16, max_len: 32 },
     { kind: 'LearnedPositionalEmbedding', name: 'pos', max_len: 10, embedding_dim: 16 },
     { kind: 'Residual', name: 'attn', layers: [{ kind: 'MultiheadAttention', name: 'mha', embed_dim: 16, num_heads: 4, causal: true }] },
-    { kind: 'TransformerEncoderBlock', name: 'block', d_model: 16, nhead: 2, dim_feedforward: 24, activation: 'gelu', norm_first: true },
+    {
+      kind: 'Sequential', layers: [ // unnamed layers: a positional nn.Sequential, nesting a Residual
+        { kind: 'TransformerEncoderBlock', d_model: 16, nhead: 2, dim_feedforward: 24, activation: 'gelu', norm_first: true },
+        { kind: 'Residual', layers: [{ kind: 'LayerNorm', normalized_shape: [16], eps: 1e-6 }, { kind: 'Linear', in_features: 16, out_features: 16 }] },
+      ],
+    },
     { kind: 'SequenceMean', name: 'pool' },
     { kind: 'Linear', name: 'head', in_features: 16, out_features: 3 },
   ],
