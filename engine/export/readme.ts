@@ -48,6 +48,9 @@ python train.py --epochs 1 --log log.json        # per-step losses and epoch met
 torchrun --nproc_per_node 4 train.py             # DistributedDataParallel: gloo on CPU, nccl on GPUs
 \`\`\`
 
+(Debian's torch 1.13 under Python 3.11: \`torchrun --redirects 1 --tee 1 --nproc_per_node 4 train.py\`;
+its launcher cannot parse its own default \`0\` there.)
+
 It follows the run's settings: optimizer ${opt.type} (lr ${opt.lr}), weight decay ${s.weight_decay}, LR schedule ${s.lr_schedule.type},
 ${s.grad_clip !== null ? `gradient clipping at ${s.grad_clip}, ` : ''}label smoothing ${s.label_smoothing}, early stopping ${s.early_stopping ? `on ${s.early_stopping.monitor} (patience ${s.early_stopping.patience})` : 'off'},
 ${o.schedules ? `${o.schedules} dropout schedule(s), ` : ''}seed ${s.seed}. \`model.train()\` is on while training and \`model.eval()\` while
