@@ -99,7 +99,7 @@ export function benchMain(argv: string[]): void {
 
   const json = values.json ?? false;
   const childArgs = (id: string, extra: string[] = []) => [
-    ...process.execArgv, SELF, '--child', id, '--backend', values.backend, '--repeats', String(repeats),
+    '--import', 'tsx', SELF, '--child', id, '--backend', values.backend, '--repeats', String(repeats),
     ...(threads !== undefined ? ['--threads', String(threads)] : []), ...extra,
   ];
   const vsTorch = values['vs-torch'] ?? false;

@@ -31,6 +31,7 @@ const USAGE = `usage: dlab <command> [options]
   predict proj.dlab --input x.npy [--mode eval|train] [--seed S] [--run ID] -o y.npy
   inspect proj.dlab [--json]
   datasets [--json]
+  bench [--only W0,W1] [--backend wasm|reference] [--threads N] [--vs-torch] [--json]
 ${EXPORT_USAGE}
 datasets for -d: ${DATASET_INFO.map((d) => d.id).join(', ')}; idx:<folder>; csv:<file>`;
 
@@ -244,6 +245,12 @@ export async function main(argv: string[]): Promise<number> {
       case 'datasets': cmdDatasets(rest); break;
       case 'export': cmdExport(rest, (m) => new UsageError(m)); break;
       case 'import': cmdImport(rest, (m) => new UsageError(m)); break;
+      case 'bench': {
+        // The standard workloads W0–W4 (npm run bench); each runs in a fresh process.
+        const { benchMain } = await import('../../bench/bench.ts');
+        benchMain(rest);
+        break;
+      }
       case undefined:
       case '-h':
       case '--help':
