@@ -12,6 +12,8 @@ export interface EngineChild {
   postMessage(message: unknown, transfer?: PortToEngine[]): void;
   kill(): boolean;
   on(event: 'exit', listener: (code: number) => void): this;
+  /** The engine posts `{engine: 'listening'}` once it can take control messages. */
+  on(event: 'message', listener: (message: unknown) => void): this;
 }
 
 /** Opaque port objects (MessagePortMain in Electron). */
@@ -42,6 +44,8 @@ export class EngineSupervisor<P extends PortToEngine> {
   private stopped = false;
   private readonly grants = new Set<string>();
   private restarts: number[] = [];
+  private listening = false;
+  private held: { message: unknown; transfer?: P[] }[] = [];
   /** Bumped per fork so a late notice about an old process is ignored. */
   generation = 0;
 
@@ -56,8 +60,21 @@ export class EngineSupervisor<P extends PortToEngine> {
     const child = this.d.fork();
     const gen = ++this.generation;
     this.child = child;
-    for (const path of this.grants) child.postMessage({ control: 'grant', path });
+    this.listening = false;
+    this.held = [...this.grants].map((path) => ({ message: { control: 'grant', path } }));
     child.on('exit', (code) => this.gone(gen, `the engine process exited with code ${code}`, code));
+    child.on('message', (m) => {
+      if (gen !== this.generation || typeof m !== 'object' || m === null || Reflect.get(m, 'engine') !== 'listening') return;
+      this.listening = true;
+      for (const h of this.held.splice(0)) child.postMessage(h.message, h.transfer);
+    });
+  }
+
+  /** Control messages wait until the engine listens: a utility process may drop earlier ones. */
+  private post(message: unknown, transfer?: P[]): void {
+    if (!this.child) return;
+    if (this.listening) this.child.postMessage(message, transfer);
+    else this.held.push({ message, transfer });
   }
 
   /** Called for 'exit' and for app 'child-process-gone' (whichever comes first wins). */
@@ -76,14 +93,14 @@ export class EngineSupervisor<P extends PortToEngine> {
   connectWindow(): void {
     if (!this.child) return;
     const { engine, renderer } = this.d.channel();
-    this.child.postMessage({ control: 'port' }, [engine]);
+    this.post({ control: 'port' }, [engine]);
     this.d.deliver(renderer);
   }
 
   /** Lets the engine open or save a path the user chose in a dialog (kept across restarts). */
   grant(path: string): void {
     this.grants.add(path);
-    this.child?.postMessage({ control: 'grant', path });
+    this.post({ control: 'grant', path });
   }
 
   get pid(): number | undefined {

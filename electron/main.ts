@@ -17,7 +17,7 @@ const paths: AppPaths = {
   root,
   preload: join(__dirname, 'preload.cjs'),
   rendererIndex: join(root, 'dist', 'renderer', 'index.html'),
-  engineEntry: join(root, 'engine', 'host', 'node', 'entry.ts'),
+  engineEntry: join(root, 'engine', 'host', 'node', 'boot.mjs'),
   checkpoints: join(app.getPath('userData'), 'checkpoints'),
 };
 const rendererDir = join(root, 'dist', 'renderer');

@@ -66,7 +66,7 @@ export class ProjectWindow {
     if (maximized) this.win.maximize();
     this.win.once('ready-to-show', () => this.win.show());
     this.engine = new EngineSupervisor<MessagePortMain>({
-      fork: () => utilityProcess.fork(host.paths.engineEntry, ['--checkpoints', host.paths.checkpoints], { serviceName: this.serviceName, cwd: host.paths.root, execArgv: ['--import', 'tsx'], stdio: 'inherit' }),
+      fork: () => utilityProcess.fork(host.paths.engineEntry, ['--checkpoints', host.paths.checkpoints], { serviceName: this.serviceName, cwd: host.paths.root, stdio: 'inherit' }),
       channel: () => {
         const { port1, port2 } = new MessageChannelMain();
         return { engine: port1, renderer: port2 };

@@ -18,9 +18,13 @@ class FakeChild extends EventEmitter implements EngineChild {
   die(code: number): void {
     this.emit('exit', code);
   }
+  listen(): this {
+    this.emit('message', { engine: 'listening' });
+    return this;
+  }
 }
 
-function setup(o: { maxRestarts?: number } = {}) {
+function setup(o: { maxRestarts?: number; listenAtOnce?: boolean } = {}) {
   const children: FakeChild[] = [];
   const delivered: object[] = [];
   const losses: EngineLoss[] = [];
@@ -30,6 +34,7 @@ function setup(o: { maxRestarts?: number } = {}) {
     fork: () => {
       const c = new FakeChild();
       children.push(c);
+      if (o.listenAtOnce ?? true) queueMicrotask(() => c.listen());
       return c;
     },
     channel: () => {
@@ -45,19 +50,22 @@ function setup(o: { maxRestarts?: number } = {}) {
 }
 
 describe('engine supervisor', () => {
-  it('gives the engine one end of a fresh channel and the window the other', () => {
-    const { sup, children, delivered } = setup();
+  it('holds control messages until the engine listens, then hands it one end of a fresh channel', () => {
+    const { sup, children, delivered } = setup({ listenAtOnce: false });
     sup.start();
     sup.connectWindow();
-    expect(children[0].posted).toEqual([{ message: { control: 'port' }, transfer: [{ end: 'engine', pair: 1 }] }]);
+    expect(children[0].posted).toEqual([]);
     expect(delivered).toEqual([{ end: 'renderer', pair: 1 }]);
+    children[0].listen();
+    expect(children[0].posted).toEqual([{ message: { control: 'port' }, transfer: [{ end: 'engine', pair: 1 }] }]);
   });
 
-  it('restarts a dead engine, tells the window, and re-grants the dialog paths', () => {
+  it('restarts a dead engine, tells the window, and re-grants the dialog paths', async () => {
     const { sup, children, losses } = setup();
     sup.start();
     sup.grant('/home/u/p.dlab');
     children[0].die(9);
+    await Promise.resolve();
     expect(children).toHaveLength(2);
     expect(losses).toEqual([{ reason: 'the engine process exited with code 9', exitCode: 9, restarted: true }]);
     expect(children[1].posted).toContainEqual({ message: { control: 'grant', path: '/home/u/p.dlab' }, transfer: undefined });

@@ -28,6 +28,7 @@ export class EngineProcess {
   private closing = false;
   private readyWaiters: (() => void)[] = [];
   private readySeen = -1;
+  private outbox: unknown[] = [];
   generation = 0;
 
   constructor(private readonly o: EngineProcessOptions = {}) {
@@ -37,10 +38,7 @@ export class EngineProcess {
   private spawn(): void {
     const args = [...(this.o.root ? ['--root', this.o.root] : []), ...(this.o.checkpointDir ? ['--checkpoints', this.o.checkpointDir] : [])];
     const child = fork(ENGINE_ENTRY, args, { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...this.o.env } });
-    const client = new EngineClient((m) => {
-      if (!child.connected) throw new Error('the engine process is not running');
-      child.send(m as never);
-    });
+    const client = new EngineClient((m) => this.deliver(child, m));
     this.child = child;
     this.client = client;
     this.generation++;
@@ -53,6 +51,7 @@ export class EngineProcess {
         const e = r.data.event;
         if (e.type === 'ready' && this.child === child) {
           this.readySeen = this.generation;
+          for (const m of this.outbox.splice(0)) this.deliver(child, m);
           for (const w of this.readyWaiters.splice(0)) w();
         }
         for (const l of this.eventListeners) l(e);
@@ -60,11 +59,19 @@ export class EngineProcess {
     });
     child.on('exit', (code, signal) => {
       client.failAll(`the engine process exited (${signal ?? `code ${code}`})`);
+      if (this.child === child) this.outbox = [];
       if (this.closing || this.child !== child) return;
       const restart = this.o.restart ?? true;
       if (restart) this.spawn();
       this.o.onLost?.({ code, signal, restarted: restart });
     });
+  }
+
+  /** Messages wait until the engine has announced itself: IPC messages sent before it listens would be lost. */
+  private deliver(child: ChildProcess, m: unknown): void {
+    if (!child.connected || child !== this.child) throw new Error('the engine process is not running');
+    if (this.readySeen !== this.generation) this.outbox.push(m);
+    else child.send(m as never);
   }
 
   /** Resolves once the current engine process has announced itself. */
@@ -79,7 +86,7 @@ export class EngineProcess {
 
   /** Sends anything at all (tests of malformed traffic). */
   sendRaw(msg: unknown): void {
-    this.child.send(msg as never);
+    this.deliver(this.child, msg);
   }
 
   /** Every message from the engine (validated envelope), from this and every later engine process. */

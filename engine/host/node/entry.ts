@@ -24,6 +24,7 @@ interface PortLike {
 }
 interface ParentPortLike {
   on(event: 'message', cb: (e: { data: unknown; ports: PortLike[] }) => void): void;
+  postMessage(message: unknown): void;
 }
 
 const ControlSchema = z.discriminatedUnion('control', [
@@ -49,27 +50,41 @@ function electronParentPort(): ParentPortLike | null {
   return typeof p === 'object' && p !== null && typeof Reflect.get(p, 'on') === 'function' ? (p as ParentPortLike) : null;
 }
 
+/**
+ * Listens at once (messages that arrive before a listener exists are lost) and
+ * buffers until the backend is loaded and the server exists.
+ */
 async function main(): Promise<void> {
-  const { values } = parseArgs({ args: process.argv.slice(2), options: { root: { type: 'string' }, checkpoints: { type: 'string' } }, strict: false });
+  // slice(1): Electron's utility process and Node lay out argv differently; positionals are ignored either way.
+  const { values } = parseArgs({ args: process.argv.slice(1), options: { root: { type: 'string' }, checkpoints: { type: 'string' } }, strict: false, allowPositionals: true });
   const root = typeof values.root === 'string' ? values.root : undefined;
   const checkpointDir = typeof values.checkpoints === 'string' ? values.checkpoints : undefined;
-  const backend = await chooseBackend();
   const parentPort = electronParentPort();
   const granted = new Set<string>();
   const policy: PathPolicy = root ? { kind: 'root', root } : parentPort ? { kind: 'granted', granted } : { kind: 'any', cwd: process.cwd() };
+  let server: EngineServer | null = null;
+  const early: unknown[] = [];
+  const inflight = new Set<Promise<void>>();
+  const handle = (srv: EngineServer, m: unknown) => {
+    const p = srv.handle(m).finally(() => inflight.delete(p));
+    inflight.add(p);
+  };
+  const incoming = (m: unknown) => (server ? handle(server, m) : early.push(m));
+  let inputClosed = false;
+  /** stdin closed: answer what was asked, then go. */
+  const exitWhenAnswered = () => void Promise.all(inflight).then(() => process.exit(0));
 
   if (parentPort) {
     let port: PortLike | null = null;
     const queue: ToClient[] = [];
     const send = (m: ToClient) => (port ? port.postMessage(m) : queue.push(m));
-    const server = new EngineServer(makeNodeHost({ send, policy, checkpointDir, backend }));
     parentPort.on('message', (e) => {
       const c = ControlSchema.safeParse(e.data);
       if (!c.success) return; // main is trusted but the shape is still checked
       switch (c.data.control) {
         case 'port':
           port = e.ports[0] ?? null;
-          port?.on('message', (m) => void server.handle(m.data));
+          port?.on('message', (m) => incoming(m.data));
           port?.start();
           for (const m of queue.splice(0)) port?.postMessage(m);
           break;
@@ -78,34 +93,38 @@ async function main(): Promise<void> {
           break;
       }
     });
-    server.announce();
-    return;
-  }
-
-  if (process.send) {
+    parentPort.postMessage({ engine: 'listening' }); // main holds its control messages until now
+    const backend = await chooseBackend();
+    server = new EngineServer(makeNodeHost({ send, policy, checkpointDir, backend }));
+  } else if (process.send) {
     const send = (m: ToClient) => process.send?.(m);
-    const server = new EngineServer(makeNodeHost({ send, policy, checkpointDir, backend }));
-    process.on('message', (m: unknown) => void server.handle(m));
+    process.on('message', incoming);
     process.on('disconnect', () => process.exit(0)); // the host went away: nothing left to serve
-    server.announce();
-    return;
+    const backend = await chooseBackend();
+    server = new EngineServer(makeNodeHost({ send, policy, checkpointDir, backend }));
+  } else {
+    const send = (m: ToClient) => process.stdout.write(`${encodeWire(m)}\n`);
+    const lines = createInterface({ input: process.stdin });
+    lines.on('line', (line) => {
+      let msg: unknown;
+      try {
+        msg = decodeWire(line);
+      } catch (e) {
+        send({ type: 'error', id: null, error: { code: 'bad-message', message: `not JSON: ${(e as Error).message}` } });
+        return;
+      }
+      incoming(msg);
+    });
+    lines.on('close', () => {
+      inputClosed = true;
+      if (server) exitWhenAnswered();
+    });
+    const backend = await chooseBackend();
+    server = new EngineServer(makeNodeHost({ send, policy, checkpointDir, backend }));
   }
-
-  const send = (m: ToClient) => process.stdout.write(`${encodeWire(m)}\n`);
-  const server = new EngineServer(makeNodeHost({ send, policy, checkpointDir, backend }));
-  const lines = createInterface({ input: process.stdin });
-  lines.on('line', (line) => {
-    let msg: unknown;
-    try {
-      msg = decodeWire(line);
-    } catch (e) {
-      send({ type: 'error', id: null, error: { code: 'bad-message', message: `not JSON: ${(e as Error).message}` } });
-      return;
-    }
-    void server.handle(msg);
-  });
-  lines.on('close', () => process.exit(0));
   server.announce();
+  for (const m of early.splice(0)) handle(server, m);
+  if (inputClosed) exitWhenAnswered();
 }
 
 process.on('uncaughtException', (e) => process.stderr.write(`engine: uncaught ${e.stack ?? e.message}\n`));
