@@ -1,0 +1,67 @@
+/**
+ * The preload's logic, free of Electron and the DOM so it is tested with
+ * fakes: builds the `window.dropoutLab` API over an ipcRenderer-like object,
+ * checks every value main sends, and forwards an engine port to the page only
+ * with the nonce the page chose (once per request).
+ */
+import { IPC, MENU_COMMANDS, type DropoutLabDesktopApi, type EngineLostInfo, type MenuCommand, type OpenedFile } from './preload-api.ts';
+
+/** The part of ipcRenderer this uses; `E` is its event type (it carries `ports`). */
+export interface IpcLike<E extends { ports: readonly unknown[] }> {
+  send(channel: string, ...args: unknown[]): void;
+  invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+  on(channel: string, listener: (event: E, ...args: unknown[]) => void): unknown;
+  off(channel: string, listener: (event: E, ...args: unknown[]) => void): unknown;
+}
+
+function asOpenedFile(v: unknown): OpenedFile | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const path: unknown = Reflect.get(v, 'path');
+  return typeof path === 'string' ? { path } : null;
+}
+
+function asLost(v: unknown): EngineLostInfo {
+  const o = typeof v === 'object' && v !== null ? v : {};
+  const reason: unknown = Reflect.get(o, 'reason');
+  const exitCode: unknown = Reflect.get(o, 'exitCode');
+  return { reason: typeof reason === 'string' ? reason : 'unknown', exitCode: typeof exitCode === 'number' ? exitCode : null, restarted: Reflect.get(o, 'restarted') === true };
+}
+
+function isMenuCommand(v: unknown): v is MenuCommand {
+  return typeof v === 'string' && (MENU_COMMANDS as readonly string[]).includes(v);
+}
+
+export function createDesktopApi<E extends { ports: readonly unknown[] }>(ipc: IpcLike<E>, postToPage: (nonce: string, ports: E['ports']) => void, platform: string): DropoutLabDesktopApi {
+  let pendingNonce: string | null = null;
+  ipc.on(IPC.port, (event) => {
+    if (pendingNonce === null || event.ports.length !== 1) return;
+    const nonce = pendingNonce;
+    pendingNonce = null;
+    postToPage(nonce, event.ports);
+  });
+  return {
+    platform,
+    acquireEnginePort(nonce) {
+      if (typeof nonce !== 'string' || nonce.length < 16) throw new Error('acquireEnginePort needs a random nonce of at least 16 characters');
+      pendingNonce = nonce;
+      ipc.send(IPC.acquirePort);
+    },
+    onEngineLost(cb) {
+      const l = (_e: E, info: unknown) => cb(asLost(info));
+      ipc.on(IPC.engineLost, l);
+      return () => void ipc.off(IPC.engineLost, l);
+    },
+    onMenuCommand(cb) {
+      const l = (_e: E, c: unknown) => {
+        if (isMenuCommand(c)) cb(c);
+      };
+      ipc.on(IPC.menu, l);
+      return () => void ipc.off(IPC.menu, l);
+    },
+    initialFile: async () => asOpenedFile(await ipc.invoke(IPC.initialFile)),
+    showOpenDialog: async () => asOpenedFile(await ipc.invoke(IPC.openDialog)),
+    showSaveDialog: async (name) => asOpenedFile(await ipc.invoke(IPC.saveDialog, String(name))),
+    setDocumentState: (s) => ipc.send(IPC.documentState, { dirty: Boolean(s.dirty), title: String(s.title), path: s.path === null ? null : String(s.path) }),
+    noteRecentFile: (path) => ipc.send(IPC.recent, String(path)),
+  };
+}

@@ -1,0 +1,87 @@
+/** The preload's API with a fake ipcRenderer: the nonce-checked port hand-off and the checks on what main sends. */
+import { describe, expect, it } from 'vitest';
+import { createDesktopApi, type IpcLike } from '../../electron/desktop-api.ts';
+import { IPC, type EngineLostInfo, type MenuCommand } from '../../electron/preload-api.ts';
+
+type Ev = { ports: string[] };
+type Listener = (e: Ev, ...args: unknown[]) => void;
+
+class FakeIpc implements IpcLike<Ev> {
+  sent: unknown[][] = [];
+  listeners = new Map<string, Set<Listener>>();
+  replies = new Map<string, unknown>();
+  send(channel: string, ...args: unknown[]): void {
+    this.sent.push([channel, ...args]);
+  }
+  async invoke(channel: string, ...args: unknown[]): Promise<unknown> {
+    this.sent.push([channel, ...args]);
+    return this.replies.get(channel);
+  }
+  on(channel: string, l: Listener): this {
+    if (!this.listeners.has(channel)) this.listeners.set(channel, new Set());
+    this.listeners.get(channel)!.add(l);
+    return this;
+  }
+  off(channel: string, l: Listener): this {
+    this.listeners.get(channel)?.delete(l);
+    return this;
+  }
+  fromMain(channel: string, event: Ev, ...args: unknown[]): void {
+    for (const l of this.listeners.get(channel) ?? []) l(event, ...args);
+  }
+}
+
+function setup() {
+  const ipc = new FakeIpc();
+  const posted: { nonce: string; ports: string[] }[] = [];
+  const api = createDesktopApi(ipc, (nonce, ports) => posted.push({ nonce, ports: [...ports] }), 'linux');
+  return { ipc, posted, api };
+}
+
+const NONCE = 'f3c1a2b4-5d6e-4f70-8a9b-0c1d2e3f4a5b';
+
+describe('preload API', () => {
+  it('hands the engine port to the page with the nonce it asked with, once', () => {
+    const { ipc, posted, api } = setup();
+    ipc.fromMain(IPC.port, { ports: ['early'] }); // nobody asked: dropped
+    api.acquireEnginePort(NONCE);
+    expect(ipc.sent).toEqual([[IPC.acquirePort]]);
+    ipc.fromMain(IPC.port, { ports: ['p1'] });
+    ipc.fromMain(IPC.port, { ports: ['p2'] }); // a second port without a new request: dropped
+    expect(posted).toEqual([{ nonce: NONCE, ports: ['p1'] }]);
+  });
+
+  it('refuses a guessable nonce and a delivery with the wrong number of ports', () => {
+    const { ipc, posted, api } = setup();
+    expect(() => api.acquireEnginePort('123')).toThrow(/nonce/);
+    api.acquireEnginePort(NONCE);
+    ipc.fromMain(IPC.port, { ports: [] });
+    ipc.fromMain(IPC.port, { ports: ['a', 'b'] });
+    expect(posted).toEqual([]);
+  });
+
+  it('passes on engine losses and menu commands in their typed shape only', () => {
+    const { ipc, api } = setup();
+    const lost: EngineLostInfo[] = [];
+    const commands: MenuCommand[] = [];
+    const offLost = api.onEngineLost((i) => lost.push(i));
+    api.onMenuCommand((c) => commands.push(c));
+    ipc.fromMain(IPC.engineLost, { ports: [] }, { reason: 'crashed', exitCode: 9, restarted: true });
+    ipc.fromMain(IPC.engineLost, { ports: [] }, 'garbage');
+    ipc.fromMain(IPC.menu, { ports: [] }, 'save');
+    ipc.fromMain(IPC.menu, { ports: [] }, 'rm -rf');
+    offLost();
+    ipc.fromMain(IPC.engineLost, { ports: [] }, { reason: 'again', restarted: true });
+    expect(lost).toEqual([{ reason: 'crashed', exitCode: 9, restarted: true }, { reason: 'unknown', exitCode: null, restarted: false }]);
+    expect(commands).toEqual(['save']);
+  });
+
+  it('returns dialog results as paths or null', async () => {
+    const { ipc, api } = setup();
+    ipc.replies.set(IPC.openDialog, { path: '/home/u/a.dlab' });
+    ipc.replies.set(IPC.saveDialog, { path: 42 });
+    expect(await api.showOpenDialog()).toEqual({ path: '/home/u/a.dlab' });
+    expect(await api.showSaveDialog('x.dlab')).toBeNull();
+    expect(await api.initialFile()).toBeNull();
+  });
+});
