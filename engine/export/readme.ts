@@ -25,9 +25,9 @@ carries a small reader and writer.
 | file | what it is |
 |---|---|
 | \`model.py\` | the model as an \`nn.Sequential\` with the lab's layer names, \`preprocess()\` (the lab's input normalisation) and \`load_model()\` |
-| \`weights.safetensors\` | the run's weights; keys are exactly \`Model().state_dict()\`'s, so \`load_state_dict(..., strict=True)\` |
+| \`weights.safetensors\` | the run's weights (the initial ones for an untrained project); keys are exactly \`Model().state_dict()\`'s, so \`load_state_dict(..., strict=True)\` |
 | \`init.safetensors\` | the lab's initial weights for seed ${s.seed}; \`train.py\` starts from them |
-| \`data.safetensors\` | the lab's split of ${train.name}: ${train.size} training, ${val.size} validation, ${test.size} test samples${train.features instanceof Uint8Array ? ' (bytes, scaled by 1/255 when read)' : ''} |
+| \`data.safetensors\` | the lab's split of ${train.name.replace(/ \(train\)$/, '')}: ${train.size} training, ${val.size} validation, ${test.size} test samples${train.features instanceof Uint8Array ? ' (bytes, scaled by 1/255 when read)' : ''} |
 | \`train.py\` | the lab's training loop in PyTorch, for one process or many |
 
 ## Predict
