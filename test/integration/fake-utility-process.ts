@@ -26,4 +26,3 @@ process.on('message', (raw: { to: 'parent' | 'port'; data: unknown; withPort?: b
   else port.emit('message', { data: raw.data });
 });
 Object.defineProperty(process, 'parentPort', { value: parentPort });
-process.send?.({ via: 'fake-ready' });

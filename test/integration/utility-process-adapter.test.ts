@@ -15,9 +15,9 @@ const dir = mkdtempSync(join(tmpdir(), 'dlab-utility-'));
 const fake = fileURLToPath(new URL('./fake-utility-process.ts', import.meta.url));
 const child = fork(ENGINE_ENTRY, ['--checkpoints', join(dir, 'ckpt')], { execArgv: ['--import', 'tsx', '--import', fake], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, DLAB_THREADS: '1' } });
 const fromPort: Record<string, unknown>[] = [];
-let fakeReady = false;
+let engineListening = false;
 child.on('message', (m: { via: string; m: Record<string, unknown> }) => {
-  if (m.via === 'fake-ready') fakeReady = true;
+  if (m.via === 'parent' && m.m.engine === 'listening') engineListening = true;
   if (m.via === 'port') fromPort.push(m.m);
 });
 afterAll(() => {
@@ -37,8 +37,8 @@ async function call(type: string, params: Record<string, unknown> = {}): Promise
 
 describe('engine in a (simulated) Electron utility process', () => {
   it('holds its messages until main hands over the port', async () => {
-    // IPC messages sent before the child listens are dropped: wait for the stand-in to listen.
-    await until(() => fakeReady);
+    // As main's supervisor does: control messages only once the engine says it listens.
+    await until(() => engineListening);
     await new Promise((r) => setTimeout(r, 300));
     expect(fromPort).toEqual([]);
     child.send({ to: 'parent', data: { control: 'port' }, withPort: true });
