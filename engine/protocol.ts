@@ -42,11 +42,20 @@ export const InputSchema = z.union([
 
 const ModeSchema = z.enum(['train', 'eval']);
 
-const LayerReportSchema = z.object({
-  index: z.number(), name: z.string(), kind: z.string(),
+interface LayerReportWire {
+  index: number; name: string; path: string; kind: string;
+  inputShape: number[] | null; outputShape: number[] | null;
+  paramCount: number; error: string | null;
+  children?: LayerReportWire[];
+}
+
+/** Recursive: Residual/Sequential blocks carry their inner layers' reports. */
+const LayerReportSchema: z.ZodType<LayerReportWire> = z.lazy(() => z.object({
+  index: z.number(), name: z.string(), path: z.string(), kind: z.string(),
   inputShape: z.array(z.number()).nullable(), outputShape: z.array(z.number()).nullable(),
   paramCount: z.number(), error: z.string().nullable(),
-});
+  children: z.array(LayerReportSchema).optional(),
+}));
 
 const ArgInfoSchema = z.object({
   name: z.string(), type: z.string(), default: z.unknown().optional(), required: z.boolean(),

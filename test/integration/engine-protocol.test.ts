@@ -68,6 +68,10 @@ describe('engine process over the protocol', () => {
     const bad = await engine.request('validate', { spec: { input_shape: [2], layers: [{ kind: 'Linear', name: 'fc1', in_features: 3, out_features: 4 }] } });
     expect(bad.ok).toBe(false);
     expect(bad.layers[0].error).toContain('set in_features to 2');
+    // Blocks report their inner layers, with state_dict paths, through the protocol.
+    const res = await engine.request('validate', { spec: { input_shape: [4], layers: [{ kind: 'Residual', name: 'res1', layers: [{ kind: 'Linear', in_features: 4, out_features: 4 }, { kind: 'ReLU' }] }] } });
+    expect(res.ok).toBe(true);
+    expect(res.layers[0].children?.map((l) => [l.path, l.outputShape, l.paramCount])).toEqual([['res1.0', [4], 20], ['res1.1', [4], 0]]);
   });
 
   it('previews datasets as points or images with class names and counts', async () => {
