@@ -5,7 +5,9 @@
 import { spawnSync } from 'node:child_process';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const install = (env) => spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { stdio: 'inherit', env: { ...process.env, ...env } }).status;
+// onnxruntime-node: use the CPU binaries its package ships; never download extra ones.
+const base = { ONNXRUNTIME_NODE_INSTALL: process.env.ONNXRUNTIME_NODE_INSTALL ?? 'skip' };
+const install = (env) => spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { stdio: 'inherit', env: { ...process.env, ...base, ...env } }).status;
 
 if (install({}) === 0) process.exit(0);
 if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) process.exit(1);

@@ -5,7 +5,7 @@
  * images), and read what torch users hand us (F64, F16, BF16, integer types),
  * converting to float32 as the engine computes in float32.
  */
-import { SafetensorsError } from '../project/safetensors.ts';
+import { readSafetensorsHeader, SafetensorsError } from '../project/safetensors.ts';
 
 export type Dtype = 'F32' | 'F64' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
 
@@ -63,25 +63,10 @@ function halfToFloat(h: number): number {
 
 /** Every tensor as float32 with its original dtype, for importing weights saved by torch. */
 export function decodeAsFloat32(bytes: Uint8Array, where: string): { tensors: Map<string, { dtype: Dtype; shape: number[]; data: Float32Array }>; metadata: Record<string, string> } {
-  if (bytes.length < 8) throw new SafetensorsError(`${where}: too short to be a safetensors file (${bytes.length} bytes)`);
+  const { entries, metadata, dataStart: start } = readSafetensorsHeader(bytes, where);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = Number(view.getBigUint64(0, true));
-  if (n <= 0 || 8 + n > bytes.length) throw new SafetensorsError(`${where}: header length ${n} does not fit the file (${bytes.length} bytes); is this a safetensors file?`);
-  let header: unknown;
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
-  } catch {
-    throw new SafetensorsError(`${where}: the header is not valid JSON`);
-  }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new SafetensorsError(`${where}: the header is not an object`);
-  const start = 8 + n;
   const tensors = new Map<string, { dtype: Dtype; shape: number[]; data: Float32Array }>();
-  let metadata: Record<string, string> = {};
-  for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
-    if (name === '__metadata__') {
-      metadata = Object.fromEntries(Object.entries((entry ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
-      continue;
-    }
+  for (const [name, entry] of entries) {
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const dtype = e.dtype as Dtype;
     if (typeof e.dtype !== 'string' || !(e.dtype in BYTES)) throw new SafetensorsError(`${where}: tensor '${name}' has dtype ${String(e.dtype)}, which cannot be read as numbers`);

@@ -43,11 +43,12 @@ export class SafetensorsError extends Error {
   }
 }
 
-export function decodeSafetensors(bytes: Uint8Array, where: string): { tensors: Map<string, NamedTensor>; metadata: Record<string, string> } {
-  if (bytes.length < 8) throw new SafetensorsError(`${where}: too short to be a safetensors file`);
+/** The parsed JSON header of a safetensors file: tensor entries, metadata, and where the data begins. */
+export function readSafetensorsHeader(bytes: Uint8Array, where: string): { entries: [string, unknown][]; metadata: Record<string, string>; dataStart: number } {
+  if (bytes.length < 8) throw new SafetensorsError(`${where}: too short to be a safetensors file (${bytes.length} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = Number(view.getBigUint64(0, true));
-  if (n <= 0 || 8 + n > bytes.length) throw new SafetensorsError(`${where}: header length ${n} does not fit the file (${bytes.length} bytes)`);
+  if (n <= 0 || 8 + n > bytes.length) throw new SafetensorsError(`${where}: header length ${n} does not fit the file (${bytes.length} bytes); is this a safetensors file?`);
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
@@ -55,14 +56,15 @@ export function decodeSafetensors(bytes: Uint8Array, where: string): { tensors: 
     throw new SafetensorsError(`${where}: the header is not valid JSON`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new SafetensorsError(`${where}: the header is not an object`);
-  const dataStart = 8 + n;
+  const { __metadata__: meta, ...rest } = header as Record<string, unknown>;
+  const metadata = typeof meta === 'object' && meta !== null ? Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, String(v)])) : {};
+  return { entries: Object.entries(rest), metadata, dataStart: 8 + n };
+}
+
+export function decodeSafetensors(bytes: Uint8Array, where: string): { tensors: Map<string, NamedTensor>; metadata: Record<string, string> } {
+  const { entries, metadata, dataStart } = readSafetensorsHeader(bytes, where);
   const tensors = new Map<string, NamedTensor>();
-  let metadata: Record<string, string> = {};
-  for (const [name, entry] of Object.entries(header)) {
-    if (name === '__metadata__') {
-      metadata = Object.fromEntries(Object.entries(entry as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
-      continue;
-    }
+  for (const [name, entry] of entries) {
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (e.dtype !== 'F32') throw new SafetensorsError(`${where}: tensor '${name}' has dtype ${String(e.dtype)}; only F32 is supported`);
     if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) throw new SafetensorsError(`${where}: tensor '${name}' has an invalid shape`);

@@ -8,6 +8,7 @@ import { describe, it, expect } from 'vitest';
 import { Adam, SGD, Tensor, buildModel, crossEntropy, type Optimizer } from '../../../engine/index.ts';
 import { FIXTURE_DIR, loadFixture } from '../../helpers/fixtures.ts';
 import { expectClose } from '../../helpers/compare.ts';
+import { hashUniform } from '../../helpers/formula.ts';
 
 interface ModelFixture {
   model: { name: string; kind: string; args: Record<string, unknown> }[];
@@ -15,17 +16,6 @@ interface ModelFixture {
   batch: number;
   classes: number;
   runs: Record<string, { optim: 'SGD' | 'Adam'; args: Record<string, number>; losses: number[]; final: { name: string; shape: number[]; offset: number }[] }>;
-}
-
-/** generate.py's hash_uniform: 32-bit wrap-around arithmetic, bit-identical to Python's. */
-function hashUniform(i: number, stream: number): number {
-  let h = (Math.imul(i, 0x9e3779b1) + Math.imul(stream, 0x85ebca77) + 0x165667b1) >>> 0;
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d) >>> 0;
-  h ^= h >>> 12;
-  h = Math.imul(h, 0x297a2d39) >>> 0;
-  h ^= h >>> 15;
-  return ((h >>> 0) / 4294967296) * 2 - 1;
 }
 
 /** The generator's formulas (see test/fixtures/generate.py): inputs, not expected outputs. */
