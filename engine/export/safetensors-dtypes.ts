@@ -5,7 +5,7 @@
  * images), and read what torch users hand us (F64, F16, BF16, integer types),
  * converting to float32 as the engine computes in float32.
  */
-import { readSafetensorsHeader, SafetensorsError } from '../project/safetensors.ts';
+import { layoutSafetensors, readSafetensorsHeader, SafetensorsError } from '../project/safetensors.ts';
 
 export type Dtype = 'F32' | 'F64' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
 
@@ -19,36 +19,25 @@ export interface TypedTensor {
 const BYTES: Record<Dtype, number> = { F32: 4, F64: 8, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
 
 export function encodeTyped(tensors: ReadonlyMap<string, TypedTensor>, metadata: Record<string, string> = {}): Uint8Array {
-  const header: Record<string, unknown> = {};
-  if (Object.keys(metadata).length) header.__metadata__ = metadata;
-  let offset = 0;
-  for (const [name, t] of tensors) {
+  const list = [...tensors];
+  for (const [name, t] of list) {
     if (t.dtype !== 'F32' && t.dtype !== 'I64' && t.dtype !== 'U8') throw new SafetensorsError(`writing ${t.dtype} is not supported (tensor '${name}')`);
     const n = t.shape.reduce((a, b) => a * b, 1);
     if (n !== t.data.length) throw new SafetensorsError(`tensor '${name}' has ${t.data.length} values but shape [${t.shape.join(', ')}]`);
-    const bytes = n * BYTES[t.dtype];
-    header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
-    offset += bytes;
   }
-  let json = JSON.stringify(header);
-  json += ' '.repeat((8 - ((8 + new TextEncoder().encode(json).length) % 8)) % 8); // 8-byte aligned data, as the reference writer
-  const headerBytes = new TextEncoder().encode(json);
-  const out = new Uint8Array(8 + headerBytes.length + offset);
+  const { out, dataAt } = layoutSafetensors(list.map(([name, t]) => ({ name, dtype: t.dtype, shape: t.shape, byteLength: t.data.length * BYTES[t.dtype] })), metadata);
   const view = new DataView(out.buffer);
-  view.setBigUint64(0, BigInt(headerBytes.length), true);
-  out.set(headerBytes, 8);
-  let pos = 8 + headerBytes.length;
-  for (const t of tensors.values()) {
+  list.forEach(([, t], k) => {
+    let pos = dataAt[k];
     if (t.dtype === 'F32') {
       const f = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data);
       out.set(new Uint8Array(f.buffer, f.byteOffset, f.byteLength), pos);
-      pos += f.byteLength;
     } else if (t.dtype === 'U8') {
       for (let i = 0; i < t.data.length; i++) out[pos++] = t.data[i];
     } else {
       for (let i = 0; i < t.data.length; i++, pos += 8) view.setBigInt64(pos, BigInt(Math.round(t.data[i])), true);
     }
-  }
+  });
   return out;
 }
 

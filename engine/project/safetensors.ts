@@ -10,29 +10,39 @@ export interface NamedTensor {
   data: Float32Array;
 }
 
-export function encodeSafetensors(tensors: ReadonlyMap<string, NamedTensor>, metadata: Record<string, string> = {}): Uint8Array {
+/**
+ * Lays out a safetensors file: header length, JSON header (padded with spaces so
+ * the data starts 8-byte aligned, as the reference writer does), then room for
+ * each tensor's bytes in order. Returns the buffer and where each tensor's data goes.
+ */
+export function layoutSafetensors(entries: readonly { name: string; dtype: string; shape: number[]; byteLength: number }[], metadata: Record<string, string> = {}): { out: Uint8Array; dataAt: number[] } {
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length) header.__metadata__ = metadata;
   let offset = 0;
-  for (const [name, t] of tensors) {
-    const bytes = t.data.length * 4;
-    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + bytes] };
-    offset += bytes;
+  for (const e of entries) {
+    header[e.name] = { dtype: e.dtype, shape: e.shape, data_offsets: [offset, offset + e.byteLength] };
+    offset += e.byteLength;
   }
   let json = JSON.stringify(header);
-  // Pad the header with spaces so the data starts 8-byte aligned (as the reference writer does).
   json += ' '.repeat((8 - ((8 + new TextEncoder().encode(json).length) % 8)) % 8);
   const headerBytes = new TextEncoder().encode(json);
   const out = new Uint8Array(8 + headerBytes.length + offset);
-  const view = new DataView(out.buffer);
-  view.setBigUint64(0, BigInt(headerBytes.length), true);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
   out.set(headerBytes, 8);
+  const dataAt: number[] = [];
   let pos = 8 + headerBytes.length;
-  for (const t of tensors.values()) {
-    const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-    out.set(bytes, pos); // float32 arrays are little-endian on every platform we run on
-    pos += bytes.length;
+  for (const e of entries) {
+    dataAt.push(pos);
+    pos += e.byteLength;
   }
+  return { out, dataAt };
+}
+
+export function encodeSafetensors(tensors: ReadonlyMap<string, NamedTensor>, metadata: Record<string, string> = {}): Uint8Array {
+  const list = [...tensors];
+  const { out, dataAt } = layoutSafetensors(list.map(([name, t]) => ({ name, dtype: 'F32', shape: t.shape, byteLength: t.data.byteLength })), metadata);
+  // float32 arrays are little-endian on every platform we run on
+  list.forEach(([, t], i) => out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), dataAt[i]));
   return out;
 }
 
