@@ -12,7 +12,7 @@ import { validateSpec } from '../nn/spec.ts';
 import { DATASET_INFO, DatasetChoiceSchema, loadDataset, type DatasetChoice } from '../data/catalog.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { getBatch, normalize, split } from '../data/pipeline.ts';
-import { evaluate, Trainer, type Checkpoint, type TrainEvent } from '../train/trainer.ts';
+import { evaluate, snapshotWeights, Trainer, type Checkpoint, type TrainEvent } from '../train/trainer.ts';
 import { TrainingSettingsSchema, describeZodError } from '../train/settings.ts';
 import { newProject } from '../project/project.ts';
 import { DEFAULT_DATASET, TEMPLATES, templateSpec, type Template } from '../project/templates.ts';
@@ -98,7 +98,7 @@ async function cmdTrain(argv: string[]): Promise<void> {
   let lastCheckpoint: Checkpoint | null = null;
   const save = (status: 'running' | 'done' | 'cancelled', history = lastCheckpoint?.history, test: { loss: number; accuracy: number | null } | null = null) => {
     if (!trainer || !history) return;
-    recordRun(bundle, { id, name, created, status, spec: p.model, dataset: p.dataset, settings, history, test, normalizer: trainer.normalizer, checkpoint: status === 'running' ? lastCheckpoint : { weights: new Map([...trainer.model.stateDict()].map(([k, t]) => [k, t.data.slice()])), optimizer: lastCheckpoint?.optimizer ?? { step: 0, lr: 0, buffers: new Map() } }, model: trainer.model });
+    recordRun(bundle, { id, name, created, status, spec: p.model, dataset: p.dataset, settings, history, test, normalizer: trainer.normalizer, checkpoint: status === 'running' ? lastCheckpoint : { weights: snapshotWeights(trainer.model), optimizer: lastCheckpoint?.optimizer ?? { step: 0, lr: 0, buffers: new Map() } }, model: trainer.model });
     saveProject(path, bundle);
   };
   const tty = !json && process.stderr.isTTY;

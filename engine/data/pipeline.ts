@@ -165,15 +165,11 @@ export function getBatch(d: Dataset, batchSize: number, index: number, opts: { s
   return { x: new Tensor(x, [n, ...d.inputShape]), classes, targets: targets ? new Tensor(targets, [n, T]) : null, size: n };
 }
 
-const orderCache = new WeakMap<object, { key: string; order: Int32Array }>();
+/** The last epoch's shuffle, so every batch of an epoch reuses one permutation. */
+let lastOrder: { key: string; order: Int32Array } | null = null;
 
 function epochOrder(size: number, seed: number, epoch: number): Int32Array {
   const key = `${size}:${seed}:${epoch}`;
-  const holder = orderCache.get(epochOrder) ?? { key: '', order: new Int32Array(0) };
-  if (holder.key !== key) {
-    holder.key = key;
-    holder.order = streamFor(seed, SHUFFLE_STREAM, epoch).permutation(size);
-    orderCache.set(epochOrder, holder);
-  }
-  return holder.order;
+  if (lastOrder?.key !== key) lastOrder = { key, order: streamFor(seed, SHUFFLE_STREAM, epoch).permutation(size) };
+  return lastOrder.order;
 }

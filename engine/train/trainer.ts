@@ -282,6 +282,7 @@ export class Trainer {
         let lossSum = 0;
         let correct = 0;
         let seen = 0;
+        let scheduledRates: [string, number][] = []; // rates of the epoch's last step, for the metrics
         for (let i = 0; i < stepsPerEpoch; i++) {
           if (performance.now() - lastYield > yieldEvery) {
             await new Promise<void>((r) => setTimeout(r, 0));
@@ -292,7 +293,7 @@ export class Trainer {
             this.setState('cancelled');
             return { status: 'cancelled', history: this.history, test: null, model: this.model, normalizer: this.normalizer };
           }
-          applyDropoutSchedules(this.model, { epoch, step: this.globalStep, stepsPerEpoch });
+          scheduledRates = applyDropoutSchedules(this.model, { epoch, step: this.globalStep, stepsPerEpoch });
           const b = getBatch(train, s.batch_size, i, { seed: s.seed, epoch, augment: s.augment });
           this.optimizer.zeroGrad();
           const out = this.model.forward(b.x);
@@ -317,7 +318,7 @@ export class Trainer {
         }
         this.scheduler?.step();
         const v = val.size > 0 ? evaluate(this.model, val, Math.max(s.batch_size, 256)) : null;
-        const dropout_p = Object.fromEntries(applyDropoutSchedules(this.model, { epoch, step: this.globalStep - 1, stepsPerEpoch }));
+        const dropout_p = Object.fromEntries(scheduledRates);
         const metrics: EpochMetrics = {
           epoch: epoch + 1,
           train_loss: lossSum / seen,
