@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 export default defineConfig({
   test: {
@@ -6,7 +7,7 @@ export default defineConfig({
     testTimeout: 120_000,
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'reference', include: ['test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'reference', include: ['test/**/*.test.ts'], exclude: ['test/renderer/**', '**/node_modules/**'] } },
       // The whole torch-parity suite again, every op on the WebAssembly kernels.
       {
         extends: true,
@@ -15,6 +16,12 @@ export default defineConfig({
           include: ['test/engine/**/*.parity.test.ts', 'test/engine/ops/gradcheck.test.ts'],
           setupFiles: ['test/engine/kernels/use-wasm-backend.ts'],
         },
+      },
+      // The renderer's logic (.ts and .svelte.ts modules with runes), compiled as the browser build is.
+      {
+        plugins: [svelte({ configFile: false, compilerOptions: { runes: true } })],
+        resolve: { conditions: ['browser'] },
+        test: { name: 'renderer', include: ['test/renderer/**/*.test.ts'], environment: 'node', testTimeout: 60_000 },
       },
     ],
   },

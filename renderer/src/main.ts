@@ -1,10 +1,11 @@
 import { mount } from 'svelte';
+import './styles/theme.css';
 import App from './App.svelte';
-import { EngineState } from './lib/engine.svelte.ts';
+import { AppState } from './lib/app.svelte.ts';
 import { selectHost } from './host/select-host.ts';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
-const engine = new EngineState(selectHost());
-engine.start();
-mount(App, { target, props: { engine } });
+const app = new AppState(selectHost());
+mount(App, { target, props: { app } });
+void app.start();

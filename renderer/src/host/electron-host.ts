@@ -62,6 +62,10 @@ export class ElectronHost implements Host {
     return (await this.api.initialFile())?.path ?? null;
   }
 
+  onMenuCommand(cb: (command: string) => void): () => void {
+    return this.api.onMenuCommand(cb);
+  }
+
   setDocumentState(state: { dirty: boolean; title: string; path: string | null }): void {
     this.api.setDocumentState(state);
   }

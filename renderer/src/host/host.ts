@@ -22,6 +22,8 @@ export interface Host {
   chooseSavePath(suggestedName: string): Promise<string | null>;
   /** The project to open at start, if the app was launched with one. */
   initialPath(): Promise<string | null>;
+  /** Menu commands from the native menu (Electron); returns an unsubscribe function. The web host has none. */
+  onMenuCommand(cb: (command: string) => void): () => void;
   setDocumentState(state: { dirty: boolean; title: string; path: string | null }): void;
 }
 

@@ -67,6 +67,10 @@ export class WebHost implements Host {
     return null;
   }
 
+  onMenuCommand(): () => void {
+    return () => {};
+  }
+
   setDocumentState(state: { dirty: boolean; title: string }): void {
     document.title = `${state.dirty ? '• ' : ''}${state.title} — Dropout Lab`;
   }

@@ -14,8 +14,12 @@ export class EngineState {
   status = $state<ConnectionStatus>({ state: 'connecting' });
   catalog = $state.raw<Catalog | null>(null);
   error = $state<string | null>(null);
-  events = $state.raw<EngineEvent[]>([]);
+  /** The engine's recent log lines (warnings about checkpoints, failures), newest last. */
+  logs = $state.raw<Extract<EngineEvent, { type: 'log' }>[]>([]);
+  /** How many times a fresh engine replaced a lost one. */
+  restarts = 0;
   private readonly client: EngineClient;
+  private readonly readyWaiters: (() => void)[] = [];
 
   constructor(private readonly host: Host) {
     this.client = new EngineClient((m) => host.post(m));
@@ -23,12 +27,13 @@ export class EngineState {
 
   start(): void {
     this.client.onEvent((e) => {
-      this.events = [...this.events.slice(-199), e];
+      if (e.type === 'log') this.logs = [...this.logs.slice(-49), e];
       if (e.type === 'ready') {
         if (this.status.state === 'restarting') this.status = { state: 'connected', detail: 'a fresh engine took over' };
         void this.loadCatalog();
       }
       if (e.type === 'engine-lost') {
+        if (e.restarted) this.restarts++;
         this.client.failAll(`the engine stopped (${e.reason})`);
         this.status = e.restarted ? { state: 'restarting', detail: `the engine stopped (${e.reason}); a fresh one is starting` } : { state: 'disconnected', detail: e.reason };
       }
@@ -36,19 +41,32 @@ export class EngineState {
     this.host.connect({
       message: (m) => this.client.receive(m),
       status: (s) => {
+        if (s.state === 'restarting') this.restarts++;
         this.status = s;
         if (s.state !== 'connected') this.client.failAll(s.state === 'restarting' ? 'the engine restarted' : 'the engine connection closed');
       },
     });
   }
 
+  /** Engine events (training progress, …) for whoever shows them; returns an unsubscribe function. */
+  onEvent(listener: (e: EngineEvent) => void): () => void {
+    return this.client.onEvent(listener);
+  }
+
   request<T extends RequestType>(type: T, params: ParamsOf<T>): Promise<ResultOf<T>> {
     return this.client.request(type, params);
+  }
+
+  /** Resolves once the catalog has loaded (the engine answers requests). */
+  whenReady(): Promise<void> {
+    if (this.catalog) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
   async loadCatalog(): Promise<void> {
     try {
       this.catalog = await this.request('catalog', {});
+      for (const w of this.readyWaiters.splice(0)) w();
       this.error = null;
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);

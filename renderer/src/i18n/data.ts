@@ -1,0 +1,9 @@
+/** Strings of the data area. Keys are prefixed "data."; every key needs both languages (test/renderer/i18n.test.ts). */
+import type { Messages } from './index.svelte.ts';
+
+export default {
+  en: {
+  },
+  zh: {
+  },
+} satisfies Messages;

@@ -1,0 +1,68 @@
+/**
+ * The lab in Debian's Chromium against the real web host and engine process,
+ * for end-to-end tests and the screenshot script: builds the renderer once
+ * into a temp folder, starts `npm run web`'s server there, launches Chromium
+ * with a fresh profile. Page errors and CSP violations are collected so tests
+ * can assert there were none.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startWebHost, type WebHost } from '../../web/web-host.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const repo = fileURLToPath(new URL('../..', import.meta.url));
+/** CI installs chromium (.ci/run); elsewhere tests say why they did not run. */
+export const haveChromium = existsSync(CHROMIUM) || process.env.CI === 'true';
+
+export interface Lab {
+  host: WebHost;
+  browser: BrowserContext;
+  /** The folder the web host serves projects from. */
+  root: string;
+  /** A fresh page on the lab, connected to its engine; `problems` collects console errors and page errors. */
+  open(opts?: { theme?: 'light' | 'dark'; locale?: 'en' | 'zh' }): Promise<{ page: Page; problems: string[] }>;
+  close(): Promise<void>;
+}
+
+export async function startLab(o: { viewport?: { width: number; height: number }; threads?: number } = {}): Promise<Lab> {
+  const tmp = mkdtempSync(join(tmpdir(), 'dlab-e2e-'));
+  const dist = join(tmp, 'renderer');
+  const root = join(tmp, 'projects');
+  await build({ configFile: join(repo, 'renderer/vite.config.ts'), logLevel: 'error', build: { outDir: dist, emptyOutDir: true } });
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(root);
+  const host = await startWebHost({ root, distDir: dist, engineEnv: { DLAB_THREADS: String(o.threads ?? 1) } });
+  const browser = await chromium.launchPersistentContext(join(tmp, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: o.viewport ?? { width: 1440, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    host, browser, root,
+    async open(opts = {}) {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(m.text());
+      });
+      page.on('pageerror', (e) => problems.push(e.message));
+      await page.addInitScript(([theme, locale]) => {
+        if (theme) localStorage.setItem('dlab.theme', theme);
+        if (locale) localStorage.setItem('dlab.locale', locale);
+      }, [opts.theme ?? 'light', opts.locale ?? 'en'] as const);
+      await page.goto(host.url);
+      await page.locator('[data-testid="status"].connected').waitFor();
+      await page.getByTestId('project-title').waitFor();
+      return { page, problems };
+    },
+    async close() {
+      await browser.close();
+      await host.close();
+    },
+  };
+}
