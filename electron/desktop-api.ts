@@ -61,6 +61,7 @@ export function createDesktopApi<E extends { ports: readonly unknown[] }>(ipc: I
     initialFile: async () => asOpenedFile(await ipc.invoke(IPC.initialFile)),
     showOpenDialog: async () => asOpenedFile(await ipc.invoke(IPC.openDialog)),
     showSaveDialog: async (name) => asOpenedFile(await ipc.invoke(IPC.saveDialog, String(name))),
+    showExportDialog: async (name) => asOpenedFile(await ipc.invoke(IPC.exportDialog, String(name))),
     setDocumentState: (s) => ipc.send(IPC.documentState, { dirty: Boolean(s.dirty), title: String(s.title), path: s.path === null ? null : String(s.path) }),
     noteRecentFile: (path) => ipc.send(IPC.recent, String(path)),
   };

@@ -32,6 +32,8 @@ export interface DropoutLabDesktopApi {
   /** Native dialogs; the chosen path is granted to this window's engine. */
   showOpenDialog(): Promise<OpenedFile | null>;
   showSaveDialog(suggestedName: string): Promise<OpenedFile | null>;
+  /** A folder to export a run into (File › Export); granted to this window's engine like the others. */
+  showExportDialog(suggestedName: string): Promise<OpenedFile | null>;
   /** Tells main whether there are unsaved changes (for the close/quit prompt) and the title to show. */
   setDocumentState(state: { dirty: boolean; title: string; path: string | null }): void;
   /** Adds a saved/opened file to Open Recent. */
@@ -49,6 +51,7 @@ export const IPC = {
   initialFile: 'dlab:initial-file',
   openDialog: 'dlab:open-dialog',
   saveDialog: 'dlab:save-dialog',
+  exportDialog: 'dlab:export-dialog',
   documentState: 'dlab:document-state',
   recent: 'dlab:recent-file',
 } as const;

@@ -120,6 +120,15 @@ export class ProjectWindow {
     return { path: r.filePath };
   }
 
+  /** A folder for File › Export (created if the user types a new name); the engine writes model.py and friends inside it. */
+  async exportDialog(suggestedName: string): Promise<OpenedFile | null> {
+    const name = suggestedName.replace(/[\\/]/g, '_').slice(0, 120) || 'export';
+    const r = await dialog.showSaveDialog(this.win, { title: 'Export to folder', defaultPath: name, buttonLabel: 'Export', properties: ['createDirectory', 'showOverwriteConfirmation'] });
+    if (r.canceled || !r.filePath) return null;
+    this.grant(r.filePath);
+    return { path: r.filePath };
+  }
+
   setDocumentState(s: { dirty: boolean; title: string; path: string | null }): void {
     this.doc = s;
     this.win.setTitle(`${s.title}${s.dirty ? ' •' : ''} — Dropout Lab`);

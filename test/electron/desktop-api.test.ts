@@ -83,5 +83,7 @@ describe('preload API', () => {
     expect(await api.showOpenDialog()).toEqual({ path: '/home/u/a.dlab' });
     expect(await api.showSaveDialog('x.dlab')).toBeNull();
     expect(await api.initialFile()).toBeNull();
+    ipc.replies.set(IPC.exportDialog, { path: '/home/u/export-run1' });
+    expect(await api.showExportDialog('export-run1')).toEqual({ path: '/home/u/export-run1' });
   });
 });

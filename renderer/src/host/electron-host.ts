@@ -58,6 +58,10 @@ export class ElectronHost implements Host {
     return (await this.api.showSaveDialog(suggestedName))?.path ?? null;
   }
 
+  async chooseExportDir(suggestedName: string): Promise<string | null> {
+    return (await this.api.showExportDialog(suggestedName))?.path ?? null;
+  }
+
   async initialPath(): Promise<string | null> {
     return (await this.api.initialFile())?.path ?? null;
   }
