@@ -25,6 +25,8 @@ export class TrainingState {
   readonly active = $derived(this.state === 'starting' || this.state === 'running' || this.state === 'paused');
 
   private pendingSteps: number[] = [];
+  /** The project (by its `created` stamp) whose runs the shown curves belong to. */
+  private shownFor: string | null = null;
   private flushQueued = false;
 
   constructor(private readonly engine: EngineState, private readonly project: ProjectState) {
@@ -41,6 +43,8 @@ export class TrainingState {
     this.steps = [];
     this.pendingSteps = [];
     this.progress = null;
+    this.shownFor = doc.created;
+    this.tick++;
     try {
       const r = await this.engine.request('train.start', { spec: doc.model as never, dataset: doc.dataset, settings: doc.training, ...(name ? { name } : {}) });
       this.runId = r.run_id;
@@ -69,6 +73,34 @@ export class TrainingState {
     this.epochs = run.history.epochs;
     this.steps = run.history.step_losses;
     this.test = run.test;
+    this.progress = null;
+    this.error = null;
+    this.tick++;
+  }
+
+  /**
+   * Keeps the shown curves in step with the open project: a project just opened
+   * shows its latest run, one without runs shows none, a deleted run gives way
+   * to the latest. A live run is never replaced, nor a failed one (its error
+   * stays readable) while its project is open.
+   */
+  syncWithProject(doc: { created: string; runs: readonly RunRecord[] }): void {
+    if (this.active) return;
+    const sameProject = doc.created === this.shownFor;
+    if (sameProject && (this.state === 'failed' || (this.runId !== null && doc.runs.some((r) => r.id === this.runId)))) return;
+    this.shownFor = doc.created;
+    const last = doc.runs.at(-1);
+    if (last) this.showRun(last);
+    else if (this.runId !== null || this.state !== 'idle') this.reset();
+  }
+
+  /** Nothing shown: no run, no curves. */
+  reset(): void {
+    this.runId = null;
+    this.state = 'idle';
+    this.epochs = [];
+    this.steps = [];
+    this.test = null;
     this.progress = null;
     this.error = null;
     this.tick++;

@@ -1,0 +1,86 @@
+/**
+ * What the training charts and the metrics table plot, computed from the
+ * per-epoch metrics and per-step losses alone, so it can be tested without a
+ * canvas. Gaps are oriented so that a positive value means overfitting:
+ * validation loss above training loss, training accuracy above validation.
+ */
+import type { EpochMetrics } from './training.svelte.ts';
+
+export type Value = number | null;
+
+export interface EpochSeries {
+  /** Epoch numbers (the engine counts from 1), the x axis. */
+  x: number[];
+  trainLoss: Value[];
+  valLoss: Value[];
+  trainAcc: Value[];
+  valAcc: Value[];
+  /** val_loss − train_loss. */
+  lossGap: Value[];
+  /** train_accuracy − val_accuracy. */
+  accGap: Value[];
+}
+
+const diff = (a: Value, b: Value): Value => (a === null || b === null ? null : a - b);
+
+export function epochSeries(epochs: readonly EpochMetrics[]): EpochSeries {
+  return {
+    x: epochs.map((e) => e.epoch),
+    trainLoss: epochs.map((e) => e.train_loss),
+    valLoss: epochs.map((e) => e.val_loss),
+    trainAcc: epochs.map((e) => e.train_accuracy),
+    valAcc: epochs.map((e) => e.val_accuracy),
+    lossGap: epochs.map((e) => diff(e.val_loss, e.train_loss)),
+    accGap: epochs.map((e) => diff(e.train_accuracy, e.val_accuracy)),
+  };
+}
+
+/** Whether any epoch has an accuracy (classification); regression runs have none. */
+export function hasAccuracy(epochs: readonly EpochMetrics[]): boolean {
+  return epochs.some((e) => e.train_accuracy !== null || e.val_accuracy !== null);
+}
+
+/**
+ * Per-step losses, averaged into at most `max` buckets so long runs stay cheap
+ * to draw; x is the (1-based) step at the end of each bucket.
+ */
+export function stepSeries(steps: readonly number[], max = 1200): { x: number[]; y: number[] } {
+  const n = steps.length;
+  if (n <= max) return { x: steps.map((_, i) => i + 1), y: [...steps] };
+  const size = Math.ceil(n / max);
+  const x: number[] = [];
+  const y: number[] = [];
+  for (let start = 0; start < n; start += size) {
+    const end = Math.min(n, start + size);
+    let sum = 0;
+    for (let i = start; i < end; i++) sum += steps[i];
+    x.push(end);
+    y.push(sum / (end - start));
+  }
+  return { x, y };
+}
+
+/** Dropout layer names in the order they first appear across epochs. */
+export function dropoutNames(epochs: readonly EpochMetrics[]): string[] {
+  const seen = new Set<string>();
+  for (const e of epochs) for (const k of Object.keys(e.dropout_p)) seen.add(k);
+  return [...seen];
+}
+
+function cell(v: string | number | null): string {
+  if (v === null) return '';
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * The metrics table as CSV: fixed columns, then one `p_<layer>` column per
+ * dropout layer. Epochs only record scheduled rates; `fixed` supplies the
+ * constant p of the other dropout layers (from the run's model).
+ */
+export function metricsCsv(epochs: readonly EpochMetrics[], fixed: Readonly<Record<string, number>> = {}): string {
+  const layers = [...new Set([...Object.keys(fixed), ...dropoutNames(epochs)])];
+  const head = ['epoch', 'train_loss', 'train_accuracy', 'val_loss', 'val_accuracy', 'lr', 'seconds', ...layers.map((l) => `p_${l}`)];
+  const rows = epochs.map((e) => [e.epoch, e.train_loss, e.train_accuracy, e.val_loss, e.val_accuracy, e.lr, e.seconds, ...layers.map((l) => e.dropout_p[l] ?? fixed[l] ?? null)]);
+  return [head, ...rows].map((r) => r.map(cell).join(',')).join('\n') + '\n';
+}
