@@ -13,7 +13,7 @@
  */
 import { z } from 'zod';
 import { DatasetChoiceSchema } from './data/catalog.ts';
-import { ProjectSchema } from './project/project.ts';
+import { ProjectSchema, RunSchema } from './project/project.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -169,7 +169,8 @@ export const EngineEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('step'), run_id: z.string(), epoch: z.number(), step: z.number(), loss: z.number() }),
   z.object({ type: z.literal('epoch'), run_id: z.string(), metrics: EpochMetricsSchema }),
   z.object({ type: z.literal('checkpoint'), run_id: z.string(), epoch: z.number(), step: z.number() }),
-  z.object({ type: z.literal('finished'), run_id: z.string(), status: z.enum(['done', 'cancelled', 'failed']), test: z.object({ loss: z.number(), accuracy: z.number().nullable() }).nullable(), error: z.string().nullable(), run: z.unknown() }),
+  /** `run` is the run record exactly as a project's `runs` holds it (null when training failed): append it to the doc. */
+  z.object({ type: z.literal('finished'), run_id: z.string(), status: z.enum(['done', 'cancelled', 'failed']), test: z.object({ loss: z.number(), accuracy: z.number().nullable() }).nullable(), error: z.string().nullable(), run: RunSchema.nullable() }),
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
   /** Sent by the host (Electron main, web host), not the engine: the engine process died; `restarted` when a fresh one is starting. */
   z.object({ type: z.literal('engine-lost'), reason: z.string(), restarted: z.boolean() }),

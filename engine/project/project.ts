@@ -30,7 +30,7 @@ const EpochSchema = z.object({
   seconds: z.number(),
 });
 
-const RunSchema = z.object({
+export const RunSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]+$/),
   name: z.string(),
   created: z.string(),

@@ -187,7 +187,9 @@ describe('engine process over the protocol', () => {
     const fin = (await ev).at(-1);
     if (fin?.type !== 'finished') throw new Error('no finished event');
     const path = join(dir, 'p.dlab');
-    const saved = await engine.request('project.save', { path, doc: { ...doc, runs: [fin.run as (typeof doc.runs)[number]] } });
+    // The finished event carries the run record as the project holds it: appended to the doc, it saves.
+    if (!fin.run) throw new Error('a done run without its record');
+    const saved = await engine.request('project.save', { path, doc: { ...doc, runs: [fin.run] } });
     expect(saved.bytes).toBeGreaterThan(1000);
     await engine.request('project.new', {});
     const opened = await engine.request('project.open', { path });
@@ -275,8 +277,8 @@ describe('engine crash mid-training', () => {
       const fin = (await done).at(-1);
       if (fin?.type !== 'finished') throw new Error('resumed run did not finish');
       expect(fin.status).toBe('done');
-      const run = fin.run as { history: { epochs: { train_loss: number }[]; step_losses: number[] } };
-      const refRun = refFin.run as typeof run;
+      const run = fin.run!;
+      const refRun = refFin.run!;
       expect(run.history.epochs).toHaveLength(6);
       // Same seed, same checkpointed state: the resumed run retraces the uninterrupted one.
       expect(run.history.step_losses).toEqual(refRun.history.step_losses);
@@ -298,7 +300,7 @@ describe('engine crash after training', () => {
       await engine.request('train.start', { spec: MLP, dataset: MOONS, settings: { epochs: 2, seed: 5 } });
       const fin = (await done).at(-1);
       if (fin?.type !== 'finished') throw new Error('no finished event');
-      const held = { ...doc, runs: [fin.run as (typeof doc.runs)[number]] };
+      const held = { ...doc, runs: [fin.run!] };
       const x = { tensor: { shape: [2, 2], data: Float32Array.from([0.1, 0.2, -1, 0.5]) } };
       const before = await engine.request('predict', { model: { run_id: fin.run_id }, input: x });
 
