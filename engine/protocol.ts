@@ -73,6 +73,15 @@ const EpochMetricsSchema = z.object({
   val_accuracy: z.number().nullable(), lr: z.number(), dropout_p: z.record(z.string(), z.number()), seconds: z.number(),
 });
 
+const SplitSchema = z.enum(['train', 'val', 'test']);
+
+/**
+ * One example of a split as the model saw it. Classification: `predicted` is argmax(probs) and
+ * `confidence` its softmax probability. Regression: `label`/`predicted` are the first target and
+ * output, `probs` is empty and `confidence` null.
+ */
+const ResultSampleSchema = z.object({ index: z.number().int(), label: z.number(), predicted: z.number(), confidence: z.number().nullable(), probs: z.array(z.number()) });
+
 // ---------------------------------------------------------------- requests: params and results, one row each
 
 export const REQUESTS = {
@@ -112,8 +121,32 @@ export const REQUESTS = {
   'train.resume': { params: z.object({}), result: z.object({ state: z.string() }) },
   'train.stop': { params: z.object({}), result: z.object({ state: z.string() }) },
   evaluate: {
-    params: z.object({ run_id: z.string().optional(), split: z.enum(['train', 'val', 'test']).default('test') }),
+    params: z.object({ run_id: z.string().optional(), split: SplitSchema.default('test') }),
     result: z.object({ run_id: z.string(), split: z.string(), samples: z.number(), loss: z.number(), accuracy: z.number().nullable() }),
+  },
+  /** What a run gets right and wrong on a split: confusion matrix, examples (mistakes first) and, for 2-D points, its decision regions. */
+  results: {
+    params: z.object({ run_id: z.string().min(1), split: SplitSchema.default('test'), samples: z.number().int().min(0).max(256).default(48), grid: z.number().int().min(0).max(200).default(0) }),
+    result: z.object({
+      run_id: z.string(), split: SplitSchema, task: z.enum(['classification', 'regression']), class_names: z.array(z.string()),
+      /** Samples in the split. */
+      size: z.number(), loss: z.number(), accuracy: z.number().nullable(),
+      /** confusion[true][predicted]; empty for regression. */
+      confusion: z.array(z.array(z.number())),
+      /** Wrong predictions first (most confident first), then right ones in split order; regression: largest squared error first. */
+      samples: z.array(ResultSampleSchema),
+      /** The samples' raw (un-normalised) inputs, [n, ...input_shape]; images in [0, 1]. */
+      inputs: TensorSchema,
+      /**
+       * Class probabilities on a size×size grid of cell centres over the data's range (10% margin), in raw
+       * coordinates: probs[row][col][class], row 0 at y_min, col 0 at x_min. Only for 2-D points when grid > 0.
+       */
+      boundary: z.object({
+        x_min: z.number(), x_max: z.number(), y_min: z.number(), y_max: z.number(), size: z.number(), probs: TensorSchema,
+        /** The split's raw points (at most 2,000) and their labels, to draw over the regions. */
+        points: TensorSchema, point_labels: z.array(z.number()),
+      }).nullable(),
+    }),
   },
   predict: {
     params: z.object({ model: ModelSourceSchema, input: InputSchema, mode: ModeSchema.default('eval'), seed: z.number().int().min(0).default(0) }),

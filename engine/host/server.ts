@@ -28,6 +28,7 @@ import { Tensor } from '../tensor/tensor.ts';
 import { Generator } from '../tensor/random.ts';
 import { noGrad } from '../tensor/grad-mode.ts';
 import { argmaxLast } from '../ops/reduce.ts';
+import { splitResults } from '../results/results.ts';
 import { decodeCheckpoint, encodeCheckpoint, type RunOrigin } from './checkpoint-file.ts';
 
 /** Everything the engine needs from the process it runs in. */
@@ -107,6 +108,7 @@ export class EngineServer {
       case 'train.resume': this.parse('train.resume', params); return this.control('resume');
       case 'train.stop': this.parse('train.stop', params); return this.control('stop');
       case 'evaluate': return this.evaluate(this.parse('evaluate', params));
+      case 'results': return this.results(this.parse('results', params));
       case 'predict': return this.predict(this.parse('predict', params));
       case 'inspect': return this.inspect(this.parse('inspect', params));
       case 'project.new': return this.projectNew(this.parse('project.new', params));
@@ -276,15 +278,28 @@ export class EngineServer {
     return { model, normalizer, runId: run.id, spec: run.spec, dataset: run.dataset, settings: run.settings };
   }
 
-  private evaluate(p: ParsedParamsOf<'evaluate'>): ResultOf<'evaluate'> {
-    const r = this.runModel(p.run_id);
+  /** The run's split of its dataset as it trained (same seed and fractions), un-normalised. */
+  private runSplit(r: ReturnType<EngineServer['runModel']>, which: 'train' | 'val' | 'test'): { data: LoadedData; split: Dataset } {
     const s = r.settings;
     const data = this.dataset(r.dataset);
-    const splits = split(data.data, { valFraction: s.split.val_fraction, testFraction: s.split.test_fraction, trainFraction: s.split.train_fraction, seed: s.seed }, data.test);
-    const d = normalize(splits[p.split], r.normalizer);
-    if (d.size === 0) throw new ReplyError('failed', `the ${p.split} split of this run is empty; set a ${p.split} fraction above 0`);
+    const d = split(data.data, { valFraction: s.split.val_fraction, testFraction: s.split.test_fraction, trainFraction: s.split.train_fraction, seed: s.seed }, data.test)[which];
+    if (d.size === 0) throw new ReplyError('failed', `the ${which} split of this run is empty; set a ${which} fraction above 0`);
+    return { data, split: d };
+  }
+
+  private evaluate(p: ParsedParamsOf<'evaluate'>): ResultOf<'evaluate'> {
+    const r = this.runModel(p.run_id);
+    const d = normalize(this.runSplit(r, p.split).split, r.normalizer);
     const m = evaluate(r.model, d, 256);
     return { run_id: r.runId, split: p.split, samples: d.size, loss: m.loss, accuracy: m.accuracy };
+  }
+
+  private async results(p: ParsedParamsOf<'results'>): Promise<ResultOf<'results'>> {
+    const r = this.runModel(p.run_id);
+    const { data, split: d } = this.runSplit(r, p.split);
+    const frame = data.test ? [data.data, data.test] : [data.data];
+    const res = await splitResults(r.model, d, r.normalizer, { samples: p.samples, grid: p.grid, frame });
+    return { run_id: r.runId, split: p.split, ...res };
   }
 
   private model(source: ParsedParamsOf<'predict'>['model']): { model: Sequential; normalizer: Normalizer | null; spec: ModelSpec } {
