@@ -177,6 +177,11 @@ export const REQUESTS = {
    */
   'project.adopt': { params: z.object({ doc: ProjectSchema, path: z.string().nullable().default(null) }), result: z.object({ restored: z.array(z.string()), missing: z.array(z.string()) }) },
   'runs.list': { params: z.object({}), result: z.object({ runs: z.array(RunSummarySchema) }) },
+  /** Writes a run's export into `dir` (a folder, confined like project paths); the latest run with weights by default. */
+  export: {
+    params: z.object({ run_id: z.string().min(1).optional(), format: z.enum(['pytorch', 'onnx', 'csv']), dir: z.string().min(1) }),
+    result: z.object({ dir: z.string(), files: z.array(z.string()), notes: z.array(z.string()) }),
+  },
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;

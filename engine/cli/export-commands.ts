@@ -2,11 +2,11 @@
  * `dlab export` and `dlab import`: the CLI side of engine/export (files on
  * disk, messages for people or --json). The exports themselves are pure.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { nodeFiles } from '../io/node-files.ts';
 import { openProject, saveProject } from '../io/project-file.ts';
+import { writeExportFiles } from '../io/export-files.ts';
 import { EXPORT_FORMATS, exportProject, importWeights, ImportError, reportLines, type ExportFormat } from '../export/index.ts';
 
 export const EXPORT_USAGE = `  export proj.dlab --format pytorch|onnx|csv -o DIR|model.onnx [--run ID] [--json]
@@ -23,14 +23,7 @@ export function cmdExport(argv: string[], usage: Fail): void {
   const { files, notes, run } = exportProject(openProject(path), { format, run: values.run }, nodeFiles);
   // "-o model.onnx" names the file itself; anything else is a folder.
   const single = format === 'onnx' && values.output.endsWith('.onnx');
-  const dir = single ? dirname(values.output) : values.output;
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw usage(`${dir} exists and is not a folder; choose another -o`);
-  mkdirSync(dir, { recursive: true });
-  const written = [...files].map(([name, bytes]) => {
-    const target = single ? values.output! : join(dir, name);
-    writeFileSync(target, bytes);
-    return target;
-  });
+  const written = writeExportFiles(values.output, files, single ? values.output : undefined);
   for (const n of notes) process.stderr.write(`dlab: note: ${n}\n`);
   process.stdout.write(values.json ? `${JSON.stringify({ format, run, files: written })}\n` : `wrote ${written.join(', ')}${run ? ` from ${run}` : ''}\n`);
 }

@@ -29,7 +29,11 @@ import { Generator } from '../tensor/random.ts';
 import { noGrad } from '../tensor/grad-mode.ts';
 import { argmaxLast } from '../ops/reduce.ts';
 import { splitResults } from '../results/results.ts';
+import { exportProject } from '../export/index.ts';
 import { decodeCheckpoint, encodeCheckpoint, type RunOrigin } from './checkpoint-file.ts';
+
+/** What a user-given path is for: a project to open or save, a dataset file or folder, a folder to export into. */
+export type PathPurpose = 'open' | 'save' | 'dataset' | 'export';
 
 /** Everything the engine needs from the process it runs in. */
 export interface EngineHost {
@@ -37,10 +41,12 @@ export interface EngineHost {
   /** Dataset files (IDX, CSV, bundled MNIST). */
   files: FileSource;
   /** Maps a user-given path to the one to use, or throws ForbiddenPath (web host: inside its folder; Electron: granted by a dialog). */
-  resolvePath(path: string, purpose: 'open' | 'save' | 'dataset'): string;
+  resolvePath(path: string, purpose: PathPurpose): string;
   openProject(path: string): ProjectBundle;
   /** Saves atomically and returns the number of bytes written. */
   saveProject(path: string, bundle: ProjectBundle): number;
+  /** Writes an export's files into the (resolved) folder, creating it; returns the paths written. */
+  writeExport(dir: string, files: ReadonlyMap<string, Uint8Array>): string[];
   checkpoints: { save(runId: string, bytes: Uint8Array): void; load(runId: string): Uint8Array | null };
   backend: string;
   pid: number;
@@ -116,6 +122,7 @@ export class EngineServer {
       case 'project.save': return this.projectSave(this.parse('project.save', params));
       case 'project.adopt': return this.projectAdopt(this.parse('project.adopt', params));
       case 'runs.list': this.parse('runs.list', params); return this.runsList();
+      case 'export': return this.export(this.parse('export', params));
       default: throw new ReplyError('unknown-type', `unknown request type '${type.slice(0, 60)}'; known: ${Object.keys(REQUESTS).join(', ')}`);
     }
   }
@@ -156,8 +163,13 @@ export class EngineServer {
     };
   }
 
+  /** The choice with its file path (IDX, CSV) resolved through the host's path policy. */
+  private resolvedChoice(choice: DatasetChoice): DatasetChoice {
+    return choice.id === 'idx' || choice.id === 'csv' ? { ...choice, path: this.host.resolvePath(choice.path, 'dataset') } : choice;
+  }
+
   private dataset(choice: DatasetChoice): LoadedData {
-    const c: DatasetChoice = choice.id === 'idx' || choice.id === 'csv' ? { ...choice, path: this.host.resolvePath(choice.path, 'dataset') } : choice;
+    const c = this.resolvedChoice(choice);
     const key = JSON.stringify(c);
     let d = this.datasetCache.get(key);
     if (!d) {
@@ -429,6 +441,21 @@ export class EngineServer {
     } catch {
       return null;
     }
+  }
+
+  private export(p: ParsedParamsOf<'export'>): ResultOf<'export'> {
+    const dir = this.host.resolvePath(p.dir, 'export');
+    let run;
+    try {
+      run = findRun(this.bundle, p.run_id);
+    } catch (e) {
+      throw new ReplyError('not-found', (e as Error).message);
+    }
+    if (p.format !== 'csv' && !run.weights) throw new ReplyError('failed', `run '${run.name}' (${run.id}) has no weights to export (it stopped before its first epoch ended); export its metrics as CSV or train it again`);
+    // Export from the run's dataset file as this engine resolves it, so train.py gets the same split.
+    const scratch: ProjectBundle = { project: { ...this.bundle.project, runs: [{ ...run, dataset: this.resolvedChoice(run.dataset) }] }, files: this.bundle.files };
+    const out = exportProject(scratch, { format: p.format, run: run.id }, this.host.files);
+    return { dir, files: this.host.writeExport(dir, out.files), notes: out.notes };
   }
 
   private runsList(): ResultOf<'runs.list'> {

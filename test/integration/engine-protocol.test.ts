@@ -1,10 +1,11 @@
 /**
  * The real engine process driven through the protocol, as the renderer drives
  * it: catalog, validation, previews, training with streamed events,
- * pause/resume/stop, predict and inspect in both modes, projects, a crash
- * mid-training with resume from the checkpoint, and malformed traffic.
+ * pause/resume/stop, predict and inspect in both modes, projects, exports
+ * confined to the engine's folder, a crash mid-training with resume from the
+ * checkpoint, and malformed traffic.
  */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -232,6 +233,47 @@ describe('engine process over the protocol', () => {
     for (const id of ids) expect(errors.some((e) => e.id === id)).toBe(true);
     expect(new Set(errors.map((e) => e.code))).toEqual(new Set(['bad-message', 'unknown-type', 'bad-params', 'not-found', 'failed']));
     expect(engine.child.pid).toBe(child.pid);
+  });
+});
+
+describe('export over the protocol, confined to the folder the engine was started in', () => {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'dlab-export-root-')));
+  let engine: EngineProcess;
+  beforeAll(async () => {
+    engine = new EngineProcess({ root, checkpointDir: join(dir, 'ckpt-export'), env });
+    await engine.ready();
+  });
+  afterAll(() => engine.close());
+
+  it('refuses before any run, then writes a run as PyTorch, ONNX and CSV into folders under the root', async () => {
+    await expect(engine.request('export', { format: 'pytorch', dir: 'out' })).rejects.toMatchObject({ code: 'not-found', message: expect.stringMatching(/no trained runs/) });
+    const done = collect(engine, finished());
+    const start = await engine.request('train.start', { spec: MLP, dataset: MOONS, settings: { epochs: 2, seed: 6 } });
+    await done;
+
+    const pt = await engine.request('export', { format: 'pytorch', dir: 'exports/pt' });
+    expect(pt.dir).toBe(join(root, 'exports', 'pt'));
+    expect(pt.files.map((f) => f.slice(pt.dir.length + 1))).toEqual(expect.arrayContaining(['model.py', 'weights.safetensors', 'train.py', 'README.md']));
+    for (const f of pt.files) expect(existsSync(f)).toBe(true);
+    expect(readFileSync(join(pt.dir, 'model.py'), 'utf8')).toContain(start.run_id);
+
+    const onnx = await engine.request('export', { run_id: start.run_id, format: 'onnx', dir: 'exports/onnx' });
+    expect(onnx.files).toEqual([join(root, 'exports', 'onnx', 'model.onnx')]);
+
+    const csv = await engine.request('export', { format: 'csv', dir: 'exports/csv' });
+    const rows = readFileSync(join(csv.dir, `${start.run_id}.csv`), 'utf8').trim().split('\n');
+    expect(rows[0]).toMatch(/^epoch,train_loss,/);
+    expect(rows).toHaveLength(3);
+  });
+
+  it('refuses paths outside the root, folders that are files, and runs that do not exist', async () => {
+    await expect(engine.request('export', { format: 'pytorch', dir: '../elsewhere' })).rejects.toMatchObject({ code: 'forbidden', message: expect.stringContaining('outside the folder') });
+    await expect(engine.request('export', { format: 'pytorch', dir: join(tmpdir(), 'dlab-not-here') })).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(engine.request('export', { run_id: 'run-nope', format: 'pytorch', dir: 'x' })).rejects.toMatchObject({ code: 'not-found', message: expect.stringContaining("no run 'run-nope'") });
+    mkdirSync(join(root, 'taken'));
+    await engine.request('export', { format: 'csv', dir: 'taken' }); // an existing folder is fine
+    await expect(engine.request('export', { format: 'onnx', dir: 'taken/runs.csv' })).rejects.toThrow(/is not a folder/);
+    expect(existsSync(join(root, '..', 'elsewhere'))).toBe(false);
   });
 });
 

@@ -11,7 +11,8 @@ import { nodeFiles } from '../../io/node-files.ts';
 import { openProject } from '../../io/project-file.ts';
 import { writeFileAtomic } from '../../io/atomic-write.ts';
 import { packProject } from '../../project/project.ts';
-import { ForbiddenPath, type EngineHost } from '../server.ts';
+import { writeExportFiles } from '../../io/export-files.ts';
+import { ForbiddenPath, type EngineHost, type PathPurpose } from '../server.ts';
 import type { ToClient } from '../../protocol.ts';
 
 export type PathPolicy =
@@ -32,7 +33,7 @@ function realish(p: string): string {
   return join(realpathSync(head), ...rest);
 }
 
-export function resolveWithPolicy(policy: PathPolicy, path: string, purpose: 'open' | 'save' | 'dataset'): string {
+export function resolveWithPolicy(policy: PathPolicy, path: string, purpose: PathPurpose): string {
   if (path.includes('\0')) throw new ForbiddenPath('a path cannot contain NUL characters');
   switch (policy.kind) {
     case 'any':
@@ -47,7 +48,7 @@ export function resolveWithPolicy(policy: PathPolicy, path: string, purpose: 'op
     }
     case 'granted': {
       const full = resolve(path);
-      if (!policy.granted.has(full)) throw new ForbiddenPath(`${path} was not chosen in a file dialog of this window; use File › Open or Save As`);
+      if (!policy.granted.has(full)) throw new ForbiddenPath(`${path} was not chosen in a file dialog of this window; ${purpose === 'export' ? 'choose the folder in the export dialog' : 'use File › Open or Save As'}`);
       return full;
     }
   }
@@ -70,6 +71,7 @@ export function makeNodeHost(o: { send(msg: ToClient): void; policy: PathPolicy;
       writeFileAtomic(path, bytes);
       return bytes.length;
     },
+    writeExport: (dir, files) => writeExportFiles(dir, files),
     checkpoints: {
       save(runId, bytes) {
         mkdirSync(dir, { recursive: true });
