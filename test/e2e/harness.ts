@@ -51,9 +51,11 @@ export async function startLab(o: { viewport?: { width: number; height: number }
         if (m.type() === 'error') problems.push(m.text());
       });
       page.on('pageerror', (e) => problems.push(e.message));
+      // Runs in the page (no DOM types here: this file is also compiled for Node).
       await page.addInitScript(([theme, locale]) => {
-        if (theme) localStorage.setItem('dlab.theme', theme);
-        if (locale) localStorage.setItem('dlab.locale', locale);
+        const store = Reflect.get(globalThis, 'localStorage') as { setItem(k: string, v: string): void };
+        store.setItem('dlab.theme', theme);
+        store.setItem('dlab.locale', locale);
       }, [opts.theme ?? 'light', opts.locale ?? 'en'] as const);
       await page.goto(host.url);
       await page.locator('[data-testid="status"].connected').waitFor();
