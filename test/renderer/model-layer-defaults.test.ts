@@ -77,10 +77,13 @@ describe('new layer defaults', () => {
     }
   });
 
-  it('fills every required argument of every kind, leaving optional ones to the engine', () => {
+  it('fills every required argument of every kind, and writes out dropout rates', () => {
     for (const l of catalog) {
       const layer = newLayer(l, mlp, null, [], 0);
-      for (const a of l.args) expect(a.required ? a.name in layer : !(a.name in layer) || a.name === 'padding' || a.name === 'dim_feedforward', `${l.kind}.${a.name}`).toBe(true);
+      for (const a of l.args.filter((x) => x.required)) expect(layer[a.name], `${l.kind}.${a.name}`).toBeDefined();
     }
+    expect(place(mlp, 'Dropout', 2).layer).toEqual({ kind: 'Dropout', name: 'dropout_2', p: 0.5 });
+    expect(place(mlp, 'GaussianDropout', 2).layer).toEqual({ kind: 'GaussianDropout', name: 'gaussian_dropout', rate: 0.5 });
+    expect(place(mlp, 'ReLU', 2).layer).toEqual({ kind: 'ReLU', name: 'relu_2' });
   });
 });

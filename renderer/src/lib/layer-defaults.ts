@@ -133,9 +133,12 @@ export function newLayer(info: LayerInfo, spec: ModelSpec, report: SpecReport | 
     return layer;
   }
   const guess = inferred(info.kind, shape);
+  // A dropout layer's rate is the knob the lab is about: written out, so the spec and the inspector show it.
+  const rate = info.args.some((a) => a.type === 'schedule') ? ['p', 'rate', 'stddev'].find((n) => info.args.some((a) => a.name === n)) : undefined;
   for (const arg of info.args) {
     if (arg.name in guess) layer[arg.name] = guess[arg.name];
     else if (arg.required) layer[arg.name] = fallback(arg);
+    else if (arg.name === rate) layer[arg.name] = arg.default;
   }
   return layer;
 }
