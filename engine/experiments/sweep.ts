@@ -1,0 +1,255 @@
+/**
+ * Sweeps: the article's third section as an experiment — try dropout rates
+ * (and placements) on the same model, data and settings, several seeds each,
+ * and let the validation set decide.
+ *
+ * A plan names either existing dropout layers (tied: one p for all;
+ * independent: a grid over each) or placements (dropout inserted after each
+ * hidden Linear, or Dropout2d / DropBlock2d after each conv stage, or none),
+ * crossed with the p values and the seeds. `expandSweep` turns it into
+ * concrete variants; `SweepRunner` trains them one after another with the
+ * ordinary Trainer, hands each finished run over as it ends (so it can be
+ * saved at once), and can be cancelled between and within runs.
+ */
+import { z } from 'zod';
+import { validateSpec, type LayerReport, type LayerSpec, type ModelSpec } from '../nn/spec.ts';
+import { evaluate, snapshotWeights, Trainer, type RunHistory, type TrainEvent } from '../train/trainer.ts';
+import type { TrainingSettings } from '../train/settings.ts';
+import type { DatasetChoice, LoadedData } from '../data/catalog.ts';
+import type { Normalizer } from '../data/pipeline.ts';
+import type { Sequential } from '../nn/module.ts';
+
+export const PLACEMENTS = ['none', 'after-linear', 'after-conv-dropout2d', 'after-conv-dropblock'] as const;
+export type Placement = (typeof PLACEMENTS)[number];
+
+export const DEFAULT_P = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7];
+
+export const SweepPlanSchema = z.object({
+  /** Dropout layers by name or dotted path (e.g. "res1.drop"); empty when sweeping placements. */
+  layers: z.array(z.string().min(1)).max(8).default([]),
+  /** tied: every named layer gets the same p; independent: every combination. */
+  tie: z.enum(['tied', 'independent']).default('tied'),
+  p: z.array(z.number().min(0).lt(1)).min(1).max(32).default(DEFAULT_P),
+  /** Where to put dropout instead of the model's own dropout layers (which are removed first). */
+  placements: z.array(z.enum(PLACEMENTS)).max(4).default([]),
+  seeds: z.array(z.number().int().min(0).max(2 ** 32 - 1)).min(1).max(20).default([0, 1, 2]),
+  /** Overrides the project's epoch count for every run. */
+  epochs: z.number().int().min(1).max(100_000).optional(),
+});
+export type SweepPlan = z.output<typeof SweepPlanSchema>;
+
+export interface SweepVariant {
+  /** e.g. "p=0.3 · seed 1", "drop1=0.1 drop2=0.3 · seed 0", "after-linear p=0.3 · seed 2". */
+  label: string;
+  /** The setting without the seed: runs sharing it are averaged in the recommendation. */
+  group: string;
+  spec: ModelSpec;
+  settings: TrainingSettings;
+  seed: number;
+  /** The rate of every swept layer, by path. */
+  p: Record<string, number>;
+  placement: Placement | null;
+}
+
+export class SweepError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SweepError';
+  }
+}
+
+/** Kinds whose rate a sweep can set through `p`, and which a placement sweep removes first. */
+export const SWEEPABLE = new Set(['Dropout', 'Dropout1d', 'Dropout2d', 'Dropout3d', 'AlphaDropout', 'FeatureAlphaDropout', 'DropBlock2d', 'GaussianDropout']);
+
+const ACTIVATIONS = new Set(['ReLU', 'LeakyReLU', 'GELU', 'ELU', 'SELU', 'Tanh', 'Sigmoid']);
+
+function flatReports(layers: readonly LayerReport[]): LayerReport[] {
+  return layers.flatMap((l) => [l, ...flatReports(l.children ?? [])]);
+}
+
+/** The spec with layer `path` (a name, or a dotted path through blocks) changed by `edit`. */
+function editLayer(spec: ModelSpec, path: string, edit: (l: LayerSpec) => LayerSpec): ModelSpec {
+  const report = validateSpec(spec);
+  const walk = (layers: readonly LayerSpec[], reports: readonly LayerReport[]): LayerSpec[] =>
+    layers.map((l, i) => (reports[i]?.path === path ? edit(l) : l.layers && reports[i]?.children ? { ...l, layers: walk(l.layers, reports[i].children!) } : l));
+  return { ...spec, layers: walk(spec.layers, report.layers) };
+}
+
+/** Resolves a user's layer reference to a path: exact path, else a unique plain name anywhere. */
+function resolveLayer(spec: ModelSpec, ref: string): string {
+  const all = flatReports(validateSpec(spec).layers);
+  const hit = all.find((r) => r.path === ref) ?? (all.filter((r) => r.name === ref).length === 1 ? all.find((r) => r.name === ref) : undefined);
+  const dropouts = all.filter((r) => SWEEPABLE.has(r.kind)).map((r) => `'${r.path}' (${r.kind})`);
+  if (!hit) throw new SweepError(`no layer '${ref}' in the model; its dropout layers are ${dropouts.join(', ') || 'none — add one, or sweep placements'}`);
+  if (!SWEEPABLE.has(hit.kind)) throw new SweepError(`layer '${ref}' is a ${hit.kind}, which has no dropout rate to sweep; choose one of ${dropouts.join(', ') || 'none (sweep placements instead)'}`);
+  return hit.path;
+}
+
+function fmtP(p: number): string {
+  return String(Math.round(p * 1000) / 1000);
+}
+
+/** Every dropout-like layer removed (top level and inside blocks; blocks left empty are dropped too). */
+function withoutDropout(layers: readonly LayerSpec[]): LayerSpec[] {
+  return layers.flatMap((l): LayerSpec[] => {
+    if (SWEEPABLE.has(l.kind)) return [];
+    if (!l.layers) return [l];
+    const inner = withoutDropout(l.layers);
+    return inner.length ? [{ ...l, layers: inner }] : [];
+  });
+}
+
+/**
+ * Dropout at `placement` (top-level list only): after each hidden Linear (after
+ * its activation when one follows, as the article's MLP does), or after each
+ * conv stage (after the activation and pooling that follow a Conv2d).
+ */
+export function placeDropout(spec: ModelSpec, placement: Placement, p: number): { spec: ModelSpec; layers: string[] } {
+  const base = withoutDropout(spec.layers);
+  if (placement === 'none') return { spec: { ...spec, layers: base }, layers: [] };
+  const conv = placement !== 'after-linear';
+  const lastLinear = base.map((l) => l.kind).lastIndexOf('Linear');
+  const taken = new Set(base.map((l, i) => l.name ?? String(i)));
+  const after = new Map<number, LayerSpec>(); // index in `base` → the dropout that follows it
+  base.forEach((l, i) => {
+    if (!(conv ? l.kind === 'Conv2d' : l.kind === 'Linear' && i !== lastLinear)) return;
+    // Past what belongs to this stage: its activation, and for conv its norm and pooling.
+    let j = i;
+    while (j + 1 < base.length && (ACTIVATIONS.has(base[j + 1].kind) || (conv && /Pool2d$|^BatchNorm2d$/.test(base[j + 1].kind)))) j++;
+    const name = uniqueName(`sweep_drop_${l.name ?? i}`, taken);
+    after.set(j, placement === 'after-conv-dropblock' ? { kind: 'DropBlock2d', name, p, block_size: 3 } : { kind: conv ? 'Dropout2d' : 'Dropout', name, p });
+  });
+  const layers = base.flatMap((l, i) => (after.has(i) ? [l, after.get(i)!] : [l]));
+  return { spec: { ...spec, layers }, layers: [...after.values()].map((l) => l.name as string) };
+}
+
+function uniqueName(want: string, taken: Set<string>): string {
+  let n = want;
+  for (let k = 2; taken.has(n); k++) n = `${want}_${k}`;
+  taken.add(n);
+  return n;
+}
+
+function cartesian(lists: number[][]): number[][] {
+  return lists.reduce<number[][]>((acc, l) => acc.flatMap((a) => l.map((v) => [...a, v])), [[]]);
+}
+
+/** The plan as concrete variants, in run order: settings outer, seeds inner. */
+export function expandSweep(spec: ModelSpec, settings: TrainingSettings, planIn: z.input<typeof SweepPlanSchema>): SweepVariant[] {
+  const parsed = SweepPlanSchema.safeParse(planIn);
+  if (!parsed.success) throw new SweepError(`the sweep plan is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'plan'}: ${i.message}`).join('; ')}`);
+  const plan = parsed.data;
+  const report = validateSpec(spec);
+  if (!report.ok) throw new SweepError(`the model has errors; fix them before sweeping:\n${report.errors.join('\n')}`);
+  if (plan.layers.length && plan.placements.length) throw new SweepError('a sweep varies either named dropout layers (--layer) or placements, not both; placements replace the model\'s own dropout layers');
+  if (!plan.layers.length && !plan.placements.length) throw new SweepError('name the dropout layers to sweep (e.g. --layer dropout) or choose placements');
+  const ps = [...new Set(plan.p)].sort((a, b) => a - b);
+  const base = { ...settings, ...(plan.epochs ? { epochs: plan.epochs } : {}) };
+  const settingsFor: { group: string; spec: ModelSpec; p: Record<string, number>; placement: Placement | null }[] = [];
+  if (plan.layers.length) {
+    const paths = [...new Set(plan.layers.map((l) => resolveLayer(spec, l)))];
+    const combos = plan.tie === 'tied' || paths.length === 1 ? ps.map((p) => paths.map(() => p)) : cartesian(paths.map(() => ps));
+    for (const combo of combos) {
+      let s = spec;
+      paths.forEach((path, k) => (s = editLayer(s, path, (l) => ({ ...l, p: combo[k] }))));
+      const p = Object.fromEntries(paths.map((path, k) => [path, combo[k]]));
+      const group = plan.tie === 'tied' || paths.length === 1 ? `p=${fmtP(combo[0])}` : paths.map((path, k) => `${path}=${fmtP(combo[k])}`).join(' ');
+      settingsFor.push({ group, spec: s, p, placement: null });
+    }
+  } else {
+    for (const placement of new Set(plan.placements)) {
+      for (const p of placement === 'none' ? [0] : ps) {
+        const placed = placeDropout(spec, placement, p);
+        if (placement !== 'none' && placed.layers.length === 0) throw new SweepError(`placement '${placement}' finds no ${placement === 'after-linear' ? 'hidden Linear layer' : 'Conv2d layer'} in the model to put dropout after`);
+        const check = validateSpec(placed.spec);
+        if (!check.ok) throw new SweepError(`placement '${placement}' does not fit this model: ${check.errors[0]}`);
+        settingsFor.push({ group: placement === 'none' ? 'none' : `${placement} p=${fmtP(p)}`, spec: placed.spec, p: Object.fromEntries(placed.layers.map((n) => [n, p])), placement });
+      }
+    }
+  }
+  return settingsFor.flatMap((v) => plan.seeds.map((seed): SweepVariant => ({ ...v, label: `${v.group} · seed ${seed}`, settings: { ...base, seed }, seed })));
+}
+
+// ---------------------------------------------------------------- running
+
+/** What recordRun (engine/project/runs.ts) needs, minus the id, name and creation time the caller picks. */
+export interface FinishedRun {
+  variant: SweepVariant;
+  index: number;
+  status: 'done';
+  history: RunHistory;
+  test: { loss: number; accuracy: number | null } | null;
+  normalizer: Normalizer | null;
+  model: Sequential;
+  checkpoint: { weights: Map<string, Float32Array>; optimizer: { step: number; lr: number; buffers: Map<string, Float32Array> } };
+  /** Loss and accuracy on the training split in eval mode after the last epoch (the history's training numbers were taken with dropout on). */
+  train_eval: { loss: number; accuracy: number | null };
+  seconds: number;
+}
+
+export interface SweepProgress {
+  run_index: number;
+  runs_total: number;
+  label: string;
+  /** Of the current run, 0..1. */
+  run_fraction: number;
+  /** Of the whole sweep, 0..1. */
+  fraction: number;
+}
+
+export interface SweepRunnerOptions {
+  variants: readonly SweepVariant[];
+  data: LoadedData;
+  dataset: DatasetChoice;
+  /** Called as each run finishes, before the next starts (save it here). */
+  onRun?: (r: FinishedRun) => void | Promise<void>;
+  onProgress?: (p: SweepProgress) => void;
+  onTrainEvent?: (index: number, e: TrainEvent) => void;
+  yieldEveryMs?: number;
+}
+
+export class SweepRunner {
+  private cancelled = false;
+  private current: Trainer | null = null;
+  state: 'idle' | 'running' | 'cancelled' | 'done' = 'idle';
+
+  constructor(private readonly o: SweepRunnerOptions) {}
+
+  /** Stops the run in progress at its next step (it is not kept) and starts no more. */
+  cancel(): void {
+    this.cancelled = true;
+    this.current?.cancel();
+  }
+
+  async run(): Promise<{ status: 'done' | 'cancelled'; finished: number }> {
+    const total = this.o.variants.length;
+    let finished = 0;
+    this.state = 'running';
+    for (let index = 0; index < total; index++) {
+      if (this.cancelled) break;
+      const variant = this.o.variants[index];
+      const t0 = performance.now();
+      const trainer = new Trainer({
+        spec: variant.spec, data: this.o.data, settings: variant.settings, yieldEveryMs: this.o.yieldEveryMs,
+        onEvent: (e) => {
+          this.o.onTrainEvent?.(index, e);
+          if (e.type === 'progress') this.o.onProgress?.({ run_index: index, runs_total: total, label: variant.label, run_fraction: e.fraction, fraction: (index + e.fraction) / total });
+        },
+      });
+      this.current = trainer;
+      const res = await trainer.run();
+      this.current = null;
+      if (res.status === 'cancelled') break;
+      const train_eval = evaluate(res.model, trainer.splits.train, Math.max(variant.settings.batch_size, 256));
+      await this.o.onRun?.({
+        variant, index, status: 'done', history: res.history, test: res.test, normalizer: res.normalizer, model: res.model,
+        checkpoint: { weights: snapshotWeights(res.model), optimizer: { step: 0, lr: 0, buffers: new Map() } },
+        train_eval, seconds: (performance.now() - t0) / 1000,
+      });
+      finished++;
+      this.o.onProgress?.({ run_index: index, runs_total: total, label: variant.label, run_fraction: 1, fraction: (index + 1) / total });
+    }
+    this.state = this.cancelled ? 'cancelled' : 'done';
+    return { status: this.cancelled ? 'cancelled' : 'done', finished };
+  }
+}
