@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkField, defaultChoice, fieldsFor, modelFit, withOption, type Preview } from '../../renderer/src/lib/data-choice.ts';
+import { defaultChoice, fieldsFor, modelFit, splitSizes, withOption, type Preview } from '../../renderer/src/lib/data-choice.ts';
 import { DatasetChoiceSchema } from '../../engine/data/catalog.ts';
 import { bounds, column, sampleRgba } from '../../renderer/src/lib/data-preview.ts';
 
@@ -30,14 +30,7 @@ describe('dataset options', () => {
     }
   });
 
-  it('parses typed values with reasons for what it refuses', () => {
-    const [samples, noise] = fieldsFor('spiral');
-    expect(checkField(samples, ' 500 ')).toEqual({ ok: true, value: 500 });
-    expect(checkField(samples, '1.5')).toEqual({ ok: false, key: 'data.err.int' });
-    expect(checkField(samples, '2')).toEqual({ ok: false, key: 'data.err.range', vars: { min: 4, max: 1_000_000 } });
-    expect(checkField(samples, '')).toEqual({ ok: false, key: 'data.err.required' });
-    expect(checkField(noise, '')).toEqual({ ok: true, value: undefined });
-    expect(checkField(noise, 'abc')).toEqual({ ok: false, key: 'data.err.number' });
+  it('removes an optional option left empty', () => {
     expect(withOption({ id: 'spiral', samples: 400, seed: 0, noise: 0.2 }, 'noise', undefined)).toEqual({ id: 'spiral', samples: 400, seed: 0 });
   });
 });
@@ -74,5 +67,12 @@ describe('preview drawing', () => {
     const b = bounds([0, 10], [5, 5], 0.1);
     expect(b).toEqual({ xMin: -1, xMax: 11, yMin: 4, yMax: 6 });
     expect([...column([1, 2, 3, 4, 5, 6], 3, 2, 1)]).toEqual([2, 4, 6]);
+  });
+});
+
+describe('split sizes', () => {
+  it('carves test first, validation from the rest, and uses a fraction of what remains for training', () => {
+    expect(splitSizes(400, { val_fraction: 0.1, test_fraction: 0.1, train_fraction: 1 })).toEqual({ train: 324, val: 36, test: 40, unused: 0 });
+    expect(splitSizes(1000, { val_fraction: 0.2, test_fraction: 0, train_fraction: 0.25 })).toEqual({ train: 200, val: 200, test: 0, unused: 600 });
   });
 });

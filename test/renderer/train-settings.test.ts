@@ -3,6 +3,7 @@ import { checkSettings, dropoutLayers, scheduleText, setAt, withEarlyStopping, w
 import { defaultSettings } from '../../engine/train/settings.ts';
 import type { Catalog } from '../../renderer/src/lib/engine.svelte.ts';
 import { formatDuration } from '../../renderer/src/lib/eta.ts';
+import { checkNumber } from '../../renderer/src/lib/number-input.ts';
 
 const arg = (name: string, d?: number) => ({ name, type: 'float', required: false, doc: '', ...(d === undefined ? {} : { default: d }) });
 const catalog = {
@@ -75,5 +76,18 @@ describe('durations', () => {
     expect(formatDuration(7500)).toBe('2h 05m');
     expect(formatDuration(null)).toBe('—');
     expect(formatDuration(65, { h: '小时', m: '分', s: '秒' })).toBe('1分 5秒');
+  });
+});
+
+describe('number fields', () => {
+  it('accept what the rules allow and say why they refuse the rest', () => {
+    expect(checkNumber(' 500 ', { min: 4, int: true })).toEqual({ ok: true, value: 500 });
+    expect(checkNumber('1.5', { int: true })).toEqual({ ok: false, key: 'train.err.int' });
+    expect(checkNumber('2', { min: 4, max: 10 })).toEqual({ ok: false, key: 'train.err.range', vars: { min: '4', max: '10' } });
+    expect(checkNumber('0', { min: 0, minExclusive: true, max: 10 })).toEqual({ ok: false, key: 'train.err.rangeOpen', vars: { min: '0', max: '10' } });
+    expect(checkNumber('1e-3', { min: 0, minExclusive: true })).toEqual({ ok: true, value: 0.001 });
+    expect(checkNumber('', {})).toEqual({ ok: false, key: 'train.err.required' });
+    expect(checkNumber('', { optional: true })).toEqual({ ok: true, value: null });
+    expect(checkNumber('abc', {})).toEqual({ ok: false, key: 'train.err.number' });
   });
 });

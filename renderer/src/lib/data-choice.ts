@@ -67,19 +67,6 @@ export function defaultChoice(id: DatasetId, path = ''): DatasetChoice | null {
   return c as DatasetChoice;
 }
 
-export type FieldCheck = { ok: true; value: number | undefined } | { ok: false; key: string; vars?: Record<string, number> };
-
-/** Parses what the user typed into a numeric option. */
-export function checkField(f: NumberField, text: string): FieldCheck {
-  const s = text.trim();
-  if (s === '') return f.optional ? { ok: true, value: undefined } : { ok: false, key: 'data.err.required' };
-  const v = Number(s);
-  if (!Number.isFinite(v)) return { ok: false, key: 'data.err.number' };
-  if (f.int && !Number.isInteger(v)) return { ok: false, key: 'data.err.int' };
-  if (v < f.min || v > f.max) return { ok: false, key: 'data.err.range', vars: { min: f.min, max: f.max } };
-  return { ok: true, value: v };
-}
-
 /** The choice with one option set (or removed, for an optional option left empty). */
 export function withOption(c: DatasetChoice, key: string, value: unknown): DatasetChoice {
   const next: Record<string, unknown> = { ...c };
@@ -120,4 +107,23 @@ export function modelFit(modelInput: readonly number[], modelOutput: readonly nu
     if (last !== targets) out.push({ key: 'data.fit.targets', vars: { targets, outputs: last } });
   }
   return out;
+}
+
+export interface SplitFractions {
+  val_fraction: number;
+  test_fraction: number;
+  train_fraction: number;
+}
+
+/**
+ * Sample counts per split, rounded as engine/data/pipeline.ts's split() does:
+ * test is carved first, validation is a fraction of the rest, and training
+ * uses train_fraction of what remains (the rest goes unused).
+ */
+export function splitSizes(size: number, s: SplitFractions): { train: number; val: number; test: number; unused: number } {
+  const test = Math.round(size * s.test_fraction);
+  const rest = size - test;
+  const val = Math.round(rest * s.val_fraction);
+  const train = Math.max(1, Math.round((rest - val) * s.train_fraction));
+  return { train, val, test, unused: Math.max(0, rest - val - train) };
 }
