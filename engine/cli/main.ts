@@ -21,6 +21,8 @@ import { nodeFiles } from '../io/node-files.ts';
 import { openProject, saveProject } from '../io/project-file.ts';
 import { readNpy, writeNpy } from '../io/npy.ts';
 import { cmdExport, cmdImport, EXPORT_USAGE } from './export-commands.ts';
+import { adviceFor, cmdSweep, EXPERIMENT_USAGE, printAdvice, printMc } from './experiment-commands.ts';
+import { mcPredict } from '../experiments/mc-dropout.ts';
 
 class UsageError extends Error {}
 
@@ -33,6 +35,7 @@ const USAGE = `usage: dlab <command> [options]
   datasets [--json]
   bench [--only W0,W1] [--backend wasm|reference] [--threads N] [--vs-torch] [--json]
 ${EXPORT_USAGE}
+${EXPERIMENT_USAGE}
 datasets for -d: ${DATASET_INFO.map((d) => d.id).join(', ')}; idx:<folder>; csv:<file>`;
 
 function out(json: boolean, obj: Record<string, unknown>, text: string): void {
@@ -156,8 +159,10 @@ function cmdEval(argv: string[]): void {
 }
 
 function cmdPredict(argv: string[]): void {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { input: { type: 'string' }, output: { type: 'string', short: 'o' }, mode: { type: 'string', default: 'eval' }, seed: { type: 'string', default: '0' }, run: { type: 'string' }, json: { type: 'boolean' } } });
-  if (!positionals[0] || !values.input || !values.output) throw new UsageError('predict needs a project file, --input x.npy and -o y.npy');
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { input: { type: 'string' }, output: { type: 'string', short: 'o' }, mode: { type: 'string', default: 'eval' }, seed: { type: 'string', default: '0' }, run: { type: 'string' }, json: { type: 'boolean' }, mc: { type: 'string' } } });
+  const mc = values.mc === undefined ? null : Number(values.mc);
+  if (mc !== null && !(Number.isInteger(mc) && mc >= 1 && mc <= 1000)) throw new UsageError(`--mc must be a whole number of passes from 1 to 1000, got '${values.mc}'`);
+  if (!positionals[0] || !values.input || (!values.output && mc === null)) throw new UsageError('predict needs a project file, --input x.npy and -o y.npy (or --mc T)');
   if (values.mode !== 'eval' && values.mode !== 'train') throw new UsageError('--mode must be eval or train');
   const bundle = openProject(positionals[0]);
   const run = findRun(bundle, values.run);
@@ -168,6 +173,15 @@ function cmdPredict(argv: string[]): void {
   const n = x.data.length / D;
   const ds: Dataset = { name: values.input, task: 'classification', inputShape: run.spec.input_shape, size: n, features: x.data, featureScale: 1, labels: new Int32Array(n), classNames: [], targetDim: 1 };
   const xn = normalize(ds, normalizer);
+  if (mc !== null) {
+    const task = loadDataset(run.dataset, nodeFiles).data;
+    const stats = mcPredict(model, getBatch(xn, n, 0).x, { passes: mc, seed: Number(values.seed), task: task.task });
+    if (values.output) writeFileSync(values.output, writeNpy([n, stats.width], stats.mean));
+    out(!!values.json, { run: run.id, mode: 'mc-dropout', passes: mc, seed: Number(values.seed), samples: n, task: task.task, output: values.output ?? null },
+      `${run.id}: MC-dropout, ${mc} passes with dropout on and everything else in eval mode (seed ${values.seed}); ${task.task === 'classification' ? 'mean probability ± std of the top class, predictive entropy and mutual information in nats' : 'mean ± std of the outputs'}${values.output ? `; mean written to ${values.output}` : ''}`);
+    printMc(stats, !!values.json, task.classNames);
+    return;
+  }
   if (values.mode === 'train') {
     model.train();
     model.setGenerator(new Generator(Number(values.seed)));
@@ -178,9 +192,13 @@ function cmdPredict(argv: string[]): void {
 }
 
 function cmdInspect(argv: string[]): void {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, advice: { type: 'boolean' } } });
   if (!positionals[0]) throw new UsageError('inspect needs a project file');
   const p = openProject(positionals[0]).project;
+  if (values.advice) {
+    printAdvice(adviceFor(p), !!values.json);
+    return;
+  }
   const r = validateSpec(p.model);
   const layers = (p.model.layers as Record<string, unknown>[]).map((l, i) => {
     const { kind, name, ...args } = l;
@@ -235,13 +253,14 @@ async function chooseBackend(): Promise<string> {
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
-    if (cmd === 'train' || cmd === 'eval' || cmd === 'predict') await chooseBackend();
+    if (cmd === 'train' || cmd === 'eval' || cmd === 'predict' || cmd === 'sweep') await chooseBackend();
     switch (cmd) {
       case 'new': cmdNew(rest); break;
       case 'train': await cmdTrain(rest); break;
       case 'eval': cmdEval(rest); break;
       case 'predict': cmdPredict(rest); break;
       case 'inspect': cmdInspect(rest); break;
+      case 'sweep': await cmdSweep(rest, (m) => new UsageError(m)); break;
       case 'datasets': cmdDatasets(rest); break;
       case 'export': cmdExport(rest, (m) => new UsageError(m)); break;
       case 'import': cmdImport(rest, (m) => new UsageError(m)); break;

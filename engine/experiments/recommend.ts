@@ -119,8 +119,10 @@ export function recommend(entries: readonly SweepEntry[], metric: SweepMetric, o
   for (const r of table) {
     if (r === best || r === top) continue;
     const overfits = r.strength < best.strength && r.gap > best.gap * 1.5 && r.gap > 0.02;
-    const underfits = r.strength > best.strength && better(best.mean, r.mean) && r.gap <= best.gap;
-    const verdict = overfits ? ` — overfits: ${gapWord} ${r.gap.toFixed(3)}` : underfits ? ` — underfits: ${gapWord} only ${r.gap.toFixed(3)} yet worse on validation` : `, ${gapWord} ${r.gap.toFixed(3)}`;
+    // Worse beyond both standard errors, with a smaller gap: it no longer fits what the data holds.
+    const clearlyWorse = better(best.mean, r.mean) && Math.abs(r.mean - best.mean) > Math.max(best.se, r.se);
+    const underfits = r.strength > best.strength && clearlyWorse && r.gap <= best.gap;
+    const verdict = overfits ? ` — overfits: ${gapWord} ${r.gap.toFixed(3)}` : underfits ? ` — underfits: ${gapWord} only ${r.gap.toFixed(3)} yet worse on validation` : `, ${gapWord} ${r.gap.toFixed(3)}${clearlyWorse ? '' : ' (no worse beyond the standard error)'}`;
     lines.push(`${label(r)}: ${fmt(r.mean, metric)} ± ${fmt(r.se, metric)}${verdict}.`);
   }
   lines.push(`The ${gapWord} is measured at the final epoch (${best.gap_basis}); the recommendation is driven by ${how}.`);

@@ -1,0 +1,155 @@
+/**
+ * `dlab sweep`, `dlab predict --mc` and `dlab inspect --advice`: the CLI side
+ * of engine/experiments. Sweeps save every finished run into the project at
+ * once (atomic write), so an interrupted sweep keeps all runs but the one in
+ * progress.
+ */
+import { parseArgs } from 'node:util';
+import { nodeFiles } from '../io/node-files.ts';
+import { openProject, saveProject } from '../io/project-file.ts';
+import { loadDataset } from '../data/catalog.ts';
+import { newRunId, recordRun } from '../project/runs.ts';
+import type { Project } from '../project/project.ts';
+import { TrainingSettingsSchema, describeZodError } from '../train/settings.ts';
+import { expandSweep, PLACEMENTS, SweepError, SweepRunner, type Placement } from '../experiments/sweep.ts';
+import { recommend, type SweepEntry, type SweepMetric } from '../experiments/recommend.ts';
+import { advise, type Finding } from '../experiments/advisor.ts';
+import type { McStats } from '../experiments/mc-dropout.ts';
+
+export const EXPERIMENT_USAGE = `  sweep proj.dlab --layer NAME[,NAME] [--p 0,0.1,0.3,0.5] [--seeds 3] [--independent] [--epochs N] [--metric val_loss|val_accuracy] [--at best|final] [--json]
+  sweep proj.dlab --placements none,after-linear,after-conv-dropout2d,after-conv-dropblock [--p ...] [--seeds N] ...
+  predict proj.dlab --input x.npy --mc T [--seed S] [--run ID] [-o mean.npy] [--json]
+  inspect proj.dlab --advice [--json]`;
+
+type Fail = (message: string) => Error;
+
+function emit(json: boolean, obj: Record<string, unknown>, text: string): void {
+  process.stdout.write(json ? `${JSON.stringify(obj)}\n` : `${text}\n`);
+}
+
+function numberList(s: string, what: string, fail: Fail): number[] {
+  const v = s.split(',').map((x) => x.trim()).filter(Boolean).map(Number);
+  if (!v.length || v.some((x) => !Number.isFinite(x))) throw fail(`${what} must be a comma-separated list of numbers, got '${s}'`);
+  return v;
+}
+
+export async function cmdSweep(argv: string[], fail: Fail): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: {
+      layer: { type: 'string', multiple: true }, p: { type: 'string' }, seeds: { type: 'string', default: '3' }, independent: { type: 'boolean' },
+      placements: { type: 'string' }, epochs: { type: 'string' }, metric: { type: 'string', default: 'val_loss' }, at: { type: 'string', default: 'best' }, json: { type: 'boolean' },
+    },
+  });
+  const path = positionals[0];
+  if (!path) throw fail('sweep needs a project file');
+  const metric = values.metric as SweepMetric;
+  if (metric !== 'val_loss' && metric !== 'val_accuracy') throw fail('--metric must be val_loss or val_accuracy');
+  if (values.at !== 'best' && values.at !== 'final') throw fail('--at must be best (each run\'s best epoch) or final');
+  const seedCount = Number(values.seeds);
+  if (!Number.isInteger(seedCount) || seedCount < 1 || seedCount > 20) throw fail(`--seeds must be a whole number from 1 to 20, got '${values.seeds}'`);
+  const placements = values.placements ? values.placements.split(',').map((s) => s.trim()) : [];
+  const bad = placements.find((x) => !(PLACEMENTS as readonly string[]).includes(x));
+  if (bad) throw fail(`unknown placement '${bad}'; choose from ${PLACEMENTS.join(', ')}`);
+  const epochs = values.epochs === undefined ? undefined : Number(values.epochs);
+
+  const bundle = openProject(path);
+  const p = bundle.project;
+  const parsed = TrainingSettingsSchema.safeParse(p.training);
+  if (!parsed.success) throw fail(describeZodError(parsed.error));
+  const settings = parsed.data;
+  const seeds = Array.from({ length: seedCount }, (_, i) => settings.seed + i);
+  let variants;
+  try {
+    variants = expandSweep(p.model, settings, {
+      layers: (values.layer ?? []).flatMap((l) => l.split(',').map((s) => s.trim()).filter(Boolean)),
+      tie: values.independent ? 'independent' : 'tied',
+      ...(values.p ? { p: numberList(values.p, '--p', fail) } : {}),
+      placements: placements as Placement[], seeds, ...(epochs !== undefined ? { epochs } : {}),
+    });
+  } catch (e) {
+    if (e instanceof SweepError) throw fail(e.message);
+    throw e;
+  }
+  const json = !!values.json;
+  const data = loadDataset(p.dataset, nodeFiles);
+  const sweepId = newRunId().replace(/^run-/, 'sweep-');
+  const entries: SweepEntry[] = [];
+  if (!json) process.stderr.write(`${sweepId}: ${variants.length} runs (${new Set(variants.map((v) => v.group)).size} settings × ${seeds.length} seeds), ${variants[0].settings.epochs} epochs each; each is saved to ${path} as it finishes\n`);
+  const tty = !json && process.stderr.isTTY;
+  let lastDraw = 0;
+  const runner = new SweepRunner({
+    variants, data, dataset: p.dataset,
+    onProgress: (g) => {
+      if (!tty || performance.now() - lastDraw < 200) return;
+      lastDraw = performance.now();
+      process.stderr.write(`\r  run ${g.run_index + 1}/${g.runs_total} ${g.label}  ${(g.fraction * 100).toFixed(1)}%   `);
+    },
+    onRun: (r) => {
+      const id = newRunId();
+      const record = recordRun(bundle, {
+        id, name: `${sweepId} ${r.variant.label}`, created: new Date().toISOString(), status: r.status, spec: r.variant.spec, dataset: p.dataset,
+        settings: r.variant.settings, history: r.history, test: r.test, normalizer: r.normalizer, checkpoint: r.checkpoint, model: r.model,
+      });
+      saveProject(path, bundle);
+      const entry: SweepEntry = { group: r.variant.group, p: r.variant.p, placement: r.variant.placement, seed: r.variant.seed, history: r.history, train_eval: r.train_eval, run_id: record.id };
+      entries.push(entry);
+      const last = r.history.epochs.at(-1);
+      if (tty) process.stderr.write('\r\x1b[K');
+      emit(json, { event: 'run', sweep: sweepId, index: r.index, runs_total: variants.length, label: r.variant.label, group: r.variant.group, p: r.variant.p, placement: r.variant.placement, seed: r.variant.seed, run: id, seconds: r.seconds, final: last ?? null, train_eval: r.train_eval, test: r.test },
+        `  ${String(r.index + 1).padStart(3)}/${variants.length} ${r.variant.label.padEnd(28)} val loss ${last?.val_loss?.toFixed(4) ?? '–'}${last?.val_accuracy != null ? ` acc ${last.val_accuracy.toFixed(3)}` : ''}  ${r.seconds.toFixed(1)} s  saved ${id}`);
+    },
+  });
+  const stop = () => runner.cancel();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const res = await runner.run();
+  process.off('SIGINT', stop);
+  process.off('SIGTERM', stop);
+  const rec = recommend(entries, metric, { at: values.at as 'best' | 'final' });
+  if (json) {
+    emit(true, { event: 'recommendation', sweep: sweepId, status: res.status, runs: res.finished, metric, at: rec.at, best: rec.best, table: rec.table, reasoning: rec.reasoning, project: path }, '');
+    return;
+  }
+  const m = metric === 'val_loss' ? 'val loss' : 'val acc';
+  console.log(`\n  ${'setting'.padEnd(24)} ${`${m} (${rec.at})`.padStart(16)}  ${'± s.e.'.padStart(7)}  ${'gap'.padStart(7)}  seeds`);
+  for (const r of rec.table) console.log(`${r === rec.best ? '→' : ' '} ${r.group.padEnd(24)} ${r.mean.toFixed(4).padStart(16)}  ${r.se.toFixed(4).padStart(7)}  ${r.gap.toFixed(4).padStart(7)}  ${r.seeds.length}`);
+  console.log(`\n${rec.reasoning}`);
+  console.log(`${res.status === 'cancelled' ? 'cancelled' : 'done'}: ${res.finished} of ${variants.length} runs saved to ${path}`);
+}
+
+/** Per-sample MC-dropout statistics, as lines or JSON objects. */
+export function printMc(s: McStats, json: boolean, classNames: string[]): void {
+  const K = s.width;
+  for (let i = 0; i < s.samples; i++) {
+    const mean = Array.from(s.mean.subarray(i * K, (i + 1) * K));
+    const std = Array.from(s.std.subarray(i * K, (i + 1) * K));
+    if (s.task === 'regression') {
+      emit(json, { sample: i, mean, std }, `  ${String(i).padStart(4)}  mean ${mean.map((v) => v.toFixed(4)).join(' ')}  std ${std.map((v) => v.toFixed(4)).join(' ')}`);
+      continue;
+    }
+    const top = mean.indexOf(Math.max(...mean));
+    const obj = { sample: i, predicted: top, mean, std, entropy: s.entropy![i], expected_entropy: s.expected_entropy![i], mutual_information: s.mutual_information![i] };
+    emit(json, obj, `  ${String(i).padStart(4)}  ${(classNames[top] ?? `class ${top}`).padEnd(12)} p ${mean[top].toFixed(3)} ± ${std[top].toFixed(3)}  entropy ${obj.entropy.toFixed(4)}  MI ${obj.mutual_information.toFixed(4)}`);
+  }
+}
+
+/** The advisor's findings for the project's model, with the latest run's history as context. */
+export function adviceFor(p: Project): Finding[] {
+  const last = [...p.runs].reverse().find((r) => r.history.epochs.length > 0);
+  return advise(p.model, { history: last?.history.epochs });
+}
+
+export function printAdvice(findings: Finding[], json: boolean): void {
+  if (json) {
+    for (const f of findings) emit(true, { ...f }, '');
+    return;
+  }
+  if (!findings.length) console.log('advice: nothing to report — dropout placement follows the article');
+  for (const f of findings) {
+    console.log(`${f.severity === 'warning' ? '⚠' : 'ℹ'} ${f.severity}${f.layer ? ` [${f.layer}]` : ''}: ${f.message}`);
+    console.log(`    ${f.explanation}`);
+    if (f.article_section) console.log(`    article: ${f.article_section}`);
+    if (f.fix) console.log(`    fix: ${f.fix.label}`);
+  }
+}
