@@ -186,6 +186,7 @@ function cmdPredict(argv: string[]): void {
     model.train();
     model.setGenerator(new Generator(Number(values.seed)));
   }
+  if (!values.output) throw new UsageError('predict needs -o y.npy');
   const y = noGrad(() => model.forward(getBatch(xn, n, 0).x));
   writeFileSync(values.output, writeNpy(y.shape, y.data));
   out(!!values.json, { run: run.id, mode: values.mode, samples: n, output: values.output, shape: y.shape }, `wrote ${values.output}: ${y.shape.join('×')} from ${run.id} in ${values.mode} mode`);
