@@ -18,7 +18,7 @@
  */
 import type { EpochMetrics } from '../train/trainer.ts';
 import type { RunRecord } from '../project/project.ts';
-import type { Placement } from './sweep.ts';
+import type { Placement } from './sweep-plan.ts';
 
 export type SweepMetric = 'val_loss' | 'val_accuracy';
 
