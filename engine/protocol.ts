@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import { DatasetChoiceSchema } from './data/catalog.ts';
 import { ProjectSchema, RunSchema } from './project/project.ts';
+import { SweepPlanSchema } from './experiments/sweep-plan.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -82,6 +83,41 @@ const SplitSchema = z.enum(['train', 'val', 'test']);
  */
 const ResultSampleSchema = z.object({ index: z.number().int(), label: z.number(), predicted: z.number(), confidence: z.number().nullable(), probs: z.array(z.number()) });
 
+/** A placement-advisor finding (engine/experiments/advisor.ts); `fix.spec` is the whole fixed model. */
+const FindingSchema = z.object({
+  id: z.string(), rule: z.string(), severity: z.enum(['info', 'warning']), layer: z.string().nullable(),
+  message: z.string(), explanation: z.string(), article_section: z.string().nullable(),
+  fix: z.object({ label: z.string(), spec: SpecSchema }).nullable(),
+});
+
+/** What the advisor may know beyond the spec: a run's epochs (widening gap) and how the model is about to be used. */
+const AdviceContextSchema = z.object({
+  history: z.array(z.object({ train_loss: z.number(), val_loss: z.number().nullable() }).passthrough()).max(100_000).optional(),
+  mode: ModeSchema.optional(),
+  action: z.enum(['evaluate', 'export', 'predict']).optional(),
+});
+
+/**
+ * MC-dropout statistics (engine/experiments/mc-dropout.ts), per sample: mean and std [n, K] of the softmax
+ * probabilities (classification) or outputs (regression); entropy, expected entropy and mutual information [n]
+ * in nats (null for regression).
+ */
+const McStatsSchema = z.object({
+  passes: z.number(), seed: z.number(), task: z.enum(['classification', 'regression']),
+  mean: TensorSchema, std: TensorSchema,
+  entropy: TensorSchema.nullable(), expected_entropy: TensorSchema.nullable(), mutual_information: TensorSchema.nullable(),
+});
+
+const SweepMetricSchema = z.enum(['val_loss', 'val_accuracy']);
+
+/** One setting of a sweep over its seeds (engine/experiments/recommend.ts): metric mean ± standard error, final-epoch train−validation gap. */
+const RecommendRowSchema = z.object({
+  group: z.string(), p: z.record(z.string(), z.number()), strength: z.number(), placement: z.string().nullable(),
+  seeds: z.array(z.number()), run_ids: z.array(z.string()), mean: z.number(), se: z.number(), best_epoch: z.number(),
+  gap: z.number(), gap_se: z.number(), gap_basis: z.string(),
+});
+const RecommendationSchema = z.object({ metric: SweepMetricSchema, at: z.enum(['best', 'final']), best: RecommendRowSchema.nullable(), table: z.array(RecommendRowSchema), reasoning: z.string() });
+
 // ---------------------------------------------------------------- requests: params and results, one row each
 
 export const REQUESTS = {
@@ -148,10 +184,43 @@ export const REQUESTS = {
       }).nullable(),
     }),
   },
+  /**
+   * With `mc`, T passes with only the dropout-like layers in train mode (`mode` is ignored); `output` is then the
+   * mean (probabilities for classification) and `predicted` its argmax.
+   */
   predict: {
-    params: z.object({ model: ModelSourceSchema, input: InputSchema, mode: ModeSchema.default('eval'), seed: z.number().int().min(0).default(0) }),
-    result: z.object({ mode: ModeSchema, output: TensorSchema, predicted: z.array(z.number()).nullable() }),
+    params: z.object({ model: ModelSourceSchema, input: InputSchema, mode: ModeSchema.default('eval'), seed: z.number().int().min(0).default(0), mc: z.object({ passes: z.number().int().min(1).max(1000) }).optional() }),
+    result: z.object({ mode: ModeSchema, output: TensorSchema, predicted: z.array(z.number()).nullable(), mc: McStatsSchema.optional() }),
   },
+  /**
+   * MC-dropout over the same grid as `results`' boundary (cell centres, row 0 at y_min, col 0 at x_min): mean
+   * probabilities [size, size, K], predictive entropy and mutual information [size, size] in nats. 2-D point data only.
+   */
+  'mc.grid': {
+    params: z.object({ run_id: z.string().min(1), split: SplitSchema.default('test'), grid: z.number().int().min(2).max(200).default(50), passes: z.number().int().min(1).max(1000).default(30), seed: z.number().int().min(0).default(0) }),
+    result: z.object({
+      run_id: z.string(), passes: z.number(), x_min: z.number(), x_max: z.number(), y_min: z.number(), y_max: z.number(), size: z.number(),
+      mean: TensorSchema, entropy: TensorSchema, mutual_information: TensorSchema, points: TensorSchema, point_labels: z.array(z.number()),
+    }),
+  },
+  /** The placement advisor's findings for a spec, each with the article heading and an optional fixed spec. */
+  advice: {
+    params: z.object({ spec: SpecSchema, context: AdviceContextSchema.default({}) }),
+    result: z.object({ findings: z.array(FindingSchema) }),
+  },
+  /**
+   * Trains the plan's variants one after another (sweep-progress, sweep-run per finished run with its record,
+   * sweep-finished with the recommendation). Refused while a run or another sweep trains.
+   */
+  'sweep.start': {
+    params: z.object({
+      spec: SpecSchema, dataset: DatasetChoiceSchema, settings: z.unknown().default({}), plan: SweepPlanSchema,
+      metric: SweepMetricSchema.default('val_loss'), at: z.enum(['best', 'final']).default('best'), name: z.string().max(200).optional(),
+    }),
+    result: z.object({ sweep_id: z.string(), runs_total: z.number() }),
+  },
+  /** Stops the sweep: the run in progress is dropped, finished runs stay. */
+  'sweep.cancel': { params: z.object({}), result: z.object({ state: z.string() }) },
   inspect: {
     params: z.object({ model: ModelSourceSchema, input: InputSchema, mode: ModeSchema.default('train'), seed: z.number().int().min(0).default(0) }),
     result: z.object({
@@ -210,6 +279,13 @@ export const EngineEventSchema = z.discriminatedUnion('type', [
   /** `run` is the run record exactly as a project's `runs` holds it (null when training failed): append it to the doc. */
   z.object({ type: z.literal('finished'), run_id: z.string(), status: z.enum(['done', 'cancelled', 'failed']), test: z.object({ loss: z.number(), accuracy: z.number().nullable() }).nullable(), error: z.string().nullable(), run: RunSchema.nullable() }),
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
+  z.object({ type: z.literal('sweep-progress'), sweep_id: z.string(), run_index: z.number(), runs_total: z.number(), label: z.string(), run_fraction: z.number(), fraction: z.number() }),
+  /** A sweep run finished: `run` is its record as a project's `runs` holds it (append it to the doc); `train_eval` is its eval-mode training loss/accuracy. */
+  z.object({
+    type: z.literal('sweep-run'), sweep_id: z.string(), index: z.number(), runs_total: z.number(), label: z.string(), group: z.string(),
+    p: z.record(z.string(), z.number()), placement: z.string().nullable(), seed: z.number(), run: RunSchema, train_eval: z.object({ loss: z.number(), accuracy: z.number().nullable() }),
+  }),
+  z.object({ type: z.literal('sweep-finished'), sweep_id: z.string(), status: z.enum(['done', 'cancelled', 'failed']), runs: z.number(), error: z.string().nullable(), recommendation: RecommendationSchema.nullable() }),
   /** Sent by the host (Electron main, web host), not the engine: the engine process died; `restarted` when a fresh one is starting. */
   z.object({ type: z.literal('engine-lost'), reason: z.string(), restarted: z.boolean() }),
 ]);

@@ -31,6 +31,11 @@ import { argmaxLast } from '../ops/reduce.ts';
 import { splitResults } from '../results/results.ts';
 import { exportProject } from '../export/index.ts';
 import { decodeCheckpoint, encodeCheckpoint, type RunOrigin } from './checkpoint-file.ts';
+import { advise } from '../experiments/advisor.ts';
+import { mcPredictAsync, type McStats } from '../experiments/mc-dropout.ts';
+import { expandSweep, SweepError, SweepRunner } from '../experiments/sweep.ts';
+import { recommend, type SweepEntry } from '../experiments/recommend.ts';
+import { decisionBoundary, isPointData } from '../results/boundary.ts';
 
 /** What a user-given path is for: a project to open or save, a dataset file or folder, a folder to export into. */
 export type PathPurpose = 'open' | 'save' | 'dataset' | 'export';
@@ -76,6 +81,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export class EngineServer {
   private bundle: ProjectBundle;
   private active: ActiveRun | null = null;
+  private sweep: { id: string; runner: SweepRunner } | null = null;
   private readonly datasetCache = new Map<string, LoadedData>();
 
   constructor(private readonly host: EngineHost) {
@@ -123,6 +129,10 @@ export class EngineServer {
       case 'project.adopt': return this.projectAdopt(this.parse('project.adopt', params));
       case 'runs.list': this.parse('runs.list', params); return this.runsList();
       case 'export': return this.export(this.parse('export', params));
+      case 'mc.grid': return this.mcGrid(this.parse('mc.grid', params));
+      case 'advice': return this.advice(this.parse('advice', params));
+      case 'sweep.start': return this.sweepStart(this.parse('sweep.start', params));
+      case 'sweep.cancel': this.parse('sweep.cancel', params); return this.sweepCancel();
       default: throw new ReplyError('unknown-type', `unknown request type '${type.slice(0, 60)}'; known: ${Object.keys(REQUESTS).join(', ')}`);
     }
   }
@@ -199,6 +209,7 @@ export class EngineServer {
 
   private trainStart(p: ParsedParamsOf<'train.start'>): ResultOf<'train.start'> {
     if (this.active && (this.active.trainer.state === 'running' || this.active.trainer.state === 'paused')) throw new ReplyError('busy', `run '${this.active.origin.name}' is still training; stop it first`);
+    if (this.sweep) throw new ReplyError('busy', `sweep ${this.sweep.id} is running; cancel it first`);
     let origin: RunOrigin;
     let resumeFrom: Checkpoint | null = null;
     if (p.resume_run !== undefined) {
@@ -346,9 +357,16 @@ export class EngineServer {
     } else model.eval();
   }
 
-  private predict(p: ParsedParamsOf<'predict'>): ResultOf<'predict'> {
+  private async predict(p: ParsedParamsOf<'predict'>): Promise<ResultOf<'predict'>> {
     const m = this.model(p.model);
     const x = this.input(p.input, m.spec, m.normalizer);
+    if (p.mc) {
+      const task = 'run_id' in p.model ? this.dataset(findRun(this.bundle, p.model.run_id).dataset).data.task : 'classification';
+      const s = await mcPredictAsync(m.model, x, { passes: p.mc.passes, seed: p.seed, task });
+      const mean = { shape: [s.samples, s.width], data: s.mean };
+      const predicted = task === 'classification' ? Array.from({ length: s.samples }, (_, i) => argmaxRow(s.mean, i, s.width)) : null;
+      return { mode: 'train', output: mean, predicted, mc: mcWire(s, p.seed) };
+    }
     this.setMode(m.model, p.mode, p.seed);
     const y = noGrad(() => m.model.forward(x));
     return { mode: p.mode, output: tensorData(y), predicted: y.shape.length === 2 ? Array.from(argmaxLast(y)) : null };
@@ -369,6 +387,84 @@ export class EngineServer {
       layers.push({ name, kind: module.constructor.name, output: tensorData(out), noise });
     }));
     return { mode: p.mode, input: tensorData(x), layers };
+  }
+
+  private advice(p: ParsedParamsOf<'advice'>): ResultOf<'advice'> {
+    return { findings: advise(p.spec as ModelSpec, p.context) };
+  }
+
+  /** MC-dropout over the decision-region grid of `results` (same frame and cell centres). */
+  private async mcGrid(p: ParsedParamsOf<'mc.grid'>): Promise<ResultOf<'mc.grid'>> {
+    const r = this.runModel(p.run_id);
+    const { data, split: d } = this.runSplit(r, p.split);
+    if (!isPointData(d)) throw new ReplyError('failed', `mc.grid needs 2-D point data; ${d.name} has inputs of shape ${d.inputShape.join('×')}`);
+    const frame = data.test ? [data.data, data.test] : [data.data];
+    const b = await decisionBoundary(r.model, r.normalizer, { points: d, frame, grid: p.grid });
+    const n = b.size;
+    const cells = new Float32Array(n * n * 2);
+    for (let row = 0; row < n; row++) {
+      for (let col = 0; col < n; col++) {
+        cells[(row * n + col) * 2] = b.x_min + ((col + 0.5) * (b.x_max - b.x_min)) / n;
+        cells[(row * n + col) * 2 + 1] = b.y_min + ((row + 0.5) * (b.y_max - b.y_min)) / n;
+      }
+    }
+    const grid: Dataset = { ...d, name: 'grid', size: n * n, features: cells, featureScale: 1, labels: new Int32Array(n * n), norm: null };
+    const x = getBatch(normalize(grid, r.normalizer), n * n, 0).x;
+    const s = await mcPredictAsync(r.model, x, { passes: p.passes, seed: p.seed, task: 'classification' });
+    return {
+      run_id: r.runId, passes: p.passes, x_min: b.x_min, x_max: b.x_max, y_min: b.y_min, y_max: b.y_max, size: n,
+      mean: { shape: [n, n, s.width], data: s.mean }, entropy: { shape: [n, n], data: s.entropy! }, mutual_information: { shape: [n, n], data: s.mutual_information! },
+      points: b.points, point_labels: b.point_labels,
+    };
+  }
+
+  // ------------------------------------------------------------ sweeps
+
+  private sweepStart(p: ParsedParamsOf<'sweep.start'>): ResultOf<'sweep.start'> {
+    if (this.sweep) throw new ReplyError('busy', `sweep ${this.sweep.id} is still running; cancel it first`);
+    if (this.active && (this.active.trainer.state === 'running' || this.active.trainer.state === 'paused')) throw new ReplyError('busy', `run '${this.active.origin.name}' is still training; stop it first`);
+    const s = TrainingSettingsSchema.safeParse(p.settings);
+    if (!s.success) throw new ReplyError('bad-params', `sweep.start: settings: ${describeZodError(s.error)}`);
+    let variants;
+    try {
+      variants = expandSweep(p.spec as ModelSpec, s.data, p.plan);
+    } catch (e) {
+      if (e instanceof SweepError) throw new ReplyError('bad-params', e.message);
+      throw e;
+    }
+    const data = this.dataset(p.dataset);
+    const sweep_id = newRunId().replace(/^run-/, 'sweep-');
+    const entries: SweepEntry[] = [];
+    const runner = new SweepRunner({
+      variants, data, dataset: p.dataset,
+      onProgress: (g) => this.event({ type: 'sweep-progress', sweep_id, ...g }),
+      onRun: (r) => {
+        const run = recordRun(this.bundle, {
+          id: newRunId(), name: `${p.name ?? sweep_id} ${r.variant.label}`, created: new Date().toISOString(), status: r.status, spec: r.variant.spec, dataset: p.dataset,
+          settings: r.variant.settings, history: r.history, test: r.test, normalizer: r.normalizer, checkpoint: r.checkpoint, model: r.model,
+        });
+        this.keepRunWeights(run);
+        entries.push({ group: r.variant.group, p: r.variant.p, placement: r.variant.placement, seed: r.variant.seed, history: r.history, train_eval: r.train_eval, run_id: run.id });
+        this.event({ type: 'sweep-run', sweep_id, index: r.index, runs_total: variants.length, label: r.variant.label, group: r.variant.group, p: r.variant.p, placement: r.variant.placement, seed: r.variant.seed, run, train_eval: r.train_eval });
+      },
+    });
+    this.sweep = { id: sweep_id, runner };
+    // Start after this response is sent, so the client knows the sweep id before its first event.
+    setTimeout(() => {
+      void runner.run().then(
+        (res) => this.event({ type: 'sweep-finished', sweep_id, status: res.status, runs: res.finished, error: null, recommendation: entries.length ? recommend(entries, p.metric, { at: p.at }) : null }),
+        (e: unknown) => this.event({ type: 'sweep-finished', sweep_id, status: 'failed', runs: entries.length, error: e instanceof Error ? e.message : String(e), recommendation: entries.length ? recommend(entries, p.metric, { at: p.at }) : null }),
+      ).finally(() => {
+        if (this.sweep?.id === sweep_id) this.sweep = null;
+      });
+    }, 0);
+    return { sweep_id, runs_total: variants.length };
+  }
+
+  private sweepCancel(): ResultOf<'sweep.cancel'> {
+    if (!this.sweep) throw new ReplyError('failed', 'no sweep is running');
+    this.sweep.runner.cancel();
+    return { state: 'cancelling' };
   }
 
   // ------------------------------------------------------------ projects
@@ -463,6 +559,21 @@ export class EngineServer {
       runs: this.bundle.project.runs.map((r) => ({ id: r.id, name: r.name, status: r.status, created: r.created, epochs: r.history.epochs.length, test: r.test, has_weights: r.weights !== null })),
     };
   }
+}
+
+function argmaxRow(a: Float32Array, row: number, width: number): number {
+  let best = 0;
+  for (let k = 1; k < width; k++) if (a[row * width + k] > a[row * width + best]) best = k;
+  return best;
+}
+
+function mcWire(s: McStats, seed: number): NonNullable<ResultOf<'predict'>['mc']> {
+  const perSample = (v: Float32Array<ArrayBuffer> | null) => v && { shape: [s.samples], data: v };
+  return {
+    passes: s.passes, seed, task: s.task,
+    mean: { shape: [s.samples, s.width], data: s.mean }, std: { shape: [s.samples, s.width], data: s.std },
+    entropy: perSample(s.entropy), expected_entropy: perSample(s.expected_entropy), mutual_information: perSample(s.mutual_information),
+  };
 }
 
 function tensorData(t: Tensor): TensorData {
