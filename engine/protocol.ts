@@ -203,6 +203,19 @@ export const REQUESTS = {
       mean: TensorSchema, entropy: TensorSchema, mutual_information: TensorSchema, points: TensorSchema, point_labels: z.array(z.number()),
     }),
   },
+  /** The split's most uncertain samples under MC-dropout (by mutual information or predictive entropy), with their raw inputs. Classification only. */
+  'mc.samples': {
+    params: z.object({
+      run_id: z.string().min(1), split: SplitSchema.default('test'), passes: z.number().int().min(1).max(1000).default(30), seed: z.number().int().min(0).default(0),
+      samples: z.number().int().min(1).max(256).default(24), by: z.enum(['mutual_information', 'entropy']).default('mutual_information'),
+    }),
+    result: z.object({
+      run_id: z.string(), split: SplitSchema, passes: z.number(), class_names: z.array(z.string()), size: z.number(),
+      samples: z.array(z.object({ index: z.number().int(), label: z.number(), predicted: z.number(), probs: z.array(z.number()), std: z.array(z.number()), entropy: z.number(), mutual_information: z.number() })),
+      /** The samples' raw (un-normalised) inputs, [n, ...input_shape]; images in [0, 1]. */
+      inputs: TensorSchema,
+    }),
+  },
   /** The placement advisor's findings for a spec, each with the article heading and an optional fixed spec. */
   advice: {
     params: z.object({ spec: SpecSchema, context: AdviceContextSchema.default({}) }),

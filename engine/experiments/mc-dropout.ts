@@ -175,3 +175,10 @@ export async function mcPredictAsync(model: Module, x: Tensor, o: McOptions & { 
     }
   }
 }
+
+/** Sample indices ordered by uncertainty, highest first (ties by index), at most `count`. */
+export function mostUncertain(s: McStats, by: 'mutual_information' | 'entropy', count: number): number[] {
+  const u = by === 'entropy' ? s.entropy : s.mutual_information;
+  if (!u) throw new Error('uncertainty ranking needs classification statistics (entropy, mutual information)');
+  return Array.from({ length: s.samples }, (_, i) => i).sort((a, b) => u[b] - u[a] || a - b).slice(0, count);
+}

@@ -28,11 +28,11 @@ import { Tensor } from '../tensor/tensor.ts';
 import { Generator } from '../tensor/random.ts';
 import { noGrad } from '../tensor/grad-mode.ts';
 import { argmaxLast } from '../ops/reduce.ts';
-import { splitResults } from '../results/results.ts';
+import { rawInputs, splitResults } from '../results/results.ts';
 import { exportProject } from '../export/index.ts';
 import { decodeCheckpoint, encodeCheckpoint, type RunOrigin } from './checkpoint-file.ts';
 import { advise } from '../experiments/advisor.ts';
-import { mcPredictAsync, type McStats } from '../experiments/mc-dropout.ts';
+import { mcPredictAsync, mostUncertain, type McStats } from '../experiments/mc-dropout.ts';
 import { expandSweep, SweepError, SweepRunner } from '../experiments/sweep.ts';
 import { recommend, type SweepEntry } from '../experiments/recommend.ts';
 import { decisionBoundary, isPointData } from '../results/boundary.ts';
@@ -130,6 +130,7 @@ export class EngineServer {
       case 'runs.list': this.parse('runs.list', params); return this.runsList();
       case 'export': return this.export(this.parse('export', params));
       case 'mc.grid': return this.mcGrid(this.parse('mc.grid', params));
+      case 'mc.samples': return this.mcSamples(this.parse('mc.samples', params));
       case 'advice': return this.advice(this.parse('advice', params));
       case 'sweep.start': return this.sweepStart(this.parse('sweep.start', params));
       case 'sweep.cancel': this.parse('sweep.cancel', params); return this.sweepCancel();
@@ -415,6 +416,24 @@ export class EngineServer {
       run_id: r.runId, passes: p.passes, x_min: b.x_min, x_max: b.x_max, y_min: b.y_min, y_max: b.y_max, size: n,
       mean: { shape: [n, n, s.width], data: s.mean }, entropy: { shape: [n, n], data: s.entropy! }, mutual_information: { shape: [n, n], data: s.mutual_information! },
       points: b.points, point_labels: b.point_labels,
+    };
+  }
+
+  private async mcSamples(p: ParsedParamsOf<'mc.samples'>): Promise<ResultOf<'mc.samples'>> {
+    const r = this.runModel(p.run_id);
+    const d = this.runSplit(r, p.split).split;
+    if (d.task !== 'classification') throw new ReplyError('failed', `mc.samples ranks classification uncertainty; ${d.name} is a regression task (use predict with mc for mean and std)`);
+    const x = getBatch(normalize(d, r.normalizer), d.size, 0).x;
+    const s = await mcPredictAsync(r.model, x, { passes: p.passes, seed: p.seed, task: 'classification' });
+    const K = s.width;
+    const picked = mostUncertain(s, p.by, p.samples);
+    return {
+      run_id: r.runId, split: p.split, passes: p.passes, class_names: d.classNames, size: d.size,
+      samples: picked.map((i) => ({
+        index: i, label: d.labels[i], predicted: argmaxRow(s.mean, i, K), probs: Array.from(s.mean.subarray(i * K, (i + 1) * K)), std: Array.from(s.std.subarray(i * K, (i + 1) * K)),
+        entropy: s.entropy![i], mutual_information: s.mutual_information![i],
+      })),
+      inputs: rawInputs(d, picked),
     };
   }
 

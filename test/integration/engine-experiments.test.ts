@@ -1,8 +1,8 @@
 /**
  * The experiments through the real engine process, as the compare view and
  * the editor will drive them: advice with fixes, a sweep with its streamed
- * runs and recommendation, cancelling a sweep, MC-dropout predictions and the
- * uncertainty grid over the decision-region frame.
+ * runs and recommendation, cancelling a sweep, MC-dropout predictions, the
+ * uncertainty grid over the decision-region frame and the most uncertain samples.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,6 +109,16 @@ describe('experiments over the protocol', () => {
     expect(g.mutual_information.data.every((v, i) => v >= 0 && v <= g.entropy.data[i] + 1e-6)).toBe(true);
     expect(Math.max(...g.mutual_information.data)).toBeGreaterThan(0); // p = 0.5: the masks disagree somewhere
     expect(g.points.shape).toEqual(r.boundary!.points.shape);
+  });
+
+  it('mc.samples: the most uncertain samples of a split by mutual information, with their inputs', async () => {
+    const m = await engine.request('mc.samples', { run_id: runIds[3], passes: 10, samples: 5 });
+    expect(m.samples).toHaveLength(5);
+    expect(m.inputs.shape).toEqual([5, 2]);
+    const mi = m.samples.map((s) => s.mutual_information);
+    expect(mi).toEqual([...mi].sort((a, b) => b - a));
+    expect(m.samples.every((s) => s.entropy >= s.mutual_information && s.predicted === s.probs.indexOf(Math.max(...s.probs)))).toBe(true);
+    expect(m.class_names).toHaveLength(2);
   });
 
   it('sweep.cancel drops the run in progress, keeps the finished ones; training waits for the sweep', async () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildModel, Generator, Tensor, type ModelSpec } from '../../../engine/index.ts';
-import { mcPredict, withDropoutActive } from '../../../engine/experiments/mc-dropout.ts';
+import { mcPredict, mostUncertain, withDropoutActive } from '../../../engine/experiments/mc-dropout.ts';
 import type { Dropout } from '../../../engine/nn/layers/dropout.ts';
 import type { Module } from '../../../engine/nn/module.ts';
 
@@ -116,5 +116,13 @@ describe('MC-dropout modes and seeds', () => {
     expect(Math.max(...s.std)).toBeLessThan(1e-6);
     expect(Math.max(...s.mutual_information!)).toBeLessThan(1e-6);
     expect(s.entropy).toEqual(s.expected_entropy);
+  });
+});
+
+describe('mostUncertain', () => {
+  it('ranks samples by mutual information or entropy, highest first, ties by index', () => {
+    const stats = { task: 'classification' as const, passes: 2, samples: 4, width: 2, mean: new Float32Array(8), std: new Float32Array(8), entropy: Float32Array.from([0.1, 0.6, 0.6, 0.3]), expected_entropy: new Float32Array(4), mutual_information: Float32Array.from([0.2, 0.05, 0.3, 0.2]) };
+    expect(mostUncertain(stats, 'mutual_information', 3)).toEqual([2, 0, 3]);
+    expect(mostUncertain(stats, 'entropy', 10)).toEqual([1, 2, 3, 0]);
   });
 });
