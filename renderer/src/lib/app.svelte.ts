@@ -55,6 +55,8 @@ export class AppState {
     this.engine.start();
     await this.engine.whenReady();
     const initial = await this.host.initialPath();
-    if (!(initial && (await this.project.open(initial)))) await this.project.newProject('mlp');
+    if (initial && (await this.project.open(initial))) return;
+    // The user may have opened a project while the engine was starting.
+    if (!this.project.doc) await this.project.newProject('mlp');
   }
 }

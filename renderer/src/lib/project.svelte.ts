@@ -195,9 +195,13 @@ export class ProjectState {
     }
   }
 
+  /** Numbers New/Open requests, so a slow answer never replaces a project opened after it. */
+  private loadSeq = 0;
+
   async newProject(template: Template = 'mlp', dataset?: DatasetChoice): Promise<boolean> {
+    const seq = ++this.loadSeq;
     const r = await this.task('New project', () => this.engine.request('project.new', { template, ...(dataset ? { dataset } : {}) }));
-    if (!r) return false;
+    if (!r || seq !== this.loadSeq) return false;
     this.load(r.doc, null, false);
     this.clearRecovery();
     return true;
@@ -206,8 +210,9 @@ export class ProjectState {
   async open(path?: string): Promise<boolean> {
     const chosen = path ?? (await this.host.chooseOpenPath());
     if (!chosen) return false;
+    const seq = ++this.loadSeq;
     const r = await this.task(`Open ${chosen}`, () => this.engine.request('project.open', { path: chosen }));
-    if (!r) return false;
+    if (!r || seq !== this.loadSeq) return false;
     this.load(r.doc, r.path, false);
     this.remember(r.path);
     this.clearRecovery();

@@ -1,0 +1,166 @@
+/**
+ * Issue #7's acceptance, acting as a user in Debian's Chromium against the
+ * real web host and engine process: start from the MLP template, drag a
+ * Dropout in after the first ReLU, edit p, train 3 epochs on the spiral while
+ * the charts grow and the progress bar moves, pause and resume, see eval-mode
+ * runs repeat and train-mode runs differ, save, reload, reopen and find the
+ * run and its curves, undo an edit. No page error and no CSP violation on the
+ * way.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { haveChromium, startLab, type Lab } from './harness.ts';
+
+/** Presses, moves in small steps and releases, as a hand does (the drag library follows pointer events). */
+async function dragTo(page: Page, from: Locator, to: Locator, where: 'top' | 'bottom'): Promise<void> {
+  const a = await from.boundingBox();
+  const b = await to.boundingBox();
+  if (!a || !b) throw new Error('drag source or target is not on screen');
+  const x0 = a.x + a.width / 2;
+  const y0 = a.y + a.height / 2;
+  const x1 = b.x + b.width / 2;
+  const y1 = where === 'top' ? b.y + 6 : b.y + b.height - 6;
+  await page.mouse.move(x0, y0);
+  await page.mouse.down();
+  for (let i = 1; i <= 15; i++) {
+    await page.mouse.move(x0 + ((x1 - x0) * i) / 15, y0 + ((y1 - y0) * i) / 15);
+    await page.waitForTimeout(25);
+  }
+  await page.waitForTimeout(150);
+  await page.mouse.up();
+}
+
+const points = async (page: Page, id: string) => Number(await page.getByTestId(id).getAttribute('data-points'));
+const progressValue = (page: Page) => page.getByTestId('train-progress').evaluate((el) => (el as HTMLProgressElement).value);
+/** The trainer state the badge shows (its class names the state, whatever the language). */
+const trainState = (page: Page) => page.getByTestId('train-state').evaluate((el) => ['idle', 'starting', 'running', 'paused', 'cancelled', 'done', 'failed'].find((s) => el.classList.contains(s)));
+const cards = (page: Page) => page.getByTestId(/^layer-\d+$/);
+
+async function setNumber(field: Locator, value: string): Promise<void> {
+  await field.fill(value);
+  await field.press('Tab');
+}
+
+describe.runIf(haveChromium)('the lab in Chromium, used as a person would', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab({ threads: 1 });
+  }, 240_000);
+  afterAll(async () => {
+    await lab?.close();
+  });
+
+  it('builds, trains, switches train/eval, saves, reopens and undoes', async () => {
+    const { page, problems } = await lab.open();
+    page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? 'e2e-spiral.dlab' : undefined));
+
+    // The MLP template on the spiral: Linear(2,128), ReLU, Dropout, Linear(128,2).
+    await page.getByTestId('project-new').click();
+    await page.getByTestId('template-mlp').click();
+    await expect.poll(() => cards(page).count()).toBe(4);
+    await expect.poll(() => page.getByTestId('model-params').textContent()).toMatch(/642/); // 2·128+128 + 128·2+2
+
+    // Drag a Dropout from the palette to just after the first ReLU.
+    await dragTo(page, page.getByTestId('palette-Dropout'), page.getByTestId('layer-2'), 'top');
+    await expect.poll(() => cards(page).count()).toBe(5);
+    const inserted = page.getByTestId('layer-2');
+    expect(await inserted.textContent()).toContain('Dropout');
+    await expect.poll(() => page.getByTestId('shape-2').textContent()).toMatch(/128/);
+    expect(await inserted.textContent()).toMatch(/\b0\b/); // no parameters
+    expect(await page.getByTestId('layer-1').textContent()).toContain('ReLU');
+
+    // Edit its p in the inspector; a value outside [0, 1) is refused.
+    await inserted.click();
+    const p = page.getByTestId('inspector').getByTestId('arg-p');
+    await p.fill('1.5');
+    expect(await p.getAttribute('aria-invalid')).toBe('true');
+    await p.fill('0.3');
+    await expect.poll(() => inserted.textContent()).toMatch(/0\.3/);
+
+    // Enough data that three epochs take a few seconds: 30,000 points, batches of 8.
+    await page.getByTestId('view-data').click();
+    await setNumber(page.getByTestId('dataset-opt-samples'), '30000');
+    await page.getByTestId('view-train').click();
+    await setNumber(page.getByTestId('setting-epochs'), '3');
+    await setNumber(page.getByTestId('setting-batch'), '8');
+
+    await page.getByTestId('train-start').click();
+    const seenProgress = new Set<number>();
+    const seenLoss = new Set<number>();
+    await expect.poll(async () => {
+      seenProgress.add(await progressValue(page));
+      seenLoss.add(await points(page, 'chart-steps'));
+      return `${seenProgress.size >= 3 && seenLoss.size >= 3} (${await trainState(page)} progress ${[...seenProgress].join(' ')}; steps plotted ${[...seenLoss].join(' ')})`;
+    }, { timeout: 60_000, interval: 100 }).toMatch(/^true/);
+
+    // Pause: the bar stops; resume: it moves on.
+    await page.getByTestId('train-pause').click();
+    await expect.poll(() => trainState(page), { timeout: 20_000 }).toBe('paused');
+    const held = await progressValue(page);
+    await page.waitForTimeout(600);
+    expect(await progressValue(page)).toBe(held);
+    expect(held).toBeLessThan(1);
+    await page.getByTestId('train-resume').click();
+    await expect.poll(() => trainState(page), { timeout: 120_000 }).toBe('done');
+    expect(await progressValue(page)).toBe(1);
+    await expect.poll(() => points(page, 'chart-loss')).toBe(3);
+    await expect.poll(() => points(page, 'chart-accuracy')).toBe(3);
+    expect(await page.getByTestId('run-row').count()).toBe(1);
+
+    // Train/Eval: eval runs repeat exactly, train runs draw new masks.
+    await page.getByTestId('view-modes').click();
+    const toggle = page.getByTestId('mode-toggle');
+    if (!/eval/i.test((await toggle.textContent()) ?? '')) await toggle.click();
+    await expect.poll(() => toggle.textContent()).toMatch(/eval/i);
+    const twoRuns = async () => {
+      const before = await page.getByTestId('run-output').count();
+      await page.getByTestId('run-again').click();
+      await page.getByTestId('run-again').click();
+      await expect.poll(() => page.getByTestId('run-output').count()).toBeGreaterThanOrEqual(Math.min(before + 2, 6));
+      await page.waitForTimeout(300);
+      return (await page.getByTestId('run-output').allTextContents()).slice(-2);
+    };
+    const [e1, e2] = await twoRuns();
+    expect(e1).toBe(e2);
+    await toggle.click();
+    await expect.poll(() => toggle.textContent()).toMatch(/train/i);
+    const [t1, t2] = await twoRuns();
+    expect(t1).not.toBe(t2);
+
+    // Save (the web host asks for a name), reload, reopen: the run and its curves are there.
+    await page.getByTestId('project-save').click();
+    await expect.poll(() => page.getByTestId('dirty').count()).toBe(0);
+    await page.reload();
+    await page.locator('[data-testid="status"].connected').waitFor();
+    await page.getByTestId('project-open').click();
+    await expect.poll(() => page.getByTestId('project-title').textContent()).toContain('e2e-spiral');
+    await page.getByTestId('view-train').click();
+    await expect.poll(() => page.getByTestId('run-row').count()).toBe(1);
+    await page.getByTestId('run-show').first().click();
+    await expect.poll(() => points(page, 'chart-loss')).toBe(3);
+    expect(await points(page, 'chart-steps')).toBeGreaterThan(100);
+
+    // The model came back with p = 0.3; an edit, then undo brings it back.
+    await page.getByTestId('view-model').click();
+    const card = page.getByTestId('layer-2');
+    expect(await card.textContent()).toMatch(/0\.3/);
+    await card.click();
+    await page.getByTestId('inspector').getByTestId('arg-p').fill('0.6');
+    await expect.poll(() => card.textContent()).toMatch(/0\.6/);
+    await page.getByTestId('model-canvas').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => card.textContent()).toMatch(/0\.3/);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => card.textContent()).toMatch(/0\.6/);
+
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('a page without the token is told how to get in and the engine stays closed to it', async () => {
+    const page = await lab.browser.newPage();
+    await page.goto(lab.host.url.replace(/#.*/, ''));
+    await expect.poll(() => page.locator('footer').textContent()).toContain('no token');
+    await page.close();
+  });
+});
