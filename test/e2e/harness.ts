@@ -24,7 +24,8 @@ export interface Lab {
   /** The folder the web host serves projects from. */
   root: string;
   /** A fresh page on the lab, connected to its engine; `problems` collects console errors and page errors. */
-  open(opts?: { theme?: 'light' | 'dark'; locale?: 'en' | 'zh' }): Promise<{ page: Page; problems: string[] }>;
+  /** `fresh` (default true) forgets recent files and recovery copies left by earlier pages of this browser. */
+  open(opts?: { theme?: 'light' | 'dark'; locale?: 'en' | 'zh'; fresh?: boolean }): Promise<{ page: Page; problems: string[] }>;
   close(): Promise<void>;
 }
 
@@ -51,13 +52,19 @@ export async function startLab(o: { viewport?: { width: number; height: number }
         if (m.type() === 'error') problems.push(m.text());
       });
       page.on('pageerror', (e) => problems.push(e.message));
-      // Runs in the page (no DOM types here: this file is also compiled for Node).
-      await page.addInitScript(([theme, locale]) => {
-        const store = Reflect.get(globalThis, 'localStorage') as { setItem(k: string, v: string): void };
-        store.setItem('dlab.theme', theme);
-        store.setItem('dlab.locale', locale);
-      }, [opts.theme ?? 'light', opts.locale ?? 'en'] as const);
+      // Runs in the page before its scripts (no DOM types here: this file is also compiled for Node).
+      const prefs = (a: { theme: string; locale: string; fresh: boolean }) => {
+        const store = Reflect.get(globalThis, 'localStorage') as { setItem(k: string, v: string): void; removeItem(k: string): void };
+        store.setItem('dlab.theme', a.theme);
+        store.setItem('dlab.locale', a.locale);
+        if (a.fresh) for (const k of ['dlab.recovery', 'dlab.recent']) store.removeItem(k);
+      };
+      await page.addInitScript(prefs, { theme: opts.theme ?? 'light', locale: opts.locale ?? 'en', fresh: false });
       await page.goto(host.url);
+      if (opts.fresh ?? true) {
+        await page.evaluate(prefs, { theme: opts.theme ?? 'light', locale: opts.locale ?? 'en', fresh: true });
+        await page.reload();
+      }
       await page.locator('[data-testid="status"].connected').waitFor();
       await page.getByTestId('project-title').waitFor();
       return { page, problems };
