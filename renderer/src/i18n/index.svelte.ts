@@ -11,12 +11,13 @@ import data from './data.ts';
 import train from './train.ts';
 import modes from './modes.ts';
 import results from './results.ts';
+import experiments from './experiments.ts';
 
 export const LOCALES = ['en', 'zh'] as const;
 export type Locale = (typeof LOCALES)[number];
 export type Messages = { en: Record<string, string>; zh: Record<string, string> };
 
-export const AREAS: Record<string, Messages> = { common, model, data, train, modes, results };
+export const AREAS: Record<string, Messages> = { common, model, data, train, modes, results, experiments };
 
 const table: Record<Locale, Map<string, string>> = { en: new Map(), zh: new Map() };
 for (const area of Object.values(AREAS)) {

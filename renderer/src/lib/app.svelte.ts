@@ -7,7 +7,7 @@ import { EngineState } from './engine.svelte.ts';
 import { ProjectState } from './project.svelte.ts';
 import { TrainingState } from './training.svelte.ts';
 
-export const VIEWS = ['model', 'data', 'train', 'modes', 'results'] as const;
+export const VIEWS = ['model', 'data', 'train', 'modes', 'results', 'experiments'] as const;
 export type View = (typeof VIEWS)[number];
 export type Theme = 'light' | 'dark';
 
