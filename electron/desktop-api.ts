@@ -62,6 +62,7 @@ export function createDesktopApi<E extends { ports: readonly unknown[] }>(ipc: I
     showOpenDialog: async () => asOpenedFile(await ipc.invoke(IPC.openDialog)),
     showSaveDialog: async (name) => asOpenedFile(await ipc.invoke(IPC.saveDialog, String(name))),
     showExportDialog: async (name) => asOpenedFile(await ipc.invoke(IPC.exportDialog, String(name))),
+    showDataDialog: async (kind) => asOpenedFile(await ipc.invoke(IPC.dataDialog, kind === 'idx' ? 'idx' : 'csv')),
     setDocumentState: (s) => ipc.send(IPC.documentState, { dirty: Boolean(s.dirty), title: String(s.title), path: s.path === null ? null : String(s.path) }),
     noteRecentFile: (path) => ipc.send(IPC.recent, String(path)),
   };

@@ -100,6 +100,7 @@ function registerIpc(): void {
   ipcMain.handle(IPC.initialFile, (e) => sender(e)?.initialFile() ?? null);
   ipcMain.handle(IPC.openDialog, (e) => sender(e)?.openDialog() ?? null);
   ipcMain.handle(IPC.saveDialog, (e, name: unknown) => sender(e)?.saveDialog(typeof name === 'string' ? name : 'Untitled.dlab') ?? null);
+  ipcMain.handle(IPC.dataDialog, (e, kind: unknown) => sender(e)?.dataDialog(kind === 'idx' ? 'idx' : 'csv') ?? null);
   ipcMain.handle(IPC.exportDialog, (e, name: unknown) => sender(e)?.exportDialog(typeof name === 'string' ? name : 'export') ?? null);
   ipcMain.on(IPC.documentState, (e, s: unknown) => {
     const w = sender(e);

@@ -34,6 +34,8 @@ export interface DropoutLabDesktopApi {
   showSaveDialog(suggestedName: string): Promise<OpenedFile | null>;
   /** A folder to export a run into (File › Export); granted to this window's engine like the others. */
   showExportDialog(suggestedName: string): Promise<OpenedFile | null>;
+  /** A CSV file or an IDX folder to train on; granted to this window's engine for reading. */
+  showDataDialog(kind: 'csv' | 'idx'): Promise<OpenedFile | null>;
   /** Tells main whether there are unsaved changes (for the close/quit prompt) and the title to show. */
   setDocumentState(state: { dirty: boolean; title: string; path: string | null }): void;
   /** Adds a saved/opened file to Open Recent. */
@@ -52,6 +54,7 @@ export const IPC = {
   openDialog: 'dlab:open-dialog',
   saveDialog: 'dlab:save-dialog',
   exportDialog: 'dlab:export-dialog',
+  dataDialog: 'dlab:data-dialog',
   documentState: 'dlab:document-state',
   recent: 'dlab:recent-file',
 } as const;

@@ -120,6 +120,17 @@ export class ProjectWindow {
     return { path: r.filePath };
   }
 
+  /** A CSV file, or a folder of IDX files (MNIST layout), for the Data view. */
+  async dataDialog(kind: 'csv' | 'idx'): Promise<OpenedFile | null> {
+    const r = kind === 'csv'
+      ? await dialog.showOpenDialog(this.win, { title: 'Choose a CSV file', properties: ['openFile'], filters: [{ name: 'CSV', extensions: ['csv', 'tsv', 'txt'] }] })
+      : await dialog.showOpenDialog(this.win, { title: 'Choose a folder of IDX files', properties: ['openDirectory'] });
+    const path = r.canceled ? undefined : r.filePaths[0];
+    if (!path) return null;
+    this.grant(path);
+    return { path };
+  }
+
   /** A folder for File › Export (created if the user types a new name); the engine writes model.py and friends inside it. */
   async exportDialog(suggestedName: string): Promise<OpenedFile | null> {
     const name = suggestedName.replace(/[\\/]/g, '_').slice(0, 120) || 'export';

@@ -85,5 +85,7 @@ describe('preload API', () => {
     expect(await api.initialFile()).toBeNull();
     ipc.replies.set(IPC.exportDialog, { path: '/home/u/export-run1' });
     expect(await api.showExportDialog('export-run1')).toEqual({ path: '/home/u/export-run1' });
+    ipc.replies.set(IPC.dataDialog, { path: '/data/fashion' });
+    expect(await api.showDataDialog('idx')).toEqual({ path: '/data/fashion' });
   });
 });

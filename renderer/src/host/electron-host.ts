@@ -58,6 +58,10 @@ export class ElectronHost implements Host {
     return (await this.api.showSaveDialog(suggestedName))?.path ?? null;
   }
 
+  async chooseDataPath(kind: 'csv' | 'idx'): Promise<string | null> {
+    return (await this.api.showDataDialog(kind))?.path ?? null;
+  }
+
   async chooseExportDir(suggestedName: string): Promise<string | null> {
     return (await this.api.showExportDialog(suggestedName))?.path ?? null;
   }

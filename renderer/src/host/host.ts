@@ -20,6 +20,8 @@ export interface Host {
   /** A path to open, or null when the user cancelled. */
   chooseOpenPath(): Promise<string | null>;
   chooseSavePath(suggestedName: string): Promise<string | null>;
+  /** A CSV file or an IDX folder to load as a dataset, or null when cancelled. */
+  chooseDataPath(kind: 'csv' | 'idx'): Promise<string | null>;
   /** A folder to export into (created by the engine if new), or null when cancelled. */
   chooseExportDir(suggestedName: string): Promise<string | null>;
   /** The project to open at start, if the app was launched with one. */

@@ -63,6 +63,10 @@ export class WebHost implements Host {
     return window.prompt('Save as (a .dlab path inside the web host folder):', suggestedName);
   }
 
+  async chooseDataPath(kind: 'csv' | 'idx'): Promise<string | null> {
+    return window.prompt(kind === 'csv' ? 'CSV file (a path inside the web host folder):' : 'Folder of IDX files (a path inside the web host folder):', '');
+  }
+
   async chooseExportDir(suggestedName: string): Promise<string | null> {
     return window.prompt('Export into folder (a path inside the web host folder):', suggestedName);
   }
