@@ -6,6 +6,8 @@
 import { tick } from 'svelte';
 import type { AppState } from '../../lib/app.svelte.ts';
 import { t } from '../../i18n/index.svelte.ts';
+import { adviceText } from '../advice/advice-text.ts';
+import { Advisor, findingsByLayer, type Finding } from '../../lib/advice.svelte.ts';
 import { BLOCK_INFOS, newLayer, type LayerInfo, type LayerReport } from '../../lib/layer-defaults.ts';
 import {
   duplicate, getLayer, getList, insert, insertionPoint, move, remove, rename, setInputShape, updateArgs, type LayerPath, type LayerSpec, type ModelSpec,
@@ -28,10 +30,16 @@ export function pathKey(path: LayerPath): string {
 export class ModelEditor {
   readonly app: AppState;
   readonly infos: Map<string, LayerInfo>;
+  /** The placement advisor's findings for the model (ModelView asks after each edit). */
+  readonly advisor: Advisor;
+  /** Findings by card, only while they are about the model shown (after an insert, old paths would point at the wrong card). */
+  readonly advice: Map<string, Finding[]>;
 
   constructor(app: AppState) {
     this.app = app;
     this.infos = $derived(new Map([...(app.engine.catalog?.layers ?? []), ...BLOCK_INFOS].map((l) => [l.kind, l])));
+    this.advisor = new Advisor((p) => app.engine.request('advice', p));
+    this.advice = $derived(this.spec && this.advisor.isCurrent(this.spec) ? findingsByLayer(this.spec, this.advisor.findings) : new Map());
   }
 
   get spec(): ModelSpec | null {
@@ -66,6 +74,16 @@ export class ModelEditor {
     const layer = this.spec && getLayer(this.spec, path);
     if (!r || !layer || r.kind !== layer.kind || (layer.name !== undefined && r.name !== layer.name)) return undefined;
     return r;
+  }
+
+  adviceAt(path: LayerPath): Finding[] {
+    return this.advice.get(pathKey(path)) ?? [];
+  }
+
+  /** A finding's one-click fix: the engine's fixed model, as one undoable edit. */
+  applyFix(finding: Finding): void {
+    if (!finding.fix || !this.advisor.isCurrent(this.spec)) return;
+    this.commit(finding.fix.spec as ModelSpec, adviceText('fix', finding.rule, finding.fix.label));
   }
 
   private commit(model: ModelSpec, label: string, coalesce: string | null = null): void {
