@@ -157,6 +157,25 @@ describe.runIf(haveChromium)('the lab in Chromium, used as a person would', () =
     await page.close();
   });
 
+  it('unsaved work survives a closed tab: the next start offers the recovery copy and restores it', async () => {
+    const first = await lab.open();
+    await first.page.getByTestId('layer-2').click();
+    await first.page.getByTestId('inspector').getByTestId('arg-p').fill('0.45');
+    await expect.poll(() => first.page.getByTestId('layer-2').textContent()).toMatch(/0\.45/);
+    await first.page.waitForTimeout(1500); // the recovery copy is written a second after the last edit
+    await first.page.close();
+
+    const { page, problems } = await lab.open({ fresh: false });
+    await page.getByTestId('recovery').waitFor();
+    expect(await page.getByTestId('layer-2').textContent()).toMatch(/0\.5/); // a new project until restored
+    await page.getByTestId('recovery').getByRole('button', { name: 'Restore' }).click();
+    await expect.poll(() => page.getByTestId('layer-2').textContent()).toMatch(/0\.45/);
+    expect(await page.getByTestId('dirty').count()).toBe(1);
+    expect(await page.getByTestId('recovery').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('a page without the token is told how to get in and the engine stays closed to it', async () => {
     const page = await lab.browser.newPage();
     await page.goto(lab.host.url.replace(/#.*/, ''));
