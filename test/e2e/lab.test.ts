@@ -7,6 +7,8 @@
  * run and its curves, undo an edit. No page error and no CSP violation on the
  * way.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { haveChromium, startLab, type Lab } from './harness.ts';
@@ -106,6 +108,27 @@ describe.runIf(haveChromium)('the lab in Chromium, used as a person would', () =
     await expect.poll(() => points(page, 'chart-loss')).toBe(3);
     await expect.poll(() => points(page, 'chart-accuracy')).toBe(3);
     expect(await page.getByTestId('run-row').count()).toBe(1);
+
+    // Every chart leaves as PNG, the metrics table as CSV (#9).
+    const download = async (testid: string) => {
+      const [d] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
+      return { name: d.suggestedFilename(), bytes: readFileSync((await d.path())!) };
+    };
+    const png = await download('chart-loss-export');
+    expect(png.name).toMatch(/\.png$/);
+    expect([...png.bytes.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    const csv = await download('metrics-csv');
+    const lines = csv.bytes.toString('utf8').trim().split(/\r?\n/);
+    expect(lines[0]).toMatch(/^epoch,train_loss,/);
+    expect(lines).toHaveLength(4);
+
+    // Results: the confusion matrix, then File › Export's panel writes the PyTorch files into the web host's folder.
+    await page.getByTestId('view-results').click();
+    await page.getByTestId('results-confusion').waitFor();
+    await page.getByTestId('export-dir').fill('exported');
+    await page.getByTestId('export-run').click();
+    await expect.poll(() => page.getByTestId('export-files').textContent(), { timeout: 30_000 }).toContain('model.py');
+    for (const f of ['model.py', 'weights.safetensors', 'train.py', 'README.md']) expect(existsSync(join(lab.root, 'exported', f)), f).toBe(true);
 
     // Train/Eval: eval runs repeat exactly, train runs draw new masks.
     await page.getByTestId('view-modes').click();
