@@ -18,7 +18,6 @@ async function main(): Promise<void> {
       for (const locale of ['en', 'zh'] as const) {
         const { page, problems } = await lab.open({ theme, locale });
         await page.getByTestId('view-train').click();
-        await page.getByTestId('setting-epochs').fill('200');
         await page.getByTestId('train-start').click();
         await page.locator('[data-testid="train-start"]:not([disabled])').waitFor({ timeout: 120_000 });
         await page.getByTestId('view-model').click();

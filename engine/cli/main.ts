@@ -15,7 +15,7 @@ import { getBatch, normalize, split } from '../data/pipeline.ts';
 import { evaluate, snapshotWeights, Trainer, type Checkpoint, type TrainEvent } from '../train/trainer.ts';
 import { TrainingSettingsSchema, describeZodError } from '../train/settings.ts';
 import { newProject } from '../project/project.ts';
-import { DEFAULT_DATASET, TEMPLATES, templateSpec, type Template } from '../project/templates.ts';
+import { DEFAULT_DATASET, TEMPLATES, templateSpec, templateTraining, type Template } from '../project/templates.ts';
 import { findRun, loadRunModel, newRunId, recordRun } from '../project/runs.ts';
 import { nodeFiles } from '../io/node-files.ts';
 import { openProject, saveProject } from '../io/project-file.ts';
@@ -64,15 +64,7 @@ function cmdNew(argv: string[]): void {
   const outPath = values.output ?? `${t}.dlab`;
   if (existsSync(outPath) && !values.force) throw new UsageError(`${outPath} already exists; choose another -o or pass --force`);
   const model = templateSpec(t, dataShape(data));
-  const images = data.inputShape.length === 3;
-  const training = t === 'cnn'
-    ? { epochs: 10, batch_size: 64, optimizer: { type: 'adam', lr: 1e-3 } }
-    : t === 'transformer'
-      ? { epochs: 30, batch_size: 32, optimizer: { type: 'adam', lr: 1e-3 } }
-      : images
-        ? { epochs: 20, batch_size: 64, optimizer: { type: 'adam', lr: 1e-3 } }
-        : { epochs: 100, batch_size: 32, optimizer: { type: 'adam', lr: 0.01 } };
-  const bundle = newProject({ name: `${t.toUpperCase()} on ${data.name}`, model, dataset, training });
+  const bundle = newProject({ name: `${t.toUpperCase()} on ${data.name}`, model, dataset, training: templateTraining(t, dataShape(data)) });
   saveProject(outPath, bundle);
   const report = validateSpec(model);
   out(!!values.json, { project: outPath, template: t, dataset, parameters: report.totalParams, valid: report.ok }, `wrote ${outPath}: ${t} on ${data.name} (${data.size} samples), ${report.totalParams.toLocaleString('en')} parameters`);

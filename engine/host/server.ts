@@ -22,7 +22,7 @@ import { Trainer, evaluate, snapshotWeights, type Checkpoint, type TrainEvent } 
 import { TrainingSettingsSchema, describeZodError } from '../train/settings.ts';
 import { newProject, ProjectSchema, putRunWeights, type ProjectBundle, type RunRecord } from '../project/project.ts';
 import { crc32 } from '../project/crc32.ts';
-import { DEFAULT_DATASET, templateSpec } from '../project/templates.ts';
+import { DEFAULT_DATASET, templateSpec, templateTraining } from '../project/templates.ts';
 import { findRun, loadRunModel, newRunId, recordRun } from '../project/runs.ts';
 import { Tensor } from '../tensor/tensor.ts';
 import { Generator } from '../tensor/random.ts';
@@ -491,8 +491,8 @@ export class EngineServer {
   private newBundle(template: 'mlp' | 'cnn' | 'transformer' | 'blank', dataset?: DatasetChoice, name?: string): ProjectBundle {
     const ds = dataset ?? DEFAULT_DATASET[template];
     const d = this.dataset(ds).data;
-    const model = templateSpec(template, { inputShape: d.inputShape, classes: d.task === 'classification' ? d.classNames.length : d.targetDim, vocab: d.vocabSize });
-    return newProject({ name: name ?? 'Untitled', model, dataset: ds });
+    const shape = { inputShape: d.inputShape, classes: d.task === 'classification' ? d.classNames.length : d.targetDim, vocab: d.vocabSize };
+    return newProject({ name: name ?? 'Untitled', model: templateSpec(template, shape), dataset: ds, training: templateTraining(template, shape) });
   }
 
   private projectNew(p: ParsedParamsOf<'project.new'>): ResultOf<'project.new'> {

@@ -80,3 +80,15 @@ export function templateSpec(t: Template, d: DataShape): ModelSpec {
       return { input_shape: d.inputShape, layers: [] };
   }
 }
+
+/**
+ * Training settings that make a template's first run worth looking at: the
+ * 2-D toy sets are a few hundred points, so they need many short epochs and a
+ * larger step; images and sequences keep Adam's usual 1e-3.
+ */
+export function templateTraining(t: Template, d: DataShape): { epochs: number; batch_size: number; optimizer: { type: 'adam'; lr: number } } {
+  if (t === 'cnn') return { epochs: 10, batch_size: 64, optimizer: { type: 'adam', lr: 1e-3 } };
+  if (t === 'transformer') return { epochs: 30, batch_size: 32, optimizer: { type: 'adam', lr: 1e-3 } };
+  if (d.inputShape.length === 3) return { epochs: 20, batch_size: 64, optimizer: { type: 'adam', lr: 1e-3 } };
+  return { epochs: 100, batch_size: 32, optimizer: { type: 'adam', lr: 0.01 } };
+}

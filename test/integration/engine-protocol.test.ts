@@ -183,6 +183,8 @@ describe('engine process over the protocol', () => {
     const runs = await engine.request('runs.list', {});
     expect(runs.runs).toEqual([]);
     expect(doc.model.layers.map((l) => l.kind)).toEqual(['Linear', 'ReLU', 'Dropout', 'Linear']);
+    // The spiral's few hundred points get the settings `dlab new` gives them: many short epochs, a larger step.
+    expect(doc.training).toMatchObject({ epochs: 100, batch_size: 32, optimizer: { type: 'adam', lr: 0.01 } });
     const ev = collect(engine, (e) => e.type === 'finished');
     await engine.request('train.start', { spec: doc.model, dataset: doc.dataset, settings: { ...doc.training, epochs: 2 } });
     const fin = (await ev).at(-1);
