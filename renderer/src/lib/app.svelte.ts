@@ -6,6 +6,7 @@ import type { Host } from '../host/host.ts';
 import { EngineState } from './engine.svelte.ts';
 import { ProjectState } from './project.svelte.ts';
 import { TrainingState } from './training.svelte.ts';
+import { SweepState } from './sweep.svelte.ts';
 
 export const VIEWS = ['model', 'data', 'train', 'modes', 'results', 'experiments'] as const;
 export type View = (typeof VIEWS)[number];
@@ -21,6 +22,7 @@ export class AppState {
   readonly engine: EngineState;
   readonly project: ProjectState;
   readonly training: TrainingState;
+  readonly sweep: SweepState;
   view = $state<View>('model');
   theme = $state<Theme>(initialTheme());
 
@@ -28,6 +30,7 @@ export class AppState {
     this.engine = new EngineState(host);
     this.project = new ProjectState(this.engine, host);
     this.training = new TrainingState(this.engine, this.project);
+    this.sweep = new SweepState(this.engine, this.project, this.training);
   }
 
   setTheme(t: Theme): void {
