@@ -116,3 +116,13 @@ export function historyContext(runs: readonly RunRecord[]): AdviceContext {
   const run = [...runs].reverse().find((r) => r.status !== 'running' && r.history.epochs.length > 0);
   return run ? { history: run.history.epochs.map((e) => ({ train_loss: e.train_loss, val_loss: e.val_loss })) } : {};
 }
+
+/**
+ * The mode the Train/Eval view's switch has the model in (model.train() / model.eval()), kept
+ * while the views change: the advisor warns when a model in train mode is evaluated or exported.
+ * A PyTorch module starts in train mode, and so does this.
+ */
+class ModelMode {
+  mode = $state<'train' | 'eval'>('train');
+}
+export const modelMode = new ModelMode();
