@@ -4,7 +4,7 @@
  * gradients back to each input's shape.
  */
 import { Tensor } from '../tensor/tensor.ts';
-import { broadcastIndex, broadcastShapes, numel, sameShape, type Shape } from '../tensor/shape.ts';
+import { broadcastIndex, broadcastLayout, broadcastShapes, numel, sameShape, type Shape } from '../tensor/shape.ts';
 import { erf } from './special.ts';
 import { kernels } from '../kernels/registry.ts';
 
@@ -116,75 +116,98 @@ export function affine(x: Tensor, scale: number, shift = 0): Tensor {
 export const binaryOps = ['add', 'sub', 'mul', 'div', 'maximum'] as const;
 type BinaryCode = (typeof binaryOps)[number];
 
-/** Sums a gradient over the dimensions that broadcasting expanded. */
+/** Sums a gradient over the dimensions that broadcasting expanded (in float64, in element order). */
 export function unbroadcast(g: Float32Array, outShape: Shape, inShape: Shape): Float32Array {
-  if (sameShape(outShape, inShape)) return g;
+  const layout = broadcastLayout(inShape, outShape);
+  if (layout.kind === 'same') return g;
   const n = numel(inShape);
   const r = new Float32Array(n);
-  if (n === 1) {
-    let s = 0;
-    for (let i = 0; i < g.length; i++) s += g[i];
-    r[0] = s;
+  if (layout.kind === 'stretch') {
+    // Row sums: each input element covered `size` consecutive outputs.
+    const q = layout.size;
+    for (let o = 0; o < n; o++) {
+      let s = 0;
+      for (let j = o * q, e = j + q; j < e; j++) s += g[j];
+      r[o] = s;
+    }
     return r;
   }
-  const idx = broadcastIndex(inShape, outShape);
   const acc = new Float64Array(n);
-  for (let i = 0; i < g.length; i++) acc[idx[i]] += g[i];
+  if (layout.kind === 'tile') {
+    // Column sums: the input repeated every n outputs (a bias over a batch).
+    for (let base = 0; base < g.length; base += n) for (let j = 0; j < n; j++) acc[j] += g[base + j];
+  } else {
+    const idx = broadcastIndex(inShape, outShape);
+    for (let i = 0; i < g.length; i++) acc[idx[i]] += g[i];
+  }
   r.set(acc);
   return r;
 }
 
-function binaryForward(code: BinaryCode, a: Float32Array, b: Float32Array, out: Float32Array, ia: Int32Array | null, ib: Int32Array | null): void {
+/** An operand as read at every output position: its own array when laid out like the output, else expanded once. */
+function expandTo(d: Float32Array, shape: Shape, outShape: Shape, n: number): Float32Array {
+  const layout = broadcastLayout(shape, outShape);
+  if (layout.kind === 'same') return d;
+  const r = new Float32Array(n);
+  if (layout.kind === 'tile') for (let base = 0; base < n; base += d.length) r.set(d, base);
+  else if (layout.kind === 'stretch') for (let o = 0; o < d.length; o++) r.fill(d[o], o * layout.size, (o + 1) * layout.size);
+  else {
+    const idx = broadcastIndex(shape, outShape);
+    for (let i = 0; i < n; i++) r[i] = d[idx[i]];
+  }
+  return r;
+}
+
+/** out = a ∘ b for operands of the output's layout. */
+function sameLayout(code: BinaryCode, a: Float32Array, b: Float32Array, out: Float32Array): void {
   const n = out.length;
-  // Index arrays are null when an input already has the output's layout.
-  const A = (i: number) => (ia ? a[ia[i]] : a[i]);
-  const B = (i: number) => (ib ? b[ib[i]] : b[i]);
-  if (!ia && !ib) {
-    switch (code) {
-      case 'add': for (let i = 0; i < n; i++) out[i] = a[i] + b[i]; return;
-      case 'sub': for (let i = 0; i < n; i++) out[i] = a[i] - b[i]; return;
-      case 'mul': for (let i = 0; i < n; i++) out[i] = a[i] * b[i]; return;
-      case 'div': for (let i = 0; i < n; i++) out[i] = a[i] / b[i]; return;
-      case 'maximum': for (let i = 0; i < n; i++) out[i] = Math.max(a[i], b[i]); return;
-    }
-  }
-  if (!ia && ib) {
-    // Only b broadcasts (a bias over a batch, a scalar): direct indexing, no closures.
-    switch (code) {
-      case 'add': for (let i = 0; i < n; i++) out[i] = a[i] + b[ib[i]]; return;
-      case 'sub': for (let i = 0; i < n; i++) out[i] = a[i] - b[ib[i]]; return;
-      case 'mul': for (let i = 0; i < n; i++) out[i] = a[i] * b[ib[i]]; return;
-      case 'div': for (let i = 0; i < n; i++) out[i] = a[i] / b[ib[i]]; return;
-      case 'maximum': for (let i = 0; i < n; i++) out[i] = Math.max(a[i], b[ib[i]]); return;
-    }
-  }
   switch (code) {
-    case 'add': for (let i = 0; i < n; i++) out[i] = A(i) + B(i); return;
-    case 'sub': for (let i = 0; i < n; i++) out[i] = A(i) - B(i); return;
-    case 'mul': for (let i = 0; i < n; i++) out[i] = A(i) * B(i); return;
-    case 'div': for (let i = 0; i < n; i++) out[i] = A(i) / B(i); return;
-    case 'maximum': for (let i = 0; i < n; i++) out[i] = Math.max(A(i), B(i)); return;
+    case 'add': for (let i = 0; i < n; i++) out[i] = a[i] + b[i]; return;
+    case 'sub': for (let i = 0; i < n; i++) out[i] = a[i] - b[i]; return;
+    case 'mul': for (let i = 0; i < n; i++) out[i] = a[i] * b[i]; return;
+    case 'div': for (let i = 0; i < n; i++) out[i] = a[i] / b[i]; return;
+    case 'maximum': for (let i = 0; i < n; i++) out[i] = Math.max(a[i], b[i]); return;
   }
 }
 
-/** A broadcast operand expanded once (idx maps output to input positions), so gradient loops index directly. */
-function expandTo(d: Float32Array, idx: Int32Array | null, n: number): Float32Array {
-  if (!idx) return d;
-  const r = new Float32Array(n);
-  for (let i = 0; i < n; i++) r[i] = d[idx[i]];
-  return r;
+/** out = a ∘ b where b repeats every p elements (a bias over a batch): no index map. */
+function tiledB(code: BinaryCode, a: Float32Array, b: Float32Array, out: Float32Array, p: number): void {
+  const n = out.length;
+  switch (code) {
+    case 'add': for (let r = 0; r < n; r += p) for (let j = 0; j < p; j++) out[r + j] = a[r + j] + b[j]; return;
+    case 'sub': for (let r = 0; r < n; r += p) for (let j = 0; j < p; j++) out[r + j] = a[r + j] - b[j]; return;
+    case 'mul': for (let r = 0; r < n; r += p) for (let j = 0; j < p; j++) out[r + j] = a[r + j] * b[j]; return;
+    case 'div': for (let r = 0; r < n; r += p) for (let j = 0; j < p; j++) out[r + j] = a[r + j] / b[j]; return;
+    case 'maximum': for (let r = 0; r < n; r += p) for (let j = 0; j < p; j++) out[r + j] = Math.max(a[r + j], b[j]); return;
+  }
+}
+
+/** out = a ∘ b where each b element covers q consecutive outputs (a per-row value, a scalar). */
+function stretchedB(code: BinaryCode, a: Float32Array, b: Float32Array, out: Float32Array, q: number): void {
+  for (let o = 0, s = 0; o < b.length; o++, s += q) {
+    const v = b[o];
+    switch (code) {
+      case 'add': for (let j = s; j < s + q; j++) out[j] = a[j] + v; break;
+      case 'sub': for (let j = s; j < s + q; j++) out[j] = a[j] - v; break;
+      case 'mul': for (let j = s; j < s + q; j++) out[j] = a[j] * v; break;
+      case 'div': for (let j = s; j < s + q; j++) out[j] = a[j] / v; break;
+      case 'maximum': for (let j = s; j < s + q; j++) out[j] = Math.max(a[j], v); break;
+    }
+  }
 }
 
 function binary(code: BinaryCode, a: Tensor, b: Tensor): Tensor {
   const shape = sameShape(a.shape, b.shape) ? [...a.shape] : broadcastShapes(a.shape, b.shape);
   const n = numel(shape);
-  const ia = sameShape(a.shape, shape) ? null : broadcastIndex(a.shape, shape);
-  const ib = sameShape(b.shape, shape) ? null : broadcastIndex(b.shape, shape);
   const out = new Float32Array(n);
-  binaryForward(code, a.data, b.data, out, ia, ib);
   const ad = a.data;
   const bd = b.data;
-    return Tensor.fromOp(code, out, shape, [a, b], (g) => {
+  const la = broadcastLayout(a.shape, shape);
+  const lb = broadcastLayout(b.shape, shape);
+  if (la.kind === 'same' && lb.kind === 'tile') tiledB(code, ad, bd, out, lb.size);
+  else if (la.kind === 'same' && lb.kind === 'stretch') stretchedB(code, ad, bd, out, lb.size);
+  else sameLayout(code, expandTo(ad, a.shape, shape, n), expandTo(bd, b.shape, shape, n), out);
+  return Tensor.fromOp(code, out, shape, [a, b], (g) => {
     let ga: Float32Array | null = null;
     let gb: Float32Array | null = null;
     const needA = a.requiresGrad;
@@ -196,22 +219,28 @@ function binary(code: BinaryCode, a: Tensor, b: Tensor): Tensor {
         break;
       case 'sub':
         ga = needA ? g : null;
-        if (needB) { gb = new Float32Array(n); for (let i = 0; i < n; i++) gb[i] = -g[i]; }
+        if (needB) {
+          // Negating after the sum is exact, and touches b's size rather than the output's.
+          const s = unbroadcast(g, shape, b.shape);
+          gb = new Float32Array(s.length);
+          for (let i = 0; i < s.length; i++) gb[i] = -s[i];
+          return [ga && unbroadcast(ga, shape, a.shape), gb];
+        }
         break;
       case 'mul': {
-        if (needA) { const bv = expandTo(bd, ib, n); ga = new Float32Array(n); for (let i = 0; i < n; i++) ga[i] = g[i] * bv[i]; }
-        if (needB) { const av = expandTo(ad, ia, n); gb = new Float32Array(n); for (let i = 0; i < n; i++) gb[i] = g[i] * av[i]; }
+        if (needA) { const bv = expandTo(bd, b.shape, shape, n); ga = new Float32Array(n); for (let i = 0; i < n; i++) ga[i] = g[i] * bv[i]; }
+        if (needB) { const av = expandTo(ad, a.shape, shape, n); gb = new Float32Array(n); for (let i = 0; i < n; i++) gb[i] = g[i] * av[i]; }
         break;
       }
       case 'div': {
-        const bv = expandTo(bd, ib, n);
+        const bv = expandTo(bd, b.shape, shape, n);
         if (needA) { ga = new Float32Array(n); for (let i = 0; i < n; i++) ga[i] = g[i] / bv[i]; }
-        if (needB) { const av = expandTo(ad, ia, n); gb = new Float32Array(n); for (let i = 0; i < n; i++) gb[i] = (-g[i] * av[i]) / (bv[i] * bv[i]); }
+        if (needB) { const av = expandTo(ad, a.shape, shape, n); gb = new Float32Array(n); for (let i = 0; i < n; i++) gb[i] = (-g[i] * av[i]) / (bv[i] * bv[i]); }
         break;
       }
       case 'maximum': {
         // Ties split the gradient evenly, as torch.maximum does.
-        const av = expandTo(ad, ia, n), bv = expandTo(bd, ib, n);
+        const av = expandTo(ad, a.shape, shape, n), bv = expandTo(bd, b.shape, shape, n);
         ga = new Float32Array(n);
         gb = new Float32Array(n);
         for (let i = 0; i < n; i++) {

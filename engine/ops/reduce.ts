@@ -24,11 +24,28 @@ export function sum(x: Tensor, dim: number | number[] | null = null, keepdim = f
   const axes = resolveAxes(x.rank, dim);
   const { keptShape, outStrides } = reducePlan(x.shape, axes);
   const outShape = keepdim ? keptShape : x.shape.filter((_, i) => !axes.includes(i));
-  const outN = numel(keptShape);
-  const acc = new Float64Array(outN);
+  const xd = x.data;
+  if (axes.length === 0 || axes[axes.length - 1] - axes[0] === axes.length - 1) {
+    // Adjacent axes (the usual case): x is [outer, len, inner], no index map.
+    const outer = numel(x.shape.slice(0, axes[0] ?? 0));
+    const inner = numel(x.shape.slice((axes[axes.length - 1] ?? -1) + 1));
+    const len = axes.length === 0 ? 1 : xd.length / (outer * inner);
+    const out = sumMiddle(xd, outer, len, inner);
+    return Tensor.fromOp('sum', out, outShape, [x], (g) => {
+      const gx = new Float32Array(xd.length);
+      for (let o = 0; o < outer; o++) {
+        for (let k = 0; k < len; k++) {
+          const base = (o * len + k) * inner;
+          if (inner === 1) gx[base] = g[o];
+          else gx.set(g.subarray(o * inner, (o + 1) * inner), base);
+        }
+      }
+      return [gx];
+    });
+  }
+  const acc = new Float64Array(numel(keptShape));
   // Map each input element to its output slot with an odometer over the input shape.
   const map = stridedIndex(x.shape, outStrides); // outStrides is 0 on reduced axes
-  const xd = x.data;
   for (let i = 0; i < xd.length; i++) acc[map[i]] += xd[i];
   const out = Float32Array.from(acc);
   return Tensor.fromOp('sum', out, outShape, [x], (g) => {
@@ -36,6 +53,29 @@ export function sum(x: Tensor, dim: number | number[] | null = null, keepdim = f
     for (let i = 0; i < gx.length; i++) gx[i] = g[map[i]];
     return [gx];
   });
+}
+
+/** Sums of x viewed as [outer, len, inner] over the middle axis, in float64 and element order. */
+function sumMiddle(x: Float32Array, outer: number, len: number, inner: number): Float32Array {
+  const out = new Float32Array(outer * inner);
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) {
+      let s = 0;
+      for (let i = o * len, e = i + len; i < e; i++) s += x[i];
+      out[o] = s;
+    }
+    return out;
+  }
+  const acc = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    acc.fill(0);
+    for (let k = 0; k < len; k++) {
+      const base = (o * len + k) * inner;
+      for (let j = 0; j < inner; j++) acc[j] += x[base + j];
+    }
+    out.set(acc, o * inner);
+  }
+  return out;
 }
 
 export function mean(x: Tensor, dim: number | number[] | null = null, keepdim = false): Tensor {

@@ -103,6 +103,35 @@ function computeStridedIndex(shape: Shape, strides: readonly number[]): Int32Arr
   return idx;
 }
 
+/**
+ * How `shape` sits inside `target` under broadcasting, for loops that need no
+ * index map: 'same' layout; 'tile' (it equals target's trailing dims, so it
+ * repeats every `size` elements: a bias over a batch); 'stretch' (it equals
+ * target's leading dims, so each element covers `size` consecutive ones: a
+ * per-row statistic, or a scalar); else 'general'.
+ */
+export type BroadcastLayout = { kind: 'same' | 'tile' | 'stretch' | 'general'; size: number };
+
+export function broadcastLayout(shape: Shape, target: Shape): BroadcastLayout {
+  const n = numel(target);
+  const m = numel(shape);
+  // Equal sizes under broadcasting differ only by dims of 1: the same flat layout.
+  if (m === n) return { kind: 'same', size: n };
+  if (m === 1) return { kind: 'stretch', size: n };
+  const off = target.length - shape.length;
+  const dim = (i: number) => (i < off ? 1 : shape[i - off]);
+  // tile: ones, then exactly target's dims; stretch: target's dims, then ones.
+  let i = 0;
+  while (i < target.length && dim(i) === 1) i++;
+  let tile = true;
+  for (let j = i; j < target.length; j++) if (dim(j) !== target[j]) tile = false;
+  if (tile) return { kind: 'tile', size: m };
+  let j = target.length - 1;
+  while (j >= 0 && dim(j) === 1) j--;
+  for (let k = 0; k <= j; k++) if (dim(k) !== target[k]) return { kind: 'general', size: 0 };
+  return { kind: 'stretch', size: n / m };
+}
+
 /** Maps each flat index of `target` to the flat index of `shape` broadcast into it. */
 export function broadcastIndex(shape: Shape, target: Shape): Int32Array {
   return stridedIndex(target, broadcastStrides(shape, target));
