@@ -62,6 +62,11 @@ export default {
     'modes.ex.note.mean': 'Averaged over many masks, y comes back to x.',
     'modes.ex.note.eval': 'model.eval(): every output kept, no scaling — not multiplied by 1 − p.',
     'modes.ex.why': 'Why scale? Each output survives with probability 1 − p, so E[x ⊙ mask] = (1 − p)·x. Multiplying the survivors by 1/(1 − p) makes E[y] = x during training, which is why eval mode can simply pass x through unchanged.',
+    'modes.mc.title': 'MC-dropout',
+    'modes.mc.run': 'MC-dropout ×{n}',
+    'modes.mc.running': 'Running…',
+    'modes.mc.about': 'Runs this sample many times with dropout kept on: the mean is the prediction, the std how much the passes disagree.',
+    'modes.mc.uncertainty': 'Entropy {h} · mutual information {mi} (nats)',
   },
   zh: {
     'modes.title': '训练模式与评估模式',
@@ -123,5 +128,10 @@ export default {
     'modes.ex.note.mean': '对许多掩码取平均，y 又回到 x。',
     'modes.ex.note.eval': 'model.eval()：所有输出都保留，不缩放——也不乘以 1 − p。',
     'modes.ex.why': '为什么要缩放？每个输出以 1 − p 的概率被保留，所以 E[x ⊙ 掩码] = (1 − p)·x。训练时把保留的单元乘以 1/(1 − p)，就使 E[y] = x，因此评估模式可以直接原样输出 x。',
+    'modes.mc.title': 'MC-dropout',
+    'modes.mc.run': 'MC-dropout ×{n}',
+    'modes.mc.running': '正在运行…',
+    'modes.mc.about': '在保持 Dropout 开启的情况下把这个样本运行多次：平均值就是预测，标准差表示各次结果的分歧有多大。',
+    'modes.mc.uncertainty': '熵 {h} · 互信息 {mi}（奈特）',
   },
 } satisfies Messages;
