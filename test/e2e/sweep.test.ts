@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator } from 'playwright-core';
 import { haveChromium, startLab, type Lab } from './harness.ts';
 
+/** Polls wait this long: three Chromiums building and training side by side (the e2e files run in parallel) are slow. */
+const slow = { timeout: 20_000 };
+
 async function setText(field: Locator, value: string): Promise<void> {
   await field.fill(value);
   await field.press('Tab');
@@ -31,7 +34,7 @@ describe.runIf(haveChromium)('a dropout sweep from the Experiments view', () => 
     await page.getByTestId('project-new').click();
     await page.getByTestId('template-mlp').click();
     // New shows the Model view once the project has loaded: Linear, ReLU, Dropout, Linear.
-    await expect.poll(() => page.getByTestId(/^layer-\d+$/).count()).toBe(4);
+    await expect.poll(() => page.getByTestId(/^layer-\d+$/).count(), slow).toBe(4);
     await page.getByTestId('view-experiments').click();
     await page.getByTestId('compare-empty').waitFor();
 
@@ -43,7 +46,7 @@ describe.runIf(haveChromium)('a dropout sweep from the Experiments view', () => 
     expect(await page.getByTestId('sweep-p-chips').textContent()).toMatch(/0\D+0\.3\D+0\.6/);
     await setText(page.getByTestId('sweep-seeds'), '1');
     await setText(page.getByTestId('sweep-epochs'), '12');
-    await expect.poll(() => page.getByTestId('sweep-count').getAttribute('data-runs')).toBe('3');
+    await expect.poll(() => page.getByTestId('sweep-count').getAttribute('data-runs'), slow).toBe('3');
 
     // A value of p outside [0, 1) is refused and leaves the last good list.
     await page.getByTestId('sweep-p').fill('0, 1.2');
@@ -65,22 +68,22 @@ describe.runIf(haveChromium)('a dropout sweep from the Experiments view', () => 
 
     // Accuracy re-ranks and says so.
     await page.getByTestId('sweep-metric').getByRole('radio', { name: /accuracy/i }).click();
-    await expect.poll(() => rec.getAttribute('data-metric')).toBe('val_accuracy');
+    await expect.poll(() => rec.getAttribute('data-metric'), slow).toBe('val_accuracy');
     expect(await rec.textContent()).toMatch(/validation accuracy/);
 
     // Every run is in the project.
     await page.getByTestId('view-train').click();
-    await expect.poll(() => page.getByTestId('run-row').count()).toBe(3);
+    await expect.poll(() => page.getByTestId('run-row').count(), slow).toBe(3);
 
     // Saved and reopened, the comparison is rebuilt from the saved runs.
     await page.getByTestId('project-save').click();
-    await expect.poll(() => page.getByTestId('dirty').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('dirty').count(), slow).toBe(0);
     await page.reload();
     await page.locator('[data-testid="status"].connected').waitFor();
     await page.getByTestId('project-open').click();
-    await expect.poll(() => page.getByTestId('project-title').textContent()).toContain('e2e-sweep');
+    await expect.poll(() => page.getByTestId('project-title').textContent(), slow).toContain('e2e-sweep');
     await page.getByTestId('view-experiments').click();
-    await expect.poll(() => page.getByTestId('compare-row').count()).toBe(3);
+    await expect.poll(() => page.getByTestId('compare-row').count(), slow).toBe(3);
     expect(await page.getByTestId('sweep-recommendation').textContent()).toMatch(/Recommended: p = (0|0\.3|0\.6)\b.*validation loss/s);
 
     expect(problems).toEqual([]);
