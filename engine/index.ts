@@ -5,6 +5,7 @@ export { Generator, defaultGenerator, manualSeed, threefry2x32 } from './tensor/
 export * from './tensor/shape.ts';
 export * from './ops/elementwise.ts';
 export * from './ops/activations.ts';
+export * from './ops/normalization.ts';
 export * from './ops/reduce.ts';
 export * from './ops/movement.ts';
 export * from './ops/matmul.ts';

@@ -1,8 +1,6 @@
-/** Activations composed from primitives; their gradients come for free. */
+/** Activations composed from primitives; their gradients come for free. softmax and log_softmax are primitives of their own (./softmax.ts). */
 import { scalar, type Tensor } from '../tensor/tensor.ts';
-import { noGrad } from '../tensor/grad-mode.ts';
-import { add, affine, div, erfOp, exp, greater, log, mul, neg, pow, relu, sub, tanh, where } from './elementwise.ts';
-import { max, sum } from './reduce.ts';
+import { add, affine, erfOp, exp, greater, mul, neg, pow, relu, tanh, where } from './elementwise.ts';
 
 const ZERO = scalar(0);
 
@@ -36,18 +34,4 @@ export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
   return mul(affine(x, 0.5), affine(erfOp(affine(x, Math.SQRT1_2)), 1, 1));
 }
 
-/** Subtracting the (detached) max leaves softmax unchanged and keeps exp finite. */
-function shifted(x: Tensor, dim: number): Tensor {
-  const m = noGrad(() => max(x.detach(), dim, true));
-  return sub(x, m);
-}
-
-export function softmax(x: Tensor, dim: number): Tensor {
-  const e = exp(shifted(x, dim));
-  return div(e, sum(e, dim, true));
-}
-
-export function logSoftmax(x: Tensor, dim: number): Tensor {
-  const z = shifted(x, dim);
-  return sub(z, log(sum(exp(z), dim, true)));
-}
+export { softmax, logSoftmax } from './softmax.ts';

@@ -8,12 +8,12 @@
  *   are per channel.
  */
 import { Tensor, ones, zeros } from '../../tensor/tensor.ts';
-import { formatShape } from '../../tensor/shape.ts';
+import { formatShape, numel } from '../../tensor/shape.ts';
 import { add, mul } from '../../ops/elementwise.ts';
 import { reshape } from '../../ops/movement.ts';
 import { Module } from '../module.ts';
 import { defineLayer, LayerError } from '../layer-def.ts';
-import { normalize } from './batch-norm.ts';
+import { layerNorm } from '../../ops/normalization.ts';
 
 export class LayerNorm extends Module {
   readonly weight: Tensor | null;
@@ -31,9 +31,7 @@ export class LayerNorm extends Module {
     if (x.rank < k || tail.some((d, i) => d !== this.normalizedShape[i])) {
       throw new RangeError(`LayerNorm over ${formatShape(this.normalizedShape)} got input of shape ${formatShape(x.shape)}`);
     }
-    const axes = Array.from({ length: k }, (_, i) => x.rank - k + i);
-    const { xhat } = normalize(x, axes, this.eps);
-    return this.weight && this.bias ? add(mul(xhat, this.weight), this.bias) : xhat;
+    return layerNorm(x, numel(this.normalizedShape), this.weight, this.bias, this.eps);
   }
 
   override extraRepr(): string {
@@ -56,8 +54,7 @@ export class GroupNorm extends Module {
     if (x.rank < 2 || x.shape[1] !== this.numChannels) throw new RangeError(`GroupNorm expects (N, ${this.numChannels}, …) input, got ${formatShape(x.shape)}`);
     const n = x.shape[0];
     const grouped = reshape(x, [n, this.numGroups, -1]);
-    const { xhat } = normalize(grouped, [2], this.eps);
-    const y = reshape(xhat, x.shape);
+    const y = reshape(layerNorm(grouped, grouped.shape[2], null, null, this.eps), x.shape);
     if (!this.weight || !this.bias) return y;
     const perChannel = x.shape.map((d, i) => (i === 1 ? d : 1));
     return add(mul(y, reshape(this.weight, perChannel)), reshape(this.bias, perChannel));
