@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     reporters: ['default', './test/helpers/summary-reporter.ts'],
     testTimeout: 120_000,
+    // Browser tests poll the page; a loaded 2-core machine can take seconds to answer.
+    expect: { poll: { timeout: 10_000, interval: 50 } },
     pool: 'forks',
     projects: [
       { extends: true, test: { name: 'reference', include: ['test/**/*.test.ts'], exclude: ['test/renderer/**', '**/node_modules/**'] } },
