@@ -72,6 +72,8 @@ export interface Kernels {
   reluForward(x: Float32Array, y: Float32Array): void;
   /** dx = dy where x > 0, else 0. */
   reluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  /** Plain SGD in place: w ← w − lr·(g + weightDecay·w). */
+  sgdUpdate(w: Float32Array, g: Float32Array, lr: number, weightDecay: number): void;
   /** Random words, bit-exact with tensor/threefry.ts: out[2i], out[2i + 1] = Threefry-2x32-20(k0, k1; counter offset + i). */
   randomBits(k0: number, k1: number, offset: number, out: Uint32Array): void;
 }

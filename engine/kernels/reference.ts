@@ -206,6 +206,14 @@ function reluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array): void
   for (let i = 0; i < dy.length; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
 }
 
+function sgdUpdate(w: Float32Array, g: Float32Array, lr: number, weightDecay: number): void {
+  const n = w.length;
+  for (let j = 0; j < n; j++) {
+    const x = w[j];
+    w[j] = x - lr * (g[j] + weightDecay * x);
+  }
+}
+
 export const referenceKernels: Kernels = {
   name: 'reference',
   gemm,
@@ -216,5 +224,6 @@ export const referenceKernels: Kernels = {
   maxPool2dBackward,
   reluForward,
   reluBackward,
+  sgdUpdate,
   randomBits: threefryFill,
 };

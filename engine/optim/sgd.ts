@@ -1,6 +1,7 @@
 /** torch.optim.SGD: weight decay, momentum with dampening, Nesterov. */
 import type { Tensor } from '../tensor/tensor.ts';
 import { Optimizer } from './optimizer.ts';
+import { kernels } from '../kernels/registry.ts';
 
 export interface SGDOptions {
   lr: number;
@@ -34,8 +35,8 @@ export class SGD extends Optimizer {
       const first = !this.state[i].has('momentum_buffer');
       const buf = momentum !== 0 ? this.buffer(i, 'momentum_buffer') : null;
       if (!buf) {
-        // Plain SGD, the common case: the same arithmetic without the per-element momentum test.
-        for (let j = 0; j < w.length; j++) w[j] = w[j] - lr * (g[j] + weightDecay * w[j]);
+        // Plain SGD, the common case: one backend kernel, without the per-element momentum test.
+        kernels().sgdUpdate(w, g, lr, weightDecay);
         return;
       }
       for (let j = 0; j < w.length; j++) {
@@ -51,3 +52,4 @@ export class SGD extends Optimizer {
     this.stepCount++;
   }
 }
+

@@ -198,6 +198,22 @@ describe('wasm relu matches the reference', () => {
   }
 });
 
+describe('wasm sgd update matches the reference', () => {
+  for (const [n, lr, wd] of [[5, 0.01, 0], [1000, 0.1, 0.01], [70001, 0.01, 0], [70001, 0.5, 1e-4]]) {
+    it(`${n} elements, lr ${lr}, weight decay ${wd}`, () => {
+      const w0 = rand(n), g = rand(n);
+      const want = w0.slice();
+      referenceKernels.sgdUpdate(want, g, lr, wd);
+      for (const threads of THREADS) {
+        setWasmThreads(threads);
+        const got = w0.slice();
+        wasm.sgdUpdate(got, g, lr, wd);
+        expectNear(got, want, 'w');
+      }
+    });
+  }
+});
+
 describe('wasm backend registration', () => {
   it('is selectable by name, installs once, and reports its build and threads', async () => {
     const { useBackend, kernels, backendNames } = await import('../../../engine/index.ts');

@@ -24,6 +24,28 @@ export function reluForward(p: usize, tid: i32, nt: i32): void {
   }
 }
 
+/** Block: 0 count, 1 w, 2 g, 3 lr (f32 bits), 4 weight decay (f32 bits). w ← w − lr·(g + λ·w), in place. */
+export function sgdUpdate(p: usize, tid: i32, nt: i32): void {
+  const n = arg(p, 0);
+  const w = <usize>arg(p, 1), g = <usize>arg(p, 2);
+  const lr = reinterpret<f32>(arg(p, 3)), wd = reinterpret<f32>(arg(p, 4));
+  const quads = (n + 3) >> 2;
+  const i0 = min(n, (tid * quads / nt) << 2), i1 = min(n, ((tid + 1) * quads / nt) << 2);
+  const vlr = f32x4.splat(lr), vwd = f32x4.splat(wd);
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const o = <usize>i << 2;
+    const x = v128.load(w + o);
+    const d = f32x4.add(v128.load(g + o), f32x4.mul(vwd, x));
+    v128.store(w + o, f32x4.sub(x, f32x4.mul(vlr, d)));
+  }
+  for (; i < i1; i++) {
+    const o = <usize>i << 2;
+    const x = load<f32>(w + o);
+    store<f32>(w + o, x - lr * (load<f32>(g + o) + wd * x));
+  }
+}
+
 /** Block: 0 count, 1 x, 2 dy, 3 dx. dx = dy where x > 0 else 0. */
 export function reluBackward(p: usize, tid: i32, nt: i32): void {
   const n = arg(p, 0);

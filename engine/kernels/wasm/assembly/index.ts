@@ -4,7 +4,7 @@
  * op numbers match OP in the host (../wasm-kernels.ts).
  */
 import { gemmPart, gemmScratchBytes } from './gemm';
-import { reluBackward, reluForward } from './elementwise';
+import { reluBackward, reluForward, sgdUpdate } from './elementwise';
 import { randomBits } from './random';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, maxPool2dBackward, maxPool2dForward, sumParts } from './conv';
 
@@ -41,6 +41,7 @@ export function run(op: i32, p: usize, tid: i32, nt: i32): void {
     case 8: reluForward(p, tid, nt); break;
     case 9: reluBackward(p, tid, nt); break;
     case 10: randomBits(p, tid, nt); break;
+    case 11: sgdUpdate(p, tid, nt); break;
     default: unreachable();
   }
 }
