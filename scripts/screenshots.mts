@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { startLab, repo } from '../test/e2e/harness.ts';
 
-const VIEWS = ['model', 'data', 'train', 'modes', 'results'] as const;
+const VIEWS = ['model', 'data', 'train', 'modes', 'results', 'experiments'] as const;
 const out = join(repo, 'docs/screenshots');
 
 async function main(): Promise<void> {
@@ -28,7 +28,19 @@ async function main(): Promise<void> {
             await page.getByTestId('run-again').click();
             await page.getByTestId('run-again').click();
           }
-          await page.waitForTimeout(view === 'results' ? 1500 : 600);
+          if (view === 'results') {
+            await page.getByTestId('mc-run').click();
+            await page.getByTestId('mc-heatmap').waitFor({ timeout: 60_000 });
+          }
+          if (view === 'experiments') {
+            await page.getByTestId('sweep-p').fill('0, 0.3, 0.6');
+            await page.getByTestId('sweep-seeds').fill('2');
+            await page.getByTestId('sweep-epochs').fill('60');
+            await page.getByTestId('sweep-epochs').press('Tab');
+            await page.getByTestId('sweep-start').click();
+            await page.locator('[data-testid="sweep-state"].done').waitFor({ timeout: 120_000 });
+          }
+          await page.waitForTimeout(view === 'results' || view === 'experiments' ? 1500 : 600);
           const file = join(out, `${view}-${theme}-${locale}.png`);
           await page.screenshot({ path: file });
           console.log(file);
