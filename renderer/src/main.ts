@@ -1,5 +1,6 @@
 import { mount } from 'svelte';
 import './styles/theme.css';
+import './styles/run-controls.css';
 import App from './App.svelte';
 import { AppState } from './lib/app.svelte.ts';
 import { selectHost } from './host/select-host.ts';
