@@ -42,6 +42,7 @@ export default {
     'common.status.disconnected': 'Engine disconnected',
     'common.kernels': 'kernels: {backend}',
     'common.training': 'Training {pct}%',
+    'common.sweeping': 'Sweep: run {n} of {total} · {pct}%',
   },
   zh: {
     'common.views': '视图',
@@ -83,5 +84,6 @@ export default {
     'common.status.disconnected': '引擎已断开',
     'common.kernels': '计算内核：{backend}',
     'common.training': '训练中 {pct}%',
+    'common.sweeping': '扫描：第 {n}/{total} 次运行 · {pct}%',
   },
 } satisfies Messages;
