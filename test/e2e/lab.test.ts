@@ -204,6 +204,18 @@ describe.runIf(haveChromium)('the lab in Chromium, used as a person would', () =
     await page.close();
   });
 
+  it('a damaged recovery copy is refused with a message and the open project is left alone', async () => {
+    const first = await lab.open();
+    await first.page.evaluate(() => localStorage.setItem('dlab.recovery', JSON.stringify({ doc: { format: 'dropout-lab-project', version: 1, model: 'garbage' }, path: null, saved_at: '2026-11-26T10:00:00Z' })));
+    await first.page.close();
+    const { page } = await lab.open({ fresh: false });
+    await page.getByTestId('recovery').getByRole('button', { name: 'Restore' }).click();
+    await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/Restore the project:.*model/);
+    expect(await cards(page).count()).toBe(4);
+    expect(await page.evaluate(() => localStorage.getItem('dlab.recovery'))).toBeNull();
+    await page.close();
+  });
+
   it('a page without the token is told how to get in and the engine stays closed to it', async () => {
     const page = await lab.browser.newPage();
     await page.goto(lab.host.url.replace(/#.*/, ''));

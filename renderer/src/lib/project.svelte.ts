@@ -285,8 +285,12 @@ export class ProjectState {
     const r = this.recovery;
     if (!r) return;
     this.recovery = null;
+    // The engine checks the copy against the project schema first: a damaged one is refused, not loaded.
+    if (!(await this.adopt(r.doc, r.path))) {
+      this.clearRecovery();
+      return;
+    }
     this.load(r.doc, r.path, true);
-    await this.adopt(r.doc, r.path);
   }
 
   discardRecovery(): void {
@@ -294,8 +298,9 @@ export class ProjectState {
     if (!this.dirty) this.clearRecovery();
   }
 
-  private async adopt(doc: Project, path: string | null): Promise<void> {
-    const r = await this.task('Restore runs', () => this.engine.request('project.adopt', { doc: doc as never, path }));
+  private async adopt(doc: Project, path: string | null): Promise<boolean> {
+    const r = await this.task('Restore the project', () => this.engine.request('project.adopt', { doc: doc as never, path }));
     if (r && r.missing.length > 0) this.notice = { kind: 'info', text: `Restored the project; ${r.missing.length} run(s) lost their weights (their curves are kept): ${r.missing.join(', ')}` };
+    return r !== null;
   }
 }
