@@ -21,12 +21,12 @@ const used = selectBackend(values.backend, values.threads ? Number(values.thread
 const inner = kernels();
 const times = new Map<string, { ms: number; calls: number }>();
 const timed = { name: 'profiled' } as Record<string, unknown>;
-for (const key of ['gemm', 'conv2dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'maxPool2dForward', 'maxPool2dBackward', 'reluForward', 'reluBackward', 'sgdUpdate', 'randomBits'] as const) {
+for (const key of ['gemm', 'gemmBatch', 'conv2dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'maxPool2dForward', 'maxPool2dBackward', 'reluForward', 'reluBackward', 'sgdUpdate', 'randomBits'] as const) {
   const fn = (inner[key] as (...a: unknown[]) => void).bind(inner);
   timed[key] = (...args: unknown[]) => {
     const first = args[0] as { m?: number; n?: number; k?: number; transA?: boolean; transB?: boolean; batch?: number; inChannels?: number; outChannels?: number; inH?: number };
-    const label = key === 'gemm'
-      ? `gemm ${first.m}×${first.n}×${first.k}${first.transA ? ' Aᵀ' : ''}${first.transB ? ' Bᵀ' : ''}`
+    const label = key === 'gemm' || key === 'gemmBatch'
+      ? `${key} ${first.batch && key === 'gemmBatch' ? `${first.batch}× ` : ''}${first.m}×${first.n}×${first.k}${first.transA ? ' Aᵀ' : ''}${first.transB ? ' Bᵀ' : ''}`
       : key === 'randomBits' ? `randomBits ${(args[3] as Uint32Array).length}` : key.startsWith('relu') || key === 'sgdUpdate' ? `${key} ${(args[0] as Float32Array).length}` : key.startsWith('conv') ? `${key} ${first.inChannels}→${first.outChannels} @${first.inH}` : `${key} @${first.inH}`;
     const t = performance.now();
     fn(...args);

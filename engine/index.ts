@@ -12,7 +12,7 @@ export * from './ops/matmul.ts';
 export * from './ops/conv.ts';
 export * from './ops/pool.ts';
 export { kernels, registerBackend, useBackend, backendNames } from './kernels/registry.ts';
-export type { Kernels, GemmArgs, Conv2dGeometry, Pool2dGeometry } from './kernels/kernel-types.ts';
+export type { Kernels, GemmArgs, GemmBatchArgs, Conv2dGeometry, Pool2dGeometry } from './kernels/kernel-types.ts';
 export { Module, Sequential, describeReport, type StateDictReport } from './nn/module.ts';
 export { Args, LayerError, type LayerDef, type ArgSpec, type ShapeInfo, type Category } from './nn/layer-def.ts';
 export { layerDef, layerDefs, layerKinds } from './nn/registry.ts';

@@ -20,6 +20,14 @@ export interface GemmArgs {
   accumulate: boolean;
 }
 
+/** `batch` independent products; entry i reads a at aOffset + i·strideA (etc.). strideC must keep outputs apart. */
+export interface GemmBatchArgs extends GemmArgs {
+  batch: number;
+  strideA: number;
+  strideB: number;
+  strideC: number;
+}
+
 export interface Conv2dGeometry {
   batch: number;
   inChannels: number;
@@ -59,6 +67,8 @@ export interface Pool2dGeometry {
 export interface Kernels {
   readonly name: string;
   gemm(args: GemmArgs): void;
+  /** Many small products in one call (attention heads): one copy and one dispatch instead of one per entry. */
+  gemmBatch(args: GemmBatchArgs): void;
   /** out[N,Cout,Ho,Wo] = conv(x, w) (+ bias per channel when given). */
   conv2dForward(g: Conv2dGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array): void;
   /** dx[N,Cin,H,W] from dy and w (overwrites dx). */

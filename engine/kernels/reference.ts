@@ -2,7 +2,7 @@
  * The pure-TypeScript kernel set: the reference every faster backend is tested
  * against. Sums accumulate in float64 rows, then round to float32 once.
  */
-import type { Conv2dGeometry, GemmArgs, Kernels, Pool2dGeometry } from './kernel-types.ts';
+import type { Conv2dGeometry, GemmArgs, GemmBatchArgs, Kernels, Pool2dGeometry } from './kernel-types.ts';
 import { threefryFill } from '../tensor/threefry.ts';
 
 function gemm({ transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate }: GemmArgs): void {
@@ -33,6 +33,12 @@ function gemm({ transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, acc
     }
     if (accumulate) for (let j = 0; j < n; j++) c[cRow + j] += acc[j];
     else for (let j = 0; j < n; j++) c[cRow + j] = acc[j];
+  }
+}
+
+function gemmBatch({ batch, strideA, strideB, strideC, ...g }: GemmBatchArgs): void {
+  for (let i = 0; i < batch; i++) {
+    gemm({ ...g, aOffset: g.aOffset + i * strideA, bOffset: g.bOffset + i * strideB, cOffset: g.cOffset + i * strideC });
   }
 }
 
@@ -217,6 +223,7 @@ function sgdUpdate(w: Float32Array, g: Float32Array, lr: number, weightDecay: nu
 export const referenceKernels: Kernels = {
   name: 'reference',
   gemm,
+  gemmBatch,
   conv2dForward,
   conv2dBackwardInput,
   conv2dBackwardWeight,

@@ -37,9 +37,7 @@ export function matmul(a: Tensor, b: Tensor, { transA = false, transB = false }:
     // Stacked rows of a form one tall matrix.
     K.gemm({ transA: false, transB, m: batch * m, n, k, a: a.data, aOffset: 0, b: b.data, bOffset: 0, c: out, cOffset: 0, accumulate: false });
   } else {
-    for (let i = 0; i < batch; i++) {
-      K.gemm({ transA, transB, m, n, k, a: a.data, aOffset: i * sa, b: b.data, bOffset: i * sb, c: out, cOffset: i * sc, accumulate: false });
-    }
+    K.gemmBatch({ transA, transB, m, n, k, a: a.data, aOffset: 0, b: b.data, bOffset: 0, c: out, cOffset: 0, accumulate: false, batch, strideA: sa, strideB: sb, strideC: sc });
   }
   return Tensor.fromOp('matmul', out, shape, [a, b], (g) => {
     let ga: Float32Array | null = null;
@@ -49,18 +47,19 @@ export function matmul(a: Tensor, b: Tensor, { transA = false, transB = false }:
       ga = new Float32Array(a.size);
       // Stacked rows again: one tall product instead of one per batch entry.
       if (sharedB && !transA) Kb.gemm({ transA: false, transB: !transB, m: batch * m, n: k, k: n, a: g, aOffset: 0, b: b.data, bOffset: 0, c: ga, cOffset: 0, accumulate: false });
-      else for (let i = 0; i < batch; i++) {
-        if (!transA) Kb.gemm({ transA: false, transB: !transB, m, n: k, k: n, a: g, aOffset: i * sc, b: b.data, bOffset: i * sb, c: ga, cOffset: i * sa, accumulate: false });
-        else Kb.gemm({ transA: transB, transB: true, m: k, n: m, k: n, a: b.data, aOffset: i * sb, b: g, bOffset: i * sc, c: ga, cOffset: i * sa, accumulate: false });
-      }
+      else if (!transA) Kb.gemmBatch({ transA: false, transB: !transB, m, n: k, k: n, a: g, aOffset: 0, b: b.data, bOffset: 0, c: ga, cOffset: 0, accumulate: false, batch, strideA: sc, strideB: sb, strideC: sa });
+      else Kb.gemmBatch({ transA: transB, transB: true, m: k, n: m, k: n, a: b.data, aOffset: 0, b: g, bOffset: 0, c: ga, cOffset: 0, accumulate: false, batch, strideA: sb, strideB: sc, strideC: sa });
     }
     if (b.requiresGrad) {
       gb = new Float32Array(b.size);
       // A shared b's gradient sums over the batch: one product over the stacked rows.
       if (sharedB && !transA && !transB) Kb.gemm({ transA: true, transB: false, m: k, n, k: batch * m, a: a.data, aOffset: 0, b: g, bOffset: 0, c: gb, cOffset: 0, accumulate: false });
       else if (sharedB && !transA) Kb.gemm({ transA: true, transB: false, m: n, n: k, k: batch * m, a: g, aOffset: 0, b: a.data, bOffset: 0, c: gb, cOffset: 0, accumulate: false });
+      else if (!sharedB && !transB) Kb.gemmBatch({ transA: !transA, transB: false, m: k, n, k: m, a: a.data, aOffset: 0, b: g, bOffset: 0, c: gb, cOffset: 0, accumulate: false, batch, strideA: sa, strideB: sc, strideC: sb });
+      else if (!sharedB) Kb.gemmBatch({ transA: true, transB: transA, m: n, n: k, k: m, a: g, aOffset: 0, b: a.data, bOffset: 0, c: gb, cOffset: 0, accumulate: false, batch, strideA: sc, strideB: sa, strideC: sb });
+      // A shared b under transA: every entry adds into the same gradient, one after another.
       else for (let i = 0; i < batch; i++) {
-        const acc = sharedB && i > 0;
+        const acc = i > 0;
         if (!transB) Kb.gemm({ transA: !transA, transB: false, m: k, n, k: m, a: a.data, aOffset: i * sa, b: g, bOffset: i * sc, c: gb, cOffset: i * sb, accumulate: acc });
         else Kb.gemm({ transA: true, transB: transA, m: n, n: k, k: m, a: g, aOffset: i * sc, b: a.data, bOffset: i * sa, c: gb, cOffset: i * sb, accumulate: acc });
       }

@@ -6,12 +6,12 @@
  * when it is big enough to repay waking them. No Node or DOM imports: the host
  * (./node/load.ts under Node) supplies the runtime.
  */
-import type { Conv2dGeometry, GemmArgs, Kernels, Pool2dGeometry } from '../kernel-types.ts';
+import type { Conv2dGeometry, GemmArgs, GemmBatchArgs, Kernels, Pool2dGeometry } from '../kernel-types.ts';
 import type { KernelExports, WasmMemory } from './wasm-api.ts';
 import { referenceKernels } from '../reference.ts';
 
 /** Operation numbers of `run` in assembly/index.ts. */
-export const OP = { gemm: 1, conv2dForward: 2, conv2dBackwardInput: 3, conv2dBackwardWeight: 4, sumParts: 5, maxPool2dForward: 6, maxPool2dBackward: 7, reluForward: 8, reluBackward: 9, randomBits: 10, sgdUpdate: 11 } as const;
+export const OP = { gemm: 1, conv2dForward: 2, conv2dBackwardInput: 3, conv2dBackwardWeight: 4, sumParts: 5, maxPool2dForward: 6, maxPool2dBackward: 7, reluForward: 8, reluBackward: 9, randomBits: 10, sgdUpdate: 11, gemmBatch: 12 } as const;
 
 export interface WasmRuntime {
   readonly memory: WasmMemory;
@@ -148,6 +148,25 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       ]);
       rt.dispatch(OP.gemm, p, nt);
       arena.copyOut(pc, c, cOffset, m * n);
+    },
+
+    gemmBatch({ transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, batch, strideA, strideB, strideC }: GemmBatchArgs): void {
+      if (m === 0 || n === 0 || batch === 0) return;
+      // Entries are copied as one span each (strides of 0 share one matrix); the kernel sees them at the same strides.
+      const span = (stride: number, size: number) => (batch - 1) * stride + size;
+      arena.reset();
+      const pa = arena.copyIn(a, aOffset, span(strideA, m * k));
+      const pb = arena.copyIn(b, bOffset, span(strideB, k * n));
+      const cLen = span(strideC, m * n);
+      const pc = accumulate || strideC !== m * n ? arena.copyIn(c, cOffset, cLen) : arena.alloc(cLen * 4);
+      const nt = split(2 * batch * m * n * k, MIN_FLOPS_PER_THREAD);
+      const scratch = arena.alloc(gemmScratch * nt);
+      const p = arena.setParams([
+        +transA, +transB, m, n, k, pa, transA ? m : k, pb, transB ? k : n, pc, n, +accumulate, scratch, gemmScratch,
+        batch, strideA, strideB, strideC,
+      ]);
+      rt.dispatch(OP.gemmBatch, p, nt);
+      arena.copyOut(pc, c, cOffset, cLen);
     },
 
     conv2dForward(g: Conv2dGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array): void {

@@ -71,6 +71,33 @@ describe('wasm gemm matches the reference', () => {
   }
 });
 
+describe('wasm batched gemm matches the reference', () => {
+  // [batch, m, n, k, gap]: entries sit `gap` elements apart beyond their size (0: packed); the first shape is an attention head.
+  const shapes: [number, number, number, number, number][] = [[64, 64, 64, 32, 0], [3, 5, 9, 17, 3], [1, 33, 65, 129, 0], [7, 1, 2, 3, 1], [2, 130, 70, 40, 0]];
+  for (const [batch, m, n, k, gap] of shapes) {
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        it(`${batch}× ${m}×${n}×${k} ${transA ? 'Aᵀ' : 'A'}·${transB ? 'Bᵀ' : 'B'}, gap ${gap}`, () => {
+          for (const threads of THREADS) {
+            setWasmThreads(threads);
+            for (const [accumulate, sharedB] of [[false, false], [true, false], [false, true]]) {
+              const strideA = m * k + gap, strideB = sharedB ? 0 : k * n + gap, strideC = m * n + gap;
+              const aOffset = int(0, 5), bOffset = int(0, 5), cOffset = int(0, 5);
+              const a = rand(aOffset + batch * strideA), b = rand(bOffset + k * n + batch * strideB), c0 = rand(cOffset + batch * strideC);
+              const args = { transA, transB, m, n, k, a, aOffset, b, bOffset, cOffset, accumulate, batch, strideA, strideB, strideC };
+              const want = c0.slice();
+              const got = c0.slice();
+              referenceKernels.gemmBatch({ ...args, c: want });
+              wasm.gemmBatch({ ...args, c: got });
+              expectNear(got, want, `threads ${threads}, accumulate ${accumulate}, shared b ${sharedB}`, k);
+            }
+          }
+        });
+      }
+    }
+  }
+});
+
 function convCase(o: Partial<Conv2dGeometry> & { inH: number; inW: number; kH: number; kW: number }): Conv2dGeometry {
   const g = { batch: 2, inChannels: 3, outChannels: 4, strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, groups: 1, ...o };
   return {

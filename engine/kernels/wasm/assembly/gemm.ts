@@ -245,3 +245,25 @@ export function gemmPart(
     gemmCore(transA, transB, m1 - m0, n, k, ptr(a, aOff), lda, b, ldb, ptr(c, m0 * ldc), ldc, accumulate, scratch);
   }
 }
+
+/**
+ * `batch` products with element strides sa, sb, sc between entries. With at
+ * least as many entries as threads each thread takes whole entries (no
+ * sharing of C, no per-entry wake-up); otherwise all threads split each entry.
+ */
+export function gemmBatchPart(
+  tid: i32, nt: i32, transA: bool, transB: bool, m: i32, n: i32, k: i32,
+  a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
+  accumulate: bool, scratch: usize, batch: i32, sa: i32, sb: i32, sc: i32,
+): void {
+  if (batch >= nt) {
+    const i0 = tid * batch / nt, i1 = (tid + 1) * batch / nt;
+    for (let i = i0; i < i1; i++) {
+      gemmCore(transA, transB, m, n, k, ptr(a, i * sa), lda, ptr(b, i * sb), ldb, ptr(c, i * sc), ldc, accumulate, scratch);
+    }
+  } else {
+    for (let i = 0; i < batch; i++) {
+      gemmPart(tid, nt, transA, transB, m, n, k, ptr(a, i * sa), lda, ptr(b, i * sb), ldb, ptr(c, i * sc), ldc, accumulate, scratch);
+    }
+  }
+}

@@ -3,7 +3,7 @@
  * nthreads)` on the same shared memory and takes its own share of the work;
  * op numbers match OP in the host (../wasm-kernels.ts).
  */
-import { gemmPart, gemmScratchBytes } from './gemm';
+import { gemmBatchPart, gemmPart, gemmScratchBytes } from './gemm';
 import { reluBackward, reluForward, sgdUpdate } from './elementwise';
 import { randomBits } from './random';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, maxPool2dBackward, maxPool2dForward, sumParts } from './conv';
@@ -29,6 +29,15 @@ function gemm(p: usize, tid: i32, nt: i32): void {
   );
 }
 
+/** Batched GEMM block: the GEMM block, then 14 batch, 15 strideA, 16 strideB, 17 strideC (elements). */
+function gemmBatch(p: usize, tid: i32, nt: i32): void {
+  gemmBatchPart(
+    tid, nt, arg(p, 0) != 0, arg(p, 1) != 0, arg(p, 2), arg(p, 3), arg(p, 4),
+    <usize>arg(p, 5), arg(p, 6), <usize>arg(p, 7), arg(p, 8), <usize>arg(p, 9), arg(p, 10),
+    arg(p, 11) != 0, <usize>arg(p, 12) + <usize>tid * <usize>arg(p, 13), arg(p, 14), arg(p, 15), arg(p, 16), arg(p, 17),
+  );
+}
+
 export function run(op: i32, p: usize, tid: i32, nt: i32): void {
   switch (op) {
     case 1: gemm(p, tid, nt); break;
@@ -42,6 +51,7 @@ export function run(op: i32, p: usize, tid: i32, nt: i32): void {
     case 9: reluBackward(p, tid, nt); break;
     case 10: randomBits(p, tid, nt); break;
     case 11: sgdUpdate(p, tid, nt); break;
+    case 12: gemmBatch(p, tid, nt); break;
     default: unreachable();
   }
 }
