@@ -7,14 +7,16 @@
  * independent: a grid over each) or placements (dropout inserted after each
  * hidden Linear, or Dropout2d / DropBlock2d after each conv stage, or none),
  * crossed with the p values and the seeds. `expandSweep` turns it into
- * concrete variants; `SweepRunner` trains them one after another with the
- * ordinary Trainer, hands each finished run over as it ends (so it can be
- * saved at once), and can be cancelled between and within runs.
+ * concrete variants; `SweepRunner` trains them with the ordinary Trainer,
+ * several at once when given a pool of workers (engine/experiments/train-pool.ts),
+ * hands each finished run over as it ends (so it can be saved at once), and
+ * can be cancelled between and within runs.
  */
 import type { z } from 'zod';
 import { SweepPlanSchema, type Placement } from './sweep-plan.ts';
 import { validateSpec, type LayerReport, type LayerSpec, type ModelSpec } from '../nn/spec.ts';
-import { evaluate, snapshotWeights, Trainer, type RunHistory, type TrainEvent } from '../train/trainer.ts';
+import type { RunHistory } from '../train/trainer.ts';
+import { inProcessPool, resultModel, type TrainPool, type VariantResult } from './train-pool.ts';
 import type { TrainingSettings } from '../train/settings.ts';
 import type { DatasetChoice, LoadedData } from '../data/catalog.ts';
 import type { Normalizer } from '../data/pipeline.ts';
@@ -172,12 +174,13 @@ export interface FinishedRun {
 }
 
 export interface SweepProgress {
+  /** The run this update is about. */
   run_index: number;
   runs_total: number;
   label: string;
-  /** Of the current run, 0..1. */
+  /** Of that run, 0..1. */
   run_fraction: number;
-  /** Of the whole sweep, 0..1. */
+  /** Of the whole sweep, 0..1: finished runs plus the fractions of the runs in progress. */
   fraction: number;
 }
 
@@ -185,54 +188,89 @@ export interface SweepRunnerOptions {
   variants: readonly SweepVariant[];
   data: LoadedData;
   dataset: DatasetChoice;
-  /** Called as each run finishes, before the next starts (save it here). */
+  /** Where variants train, up to `pool.size` at once (default: one at a time on this thread). */
+  pool?: TrainPool;
+  /** Called as each run finishes, one at a time in finishing order (save it here). */
   onRun?: (r: FinishedRun) => void | Promise<void>;
   onProgress?: (p: SweepProgress) => void;
-  onTrainEvent?: (index: number, e: TrainEvent) => void;
+  /** For the default in-process pool: milliseconds of training between yields to the event loop. */
   yieldEveryMs?: number;
 }
 
 export class SweepRunner {
   private cancelled = false;
-  private current: Trainer | null = null;
+  private readonly pool: TrainPool;
   state: 'idle' | 'running' | 'cancelled' | 'done' = 'idle';
 
-  constructor(private readonly o: SweepRunnerOptions) {}
-
-  /** Stops the run in progress at its next step (it is not kept) and starts no more. */
-  cancel(): void {
-    this.cancelled = true;
-    this.current?.cancel();
+  constructor(private readonly o: SweepRunnerOptions) {
+    this.pool = o.pool ?? inProcessPool(o.yieldEveryMs);
   }
 
+  /** Stops every run in progress at once (they are not kept) and starts no more. */
+  cancel(): void {
+    this.cancelled = true;
+    this.pool.cancel();
+  }
+
+  /**
+   * Keeps `pool.size` lanes busy, each taking the next variant in plan order.
+   * Finished runs go to `onRun` through one queue, so saves never interleave;
+   * a failure stops the other runs and is rethrown once the lanes are idle.
+   */
   async run(): Promise<{ status: 'done' | 'cancelled'; finished: number }> {
-    const total = this.o.variants.length;
+    const { variants, data } = this.o;
+    const total = variants.length;
+    const running = new Map<number, number>(); // index → fraction of the runs in progress
+    let next = 0;
     let finished = 0;
-    this.state = 'running';
-    for (let index = 0; index < total; index++) {
-      if (this.cancelled) break;
-      const variant = this.o.variants[index];
-      const t0 = performance.now();
-      const trainer = new Trainer({
-        spec: variant.spec, data: this.o.data, settings: variant.settings, yieldEveryMs: this.o.yieldEveryMs,
-        onEvent: (e) => {
-          this.o.onTrainEvent?.(index, e);
-          if (e.type === 'progress') this.o.onProgress?.({ run_index: index, runs_total: total, label: variant.label, run_fraction: e.fraction, fraction: (index + e.fraction) / total });
-        },
-      });
-      this.current = trainer;
-      const res = await trainer.run();
-      this.current = null;
-      if (res.status === 'cancelled') break;
-      const train_eval = evaluate(res.model, trainer.splits.train, Math.max(variant.settings.batch_size, 256));
+    const failures: unknown[] = [];
+    let handOver: Promise<void> = Promise.resolve();
+    const progress = (index: number, run_fraction: number) => {
+      let fraction = finished;
+      for (const f of running.values()) fraction += f;
+      this.o.onProgress?.({ run_index: index, runs_total: total, label: variants[index].label, run_fraction, fraction: fraction / total });
+    };
+    const finish = async (index: number, r: VariantResult) => {
+      const variant = variants[index];
       await this.o.onRun?.({
-        variant, index, status: 'done', history: res.history, test: res.test, normalizer: res.normalizer, model: res.model,
-        checkpoint: { weights: snapshotWeights(res.model), optimizer: { step: 0, lr: 0, buffers: new Map() } },
-        train_eval, seconds: (performance.now() - t0) / 1000,
+        variant, index, status: 'done', history: r.history, test: r.test, normalizer: r.normalizer, model: resultModel(variant, r),
+        checkpoint: { weights: r.weights, optimizer: { step: 0, lr: 0, buffers: new Map() } },
+        train_eval: r.train_eval, seconds: r.seconds,
       });
+      running.delete(index);
       finished++;
-      this.o.onProgress?.({ run_index: index, runs_total: total, label: variant.label, run_fraction: 1, fraction: (index + 1) / total });
+      progress(index, 1);
+    };
+    const lane = async () => {
+      while (!this.cancelled && !failures.length && next < total) {
+        const index = next++;
+        running.set(index, 0);
+        try {
+          const r = await this.pool.train({ variant: variants[index], data }, (f) => {
+            if (!running.has(index)) return;
+            running.set(index, f);
+            progress(index, f);
+          });
+          if (!r) {
+            running.delete(index);
+            continue;
+          }
+          handOver = handOver.then(() => finish(index, r));
+          await handOver;
+        } catch (error) {
+          running.delete(index);
+          failures.push(error);
+          this.pool.cancel();
+        }
+      }
+    };
+    this.state = 'running';
+    try {
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(this.pool.size, total)) }, lane));
+    } finally {
+      await this.pool.close();
     }
+    if (failures.length) throw failures[0];
     this.state = this.cancelled ? 'cancelled' : 'done';
     return { status: this.cancelled ? 'cancelled' : 'done', finished };
   }
