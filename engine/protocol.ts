@@ -222,17 +222,20 @@ export const REQUESTS = {
     result: z.object({ findings: z.array(FindingSchema) }),
   },
   /**
-   * Trains the plan's variants one after another (sweep-progress, sweep-run per finished run with its record,
-   * sweep-finished with the recommendation). Refused while a run or another sweep trains.
+   * Trains the plan's variants, up to `workers` at once in worker threads (default: the engine's core count, or
+   * DLAB_SWEEP_WORKERS; 1 trains them in turn in the engine itself). Events: sweep-progress, sweep-run per finished
+   * run with its record (in finishing order), sweep-finished with the recommendation. Refused while a run or another
+   * sweep trains. The result says how many workers it uses.
    */
   'sweep.start': {
     params: z.object({
       spec: SpecSchema, dataset: DatasetChoiceSchema, settings: z.unknown().default({}), plan: SweepPlanSchema,
       metric: SweepMetricSchema.default('val_loss'), at: z.enum(['best', 'final']).default('best'), name: z.string().max(200).optional(),
+      workers: z.number().int().min(1).max(256).optional(),
     }),
-    result: z.object({ sweep_id: z.string(), runs_total: z.number() }),
+    result: z.object({ sweep_id: z.string(), runs_total: z.number(), workers: z.number() }),
   },
-  /** Stops the sweep: the run in progress is dropped, finished runs stay. */
+  /** Stops the sweep: the runs in progress are dropped at once, finished runs stay. */
   'sweep.cancel': { params: z.object({}), result: z.object({ state: z.string() }) },
   inspect: {
     params: z.object({ model: ModelSourceSchema, input: InputSchema, mode: ModeSchema.default('train'), seed: z.number().int().min(0).default(0) }),
@@ -292,6 +295,7 @@ export const EngineEventSchema = z.discriminatedUnion('type', [
   /** `run` is the run record exactly as a project's `runs` holds it (null when training failed): append it to the doc. */
   z.object({ type: z.literal('finished'), run_id: z.string(), status: z.enum(['done', 'cancelled', 'failed']), test: z.object({ loss: z.number(), accuracy: z.number().nullable() }).nullable(), error: z.string().nullable(), run: RunSchema.nullable() }),
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
+  /** `run_index`/`run_fraction`: the run this update is about; `fraction`: the sweep's, finished runs plus the fractions of those in progress. */
   z.object({ type: z.literal('sweep-progress'), sweep_id: z.string(), run_index: z.number(), runs_total: z.number(), label: z.string(), run_fraction: z.number(), fraction: z.number() }),
   /** A sweep run finished: `run` is its record as a project's `runs` holds it (append it to the doc); `train_eval` is its eval-mode training loss/accuracy. */
   z.object({

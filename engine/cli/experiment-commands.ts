@@ -1,13 +1,14 @@
 /**
  * `dlab sweep`, `dlab predict --mc` and `dlab inspect --advice`: the CLI side
- * of engine/experiments. Sweeps save every finished run into the project at
- * once (atomic write), so an interrupted sweep keeps all runs but the one in
- * progress.
+ * of engine/experiments. Sweeps train up to --workers variants at once in
+ * worker threads and save every finished run into the project at once (atomic
+ * write), so an interrupted sweep keeps all runs but those in progress.
  */
 import { parseArgs } from 'node:util';
 import { nodeFiles } from '../io/node-files.ts';
 import { openProject, saveProject } from '../io/project-file.ts';
 import { loadDataset } from '../data/catalog.ts';
+import { kernels } from '../kernels/registry.ts';
 import { newRunId, recordRun } from '../project/runs.ts';
 import type { Project } from '../project/project.ts';
 import { TrainingSettingsSchema, describeZodError } from '../train/settings.ts';
@@ -15,8 +16,9 @@ import { expandSweep, PLACEMENTS, SweepError, SweepRunner, type Placement } from
 import { recommend, type SweepEntry, type SweepMetric } from '../experiments/recommend.ts';
 import { advise, type Finding } from '../experiments/advisor.ts';
 import type { McStats } from '../experiments/mc-dropout.ts';
+import { defaultSweepWorkers, WorkerTrainPool } from '../host/node/worker-train-pool.ts';
 
-export const EXPERIMENT_USAGE = `  sweep proj.dlab --layer NAME[,NAME] [--p 0,0.1,0.3,0.5] [--seeds 3] [--independent] [--epochs N] [--metric val_loss|val_accuracy] [--at best|final] [--json]
+export const EXPERIMENT_USAGE = `  sweep proj.dlab --layer NAME[,NAME] [--p 0,0.1,0.3,0.5] [--seeds 3] [--independent] [--epochs N] [--metric val_loss|val_accuracy] [--at best|final] [--workers N] [--json]
   sweep proj.dlab --placements none,after-linear,after-conv-dropout2d,after-conv-dropblock [--p ...] [--seeds N] ...
   predict proj.dlab --input x.npy --mc T [--seed S] [--run ID] [-o mean.npy] [--json]
   inspect proj.dlab --advice [--json]`;
@@ -39,6 +41,7 @@ export async function cmdSweep(argv: string[], fail: Fail): Promise<void> {
     options: {
       layer: { type: 'string', multiple: true }, p: { type: 'string' }, seeds: { type: 'string', default: '3' }, independent: { type: 'boolean' },
       placements: { type: 'string' }, epochs: { type: 'string' }, metric: { type: 'string', default: 'val_loss' }, at: { type: 'string', default: 'best' }, json: { type: 'boolean' },
+      workers: { type: 'string' },
     },
   });
   const path = positionals[0];
@@ -52,6 +55,8 @@ export async function cmdSweep(argv: string[], fail: Fail): Promise<void> {
   const bad = placements.find((x) => !(PLACEMENTS as readonly string[]).includes(x));
   if (bad) throw fail(`unknown placement '${bad}'; choose from ${PLACEMENTS.join(', ')}`);
   const epochs = values.epochs === undefined ? undefined : Number(values.epochs);
+  const workersWanted = values.workers === undefined ? defaultSweepWorkers() : Number(values.workers);
+  if (!Number.isInteger(workersWanted) || workersWanted < 1 || workersWanted > 256) throw fail(`--workers must be a whole number from 1 to 256 (variants trained at once), got '${values.workers}'`);
 
   const bundle = openProject(path);
   const p = bundle.project;
@@ -75,15 +80,17 @@ export async function cmdSweep(argv: string[], fail: Fail): Promise<void> {
   const data = loadDataset(p.dataset, nodeFiles);
   const sweepId = newRunId().replace(/^run-/, 'sweep-');
   const entries: SweepEntry[] = [];
-  if (!json) process.stderr.write(`${sweepId}: ${variants.length} runs (${new Set(variants.map((v) => v.group)).size} settings × ${seeds.length} seeds), ${variants[0].settings.epochs} epochs each; each is saved to ${path} as it finishes\n`);
+  const workers = Math.min(workersWanted, variants.length);
+  if (!json) process.stderr.write(`${sweepId}: ${variants.length} runs (${new Set(variants.map((v) => v.group)).size} settings × ${seeds.length} seeds), ${variants[0].settings.epochs} epochs each, ${workers === 1 ? 'one at a time' : `${workers} at once`}; each is saved to ${path} as it finishes\n`);
   const tty = !json && process.stderr.isTTY;
   let lastDraw = 0;
   const runner = new SweepRunner({
-    variants, data, dataset: p.dataset,
+    // One worker gains nothing over training here, where the kernels may use every core.
+    variants, data, dataset: p.dataset, pool: workers > 1 ? new WorkerTrainPool(workers, kernels().name) : undefined,
     onProgress: (g) => {
       if (!tty || performance.now() - lastDraw < 200) return;
       lastDraw = performance.now();
-      process.stderr.write(`\r  run ${g.run_index + 1}/${g.runs_total} ${g.label}  ${(g.fraction * 100).toFixed(1)}%   `);
+      process.stderr.write(`\r  ${(g.fraction * 100).toFixed(1)}% (run ${g.run_index + 1}/${g.runs_total} ${g.label})   `);
     },
     onRun: (r) => {
       const id = newRunId();

@@ -34,6 +34,7 @@ import { decodeCheckpoint, encodeCheckpoint, type RunOrigin } from './checkpoint
 import { advise } from '../experiments/advisor.ts';
 import { mcPredictAsync, mostUncertain, type McStats } from '../experiments/mc-dropout.ts';
 import { expandSweep, SweepError, SweepRunner } from '../experiments/sweep.ts';
+import type { TrainPool, TrainPoolFactory } from '../experiments/train-pool.ts';
 import { recommend, type SweepEntry } from '../experiments/recommend.ts';
 import { decisionBoundary, isPointData } from '../results/boundary.ts';
 
@@ -53,6 +54,8 @@ export interface EngineHost {
   /** Writes an export's files into the (resolved) folder, creating it; returns the paths written. */
   writeExport(dir: string, files: ReadonlyMap<string, Uint8Array>): string[];
   checkpoints: { save(runId: string, bytes: Uint8Array): void; load(runId: string): Uint8Array | null };
+  /** Worker threads for sweeps; without them a sweep trains its variants in turn in the engine itself. */
+  trainPools?: TrainPoolFactory;
   backend: string;
   pid: number;
 }
@@ -454,8 +457,12 @@ export class EngineServer {
     const data = this.dataset(p.dataset);
     const sweep_id = newRunId().replace(/^run-/, 'sweep-');
     const entries: SweepEntry[] = [];
+    const pools = this.host.trainPools;
+    const workers = pools ? Math.max(1, Math.min(p.workers ?? pools.defaultSize, variants.length)) : 1;
+    // One worker gains nothing over training here, where the kernels may use every core.
+    const pool: TrainPool | undefined = pools && workers > 1 ? pools.open(workers) : undefined;
     const runner = new SweepRunner({
-      variants, data, dataset: p.dataset,
+      variants, data, dataset: p.dataset, pool,
       onProgress: (g) => this.event({ type: 'sweep-progress', sweep_id, ...g }),
       onRun: (r) => {
         const run = recordRun(this.bundle, {
@@ -477,7 +484,7 @@ export class EngineServer {
         if (this.sweep?.id === sweep_id) this.sweep = null;
       });
     }, 0);
-    return { sweep_id, runs_total: variants.length };
+    return { sweep_id, runs_total: variants.length, workers };
   }
 
   private sweepCancel(): ResultOf<'sweep.cancel'> {

@@ -20,15 +20,30 @@ describe('dlab sweep', () => {
     const r = dlab('sweep', 's.dlab', '--layer', 'dropout', '--p', '0,0.5', '--seeds', '2', '--epochs', '4', '--metric', 'val_accuracy', '--json');
     expect(r.status, r.stderr).toBe(0);
     const out = lines(r.stdout);
-    const runs = out.filter((o) => o.event === 'run');
-    expect(runs.map((o) => o.label)).toEqual(['p=0 · seed 0', 'p=0 · seed 1', 'p=0.5 · seed 0', 'p=0.5 · seed 1']);
+    const runs = out.filter((o) => o.event === 'run').sort((a, b) => Number(a.index) - Number(b.index)); // finishing order otherwise
     const rec = out.at(-1)!;
     expect(rec).toMatchObject({ event: 'recommendation', status: 'done', runs: 4, metric: 'val_accuracy', at: 'best' });
     expect((rec.table as { group: string }[]).map((t) => t.group)).toEqual(['p=0', 'p=0.5']);
     expect(rec.reasoning).toMatch(/^Recommended p = 0(\.5)?: validation accuracy \d\.\d{3} ± \d\.\d{3}/);
-    const saved = openProject(join(dir, 's.dlab')).project.runs;
-    expect(saved.map((x) => x.id)).toEqual(runs.map((o) => o.run));
-    expect(saved.map((x) => [x.spec.layers.find((l) => l.name === 'dropout')?.p, x.settings.seed, x.weights !== null])).toEqual([[0, 0, true], [0, 1, true], [0.5, 0, true], [0.5, 1, true]]);
+    const saved = new Map(openProject(join(dir, 's.dlab')).project.runs.map((x) => [x.id, x]));
+    expect(runs.map((o) => { const x = saved.get(String(o.run)); return x && [x.spec.layers.find((l) => l.name === 'dropout')?.p, x.settings.seed, x.weights !== null]; })).toEqual([[0, 0, true], [0, 1, true], [0.5, 0, true], [0.5, 1, true]]);
+  }, 120_000);
+
+  it('--workers 2 trains two runs at once and saves every run, with the numbers --workers 1 gives', () => {
+    expect(dlab('new', '-t', 'mlp', '-d', 'spiral', '-o', 'w.dlab').status).toBe(0);
+    const sweep = (workers: string) => {
+      const r = dlab('sweep', 'w.dlab', '--layer', 'dropout', '--p', '0,0.3,0.6', '--seeds', '2', '--epochs', '5', '--workers', workers, '--json');
+      expect(r.status, r.stderr).toBe(0);
+      return lines(r.stdout).filter((o) => o.event === 'run').sort((a, b) => Number(a.index) - Number(b.index));
+    };
+    const two = sweep('2');
+    expect(two.map((o) => o.index)).toEqual([0, 1, 2, 3, 4, 5]);
+    const saved = openProject(join(dir, 'w.dlab')).project.runs;
+    expect(saved.map((x) => x.id).sort()).toEqual(two.map((o) => String(o.run)).sort());
+    expect(saved.every((x) => x.status === 'done' && x.weights && x.history.epochs.length === 5)).toBe(true);
+    const numbers = (o: Record<string, unknown>) => [o.label, { ...(o.final as object), seconds: 0 }, o.test, o.train_eval];
+    expect(sweep('1').map(numbers)).toEqual(two.map(numbers));
+    expect(dlab('sweep', 'w.dlab', '--layer', 'dropout', '--workers', '0').stderr).toMatch(/--workers must be a whole number from 1 to 256/);
   }, 120_000);
 
   it('prints a table and the reasoning for people', () => {

@@ -60,12 +60,13 @@ describe('experiments over the protocol', () => {
 
   let runIds: string[] = [];
 
-  it('sweep.start streams progress, one sweep-run per finished run with its record, and a recommendation', async () => {
+  it('sweep.start trains in two workers and streams progress, one sweep-run per finished run with its record, and a recommendation', async () => {
     const done = collect(engine, (e) => e.type === 'sweep-finished');
-    const start = await engine.request('sweep.start', { spec: MLP, dataset: MOONS, settings: SETTINGS, plan: { layers: ['dropout'], p: [0, 0.5], seeds: [0, 1] }, metric: 'val_accuracy' });
-    expect(start.runs_total).toBe(4);
+    const start = await engine.request('sweep.start', { spec: MLP, dataset: MOONS, settings: SETTINGS, plan: { layers: ['dropout'], p: [0, 0.5], seeds: [0, 1] }, metric: 'val_accuracy', workers: 2 });
+    expect(start).toMatchObject({ runs_total: 4, workers: 2 });
     const events = await done;
-    const runs = events.flatMap((e) => (e.type === 'sweep-run' ? [e] : []));
+    // In finishing order, which two workers may swap.
+    const runs = events.flatMap((e) => (e.type === 'sweep-run' ? [e] : [])).sort((a, b) => a.index - b.index);
     expect(runs.map((e) => [e.label, e.run.spec.layers[2].p, e.run.status, e.run.weights !== null])).toEqual([
       ['p=0 · seed 0', 0, 'done', true], ['p=0 · seed 1', 0, 'done', true], ['p=0.5 · seed 0', 0.5, 'done', true], ['p=0.5 · seed 1', 0.5, 'done', true],
     ]);
@@ -121,15 +122,17 @@ describe('experiments over the protocol', () => {
     expect(m.class_names).toHaveLength(2);
   });
 
-  it('sweep.cancel drops the run in progress, keeps the finished ones; training waits for the sweep', async () => {
+  it('sweep.cancel drops the runs in progress at once, keeps the finished ones; training waits for the sweep', async () => {
     const firstRun = collect(engine, (e) => e.type === 'sweep-run');
     const done = collect(engine, (e) => e.type === 'sweep-finished');
     const start = await engine.request('sweep.start', { spec: MLP, dataset: MOONS, settings: { ...SETTINGS, epochs: 40 }, plan: { layers: ['dropout'], p: [0, 0.2, 0.4], seeds: [0, 1, 2] } });
     await expect(engine.request('train.start', { spec: MLP, dataset: MOONS, settings: SETTINGS })).rejects.toThrow(/sweep .* is running; cancel it first/);
     await expect(engine.request('sweep.start', { spec: MLP, dataset: MOONS, plan: { layers: ['dropout'] } })).rejects.toBeInstanceOf(EngineRequestError);
     await firstRun;
+    const t0 = performance.now();
     expect(await engine.request('sweep.cancel', {})).toEqual({ state: 'cancelling' });
     const fin = (await done).at(-1)!;
+    expect(performance.now() - t0).toBeLessThan(2000); // not the 40 epochs of the runs in progress
     expect(fin).toMatchObject({ type: 'sweep-finished', sweep_id: start.sweep_id, status: 'cancelled' });
     if (fin.type !== 'sweep-finished') return;
     expect(fin.runs).toBeGreaterThanOrEqual(1);

@@ -1,6 +1,7 @@
 /**
  * The EngineHost for Node processes (Electron utility process, child process):
- * real files, atomic project saves, checkpoints in a folder, and the path
+ * real files, atomic project saves, checkpoints in a folder, worker threads
+ * for sweeps, and the path
  * policy of whoever started the engine — a root folder (web host), paths
  * granted by the main process's dialogs (Electron), or any path (tests, CLI).
  */
@@ -13,6 +14,7 @@ import { writeFileAtomic } from '../../io/atomic-write.ts';
 import { packProject } from '../../project/project.ts';
 import { writeExportFiles } from '../../io/export-files.ts';
 import { ForbiddenPath, type EngineHost, type PathPurpose } from '../server.ts';
+import { workerTrainPools } from './worker-train-pool.ts';
 import type { ToClient } from '../../protocol.ts';
 
 export type PathPolicy =
@@ -82,6 +84,7 @@ export function makeNodeHost(o: { send(msg: ToClient): void; policy: PathPolicy;
         return statSync(f, { throwIfNoEntry: false })?.isFile() ? new Uint8Array(readFileSync(f)) : null;
       },
     },
+    trainPools: workerTrainPools({ backend: o.backend }),
     backend: o.backend,
     pid: process.pid,
   };
