@@ -21,13 +21,14 @@ const used = selectBackend(values.backend, values.threads ? Number(values.thread
 const inner = kernels();
 const times = new Map<string, { ms: number; calls: number }>();
 const timed = { name: 'profiled' } as Record<string, unknown>;
-for (const key of ['gemm', 'gemmBatch', 'conv2dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight', 'maxPool2dForward', 'maxPool2dBackward', 'reluForward', 'reluBackward', 'sgdUpdate', 'randomBits'] as const) {
+// Every kernel the backend has, so a new one is timed (and present) without listing it here.
+for (const key of Object.keys(inner).filter((k) => typeof inner[k as keyof Kernels] === 'function') as (keyof Kernels)[]) {
   const fn = (inner[key] as (...a: unknown[]) => void).bind(inner);
   timed[key] = (...args: unknown[]) => {
     const first = args[0] as { m?: number; n?: number; k?: number; transA?: boolean; transB?: boolean; batch?: number; inChannels?: number; outChannels?: number; inH?: number };
     const label = key === 'gemm' || key === 'gemmBatch'
       ? `${key} ${first.batch && key === 'gemmBatch' ? `${first.batch}× ` : ''}${first.m}×${first.n}×${first.k}${first.transA ? ' Aᵀ' : ''}${first.transB ? ' Bᵀ' : ''}`
-      : key === 'randomBits' ? `randomBits ${(args[3] as Uint32Array).length}` : key.startsWith('relu') || key === 'sgdUpdate' ? `${key} ${(args[0] as Float32Array).length}` : key.startsWith('conv') ? `${key} ${first.inChannels}→${first.outChannels} @${first.inH}` : `${key} @${first.inH}`;
+      : key === 'randomBits' ? `randomBits ${(args[3] as Uint32Array).length}` : key.startsWith('softmax') ? `${key} ${(args[0] as Float32Array).length}/${args[key === 'softmaxForward' ? 1 : 2]}` : key.startsWith('relu') || key === 'sgdUpdate' ? `${key} ${(args[0] as Float32Array).length}` : key.startsWith('conv') ? `${key} ${first.inChannels}→${first.outChannels} @${first.inH}` : `${key} @${first.inH}`;
     const t = performance.now();
     fn(...args);
     const e = times.get(label) ?? { ms: 0, calls: 0 };

@@ -82,6 +82,10 @@ export interface Kernels {
   reluForward(x: Float32Array, y: Float32Array): void;
   /** dx = dy where x > 0, else 0. */
   reluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  /** Per row of `len` contiguous values: y = softmax(scale·x), shifted by the row's max; a NaN anywhere in a row gives a NaN row. */
+  softmaxForward(x: Float32Array, len: number, scale: number, y: Float32Array): void;
+  /** Its gradient per row: dx = scale·y ⊙ (g − Σⱼ gⱼyⱼ). */
+  softmaxBackward(y: Float32Array, g: Float32Array, len: number, scale: number, dx: Float32Array): void;
   /** Plain SGD in place: w ← w − lr·(g + weightDecay·w). */
   sgdUpdate(w: Float32Array, g: Float32Array, lr: number, weightDecay: number): void;
   /** Random words, bit-exact with tensor/threefry.ts: out[2i], out[2i + 1] = Threefry-2x32-20(k0, k1; counter offset + i). */

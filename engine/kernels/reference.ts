@@ -212,6 +212,31 @@ function reluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array): void
   for (let i = 0; i < dy.length; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
 }
 
+function softmaxForward(x: Float32Array, len: number, scale: number, y: Float32Array): void {
+  const t = new Float64Array(len);
+  for (let o = 0; o < x.length; o += len) {
+    let mx = -Infinity;
+    for (let j = 0; j < len; j++) {
+      t[j] = scale * x[o + j];
+      if (t[j] > mx || t[j] !== t[j]) mx = t[j];
+    }
+    let sum = 0;
+    for (let j = 0; j < len; j++) {
+      t[j] = Math.exp(t[j] - mx);
+      sum += t[j];
+    }
+    for (let j = 0; j < len; j++) y[o + j] = t[j] / sum;
+  }
+}
+
+function softmaxBackward(y: Float32Array, g: Float32Array, len: number, scale: number, dx: Float32Array): void {
+  for (let o = 0; o < y.length; o += len) {
+    let dot = 0;
+    for (let j = 0; j < len; j++) dot += g[o + j] * y[o + j];
+    for (let j = 0; j < len; j++) dx[o + j] = scale * y[o + j] * (g[o + j] - dot);
+  }
+}
+
 function sgdUpdate(w: Float32Array, g: Float32Array, lr: number, weightDecay: number): void {
   const n = w.length;
   for (let j = 0; j < n; j++) {
@@ -231,6 +256,8 @@ export const referenceKernels: Kernels = {
   maxPool2dBackward,
   reluForward,
   reluBackward,
+  softmaxForward,
+  softmaxBackward,
   sgdUpdate,
   randomBits: threefryFill,
 };

@@ -7,6 +7,7 @@
  */
 import { Tensor } from '../tensor/tensor.ts';
 import { normAxis, numel } from '../tensor/shape.ts';
+import { kernels } from '../kernels/registry.ts';
 
 /** x as [outer, len, inner] around `dim`. */
 function around(x: Tensor, dim: number): [number, number, number] {
@@ -35,6 +36,16 @@ function normalizeRows(x: Float32Array, outer: number, len: number, inner: numbe
 
 export function softmax(x: Tensor, dim: number): Tensor {
   const [outer, len, inner] = around(x, dim);
+  if (inner === 1) {
+    // Contiguous rows (the last dimension): the backend's softmax kernel.
+    const y = new Float32Array(x.size);
+    kernels().softmaxForward(x.data, len, 1, y);
+    return Tensor.fromOp('softmax', y, x.shape, [x], (g) => {
+      const gx = new Float32Array(y.length);
+      kernels().softmaxBackward(y, g, len, 1, gx);
+      return [gx];
+    });
+  }
   const y = normalizeRows(x.data, outer, len, inner, false);
   return Tensor.fromOp('softmax', y, x.shape, [x], (g) => {
     const gx = new Float32Array(y.length);

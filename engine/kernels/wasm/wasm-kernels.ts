@@ -11,7 +11,7 @@ import type { KernelExports, WasmMemory } from './wasm-api.ts';
 import { referenceKernels } from '../reference.ts';
 
 /** Operation numbers of `run` in assembly/index.ts. */
-export const OP = { gemm: 1, conv2dForward: 2, conv2dBackwardInput: 3, conv2dBackwardWeight: 4, sumParts: 5, maxPool2dForward: 6, maxPool2dBackward: 7, reluForward: 8, reluBackward: 9, randomBits: 10, sgdUpdate: 11, gemmBatch: 12 } as const;
+export const OP = { gemm: 1, conv2dForward: 2, conv2dBackwardInput: 3, conv2dBackwardWeight: 4, sumParts: 5, maxPool2dForward: 6, maxPool2dBackward: 7, reluForward: 8, reluBackward: 9, randomBits: 10, sgdUpdate: 11, gemmBatch: 12, softmaxForward: 13, softmaxBackward: 14 } as const;
 
 export interface WasmRuntime {
   readonly memory: WasmMemory;
@@ -252,6 +252,27 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       const p = arena.setParams([k0 | 0, k1 | 0, (offset - hi * 2 ** 32) | 0, hi | 0, out.length, po]);
       rt.dispatch(OP.randomBits, p, split(out.length * 8, MIN_ELEMENTS_PER_THREAD));
       out.set(new Uint32Array(arena.i32.buffer, po, out.length));
+    },
+
+    softmaxForward(x: Float32Array, len: number, scale: number, y: Float32Array): void {
+      if (x.length < MIN_ELEMENTWISE || len < 4) return referenceKernels.softmaxForward(x, len, scale, y);
+      arena.reset();
+      const px = arena.copyIn(x, 0, x.length);
+      const py = arena.alloc(y.length * 4);
+      const rows = x.length / len;
+      rt.dispatch(OP.softmaxForward, arena.setParams([rows, len, f32Bits(scale), px, py]), split(x.length, MIN_ELEMENTS_PER_THREAD, rows));
+      arena.copyOut(py, y, 0, y.length);
+    },
+
+    softmaxBackward(y: Float32Array, g: Float32Array, len: number, scale: number, dx: Float32Array): void {
+      if (y.length < MIN_ELEMENTWISE || len < 4) return referenceKernels.softmaxBackward(y, g, len, scale, dx);
+      arena.reset();
+      const py = arena.copyIn(y, 0, y.length);
+      const pg = arena.copyIn(g, 0, g.length);
+      const pdx = arena.alloc(dx.length * 4);
+      const rows = y.length / len;
+      rt.dispatch(OP.softmaxBackward, arena.setParams([rows, len, f32Bits(scale), py, pg, pdx]), split(y.length, MIN_ELEMENTS_PER_THREAD, rows));
+      arena.copyOut(pdx, dx, 0, dx.length);
     },
 
     sgdUpdate(w: Float32Array, g: Float32Array, lr: number, weightDecay: number): void {

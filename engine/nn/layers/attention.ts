@@ -19,6 +19,7 @@ import { Tensor, zeros } from '../../tensor/tensor.ts';
 import type { Generator } from '../../tensor/random.ts';
 import { noGrad } from '../../tensor/grad-mode.ts';
 import { formatShape } from '../../tensor/shape.ts';
+import { kernels } from '../../kernels/registry.ts';
 import { add } from '../../ops/elementwise.ts';
 import { matmul } from '../../ops/matmul.ts';
 import { permute, reshape, slice } from '../../ops/movement.ts';
@@ -66,33 +67,24 @@ export function attentionSoftmax(s: Tensor, scale: number, mask: Tensor | null):
   if (s.rank !== 4 || (mask && !(mask.rank === 4 && mask.shape[0] === N && (Hm === 1 || Hm === H) && mask.shape[2] === L && mask.shape[3] === S))) {
     throw new RangeError(`attentionSoftmax: scores ${formatShape(s.shape)} and mask ${mask ? formatShape(mask.shape) : 'none'} do not fit`);
   }
-  const x = s.data;
-  const m = mask?.data;
-  const y = new Float32Array(s.size);
-  const t = new Float64Array(S);
-  for (let r = 0; r < N * H * L; r++) {
-    const o = r * S;
-    const n = Math.floor(r / (H * L));
-    const mo = ((n * Hm + (Hm === 1 ? 0 : Math.floor(r / L) % H)) * L + (r % L)) * S;
-    let mx = -Infinity;
-    for (let j = 0; j < S; j++) {
-      t[j] = scale * x[o + j] + (m ? m[mo + j] : 0);
-      if (t[j] > mx) mx = t[j];
+  let x = s.data;
+  let k = scale;
+  if (mask) {
+    // The mask joins the scaled scores first; the kernel then only normalises rows.
+    const m = mask.data;
+    x = new Float32Array(s.size);
+    for (let r = 0; r < N * H * L; r++) {
+      const o = r * S;
+      const mo = ((Math.floor(r / (H * L)) * Hm + (Hm === 1 ? 0 : Math.floor(r / L) % H)) * L + (r % L)) * S;
+      for (let j = 0; j < S; j++) x[o + j] = scale * s.data[o + j] + m[mo + j];
     }
-    let sum = 0;
-    for (let j = 0; j < S; j++) {
-      t[j] = Math.exp(t[j] - mx);
-      sum += t[j];
-    }
-    for (let j = 0; j < S; j++) y[o + j] = t[j] / sum;
+    k = 1;
   }
+  const y = new Float32Array(s.size);
+  kernels().softmaxForward(x, S, k, y);
   return Tensor.fromOp('attention_softmax', y, s.shape, [s], (g) => {
     const gs = new Float32Array(y.length);
-    for (let o = 0; o < y.length; o += S) {
-      let dot = 0;
-      for (let j = 0; j < S; j++) dot += g[o + j] * y[o + j];
-      for (let j = 0; j < S; j++) gs[o + j] = scale * y[o + j] * (g[o + j] - dot);
-    }
+    kernels().softmaxBackward(y, g, S, scale, gs);
     return [gs];
   });
 }

@@ -241,6 +241,31 @@ describe('wasm sgd update matches the reference', () => {
   }
 });
 
+describe('wasm softmax rows match the reference', () => {
+  // [rows, len, scale]: attention rows, odd lengths (scalar tails), a long row, a negative scale.
+  for (const [rows, len, scale] of [[4096, 64, 0.17677669], [300, 7, 1], [9, 1000, 3], [200, 33, -0.5]] as const) {
+    it(`${rows} rows of ${len}, scale ${scale}, forward and backward`, () => {
+      const x = rand(rows * len).map((v) => 20 * v), g = rand(rows * len);
+      // -∞ (a masked key), a NaN row, a row masked everywhere (NaN as torch), huge gaps (underflow to 0).
+      x[1] = -Infinity;
+      x[len + 2] = Number.NaN;
+      x.fill(-Infinity, 2 * len, 3 * len);
+      x[3 * len] = 200;
+      const want = { y: new Float32Array(x.length), dx: new Float32Array(x.length) };
+      referenceKernels.softmaxForward(x, len, scale, want.y);
+      referenceKernels.softmaxBackward(want.y, g, len, scale, want.dx);
+      for (const threads of THREADS) {
+        setWasmThreads(threads);
+        const got = { y: rand(x.length), dx: rand(x.length) };
+        wasm.softmaxForward(x, len, scale, got.y);
+        wasm.softmaxBackward(want.y, g, len, scale, got.dx);
+        expectNear(got.y, want.y, `forward, threads ${threads}`);
+        expectNear(got.dx, want.dx, `backward, threads ${threads}`, len);
+      }
+    });
+  }
+});
+
 describe('wasm backend registration', () => {
   it('is selectable by name, installs once, and reports its build and threads', async () => {
     const { useBackend, kernels, backendNames } = await import('../../../engine/index.ts');

@@ -6,6 +6,7 @@
 import { gemmBatchPart, gemmPart, gemmScratchBytes } from './gemm';
 import { reluBackward, reluForward, sgdUpdate } from './elementwise';
 import { randomBits } from './random';
+import { softmaxBackward, softmaxForward } from './softmax';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, maxPool2dBackward, maxPool2dForward, sumParts } from './conv';
 
 export { gemmScratchBytes };
@@ -52,6 +53,8 @@ export function run(op: i32, p: usize, tid: i32, nt: i32): void {
     case 10: randomBits(p, tid, nt); break;
     case 11: sgdUpdate(p, tid, nt); break;
     case 12: gemmBatch(p, tid, nt); break;
+    case 13: softmaxForward(p, tid, nt); break;
+    case 14: softmaxBackward(p, tid, nt); break;
     default: unreachable();
   }
 }

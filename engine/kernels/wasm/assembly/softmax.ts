@@ -1,0 +1,116 @@
+/**
+ * Softmax over contiguous rows (the attention hot spot), four lanes at a time,
+ * each thread on its own rows. exp is Cephes' expf on four lanes: exp(x) =
+ * 2ⁿ·exp(r), n = round(x·log₂e), r = x − n·ln2 in two parts, a degree-6
+ * polynomial for exp(r) (about 1 ulp); below −87.3 (2⁻¹²⁶) it gives 0.
+ * NaN propagates through max and exp, so a NaN row (or a row masked
+ * everywhere, −∞ − −∞) comes out NaN as in the reference.
+ */
+import { madd } from './simd';
+
+// @ts-ignore: decorator
+@inline
+function arg(p: usize, i: i32): i32 {
+  return load<i32>(p + (<usize>i << 2));
+}
+
+const LO: f32 = -87.33654;
+
+// @ts-ignore: decorator
+@inline
+function expv(x: v128): v128 {
+  const c = f32x4.max(f32x4.min(x, f32x4.splat(88.37626)), f32x4.splat(LO));
+  const fx = f32x4.nearest(f32x4.mul(c, f32x4.splat(1.44269504088896341)));
+  let r = f32x4.sub(c, f32x4.mul(fx, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
+  let y = f32x4.splat(1.9875691500e-4);
+  y = madd(y, r, f32x4.splat(1.3981999507e-3));
+  y = madd(y, r, f32x4.splat(8.3334519073e-3));
+  y = madd(y, r, f32x4.splat(4.1665795894e-2));
+  y = madd(y, r, f32x4.splat(1.6666665459e-1));
+  y = madd(y, r, f32x4.splat(5.0000001201e-1));
+  y = f32x4.add(madd(y, f32x4.mul(r, r), r), f32x4.splat(1));
+  const pow2 = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23);
+  // Lanes below the range underflow to 0; NaN compares false and stays NaN.
+  return v128.andnot(f32x4.mul(y, pow2), f32x4.lt(x, f32x4.splat(LO)));
+}
+
+// @ts-ignore: decorator
+@inline
+function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+// @ts-ignore: decorator
+@inline
+function hmax(v: v128): f32 {
+  const m = f32x4.max(v, f32x4.shuffle(v, v, 2, 3, 0, 1));
+  return max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1));
+}
+
+/** Block: 0 rows, 1 len, 2 scale (f32 bits), 3 x, 4 y. y = softmax(scale·x) per row. */
+export function softmaxForward(p: usize, tid: i32, nt: i32): void {
+  const rows = arg(p, 0), len = arg(p, 1);
+  const scale = reinterpret<f32>(arg(p, 2));
+  const x = <usize>arg(p, 3), y = <usize>arg(p, 4);
+  const vs = f32x4.splat(scale);
+  const r0 = tid * rows / nt, r1 = (tid + 1) * rows / nt;
+  for (let r = r0; r < r1; r++) {
+    const xr = x + (<usize>r * <usize>len << 2), yr = y + (<usize>r * <usize>len << 2);
+    let vm = f32x4.splat(-Infinity);
+    let mx: f32 = -Infinity;
+    let j = 0;
+    for (; j + 4 <= len; j += 4) vm = f32x4.max(vm, f32x4.mul(vs, v128.load(xr + (<usize>j << 2))));
+    mx = hmax(vm);
+    for (; j < len; j++) mx = max(mx, scale * load<f32>(xr + (<usize>j << 2)));
+    const vmx = f32x4.splat(mx);
+    let vsum = f32x4.splat(0);
+    let sum: f32 = 0;
+    j = 0;
+    for (; j + 4 <= len; j += 4) {
+      const e = expv(f32x4.sub(f32x4.mul(vs, v128.load(xr + (<usize>j << 2))), vmx));
+      v128.store(yr + (<usize>j << 2), e);
+      vsum = f32x4.add(vsum, e);
+    }
+    for (; j < len; j++) {
+      const e = <f32>Math.exp(<f64>(scale * load<f32>(xr + (<usize>j << 2)) - mx));
+      store<f32>(yr + (<usize>j << 2), e);
+      sum += e;
+    }
+    sum += hsum(vsum);
+    const inv: f32 = 1 / sum;
+    const vinv = f32x4.splat(inv);
+    j = 0;
+    for (; j + 4 <= len; j += 4) v128.store(yr + (<usize>j << 2), f32x4.mul(v128.load(yr + (<usize>j << 2)), vinv));
+    for (; j < len; j++) store<f32>(yr + (<usize>j << 2), load<f32>(yr + (<usize>j << 2)) * inv);
+  }
+}
+
+/** Block: 0 rows, 1 len, 2 scale (f32 bits), 3 y, 4 g, 5 dx. dx = scale·y⊙(g − Σ g·y) per row. */
+export function softmaxBackward(p: usize, tid: i32, nt: i32): void {
+  const rows = arg(p, 0), len = arg(p, 1);
+  const scale = reinterpret<f32>(arg(p, 2));
+  const y = <usize>arg(p, 3), g = <usize>arg(p, 4), dx = <usize>arg(p, 5);
+  const vs = f32x4.splat(scale);
+  const r0 = tid * rows / nt, r1 = (tid + 1) * rows / nt;
+  for (let r = r0; r < r1; r++) {
+    const o = <usize>r * <usize>len << 2;
+    const yr = y + o, gr = g + o, dr = dx + o;
+    let vdot = f32x4.splat(0);
+    let dot: f32 = 0;
+    let j = 0;
+    for (; j + 4 <= len; j += 4) vdot = madd(v128.load(gr + (<usize>j << 2)), v128.load(yr + (<usize>j << 2)), vdot);
+    for (; j < len; j++) dot += load<f32>(gr + (<usize>j << 2)) * load<f32>(yr + (<usize>j << 2));
+    dot += hsum(vdot);
+    const vd = f32x4.splat(dot);
+    j = 0;
+    for (; j + 4 <= len; j += 4) {
+      const q = <usize>j << 2;
+      v128.store(dr + q, f32x4.mul(f32x4.mul(vs, v128.load(yr + q)), f32x4.sub(v128.load(gr + q), vd)));
+    }
+    for (; j < len; j++) {
+      const q = <usize>j << 2;
+      store<f32>(dr + q, scale * load<f32>(yr + q) * (load<f32>(gr + q) - dot));
+    }
+  }
+}
