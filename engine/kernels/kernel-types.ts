@@ -73,8 +73,8 @@ export interface Kernels {
   conv2dForward(g: Conv2dGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array): void;
   /** dx[N,Cin,H,W] from dy and w (overwrites dx). */
   conv2dBackwardInput(g: Conv2dGeometry, dy: Float32Array, w: Float32Array, dx: Float32Array): void;
-  /** dw[Cout,Cin/groups,kH,kW] from dy and x (overwrites dw). */
-  conv2dBackwardWeight(g: Conv2dGeometry, dy: Float32Array, x: Float32Array, dw: Float32Array): void;
+  /** dw[Cout,Cin/groups,kH,kW] from dy and x (overwrites dw); also the bias gradient db[Cout] = Σ dy over samples and positions when db is given. */
+  conv2dBackwardWeight(g: Conv2dGeometry, dy: Float32Array, x: Float32Array, dw: Float32Array, db: Float32Array | null): void;
   /** Max pooling; argmax receives, per output, the flat index inside its input plane (-1 if the window is all padding). */
   maxPool2dForward(g: Pool2dGeometry, x: Float32Array, out: Float32Array, argmax: Int32Array): void;
   maxPool2dBackward(g: Pool2dGeometry, dy: Float32Array, argmax: Int32Array, dx: Float32Array): void;

@@ -142,7 +142,22 @@ function conv2dBackwardInput(g: Conv2dGeometry, dy: Float32Array, w: Float32Arra
   }
 }
 
-function conv2dBackwardWeight(g: Conv2dGeometry, dy: Float32Array, x: Float32Array, dw: Float32Array): void {
+/** db[c] = Σ dy[n, c, ·]: each plane summed in float64, then added per sample. */
+export function conv2dBiasGradient(g: Conv2dGeometry, dy: Float32Array, db: Float32Array): void {
+  const plane = g.outH * g.outW;
+  db.fill(0);
+  for (let n = 0; n < g.batch; n++) {
+    for (let c = 0; c < g.outChannels; c++) {
+      let s = 0;
+      const o = (n * g.outChannels + c) * plane;
+      for (let j = 0; j < plane; j++) s += dy[o + j];
+      db[c] += s;
+    }
+  }
+}
+
+function conv2dBackwardWeight(g: Conv2dGeometry, dy: Float32Array, x: Float32Array, dw: Float32Array, db: Float32Array | null): void {
+  if (db) conv2dBiasGradient(g, dy, db);
   const { cg, og, kk, plane } = groupDims(g);
   const col = new Float32Array(kk * plane);
   dw.fill(0);

@@ -2,6 +2,7 @@
 import { Tensor } from '../tensor/tensor.ts';
 import { formatShape } from '../tensor/shape.ts';
 import { kernels } from '../kernels/registry.ts';
+import { conv2dBiasGradient } from '../kernels/reference.ts';
 import type { Conv2dGeometry } from '../kernels/kernel-types.ts';
 
 export type Pair = readonly [number, number];
@@ -46,24 +47,11 @@ export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null, options: Conv2
       dx = new Float32Array(x.size);
       K.conv2dBackwardInput(g, dy, w.data, dx);
     }
+    const db = bias?.requiresGrad ? new Float32Array(g.outChannels) : null;
     if (w.requiresGrad) {
       dw = new Float32Array(w.size);
-      K.conv2dBackwardWeight(g, dy, x.data, dw);
-    }
-    const grads: (Float32Array | null)[] = [dx, dw];
-    if (bias) {
-      const db = new Float32Array(g.outChannels);
-      const plane = g.outH * g.outW;
-      for (let n = 0; n < g.batch; n++) {
-        for (let c = 0; c < g.outChannels; c++) {
-          let s = 0;
-          const o = (n * g.outChannels + c) * plane;
-          for (let j = 0; j < plane; j++) s += dy[o + j];
-          db[c] += s;
-        }
-      }
-      grads.push(db);
-    }
-    return grads;
+      K.conv2dBackwardWeight(g, dy, x.data, dw, db);
+    } else if (db) conv2dBiasGradient(g, dy, db);
+    return bias ? [dx, dw, db] : [dx, dw];
   });
 }

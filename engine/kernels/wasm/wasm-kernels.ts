@@ -11,7 +11,7 @@ import type { KernelExports, WasmMemory } from './wasm-api.ts';
 import { referenceKernels } from '../reference.ts';
 
 /** Operation numbers of `run` in assembly/index.ts. */
-export const OP = { gemm: 1, conv2dForward: 2, conv2dBackwardInput: 3, conv2dBackwardWeight: 4, sumParts: 5, maxPool2dForward: 6, maxPool2dBackward: 7, reluForward: 8, reluBackward: 9, randomBits: 10, sgdUpdate: 11, gemmBatch: 12, softmaxForward: 13, softmaxBackward: 14 } as const;
+export const OP = { gemm: 1, conv2dForward: 2, conv2dBackwardInput: 3, conv2dBackwardWeight: 4, sumParts: 5, maxPool2dForward: 6, maxPool2dBackward: 7, reluForward: 8, reluBackward: 9, randomBits: 10, sgdUpdate: 11, gemmBatch: 12, softmaxForward: 13, softmaxBackward: 14, channelSums: 15 } as const;
 
 export interface WasmRuntime {
   readonly memory: WasmMemory;
@@ -196,7 +196,7 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       arena.copyOut(pdx, dx, 0, dx.length);
     },
 
-    conv2dBackwardWeight(g: Conv2dGeometry, dy: Float32Array, x: Float32Array, dw: Float32Array): void {
+    conv2dBackwardWeight(g: Conv2dGeometry, dy: Float32Array, x: Float32Array, dw: Float32Array, db: Float32Array | null): void {
       const plane = g.outH * g.outW;
       const { kk, colBytes, per, nt } = convSetup(g, 2 * g.batch * g.outChannels * plane * (g.inChannels / g.groups) * g.kH * g.kW);
       arena.reset();
@@ -212,6 +212,13 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       p = arena.setParams([count, nt, partial, per, pdw]);
       rt.dispatch(OP.sumParts, p, split(count * nt, MIN_ELEMENTS_PER_THREAD));
       arena.copyOut(pdw, dw, 0, count);
+      if (db) {
+        // dy is still in wasm memory: the bias gradient costs one read of it, not a copy and a JavaScript pass.
+        const pdb = arena.alloc(g.outChannels * 4);
+        p = arena.setParams([g.batch, g.outChannels, plane, pdy, pdb]);
+        rt.dispatch(OP.channelSums, p, split(dy.length, MIN_ELEMENTS_PER_THREAD, g.outChannels));
+        arena.copyOut(pdb, db, 0, g.outChannels);
+      }
     },
 
     maxPool2dForward(g: Pool2dGeometry, x: Float32Array, out: Float32Array, argmax: Int32Array): void {

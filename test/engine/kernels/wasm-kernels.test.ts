@@ -127,20 +127,21 @@ describe('wasm conv2d matches the reference, forward and both backward passes', 
       const bias = rand(g.outChannels);
       const dy = rand(g.batch * g.outChannels * g.outH * g.outW);
       const kk = (g.inChannels / g.groups) * g.kH * g.kW;
-      const want = { y: new Float32Array(dy.length), dx: new Float32Array(x.length), dw: new Float32Array(w.length) };
+      const want = { y: new Float32Array(dy.length), dx: new Float32Array(x.length), dw: new Float32Array(w.length), db: new Float32Array(g.outChannels) };
       referenceKernels.conv2dForward(g, x, w, bias, want.y);
       referenceKernels.conv2dBackwardInput(g, dy, w, want.dx);
-      referenceKernels.conv2dBackwardWeight(g, dy, x, want.dw);
+      referenceKernels.conv2dBackwardWeight(g, dy, x, want.dw, want.db);
       for (const threads of THREADS) {
         setWasmThreads(threads);
         // Garbage in the outputs must be overwritten.
-        const got = { y: rand(dy.length), dx: rand(x.length), dw: rand(w.length) };
+        const got = { y: rand(dy.length), dx: rand(x.length), dw: rand(w.length), db: rand(g.outChannels) };
         wasm.conv2dForward(g, x, w, bias, got.y);
         wasm.conv2dBackwardInput(g, dy, w, got.dx);
-        wasm.conv2dBackwardWeight(g, dy, x, got.dw);
+        wasm.conv2dBackwardWeight(g, dy, x, got.dw, got.db);
         expectNear(got.y, want.y, `forward, threads ${threads}`, kk);
         expectNear(got.dx, want.dx, `input gradient, threads ${threads}`, (g.outChannels / g.groups) * g.kH * g.kW);
         expectNear(got.dw, want.dw, `weight gradient, threads ${threads}`, g.batch * g.outH * g.outW);
+        expectNear(got.db, want.db, `bias gradient, threads ${threads}`, g.batch * g.outH * g.outW);
         const noBias = new Float32Array(dy.length);
         const wantNoBias = new Float32Array(dy.length);
         referenceKernels.conv2dForward(g, x, w, null, wantNoBias);

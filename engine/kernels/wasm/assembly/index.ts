@@ -7,7 +7,7 @@ import { gemmBatchPart, gemmPart, gemmScratchBytes } from './gemm';
 import { reluBackward, reluForward, sgdUpdate } from './elementwise';
 import { randomBits } from './random';
 import { softmaxBackward, softmaxForward } from './softmax';
-import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, maxPool2dBackward, maxPool2dForward, sumParts } from './conv';
+import { channelSums, conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, maxPool2dBackward, maxPool2dForward, sumParts } from './conv';
 
 export { gemmScratchBytes };
 
@@ -55,6 +55,7 @@ export function run(op: i32, p: usize, tid: i32, nt: i32): void {
     case 12: gemmBatch(p, tid, nt); break;
     case 13: softmaxForward(p, tid, nt); break;
     case 14: softmaxBackward(p, tid, nt); break;
+    case 15: channelSums(p, tid, nt); break;
     default: unreachable();
   }
 }
