@@ -53,12 +53,15 @@ describe('sweep state', () => {
     expect(s.etaS).toBeCloseTo(30);
     emit({ type: 'sweep-progress', sweep_id: 'other', run_index: 3, runs_total: 4, label: 'x', run_fraction: 0, fraction: 0.9 });
     expect(s.progress?.label).toBe('p=0 · seed 1');
+    // Two workers: both runs are training at once.
+    expect([...s.running]).toEqual([[0, 'p=0 · seed 0'], [1, 'p=0 · seed 1']]);
 
     const r = run('sweep-1 p=0 · seed 0', [1]);
     emit({ type: 'sweep-run', sweep_id: 'sweep-1', index: 0, runs_total: 4, label: 'p=0 · seed 0', group: 'p=0', p: { drop: 0 }, placement: null, seed: 0, run: r, train_eval: { loss: 0.2, accuracy: 0.9 } });
     expect(added.map((a) => a.id)).toEqual([r.id]);
     expect(s.trainEval[r.id]).toEqual({ loss: 0.2, accuracy: 0.9 });
     expect(s.runsDone).toBe(1);
+    expect([...s.running]).toEqual([[1, 'p=0 · seed 1']]);
 
     const rec = recommend(sweepEntries(findSweeps([r])[0]), 'val_loss');
     emit({ type: 'sweep-finished', sweep_id: 'sweep-1', status: 'done', runs: 4, error: null, recommendation: rec });

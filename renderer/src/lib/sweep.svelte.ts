@@ -22,6 +22,8 @@ export class SweepState {
   runsTotal = $state(0);
   runsDone = $state(0);
   progress = $state.raw<SweepProgress | null>(null);
+  /** The runs training right now (several at once on several cores), by plan index, with their labels. */
+  running = $state.raw<Map<number, string>>(new Map());
   /** Seconds left, from the time so far and the fraction done (null until there is something to go on). */
   etaS = $state<number | null>(null);
   error = $state<string | null>(null);
@@ -84,6 +86,7 @@ export class SweepState {
     this.progress = null;
     this.etaS = null;
     this.runsDone = 0;
+    this.running = new Map();
     this.startedAt = this.now();
     try {
       const r = await this.engine.request('sweep.start', { spec: doc.model as never, dataset: doc.dataset, settings: doc.training, plan: toPlan(this.form), metric: this.metric, at: this.at });
@@ -119,6 +122,7 @@ export class SweepState {
     switch (e.type) {
       case 'sweep-progress': {
         this.progress = { sweep_id: e.sweep_id, run_index: e.run_index, runs_total: e.runs_total, label: e.label, run_fraction: e.run_fraction, fraction: e.fraction };
+        if (e.run_fraction < 1 && this.running.get(e.run_index) !== e.label) this.running = new Map(this.running).set(e.run_index, e.label);
         const elapsed = (this.now() - this.startedAt) / 1000;
         // A few percent in, the rate is a fair guess; earlier it mostly measures start-up.
         this.etaS = e.fraction > 0.02 ? (elapsed * (1 - e.fraction)) / e.fraction : null;
@@ -127,11 +131,17 @@ export class SweepState {
       case 'sweep-run':
         this.trainEval = { ...this.trainEval, [e.run.id]: e.train_eval };
         this.runsDone = this.runsDone + 1;
+        if (this.running.has(e.index)) {
+          const left = new Map(this.running);
+          left.delete(e.index);
+          this.running = left;
+        }
         this.project.addRun(e.run as RunRecord);
         break;
       case 'sweep-finished':
         this.state = e.status;
         this.error = e.error;
+        this.running = new Map();
         this.etaS = null;
         if (e.recommendation) this.recommendations = { ...this.recommendations, [e.sweep_id]: e.recommendation };
         break;
