@@ -86,6 +86,10 @@ export interface Kernels {
   softmaxForward(x: Float32Array, len: number, scale: number, y: Float32Array): void;
   /** Its gradient per row: dx = scale·y ⊙ (g − Σⱼ gⱼyⱼ). */
   softmaxBackward(y: Float32Array, g: Float32Array, len: number, scale: number, dx: Float32Array): void;
+  /** LayerNorm per row of `size`: x̂ = (x − μ)·rstd with rstd = 1/√(σ² + eps) (biased σ²), y = x̂·w + b. */
+  layerNormForward(x: Float32Array, size: number, w: Float32Array, b: Float32Array, eps: number, y: Float32Array, xhat: Float32Array, rstd: Float64Array): void;
+  /** Its gradients: dx = (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))·rstd with ĝ = g·w; dw = Σ g·x̂ and db = Σ g over rows. Null outputs are skipped. */
+  layerNormBackward(g: Float32Array, xhat: Float32Array, rstd: Float64Array, w: Float32Array, size: number, dx: Float32Array | null, dw: Float32Array | null, db: Float32Array | null): void;
   /** Plain SGD in place: w ← w − lr·(g + weightDecay·w). */
   sgdUpdate(w: Float32Array, g: Float32Array, lr: number, weightDecay: number): void;
   /** Random words, bit-exact with tensor/threefry.ts: out[2i], out[2i + 1] = Threefry-2x32-20(k0, k1; counter offset + i). */

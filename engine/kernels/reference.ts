@@ -252,6 +252,51 @@ function softmaxBackward(y: Float32Array, g: Float32Array, len: number, scale: n
   }
 }
 
+function layerNormForward(x: Float32Array, size: number, w: Float32Array, b: Float32Array, eps: number, y: Float32Array, xhat: Float32Array, rstd: Float64Array): void {
+  for (let r = 0, o = 0; o < x.length; r++, o += size) {
+    let mu = 0;
+    for (let j = 0; j < size; j++) mu += x[o + j];
+    mu /= size;
+    let v = 0;
+    for (let j = 0; j < size; j++) { const d = x[o + j] - mu; v += d * d; }
+    const rs = 1 / Math.sqrt(v / size + eps);
+    rstd[r] = rs;
+    for (let j = 0; j < size; j++) {
+      const h = Math.fround((x[o + j] - mu) * rs);
+      xhat[o + j] = h;
+      y[o + j] = h * w[j] + b[j];
+    }
+  }
+}
+
+function layerNormBackward(g: Float32Array, xhat: Float32Array, rstd: Float64Array, w: Float32Array, size: number, dx: Float32Array | null, dw: Float32Array | null, db: Float32Array | null): void {
+  if (dx) {
+    for (let r = 0, o = 0; r < rstd.length; r++, o += size) {
+      let mg = 0, mgx = 0;
+      for (let j = 0; j < size; j++) {
+        const gh = g[o + j] * w[j];
+        mg += gh;
+        mgx += gh * xhat[o + j];
+      }
+      mg /= size;
+      mgx /= size;
+      const rs = rstd[r];
+      for (let j = 0; j < size; j++) dx[o + j] = (g[o + j] * w[j] - mg - xhat[o + j] * mgx) * rs;
+    }
+  }
+  // Column sums in float64.
+  const acc = new Float64Array(size);
+  if (dw) {
+    for (let o = 0; o < g.length; o += size) for (let j = 0; j < size; j++) acc[j] += g[o + j] * xhat[o + j];
+    dw.set(acc);
+  }
+  if (db) {
+    acc.fill(0);
+    for (let o = 0; o < g.length; o += size) for (let j = 0; j < size; j++) acc[j] += g[o + j];
+    db.set(acc);
+  }
+}
+
 function sgdUpdate(w: Float32Array, g: Float32Array, lr: number, weightDecay: number): void {
   const n = w.length;
   for (let j = 0; j < n; j++) {
@@ -273,6 +318,8 @@ export const referenceKernels: Kernels = {
   reluBackward,
   softmaxForward,
   softmaxBackward,
+  layerNormForward,
+  layerNormBackward,
   sgdUpdate,
   randomBits: threefryFill,
 };

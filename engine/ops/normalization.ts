@@ -7,6 +7,7 @@
  *   dx = (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) / √(σ² + eps),  dweight = Σ g·x̂,  dbias = Σ g.
  */
 import { Tensor } from '../tensor/tensor.ts';
+import { kernels } from '../kernels/registry.ts';
 
 export function layerNorm(x: Tensor, size: number, weight: Tensor | null, bias: Tensor | null, eps = 1e-5): Tensor {
   if (size < 1 || x.size % size !== 0) throw new RangeError(`layerNorm: rows of ${size} do not tile ${x.size} elements`);
@@ -19,51 +20,16 @@ export function layerNorm(x: Tensor, size: number, weight: Tensor | null, bias: 
   const xhat = new Float32Array(xd.length);
   const rstd = new Float64Array(rows);
   const y = new Float32Array(xd.length);
-  for (let r = 0; r < rows; r++) {
-    const o = r * size;
-    let mu = 0;
-    for (let j = 0; j < size; j++) mu += xd[o + j];
-    mu /= size;
-    let v = 0;
-    for (let j = 0; j < size; j++) { const d = xd[o + j] - mu; v += d * d; }
-    const rs = 1 / Math.sqrt(v / size + eps);
-    rstd[r] = rs;
-    for (let j = 0; j < size; j++) {
-      const h = Math.fround((xd[o + j] - mu) * rs);
-      xhat[o + j] = h;
-      y[o + j] = h * w[j] + b[j];
-    }
-  }
+  kernels().layerNormForward(xd, size, w, b, eps, y, xhat, rstd);
   const parents = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
   return Tensor.fromOp('layer_norm', y, x.shape, parents, (g) => {
-    const grads: (Float32Array | null)[] = [x.requiresGrad ? layerNormInputGrad(g, xhat, rstd, w, size) : null];
-    if (weight) grads.push(weight.requiresGrad ? columnSums(g, xhat, size) : null);
-    if (bias) grads.push(bias.requiresGrad ? columnSums(g, null, size) : null);
+    const dx = x.requiresGrad ? new Float32Array(g.length) : null;
+    const dw = weight?.requiresGrad ? new Float32Array(size) : null;
+    const db = bias?.requiresGrad ? new Float32Array(size) : null;
+    kernels().layerNormBackward(g, xhat, rstd, w, size, dx, dw, db);
+    const grads: (Float32Array | null)[] = [dx];
+    if (weight) grads.push(dw);
+    if (bias) grads.push(db);
     return grads;
   });
-}
-
-function layerNormInputGrad(g: Float32Array, xhat: Float32Array, rstd: Float64Array, w: Float32Array, size: number): Float32Array {
-  const gx = new Float32Array(g.length);
-  for (let r = 0, o = 0; r < rstd.length; r++, o += size) {
-    let mg = 0, mgx = 0;
-    for (let j = 0; j < size; j++) {
-      const gh = g[o + j] * w[j];
-      mg += gh;
-      mgx += gh * xhat[o + j];
-    }
-    mg /= size;
-    mgx /= size;
-    const rs = rstd[r];
-    for (let j = 0; j < size; j++) gx[o + j] = (g[o + j] * w[j] - mg - xhat[o + j] * mgx) * rs;
-  }
-  return gx;
-}
-
-/** Σ over rows of g (⊙ h when given), in float64. */
-function columnSums(g: Float32Array, h: Float32Array | null, size: number): Float32Array {
-  const acc = new Float64Array(size);
-  if (h) for (let o = 0; o < g.length; o += size) for (let j = 0; j < size; j++) acc[j] += g[o + j] * h[o + j];
-  else for (let o = 0; o < g.length; o += size) for (let j = 0; j < size; j++) acc[j] += g[o + j];
-  return Float32Array.from(acc);
 }

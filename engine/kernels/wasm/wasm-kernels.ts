@@ -11,7 +11,7 @@ import type { KernelExports, WasmMemory } from './wasm-api.ts';
 import { referenceKernels } from '../reference.ts';
 
 /** Operation numbers of `run` in assembly/index.ts. */
-export const OP = { gemm: 1, conv2dForward: 2, conv2dBackwardInput: 3, conv2dBackwardWeight: 4, sumParts: 5, maxPool2dForward: 6, maxPool2dBackward: 7, reluForward: 8, reluBackward: 9, randomBits: 10, sgdUpdate: 11, gemmBatch: 12, softmaxForward: 13, softmaxBackward: 14, channelSums: 15 } as const;
+export const OP = { gemm: 1, conv2dForward: 2, conv2dBackwardInput: 3, conv2dBackwardWeight: 4, sumParts: 5, maxPool2dForward: 6, maxPool2dBackward: 7, reluForward: 8, reluBackward: 9, randomBits: 10, sgdUpdate: 11, gemmBatch: 12, softmaxForward: 13, softmaxBackward: 14, channelSums: 15, layerNormForward: 16, layerNormBackward: 17 } as const;
 
 export interface WasmRuntime {
   readonly memory: WasmMemory;
@@ -280,6 +280,49 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       const rows = y.length / len;
       rt.dispatch(OP.softmaxBackward, arena.setParams([rows, len, f32Bits(scale), py, pg, pdx]), split(y.length, MIN_ELEMENTS_PER_THREAD, rows));
       arena.copyOut(pdx, dx, 0, dx.length);
+    },
+
+    layerNormForward(x: Float32Array, size: number, w: Float32Array, b: Float32Array, eps: number, y: Float32Array, xhat: Float32Array, rstd: Float64Array): void {
+      if (x.length < MIN_ELEMENTWISE || size < 4) return referenceKernels.layerNormForward(x, size, w, b, eps, y, xhat, rstd);
+      arena.reset();
+      const rows = x.length / size;
+      const px = arena.copyIn(x, 0, x.length);
+      const pw = arena.copyIn(w, 0, size);
+      const pb = arena.copyIn(b, 0, size);
+      const py = arena.alloc(y.length * 4);
+      const ph = arena.alloc(xhat.length * 4);
+      const pr = arena.alloc(rows * 8);
+      const p = arena.setParams([rows, size, f32Bits(eps), px, pw, pb, py, ph, pr]);
+      rt.dispatch(OP.layerNormForward, p, split(x.length, MIN_ELEMENTS_PER_THREAD, rows));
+      arena.copyOut(py, y, 0, y.length);
+      arena.copyOut(ph, xhat, 0, xhat.length);
+      rstd.set(new Float64Array(arena.f32.buffer, pr, rows));
+    },
+
+    layerNormBackward(g: Float32Array, xhat: Float32Array, rstd: Float64Array, w: Float32Array, size: number, dx: Float32Array | null, dw: Float32Array | null, db: Float32Array | null): void {
+      if (g.length < MIN_ELEMENTWISE || size < 4) return referenceKernels.layerNormBackward(g, xhat, rstd, w, size, dx, dw, db);
+      arena.reset();
+      const rows = rstd.length;
+      const pg = arena.copyIn(g, 0, g.length);
+      const ph = arena.copyIn(xhat, 0, xhat.length);
+      const pr = arena.alloc(rows * 8);
+      new Float64Array(arena.f32.buffer, pr, rows).set(rstd);
+      const pw = arena.copyIn(w, 0, size);
+      const pdx = dx ? arena.alloc(dx.length * 4) : 0;
+      const nt = split(g.length, MIN_ELEMENTS_PER_THREAD, rows);
+      const part = arena.alloc(nt * size * 16);
+      rt.dispatch(OP.layerNormBackward, arena.setParams([rows, size, pg, ph, pr, pw, pdx, part]), nt);
+      if (dx) arena.copyOut(pdx, dx, 0, dx.length);
+      // Each thread's float64 column sums: Σ g·x̂ then Σ g.
+      const parts = new Float64Array(arena.f32.buffer, part, nt * size * 2);
+      for (const [out, at] of [[dw, 0], [db, size]] as const) {
+        if (!out) continue;
+        for (let j = 0; j < size; j++) {
+          let s = 0;
+          for (let t = 0; t < nt; t++) s += parts[t * 2 * size + at + j];
+          out[j] = s;
+        }
+      }
     },
 
     sgdUpdate(w: Float32Array, g: Float32Array, lr: number, weightDecay: number): void {

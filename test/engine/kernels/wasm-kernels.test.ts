@@ -267,6 +267,34 @@ describe('wasm softmax rows match the reference', () => {
   }
 });
 
+describe('wasm layer norm matches the reference', () => {
+  // [rows, size]: the Transformer's rows, odd sizes (scalar tails), one long row, rows that are constant (σ² = 0).
+  for (const [rows, size] of [[1024, 128], [300, 7], [3, 3001], [64, 6]] as const) {
+    it(`${rows} rows of ${size}, forward and backward`, () => {
+      const x = rand(rows * size).map((v, i) => 3 * v + (i % 5)), w = rand(size), b = rand(size), g = rand(rows * size);
+      x.fill(0.25, 0, size);
+      const want = { y: new Float32Array(x.length), xhat: new Float32Array(x.length), rstd: new Float64Array(rows), dx: new Float32Array(x.length), dw: new Float32Array(size), db: new Float32Array(size) };
+      referenceKernels.layerNormForward(x, size, w, b, 1e-5, want.y, want.xhat, want.rstd);
+      referenceKernels.layerNormBackward(g, want.xhat, want.rstd, w, size, want.dx, want.dw, want.db);
+      for (const threads of THREADS) {
+        setWasmThreads(threads);
+        const got = { y: rand(x.length), xhat: rand(x.length), rstd: new Float64Array(rows), dx: rand(x.length), dw: rand(size), db: rand(size) };
+        wasm.layerNormForward(x, size, w, b, 1e-5, got.y, got.xhat, got.rstd);
+        wasm.layerNormBackward(g, want.xhat, want.rstd, w, size, got.dx, got.dw, got.db);
+        expectNear(got.y, want.y, `y, threads ${threads}`, size);
+        expectNear(got.xhat, want.xhat, `x̂, threads ${threads}`, size);
+        expectNear(Float32Array.from(got.rstd), Float32Array.from(want.rstd), `rstd, threads ${threads}`, size);
+        expectNear(got.dx, want.dx, `dx, threads ${threads}`, size);
+        expectNear(got.dw, want.dw, `dw, threads ${threads}`, rows);
+        expectNear(got.db, want.db, `db, threads ${threads}`, rows);
+        const onlyDx = rand(x.length);
+        wasm.layerNormBackward(g, want.xhat, want.rstd, w, size, onlyDx, null, null);
+        expectNear(onlyDx, want.dx, `dx alone, threads ${threads}`, size);
+      }
+    });
+  }
+});
+
 describe('wasm backend registration', () => {
   it('is selectable by name, installs once, and reports its build and threads', async () => {
     const { useBackend, kernels, backendNames } = await import('../../../engine/index.ts');

@@ -1,0 +1,124 @@
+/**
+ * LayerNorm over contiguous rows of `size`, rows split over threads, four
+ * lanes at a time. Row statistics in float32 lanes (torch's own kernel sums
+ * in float32 too), 1/√(σ² + eps) in float64 as the reference keeps it. The
+ * backward pass also leaves each thread's column sums Σ g·x̂ and Σ g (the
+ * weight and bias gradients) in float64 partials for the host to add.
+ */
+
+// @ts-ignore: decorator
+@inline
+function arg(p: usize, i: i32): i32 {
+  return load<i32>(p + (<usize>i << 2));
+}
+
+// @ts-ignore: decorator
+@inline
+function at(base: usize, i: i32): usize {
+  return base + (<usize>i << 2);
+}
+
+// @ts-ignore: decorator
+@inline
+function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+/** Block: 0 rows, 1 size, 2 eps (f32 bits), 3 x, 4 weight, 5 bias, 6 y, 7 x̂, 8 rstd (f64 per row). */
+export function layerNormForward(p: usize, tid: i32, nt: i32): void {
+  const rows = arg(p, 0), size = arg(p, 1);
+  const eps = <f64>reinterpret<f32>(arg(p, 2));
+  const x = <usize>arg(p, 3), w = <usize>arg(p, 4), b = <usize>arg(p, 5), y = <usize>arg(p, 6), xh = <usize>arg(p, 7), rstd = <usize>arg(p, 8);
+  const r0 = tid * rows / nt, r1 = (tid + 1) * rows / nt;
+  for (let r = r0; r < r1; r++) {
+    const o = r * size;
+    let vs = f32x4.splat(0);
+    let s: f32 = 0;
+    let j = 0;
+    for (; j + 4 <= size; j += 4) vs = f32x4.add(vs, v128.load(at(x, o + j)));
+    for (; j < size; j++) s += load<f32>(at(x, o + j));
+    const mu: f32 = (s + hsum(vs)) / <f32>size;
+    const vmu = f32x4.splat(mu);
+    let vv = f32x4.splat(0);
+    let v: f32 = 0;
+    j = 0;
+    for (; j + 4 <= size; j += 4) {
+      const d = f32x4.sub(v128.load(at(x, o + j)), vmu);
+      vv = f32x4.add(vv, f32x4.mul(d, d));
+    }
+    for (; j < size; j++) { const d = load<f32>(at(x, o + j)) - mu; v += d * d; }
+    const rs: f64 = 1 / Math.sqrt(<f64>(v + hsum(vv)) / <f64>size + eps);
+    store<f64>(rstd + (<usize>r << 3), rs);
+    const vrs = f32x4.splat(<f32>rs);
+    j = 0;
+    for (; j + 4 <= size; j += 4) {
+      const h = f32x4.mul(f32x4.sub(v128.load(at(x, o + j)), vmu), vrs);
+      v128.store(at(xh, o + j), h);
+      v128.store(at(y, o + j), f32x4.add(f32x4.mul(h, v128.load(at(w, j))), v128.load(at(b, j))));
+    }
+    for (; j < size; j++) {
+      const h = (load<f32>(at(x, o + j)) - mu) * <f32>rs;
+      store<f32>(at(xh, o + j), h);
+      store<f32>(at(y, o + j), h * load<f32>(at(w, j)) + load<f32>(at(b, j)));
+    }
+  }
+}
+
+/**
+ * Block: 0 rows, 1 size, 2 g, 3 x̂, 4 rstd, 5 weight, 6 dx or 0, 7 partials
+ * (per thread 2·size f64: Σ g·x̂ then Σ g, over its rows).
+ * dx = (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))·rstd with ĝ = g·weight.
+ */
+export function layerNormBackward(p: usize, tid: i32, nt: i32): void {
+  const rows = arg(p, 0), size = arg(p, 1);
+  const g = <usize>arg(p, 2), xh = <usize>arg(p, 3), rstd = <usize>arg(p, 4), w = <usize>arg(p, 5), dx = <usize>arg(p, 6);
+  const part = <usize>arg(p, 7) + (<usize>tid * <usize>size << 4);
+  const sumG = part + (<usize>size << 3);
+  memory.fill(part, 0, <usize>size << 4);
+  const r0 = tid * rows / nt, r1 = (tid + 1) * rows / nt;
+  for (let r = r0; r < r1; r++) {
+    const o = r * size;
+    let j = 0;
+    // Column sums in float64: products of two float32 are exact there, as in the reference.
+    for (; j + 2 <= size; j += 2) {
+      const q = <usize>j << 3;
+      const gv = f64x2.promote_low_f32x4(v128.load64_zero(at(g, o + j)));
+      const hv = f64x2.promote_low_f32x4(v128.load64_zero(at(xh, o + j)));
+      v128.store(part + q, f64x2.add(v128.load(part + q), f64x2.mul(gv, hv)));
+      v128.store(sumG + q, f64x2.add(v128.load(sumG + q), gv));
+    }
+    for (; j < size; j++) {
+      const q = <usize>j << 3;
+      const gs = <f64>load<f32>(at(g, o + j));
+      store<f64>(part + q, load<f64>(part + q) + gs * <f64>load<f32>(at(xh, o + j)));
+      store<f64>(sumG + q, load<f64>(sumG + q) + gs);
+    }
+    if (dx == 0) continue;
+    let vmg = f32x4.splat(0), vmgx = f32x4.splat(0);
+    let mg: f32 = 0, mgx: f32 = 0;
+    j = 0;
+    for (; j + 4 <= size; j += 4) {
+      const gh = f32x4.mul(v128.load(at(g, o + j)), v128.load(at(w, j)));
+      vmg = f32x4.add(vmg, gh);
+      vmgx = f32x4.add(vmgx, f32x4.mul(gh, v128.load(at(xh, o + j))));
+    }
+    for (; j < size; j++) {
+      const gh = load<f32>(at(g, o + j)) * load<f32>(at(w, j));
+      mg += gh;
+      mgx += gh * load<f32>(at(xh, o + j));
+    }
+    mg = (mg + hsum(vmg)) / <f32>size;
+    mgx = (mgx + hsum(vmgx)) / <f32>size;
+    const rs = <f32>load<f64>(rstd + (<usize>r << 3));
+    const vmgs = f32x4.splat(mg), vmgxs = f32x4.splat(mgx), vrs = f32x4.splat(rs);
+    j = 0;
+    for (; j + 4 <= size; j += 4) {
+      const gh = f32x4.mul(v128.load(at(g, o + j)), v128.load(at(w, j)));
+      v128.store(at(dx, o + j), f32x4.mul(f32x4.sub(f32x4.sub(gh, vmgs), f32x4.mul(v128.load(at(xh, o + j)), vmgxs)), vrs));
+    }
+    for (; j < size; j++) {
+      const gh = load<f32>(at(g, o + j)) * load<f32>(at(w, j));
+      store<f32>(at(dx, o + j), (gh - mg - load<f32>(at(xh, o + j)) * mgx) * rs);
+    }
+  }
+}
