@@ -18,6 +18,8 @@ export interface GemmArgs {
   c: Float32Array;
   cOffset: number;
   accumulate: boolean;
+  /** Added to every row of the product (length n): nn.Linear's bias without a separate pass. */
+  bias?: Float32Array | null;
 }
 
 /** `batch` independent products; entry i reads a at aOffset + i·strideA (etc.). strideC must keep outputs apart. */

@@ -5,7 +5,7 @@
 import type { Conv2dGeometry, GemmArgs, GemmBatchArgs, Kernels, Pool2dGeometry } from './kernel-types.ts';
 import { threefryFill } from '../tensor/threefry.ts';
 
-function gemm({ transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate }: GemmArgs): void {
+function gemm({ transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, bias }: GemmArgs): void {
   const acc = new Float64Array(n);
   for (let i = 0; i < m; i++) {
     const cRow = cOffset + i * n;
@@ -31,6 +31,7 @@ function gemm({ transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, acc
         acc[j] = s;
       }
     }
+    if (bias) for (let j = 0; j < n; j++) acc[j] += bias[j];
     if (accumulate) for (let j = 0; j < n; j++) c[cRow + j] += acc[j];
     else for (let j = 0; j < n; j++) c[cRow + j] = acc[j];
   }

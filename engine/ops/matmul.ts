@@ -67,3 +67,41 @@ export function matmul(a: Tensor, b: Tensor, { transA = false, transB = false }:
     return [ga, gb];
   });
 }
+
+/**
+ * F.linear: x·wᵀ + b over the last dimension (x [..., K], w [N, K], b [N]), one
+ * primitive so the bias rides in the GEMM instead of a broadcast add.
+ * Backward: dx = g·w, dw = gᵀ·x, db = Σ over rows of g (float64).
+ */
+export function linear(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
+  const k = x.shape[x.rank - 1];
+  if (x.rank < 1 || w.rank !== 2 || w.shape[1] !== k || (b && (b.rank !== 1 || b.shape[0] !== w.shape[0]))) {
+    throw new RangeError(`linear: input ${formatShape(x.shape)}, weight ${formatShape(w.shape)}${b ? ` and bias ${formatShape(b.shape)}` : ''} do not fit (weight is [out, ${k}])`);
+  }
+  const n = w.shape[0];
+  const rows = k === 0 ? numel(x.shape.slice(0, -1)) : x.size / k;
+  const out = new Float32Array(rows * n);
+  kernels().gemm({ transA: false, transB: true, m: rows, n, k, a: x.data, aOffset: 0, b: w.data, bOffset: 0, c: out, cOffset: 0, accumulate: false, bias: b?.data ?? null });
+  const parents = b ? [x, w, b] : [x, w];
+  return Tensor.fromOp('linear', out, [...x.shape.slice(0, -1), n], parents, (g) => {
+    const K = kernels();
+    let gx: Float32Array | null = null;
+    let gw: Float32Array | null = null;
+    if (x.requiresGrad) {
+      gx = new Float32Array(x.size);
+      K.gemm({ transA: false, transB: false, m: rows, n: k, k: n, a: g, aOffset: 0, b: w.data, bOffset: 0, c: gx, cOffset: 0, accumulate: false });
+    }
+    if (w.requiresGrad) {
+      gw = new Float32Array(w.size);
+      K.gemm({ transA: true, transB: false, m: n, n: k, k: rows, a: g, aOffset: 0, b: x.data, bOffset: 0, c: gw, cOffset: 0, accumulate: false });
+    }
+    if (!b) return [gx, gw];
+    let gb: Float32Array | null = null;
+    if (b.requiresGrad) {
+      const acc = new Float64Array(n);
+      for (let o = 0; o < g.length; o += n) for (let j = 0; j < n; j++) acc[j] += g[o + j];
+      gb = Float32Array.from(acc);
+    }
+    return [gx, gw, gb];
+  });
+}

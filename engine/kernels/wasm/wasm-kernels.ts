@@ -135,16 +135,17 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
     runtime: rt,
     memoryBytes: () => arena.bytes,
 
-    gemm({ transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate }: GemmArgs): void {
+    gemm({ transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, bias }: GemmArgs): void {
       if (m === 0 || n === 0) return;
       arena.reset();
       const pa = arena.copyIn(a, aOffset, m * k);
       const pb = arena.copyIn(b, bOffset, k * n);
       const pc = accumulate ? arena.copyIn(c, cOffset, m * n) : arena.alloc(m * n * 4);
+      const pbias = bias ? arena.copyIn(bias, 0, n) : 0;
       const nt = split(2 * m * n * k, MIN_FLOPS_PER_THREAD);
       const scratch = arena.alloc(gemmScratch * nt);
       const p = arena.setParams([
-        +transA, +transB, m, n, k, pa, transA ? m : k, pb, transB ? k : n, pc, n, +accumulate, scratch, gemmScratch,
+        +transA, +transB, m, n, k, pa, transA ? m : k, pb, transB ? k : n, pc, n, +accumulate, scratch, gemmScratch, pbias,
       ]);
       rt.dispatch(OP.gemm, p, nt);
       arena.copyOut(pc, c, cOffset, m * n);

@@ -20,8 +20,7 @@ import type { Generator } from '../../tensor/random.ts';
 import { noGrad } from '../../tensor/grad-mode.ts';
 import { formatShape } from '../../tensor/shape.ts';
 import { kernels } from '../../kernels/registry.ts';
-import { add } from '../../ops/elementwise.ts';
-import { matmul } from '../../ops/matmul.ts';
+import { linear, matmul } from '../../ops/matmul.ts';
 import { permute, reshape, slice } from '../../ops/movement.ts';
 import { mean } from '../../ops/reduce.ts';
 import { Linear } from './linear.ts';
@@ -87,11 +86,6 @@ export function attentionSoftmax(s: Tensor, scale: number, mask: Tensor | null):
     kernels().softmaxBackward(y, g, S, scale, gs);
     return [gs];
   });
-}
-
-function linear(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
-  const y = matmul(x, w, { transB: true });
-  return b ? add(y, b) : y;
 }
 
 export class MultiheadAttention extends StochasticModule {

@@ -1,8 +1,7 @@
 /** nn.Linear: y = x·Wᵀ + b over the last dimension. */
 import type { Tensor } from '../../tensor/tensor.ts';
 import type { Generator } from '../../tensor/random.ts';
-import { add } from '../../ops/elementwise.ts';
-import { matmul } from '../../ops/matmul.ts';
+import { linear } from '../../ops/matmul.ts';
 import { uniformFanIn } from '../init.ts';
 import { Module } from '../module.ts';
 import { defineLayer, LayerError } from '../layer-def.ts';
@@ -19,8 +18,7 @@ export class Linear extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const y = matmul(x, this.weight, { transB: true });
-    return this.bias ? add(y, this.bias) : y;
+    return linear(x, this.weight, this.bias);
   }
 
   override extraRepr(): string {

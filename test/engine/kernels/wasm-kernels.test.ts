@@ -63,6 +63,12 @@ describe('wasm gemm matches the reference', () => {
               referenceKernels.gemm({ ...args, c: want });
               wasm.gemm({ ...args, c: got });
               expectNear(got, want, `threads ${threads}, accumulate ${accumulate}`, k);
+              // With a bias row added to every row of the product (nn.Linear).
+              const bias = rand(n);
+              const wantB = c0.slice(), gotB = c0.slice();
+              referenceKernels.gemm({ ...args, c: wantB, bias });
+              wasm.gemm({ ...args, c: gotB, bias });
+              expectNear(gotB, wantB, `bias, threads ${threads}, accumulate ${accumulate}`, k);
             }
           }
         });

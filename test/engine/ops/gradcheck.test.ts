@@ -58,6 +58,7 @@ const cases: Case[] = [
   ['matmul transB', (a, b) => E.matmul(a, b, { transB: true }), () => [randn(3, 4), randn(5, 4)]],
   ['matmul transA transB', (a, b) => E.matmul(a, b, { transA: true, transB: true }), () => [randn(4, 3), randn(5, 4)]],
   ['matmul batched, shared b', (a, b) => E.matmul(a, b, { transB: true }), () => [randn(2, 3, 4), randn(5, 4)]],
+  ['linear', (x, w, b) => E.linear(x, w, b), () => [randn(2, 3, 4), randn(5, 4), randn(5)]],
   ['matmul batched', (a, b) => E.matmul(a, b), () => [randn(2, 3, 4), randn(2, 4, 2)]],
   ['conv2d', (x, w, b) => E.conv2d(x, w, b), () => [randn(2, 2, 5, 4), randn(3, 2, 3, 3), randn(3)]],
   ['conv2d stride/pad/dilation/groups', (x, w) => E.conv2d(x, w, null, { stride: [2, 1], padding: [1, 2], dilation: [1, 2], groups: 2 }), () => [randn(1, 4, 6, 5), randn(4, 2, 3, 2)]],

@@ -223,11 +223,24 @@ export function gemmCore(
   }
 }
 
-/** Thread tid of nt: takes its share of the larger output dimension, aligned to the tile. */
+/** Writes (or, accumulating, adds) the bias row into rows × cols of C, so the product can then accumulate onto it. */
+function biasRows(c: usize, ldc: i32, rows: i32, cols: i32, bias: usize, accumulate: bool): void {
+  for (let i = 0; i < rows; i++) {
+    const row = ptr(c, i * ldc);
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const bv = v128.load(ptr(bias, j));
+      v128.store(ptr(row, j), accumulate ? f32x4.add(v128.load(ptr(row, j)), bv) : bv);
+    }
+    for (; j < cols; j++) store<f32>(ptr(row, j), (accumulate ? load<f32>(ptr(row, j)) : 0) + load<f32>(ptr(bias, j)));
+  }
+}
+
+/** Thread tid of nt: takes its share of the larger output dimension, aligned to the tile; bias (or 0) is added to every row. */
 export function gemmPart(
   tid: i32, nt: i32, transA: bool, transB: bool, m: i32, n: i32, k: i32,
   a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
-  accumulate: bool, scratch: usize,
+  accumulate: bool, scratch: usize, bias: usize = 0,
 ): void {
   if (n >= m) {
     const chunk = ((n + nt - 1) / nt + NR - 1) / NR * NR;
@@ -235,14 +248,16 @@ export function gemmPart(
     const n1 = min(n, n0 + chunk);
     if (n0 >= n1) return;
     const bOff = transB ? n0 * ldb : n0;
-    gemmCore(transA, transB, m, n1 - n0, k, a, lda, ptr(b, bOff), ldb, ptr(c, n0), ldc, accumulate, scratch);
+    if (bias != 0) biasRows(ptr(c, n0), ldc, m, n1 - n0, ptr(bias, n0), accumulate);
+    gemmCore(transA, transB, m, n1 - n0, k, a, lda, ptr(b, bOff), ldb, ptr(c, n0), ldc, accumulate || bias != 0, scratch);
   } else {
     const chunk = ((m + nt - 1) / nt + MR - 1) / MR * MR;
     const m0 = tid * chunk;
     const m1 = min(m, m0 + chunk);
     if (m0 >= m1) return;
     const aOff = transA ? m0 : m0 * lda;
-    gemmCore(transA, transB, m1 - m0, n, k, ptr(a, aOff), lda, b, ldb, ptr(c, m0 * ldc), ldc, accumulate, scratch);
+    if (bias != 0) biasRows(ptr(c, m0 * ldc), ldc, m1 - m0, n, bias, accumulate);
+    gemmCore(transA, transB, m1 - m0, n, k, ptr(a, aOff), lda, b, ldb, ptr(c, m0 * ldc), ldc, accumulate || bias != 0, scratch);
   }
 }
 

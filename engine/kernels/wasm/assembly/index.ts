@@ -22,12 +22,12 @@ function arg(p: usize, i: i32): i32 {
   return load<i32>(p + (<usize>i << 2));
 }
 
-/** GEMM block: 0 transA, 1 transB, 2 m, 3 n, 4 k, 5 a, 6 lda, 7 b, 8 ldb, 9 c, 10 ldc, 11 accumulate, 12 scratch base, 13 scratch bytes per thread. */
+/** GEMM block: 0 transA, 1 transB, 2 m, 3 n, 4 k, 5 a, 6 lda, 7 b, 8 ldb, 9 c, 10 ldc, 11 accumulate, 12 scratch base, 13 scratch bytes per thread, 14 bias row or 0. */
 function gemm(p: usize, tid: i32, nt: i32): void {
   gemmPart(
     tid, nt, arg(p, 0) != 0, arg(p, 1) != 0, arg(p, 2), arg(p, 3), arg(p, 4),
     <usize>arg(p, 5), arg(p, 6), <usize>arg(p, 7), arg(p, 8), <usize>arg(p, 9), arg(p, 10),
-    arg(p, 11) != 0, <usize>arg(p, 12) + <usize>tid * <usize>arg(p, 13),
+    arg(p, 11) != 0, <usize>arg(p, 12) + <usize>tid * <usize>arg(p, 13), <usize>arg(p, 14),
   );
 }
 
