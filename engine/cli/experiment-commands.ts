@@ -96,7 +96,7 @@ export async function cmdSweep(argv: string[], fail: Fail): Promise<void> {
       const id = newRunId();
       const record = recordRun(bundle, {
         id, name: `${sweepId} ${r.variant.label}`, created: new Date().toISOString(), status: r.status, spec: r.variant.spec, dataset: p.dataset,
-        settings: r.variant.settings, history: r.history, test: r.test, normalizer: r.normalizer, checkpoint: r.checkpoint, model: r.model,
+        settings: r.variant.settings, history: r.history, test: r.test, normalizer: r.normalizer, checkpoint: r.checkpoint, model: r.model, train_eval: r.train_eval,
       });
       saveProject(path, bundle);
       const entry: SweepEntry = { group: r.variant.group, p: r.variant.p, placement: r.variant.placement, seed: r.variant.seed, history: r.history, train_eval: r.train_eval, run_id: record.id };

@@ -142,5 +142,5 @@ export function sweepEntryFromRun(run: RunRecord, layerPaths: readonly string[])
   find(run.spec.layers, '');
   const values = [...new Set(Object.values(p))];
   const group = values.length <= 1 ? `p=${values[0] ?? 0}` : Object.entries(p).map(([k, v]) => `${k}=${v}`).join(' ');
-  return { group, p, placement: null, seed: run.settings.seed, history: run.history, run_id: run.id };
+  return { group, p, placement: null, seed: run.settings.seed, history: run.history, train_eval: run.train_eval ?? null, run_id: run.id };
 }

@@ -467,7 +467,7 @@ export class EngineServer {
       onRun: (r) => {
         const run = recordRun(this.bundle, {
           id: newRunId(), name: `${p.name ?? sweep_id} ${r.variant.label}`, created: new Date().toISOString(), status: r.status, spec: r.variant.spec, dataset: p.dataset,
-          settings: r.variant.settings, history: r.history, test: r.test, normalizer: r.normalizer, checkpoint: r.checkpoint, model: r.model,
+          settings: r.variant.settings, history: r.history, test: r.test, normalizer: r.normalizer, checkpoint: r.checkpoint, model: r.model, train_eval: r.train_eval,
         });
         this.keepRunWeights(run);
         entries.push({ group: r.variant.group, p: r.variant.p, placement: r.variant.placement, seed: r.variant.seed, history: r.history, train_eval: r.train_eval, run_id: run.id });

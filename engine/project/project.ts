@@ -49,6 +49,8 @@ export const RunSchema = z.object({
   /** Zip entry holding the weights and its CRC-32, or null when none were kept. */
   weights: z.object({ file: z.string(), crc32: z.number().int() }).nullable(),
   note: z.string().default(''),
+  /** Loss and accuracy on the training split re-run in eval mode after training (sweeps measure it: the gap without dropout's noise). */
+  train_eval: z.object({ loss: z.number(), accuracy: z.number().nullable() }).nullable().optional(),
 });
 
 export const ProjectSchema = z.object({

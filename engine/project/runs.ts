@@ -22,7 +22,7 @@ export function normalizerFromJson(n: RunRecord['normalizer']): Normalizer | nul
 /** Adds or replaces a run record (and its weights) in the bundle. */
 export function recordRun(
   b: ProjectBundle,
-  r: { id: string; name: string; created: string; status: RunRecord['status']; spec: ModelSpec; dataset: DatasetChoice; settings: TrainingSettings; history: RunHistory; test: RunRecord['test']; normalizer: Normalizer | null; checkpoint: Checkpoint | { weights: Map<string, Float32Array>; optimizer: Checkpoint['optimizer'] } | null; model: Sequential },
+  r: { id: string; name: string; created: string; status: RunRecord['status']; spec: ModelSpec; dataset: DatasetChoice; settings: TrainingSettings; history: RunHistory; test: RunRecord['test']; normalizer: Normalizer | null; checkpoint: Checkpoint | { weights: Map<string, Float32Array>; optimizer: Checkpoint['optimizer'] } | null; model: Sequential; train_eval?: RunRecord['train_eval'] },
 ): RunRecord {
   let weights: RunRecord['weights'] = null;
   if (r.checkpoint) {
@@ -43,6 +43,7 @@ export function recordRun(
     normalizer: normalizerToJson(r.normalizer),
     weights,
     note: '',
+    ...(r.train_eval ? { train_eval: r.train_eval } : {}),
   };
   const i = b.project.runs.findIndex((x) => x.id === r.id);
   if (i >= 0) b.project.runs[i] = record;

@@ -27,6 +27,9 @@ describe('dlab sweep', () => {
     expect(rec.reasoning).toMatch(/^Recommended p = 0(\.5)?: validation accuracy \d\.\d{3} ± \d\.\d{3}/);
     const saved = new Map(openProject(join(dir, 's.dlab')).project.runs.map((x) => [x.id, x]));
     expect(runs.map((o) => { const x = saved.get(String(o.run)); return x && [x.spec.layers.find((l) => l.name === 'dropout')?.p, x.settings.seed, x.weights !== null]; })).toEqual([[0, 0, true], [0, 1, true], [0.5, 0, true], [0.5, 1, true]]);
+    // The eval-mode training loss the recommendation's gap uses is kept with each saved run.
+    for (const o of runs) expect(saved.get(String(o.run))?.train_eval).toEqual(o.train_eval);
+    expect(typeof (runs[0].train_eval as { loss: unknown }).loss).toBe('number');
   }, 120_000);
 
   it('--workers 2 trains two runs at once and saves every run, with the numbers --workers 1 gives', () => {

@@ -65,7 +65,7 @@ export function findSweeps(runs: readonly RunRecord[]): Sweep[] {
 
 /** What engine/experiments/recommend.ts needs; `trainEval` holds the eval-mode training numbers known from live events. */
 export function sweepEntries(sweep: Sweep, trainEval: Readonly<Record<string, { loss: number; accuracy: number | null }>> = {}): SweepEntry[] {
-  return sweep.runs.map((r) => ({ group: r.group, p: r.p, placement: r.placement, seed: r.seed, history: r.run.history, train_eval: trainEval[r.run.id] ?? null, run_id: r.run.id }));
+  return sweep.runs.map((r) => ({ group: r.group, p: r.p, placement: r.placement, seed: r.seed, history: r.run.history, train_eval: trainEval[r.run.id] ?? r.run.train_eval ?? null, run_id: r.run.id }));
 }
 
 /** A setting's mean rate: what "smaller p" means (as in recommend.ts). */
