@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { startWebHost, type WebHost } from '../../web/web-host.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -74,4 +74,10 @@ export async function startLab(o: { viewport?: { width: number; height: number }
       await host.close();
     },
   };
+}
+
+/** Types a value into a field and leaves it (Tab), as a user does; the app commits number fields on change. */
+export async function enter(field: Locator, value: string): Promise<void> {
+  await field.fill(value);
+  await field.press('Tab');
 }

@@ -7,16 +7,10 @@
  * reopening the project. No page error and no CSP violation on the way.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Locator } from 'playwright-core';
-import { haveChromium, startLab, type Lab } from './harness.ts';
+import { enter, haveChromium, startLab, type Lab } from './harness.ts';
 
 /** Polls wait this long: three Chromiums building and training side by side (the e2e files run in parallel) are slow. */
 const slow = { timeout: 20_000 };
-
-async function setText(field: Locator, value: string): Promise<void> {
-  await field.fill(value);
-  await field.press('Tab');
-}
 
 describe.runIf(haveChromium)('a dropout sweep from the Experiments view', () => {
   let lab: Lab;
@@ -42,16 +36,16 @@ describe.runIf(haveChromium)('a dropout sweep from the Experiments view', () => 
     const layer = page.locator('[data-testid^="sweep-layer-"]');
     expect(await layer.count()).toBe(1);
     await layer.check();
-    await setText(page.getByTestId('sweep-p'), '0, 0.3, 0.6');
+    await enter(page.getByTestId('sweep-p'), '0, 0.3, 0.6');
     expect(await page.getByTestId('sweep-p-chips').textContent()).toMatch(/0\D+0\.3\D+0\.6/);
-    await setText(page.getByTestId('sweep-seeds'), '1');
-    await setText(page.getByTestId('sweep-epochs'), '12');
+    await enter(page.getByTestId('sweep-seeds'), '1');
+    await enter(page.getByTestId('sweep-epochs'), '12');
     await expect.poll(() => page.getByTestId('sweep-count').getAttribute('data-runs'), slow).toBe('3');
 
     // A value of p outside [0, 1) is refused and leaves the last good list.
     await page.getByTestId('sweep-p').fill('0, 1.2');
     expect(await page.getByTestId('sweep-p').getAttribute('aria-invalid')).toBe('true');
-    await setText(page.getByTestId('sweep-p'), '0, 0.3, 0.6');
+    await enter(page.getByTestId('sweep-p'), '0, 0.3, 0.6');
 
     await page.getByTestId('sweep-start').click();
     await page.locator('[data-testid="sweep-state"].done').waitFor({ timeout: 60_000 });
