@@ -17,6 +17,7 @@ import { Generator as Rng } from '../tensor/random.ts';
 import { noGrad } from '../tensor/grad-mode.ts';
 import type { Module } from '../nn/module.ts';
 import { stochasticModules } from '../nn/stochastic.ts';
+import { softmaxInto } from '../results/forward-all.ts';
 
 const MC_STREAM = 11;
 
@@ -68,15 +69,6 @@ function entropyOf(p: ArrayLike<number>, off: number, K: number): number {
     if (v > 0) h -= v * Math.log(v);
   }
   return h;
-}
-
-/** Softmax of one row in float64, shifted by the row max. */
-function softmaxInto(logits: ArrayLike<number>, off: number, K: number, out: Float64Array): void {
-  let m = -Infinity;
-  for (let k = 0; k < K; k++) m = Math.max(m, logits[off + k]);
-  let s = 0;
-  for (let k = 0; k < K; k++) s += out[k] = Math.exp(logits[off + k] - m);
-  for (let k = 0; k < K; k++) out[k] /= s;
 }
 
 /**

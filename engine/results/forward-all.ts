@@ -50,16 +50,22 @@ export async function forwardAll(model: Module, d: Dataset, o: { batchSize?: num
   return { outputs, width, loss: o.scored === false || d.size === 0 ? NaN : lossSum / d.size };
 }
 
-/** Row-wise softmax of logits (size × width), in float64 and shifted by the row max as torch does. */
+/** Softmax of the row of `K` logits at `off`, in float64 and shifted by the row max as torch does. */
+export function softmaxInto(logits: ArrayLike<number>, off: number, K: number, out: Float64Array): void {
+  let m = -Infinity;
+  for (let k = 0; k < K; k++) m = Math.max(m, logits[off + k]);
+  let s = 0;
+  for (let k = 0; k < K; k++) s += out[k] = Math.exp(logits[off + k] - m);
+  for (let k = 0; k < K; k++) out[k] /= s;
+}
+
+/** Row-wise softmax of logits (size × width). */
 export function softmaxRows(logits: Float32Array, width: number): Float32Array<ArrayBuffer> {
   const out = new Float32Array(logits.length);
+  const row = new Float64Array(width);
   for (let r = 0; r < logits.length / width; r++) {
-    const row = logits.subarray(r * width, (r + 1) * width);
-    let m = -Infinity;
-    for (const v of row) m = Math.max(m, v);
-    let s = 0;
-    for (const v of row) s += Math.exp(v - m);
-    for (let k = 0; k < width; k++) out[r * width + k] = Math.exp(row[k] - m) / s;
+    softmaxInto(logits, r * width, width, row);
+    out.set(row, r * width);
   }
   return out;
 }
