@@ -20,7 +20,8 @@ const used = selectBackend(values.backend, values.threads ? Number(values.thread
 
 const inner = kernels();
 const times = new Map<string, { ms: number; calls: number }>();
-const timed = { name: 'profiled' } as Record<string, unknown>;
+// The backend's step memory too, so steps run as they do in training.
+const timed = { name: 'profiled', stepMemory: inner.stepMemory } as Record<string, unknown>;
 // Every kernel the backend has, so a new one is timed (and present) without listing it here.
 for (const key of Object.keys(inner).filter((k) => typeof inner[k as keyof Kernels] === 'function') as (keyof Kernels)[]) {
   const fn = (inner[key] as (...a: unknown[]) => void).bind(inner);

@@ -3,6 +3,7 @@
  * `kernels()`; a faster backend (e.g. WebAssembly) replaces entries without
  * touching the ops. All arrays are row-major float32.
  */
+import type { StepMemory } from '../tensor/storage.ts';
 
 /** C[M,N] = op(A) · op(B) (+ C when accumulate); op(X) is X or Xᵀ; lda etc. are implied by the shapes. */
 export interface GemmArgs {
@@ -68,6 +69,8 @@ export interface Pool2dGeometry {
 
 export interface Kernels {
   readonly name: string;
+  /** Memory of the backend's own that ops may put tensors in for one training step (see tensor/storage.ts). */
+  readonly stepMemory?: StepMemory;
   gemm(args: GemmArgs): void;
   /** Many small products in one call (attention heads): one copy and one dispatch instead of one per entry. */
   gemmBatch(args: GemmBatchArgs): void;
@@ -92,6 +95,8 @@ export interface Kernels {
   layerNormForward(x: Float32Array, size: number, w: Float32Array, b: Float32Array, eps: number, y: Float32Array, xhat: Float32Array, rstd: Float64Array): void;
   /** Its gradients: dx = (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))·rstd with ĝ = g·w; dw = Σ g·x̂ and db = Σ g over rows. Null outputs are skipped. */
   layerNormBackward(g: Float32Array, xhat: Float32Array, rstd: Float64Array, w: Float32Array, size: number, dx: Float32Array | null, dw: Float32Array | null, db: Float32Array | null): void;
+  /** out[j] = Σ over rows of x[row, j] for x stored [rows, cols], summed in float64 in row order (a bias gradient). */
+  columnSums(x: Float32Array, cols: number, out: Float32Array): void;
   /** Plain SGD in place: w ← w − lr·(g + weightDecay·w). */
   sgdUpdate(w: Float32Array, g: Float32Array, lr: number, weightDecay: number): void;
   /** Random words, bit-exact with tensor/threefry.ts: out[2i], out[2i + 1] = Threefry-2x32-20(k0, k1; counter offset + i). */

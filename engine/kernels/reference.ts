@@ -220,6 +220,12 @@ function maxPool2dBackward(g: Pool2dGeometry, dy: Float32Array, argmax: Int32Arr
   }
 }
 
+function columnSums(x: Float32Array, cols: number, out: Float32Array): void {
+  const acc = new Float64Array(cols);
+  for (let o = 0; o < x.length; o += cols) for (let j = 0; j < cols; j++) acc[j] += x[o + j];
+  out.set(acc);
+}
+
 function reluForward(x: Float32Array, y: Float32Array): void {
   for (let i = 0; i < x.length; i++) y[i] = x[i] > 0 ? x[i] : 0;
 }
@@ -317,6 +323,7 @@ export const referenceKernels: Kernels = {
   maxPool2dBackward,
   reluForward,
   reluBackward,
+  columnSums,
   softmaxForward,
   softmaxBackward,
   layerNormForward,

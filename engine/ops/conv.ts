@@ -4,6 +4,7 @@ import { formatShape } from '../tensor/shape.ts';
 import { kernels } from '../kernels/registry.ts';
 import { conv2dBiasGradient } from '../kernels/reference.ts';
 import type { Conv2dGeometry } from '../kernels/kernel-types.ts';
+import { emptyData } from '../tensor/storage.ts';
 
 export type Pair = readonly [number, number];
 
@@ -36,7 +37,7 @@ export function conv2dGeometry(xShape: readonly number[], wShape: readonly numbe
 
 export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null, options: Conv2dOptions = {}): Tensor {
   const g = conv2dGeometry(x.shape, w.shape, options);
-  const out = new Float32Array(g.batch * g.outChannels * g.outH * g.outW);
+  const out = emptyData(g.batch * g.outChannels * g.outH * g.outW);
   kernels().conv2dForward(g, x.data, w.data, bias ? bias.data : null, out);
   const parents = bias ? [x, w, bias] : [x, w];
   return Tensor.fromOp('conv2d', out, [g.batch, g.outChannels, g.outH, g.outW], parents, (dy) => {
@@ -44,12 +45,12 @@ export function conv2d(x: Tensor, w: Tensor, bias: Tensor | null, options: Conv2
     let dx: Float32Array | null = null;
     let dw: Float32Array | null = null;
     if (x.requiresGrad) {
-      dx = new Float32Array(x.size);
+      dx = emptyData(x.size);
       K.conv2dBackwardInput(g, dy, w.data, dx);
     }
-    const db = bias?.requiresGrad ? new Float32Array(g.outChannels) : null;
+    const db = bias?.requiresGrad ? emptyData(g.outChannels) : null;
     if (w.requiresGrad) {
-      dw = new Float32Array(w.size);
+      dw = emptyData(w.size);
       K.conv2dBackwardWeight(g, dy, x.data, dw, db);
     } else if (db) conv2dBiasGradient(g, dy, db);
     return bias ? [dx, dw, db] : [dx, dw];

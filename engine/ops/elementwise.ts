@@ -7,6 +7,7 @@ import { Tensor } from '../tensor/tensor.ts';
 import { broadcastIndex, broadcastLayout, broadcastShapes, numel, sameShape, type Shape } from '../tensor/shape.ts';
 import { erf } from './special.ts';
 import { kernels } from '../kernels/registry.ts';
+import { emptyData, floatData } from '../tensor/storage.ts';
 
 // ---------- unary ----------
 
@@ -67,10 +68,10 @@ export type UnaryOp = keyof typeof unaryRules;
 
 export function unary(op: UnaryOp, x: Tensor): Tensor {
   const rule: UnaryRule = unaryRules[op];
-  const y = new Float32Array(x.size);
+  const y = emptyData(x.size);
   rule.forward(x.data, y);
   return Tensor.fromOp(op, y, x.shape, [x], (dy) => {
-    const dx = new Float32Array(dy.length);
+    const dx = emptyData(dy.length);
     rule.backward(x.data, y, dy, dx);
     return [dx];
   });
@@ -90,10 +91,10 @@ export const softplus = (x: Tensor) => unary('softplus', x);
 /** x ** exponent for a constant exponent. */
 export function pow(x: Tensor, exponent: number): Tensor {
   const xd = x.data;
-  const y = new Float32Array(x.size);
+  const y = emptyData(x.size);
   for (let i = 0; i < y.length; i++) y[i] = Math.pow(xd[i], exponent);
   return Tensor.fromOp('pow', y, x.shape, [x], (dy) => {
-    const dx = new Float32Array(dy.length);
+    const dx = emptyData(dy.length);
     for (let i = 0; i < dx.length; i++) dx[i] = dy[i] * exponent * Math.pow(xd[i], exponent - 1);
     return [dx];
   });
@@ -102,10 +103,10 @@ export function pow(x: Tensor, exponent: number): Tensor {
 /** a·x + b with constants, one pass (used for scaling and shifting). */
 export function affine(x: Tensor, scale: number, shift = 0): Tensor {
   const xd = x.data;
-  const y = new Float32Array(x.size);
+  const y = emptyData(x.size);
   for (let i = 0; i < y.length; i++) y[i] = xd[i] * scale + shift;
   return Tensor.fromOp('affine', y, x.shape, [x], (dy) => {
-    const dx = new Float32Array(dy.length);
+    const dx = emptyData(dy.length);
     for (let i = 0; i < dx.length; i++) dx[i] = dy[i] * scale;
     return [dx];
   });
@@ -121,7 +122,7 @@ export function unbroadcast(g: Float32Array, outShape: Shape, inShape: Shape): F
   const layout = broadcastLayout(inShape, outShape);
   if (layout.kind === 'same') return g;
   const n = numel(inShape);
-  const r = new Float32Array(n);
+  const r = floatData(n);
   if (layout.kind === 'stretch') {
     // Row sums: each input element covered `size` consecutive outputs.
     const q = layout.size;
@@ -132,14 +133,14 @@ export function unbroadcast(g: Float32Array, outShape: Shape, inShape: Shape): F
     }
     return r;
   }
-  const acc = new Float64Array(n);
   if (layout.kind === 'tile') {
     // Column sums: the input repeated every n outputs (a bias over a batch).
-    for (let base = 0; base < g.length; base += n) for (let j = 0; j < n; j++) acc[j] += g[base + j];
-  } else {
-    const idx = broadcastIndex(inShape, outShape);
-    for (let i = 0; i < g.length; i++) acc[idx[i]] += g[i];
+    kernels().columnSums(g, n, r);
+    return r;
   }
+  const acc = new Float64Array(n);
+  const idx = broadcastIndex(inShape, outShape);
+  for (let i = 0; i < g.length; i++) acc[idx[i]] += g[i];
   r.set(acc);
   return r;
 }
@@ -148,7 +149,7 @@ export function unbroadcast(g: Float32Array, outShape: Shape, inShape: Shape): F
 function expandTo(d: Float32Array, shape: Shape, outShape: Shape, n: number): Float32Array {
   const layout = broadcastLayout(shape, outShape);
   if (layout.kind === 'same') return d;
-  const r = new Float32Array(n);
+  const r = floatData(n);
   if (layout.kind === 'tile') for (let base = 0; base < n; base += d.length) r.set(d, base);
   else if (layout.kind === 'stretch') for (let o = 0; o < d.length; o++) r.fill(d[o], o * layout.size, (o + 1) * layout.size);
   else {
@@ -199,7 +200,7 @@ function stretchedB(code: BinaryCode, a: Float32Array, b: Float32Array, out: Flo
 function binary(code: BinaryCode, a: Tensor, b: Tensor): Tensor {
   const shape = sameShape(a.shape, b.shape) ? [...a.shape] : broadcastShapes(a.shape, b.shape);
   const n = numel(shape);
-  const out = new Float32Array(n);
+  const out = emptyData(n);
   const ad = a.data;
   const bd = b.data;
   const la = broadcastLayout(a.shape, shape);
@@ -222,27 +223,27 @@ function binary(code: BinaryCode, a: Tensor, b: Tensor): Tensor {
         if (needB) {
           // Negating after the sum is exact, and touches b's size rather than the output's.
           const s = unbroadcast(g, shape, b.shape);
-          gb = new Float32Array(s.length);
+          gb = emptyData(s.length);
           for (let i = 0; i < s.length; i++) gb[i] = -s[i];
           return [ga && unbroadcast(ga, shape, a.shape), gb];
         }
         break;
       case 'mul': {
-        if (needA) { const bv = expandTo(bd, b.shape, shape, n); ga = new Float32Array(n); for (let i = 0; i < n; i++) ga[i] = g[i] * bv[i]; }
-        if (needB) { const av = expandTo(ad, a.shape, shape, n); gb = new Float32Array(n); for (let i = 0; i < n; i++) gb[i] = g[i] * av[i]; }
+        if (needA) { const bv = expandTo(bd, b.shape, shape, n); ga = emptyData(n); for (let i = 0; i < n; i++) ga[i] = g[i] * bv[i]; }
+        if (needB) { const av = expandTo(ad, a.shape, shape, n); gb = emptyData(n); for (let i = 0; i < n; i++) gb[i] = g[i] * av[i]; }
         break;
       }
       case 'div': {
         const bv = expandTo(bd, b.shape, shape, n);
-        if (needA) { ga = new Float32Array(n); for (let i = 0; i < n; i++) ga[i] = g[i] / bv[i]; }
-        if (needB) { const av = expandTo(ad, a.shape, shape, n); gb = new Float32Array(n); for (let i = 0; i < n; i++) gb[i] = (-g[i] * av[i]) / (bv[i] * bv[i]); }
+        if (needA) { ga = emptyData(n); for (let i = 0; i < n; i++) ga[i] = g[i] / bv[i]; }
+        if (needB) { const av = expandTo(ad, a.shape, shape, n); gb = emptyData(n); for (let i = 0; i < n; i++) gb[i] = (-g[i] * av[i]) / (bv[i] * bv[i]); }
         break;
       }
       case 'maximum': {
         // Ties split the gradient evenly, as torch.maximum does.
         const av = expandTo(ad, a.shape, shape, n), bv = expandTo(bd, b.shape, shape, n);
-        ga = new Float32Array(n);
-        gb = new Float32Array(n);
+        ga = floatData(n);
+        gb = floatData(n);
         for (let i = 0; i < n; i++) {
           const x = av[i], y = bv[i];
           if (x > y) ga[i] = g[i];
@@ -269,12 +270,12 @@ export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
   const ic = broadcastIndex(cond.shape, shape);
   const ia = broadcastIndex(a.shape, shape);
   const ib = broadcastIndex(b.shape, shape);
-  const out = new Float32Array(n);
+  const out = floatData(n);
   const c = cond.data, ad = a.data, bd = b.data;
   for (let i = 0; i < n; i++) out[i] = c[ic[i]] !== 0 ? ad[ia[i]] : bd[ib[i]];
   return Tensor.fromOp('where', out, shape, [cond, a, b], (g) => {
-    const ga = new Float32Array(n);
-    const gb = new Float32Array(n);
+    const ga = floatData(n);
+    const gb = floatData(n);
     for (let i = 0; i < n; i++) {
       if (c[ic[i]] !== 0) ga[i] = g[i];
       else gb[i] = g[i];
@@ -288,7 +289,7 @@ export function greater(a: Tensor, b: Tensor): Tensor {
   const shape = broadcastShapes(a.shape, b.shape);
   const ia = broadcastIndex(a.shape, shape);
   const ib = broadcastIndex(b.shape, shape);
-  const out = new Float32Array(numel(shape));
+  const out = floatData(numel(shape));
   for (let i = 0; i < out.length; i++) out[i] = a.data[ia[i]] > b.data[ib[i]] ? 1 : 0;
   return new Tensor(out, shape);
 }

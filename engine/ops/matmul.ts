@@ -2,6 +2,7 @@
 import { Tensor } from '../tensor/tensor.ts';
 import { formatShape, numel } from '../tensor/shape.ts';
 import { kernels } from '../kernels/registry.ts';
+import { emptyData } from '../tensor/storage.ts';
 
 export interface MatmulOptions {
   /** Use the transpose of the last two dimensions of a. */
@@ -30,7 +31,7 @@ export function matmul(a: Tensor, b: Tensor, { transA = false, transB = false }:
   }
   const batch = numel(batchA);
   const shape = [...batchA, m, n];
-  const out = new Float32Array(batch * m * n);
+  const out = emptyData(batch * m * n);
   const K = kernels();
   const sa = m * k, sb = sharedB ? 0 : k * n, sc = m * n;
   if (sharedB && !transA && batch > 1) {
@@ -44,14 +45,14 @@ export function matmul(a: Tensor, b: Tensor, { transA = false, transB = false }:
     let gb: Float32Array | null = null;
     const Kb = kernels();
     if (a.requiresGrad) {
-      ga = new Float32Array(a.size);
+      ga = emptyData(a.size);
       // Stacked rows again: one tall product instead of one per batch entry.
       if (sharedB && !transA) Kb.gemm({ transA: false, transB: !transB, m: batch * m, n: k, k: n, a: g, aOffset: 0, b: b.data, bOffset: 0, c: ga, cOffset: 0, accumulate: false });
       else if (!transA) Kb.gemmBatch({ transA: false, transB: !transB, m, n: k, k: n, a: g, aOffset: 0, b: b.data, bOffset: 0, c: ga, cOffset: 0, accumulate: false, batch, strideA: sc, strideB: sb, strideC: sa });
       else Kb.gemmBatch({ transA: transB, transB: true, m: k, n: m, k: n, a: b.data, aOffset: 0, b: g, bOffset: 0, c: ga, cOffset: 0, accumulate: false, batch, strideA: sb, strideB: sc, strideC: sa });
     }
     if (b.requiresGrad) {
-      gb = new Float32Array(b.size);
+      gb = emptyData(b.size);
       // A shared b's gradient sums over the batch: one product over the stacked rows.
       if (sharedB && !transA && !transB) Kb.gemm({ transA: true, transB: false, m: k, n, k: batch * m, a: a.data, aOffset: 0, b: g, bOffset: 0, c: gb, cOffset: 0, accumulate: false });
       else if (sharedB && !transA) Kb.gemm({ transA: true, transB: false, m: n, n: k, k: batch * m, a: g, aOffset: 0, b: a.data, bOffset: 0, c: gb, cOffset: 0, accumulate: false });
@@ -80,7 +81,7 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
   }
   const n = w.shape[0];
   const rows = k === 0 ? numel(x.shape.slice(0, -1)) : x.size / k;
-  const out = new Float32Array(rows * n);
+  const out = emptyData(rows * n);
   kernels().gemm({ transA: false, transB: true, m: rows, n, k, a: x.data, aOffset: 0, b: w.data, bOffset: 0, c: out, cOffset: 0, accumulate: false, bias: b?.data ?? null });
   const parents = b ? [x, w, b] : [x, w];
   return Tensor.fromOp('linear', out, [...x.shape.slice(0, -1), n], parents, (g) => {
@@ -88,19 +89,18 @@ export function linear(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
     let gx: Float32Array | null = null;
     let gw: Float32Array | null = null;
     if (x.requiresGrad) {
-      gx = new Float32Array(x.size);
+      gx = emptyData(x.size);
       K.gemm({ transA: false, transB: false, m: rows, n: k, k: n, a: g, aOffset: 0, b: w.data, bOffset: 0, c: gx, cOffset: 0, accumulate: false });
     }
     if (w.requiresGrad) {
-      gw = new Float32Array(w.size);
+      gw = emptyData(w.size);
       K.gemm({ transA: true, transB: false, m: n, n: k, k: rows, a: g, aOffset: 0, b: x.data, bOffset: 0, c: gw, cOffset: 0, accumulate: false });
     }
     if (!b) return [gx, gw];
     let gb: Float32Array | null = null;
     if (b.requiresGrad) {
-      const acc = new Float64Array(n);
-      for (let o = 0; o < g.length; o += n) for (let j = 0; j < n; j++) acc[j] += g[o + j];
-      gb = Float32Array.from(acc);
+      gb = emptyData(n);
+      K.columnSums(g, n, gb);
     }
     return [gx, gw, gb];
   });

@@ -2,6 +2,7 @@
 import { Tensor } from '../tensor/tensor.ts';
 import { broadcastIndex, broadcastShapes, formatShape, normAxis, numel, sameShape, stridedIndex, stridesOf, type Shape } from '../tensor/shape.ts';
 import { unbroadcast } from './elementwise.ts';
+import { emptyData, floatData } from '../tensor/storage.ts';
 
 /** A view with a new shape; one dimension may be -1. Shares data (tensors are contiguous). */
 export function reshape(x: Tensor, shape: Shape): Tensor {
@@ -29,7 +30,7 @@ export function flatten(x: Tensor, startDim = 1, endDim = -1): Tensor {
 function permuteData(data: Float32Array, shape: readonly number[], dims: readonly number[]): Float32Array {
   const inStrides = stridesOf(shape);
   const src = stridedIndex(dims.map((d) => shape[d]), dims.map((d) => inStrides[d]));
-  const out = new Float32Array(data.length);
+  const out = emptyData(data.length);
   for (let i = 0; i < out.length; i++) out[i] = data[src[i]];
   return out;
 }
@@ -57,7 +58,7 @@ export function expand(x: Tensor, shape: Shape): Tensor {
   const target = shape.map((d, i) => (d === -1 ? x.shape[i - (shape.length - x.rank)] : d));
   if (!sameShape(broadcastShapes(x.shape, target), target)) throw new RangeError(`cannot expand ${formatShape(x.shape)} to ${formatShape(shape)}`);
   const idx = broadcastIndex(x.shape, target);
-  const out = new Float32Array(idx.length);
+  const out = floatData(idx.length);
   for (let i = 0; i < out.length; i++) out[i] = x.data[idx[i]];
   return Tensor.fromOp('expand', out, target, [x], (g) => [unbroadcast(g, target, x.shape)]);
 }
@@ -71,10 +72,10 @@ export function slice(x: Tensor, dim: number, start: number, end: number): Tenso
   const inner = numel(x.shape.slice(ax + 1));
   const w = end - start;
   const shape = x.shape.map((d, i) => (i === ax ? w : d));
-  const out = new Float32Array(outer * w * inner);
+  const out = floatData(outer * w * inner);
   for (let o = 0; o < outer; o++) out.set(x.data.subarray((o * len + start) * inner, (o * len + end) * inner), o * w * inner);
   return Tensor.fromOp('slice', out, shape, [x], (g) => {
-    const gx = new Float32Array(x.size);
+    const gx = floatData(x.size);
     for (let o = 0; o < outer; o++) gx.set(g.subarray(o * w * inner, (o + 1) * w * inner), (o * len + start) * inner);
     return [gx];
   });
@@ -94,7 +95,7 @@ export function concat(xs: readonly Tensor[], dim: number): Tensor {
   const lens = xs.map((t) => t.shape[ax]);
   const total = lens.reduce((a, b) => a + b, 0);
   const shape = xs[0].shape.map((d, i) => (i === ax ? total : d));
-  const out = new Float32Array(outer * total * inner);
+  const out = floatData(outer * total * inner);
   let off = 0;
   xs.forEach((t, k) => {
     for (let o = 0; o < outer; o++) out.set(t.data.subarray(o * lens[k] * inner, (o + 1) * lens[k] * inner), (o * total + off) * inner);
@@ -103,7 +104,7 @@ export function concat(xs: readonly Tensor[], dim: number): Tensor {
   return Tensor.fromOp('concat', out, shape, xs, (g) => {
     let start = 0;
     return xs.map((t, k) => {
-      const gx = new Float32Array(t.size);
+      const gx = floatData(t.size);
       for (let o = 0; o < outer; o++) gx.set(g.subarray((o * total + start) * inner, (o * total + start + lens[k]) * inner), o * lens[k] * inner);
       start += lens[k];
       return gx;
@@ -120,12 +121,12 @@ export function pad2d(x: Tensor, padding: readonly [number, number, number, numb
   const Wo = W + l + r;
   const planes = x.size / (H * W);
   const shape = [...x.shape.slice(0, -2), Ho, Wo];
-  const out = new Float32Array(planes * Ho * Wo);
+  const out = floatData(planes * Ho * Wo);
   for (let p = 0; p < planes; p++) {
     for (let y = 0; y < H; y++) out.set(x.data.subarray((p * H + y) * W, (p * H + y + 1) * W), (p * Ho + y + t) * Wo + l);
   }
   return Tensor.fromOp('pad2d', out, shape, [x], (g) => {
-    const gx = new Float32Array(x.size);
+    const gx = floatData(x.size);
     for (let p = 0; p < planes; p++) {
       for (let y = 0; y < H; y++) gx.set(g.subarray((p * Ho + y + t) * Wo + l, (p * Ho + y + t) * Wo + l + W), (p * H + y) * W);
     }
@@ -153,10 +154,10 @@ export function gather(x: Tensor, dim: number, index: Int32Array, indexShape: Sh
     }
     src[i] = off;
   }
-  const out = new Float32Array(n);
+  const out = floatData(n);
   for (let i = 0; i < n; i++) out[i] = x.data[src[i]];
   return Tensor.fromOp('gather', out, indexShape, [x], (g) => {
-    const gx = new Float32Array(x.size);
+    const gx = floatData(x.size);
     for (let i = 0; i < n; i++) gx[src[i]] += g[i];
     return [gx];
   });
@@ -171,12 +172,12 @@ export function indexSelect(x: Tensor, dim: number, index: Int32Array): Tensor {
   const k = index.length;
   for (const i of index) if (i < 0 || i >= len) throw new RangeError(`index_select: index ${i} out of range for dimension ${dim} of size ${len}`);
   const shape = x.shape.map((d, i) => (i === ax ? k : d));
-  const out = new Float32Array(outer * k * inner);
+  const out = floatData(outer * k * inner);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < k; j++) out.set(x.data.subarray((o * len + index[j]) * inner, (o * len + index[j] + 1) * inner), (o * k + j) * inner);
   }
   return Tensor.fromOp('index_select', out, shape, [x], (g) => {
-    const gx = new Float32Array(x.size);
+    const gx = floatData(x.size);
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < k; j++) {
         const dst = (o * len + index[j]) * inner;

@@ -4,6 +4,7 @@ import { formatShape } from '../tensor/shape.ts';
 import { kernels } from '../kernels/registry.ts';
 import type { Pool2dGeometry } from '../kernels/kernel-types.ts';
 import type { Pair } from './conv.ts';
+import { emptyData, floatData } from '../tensor/storage.ts';
 
 export interface Pool2dOptions {
   kernelSize: Pair;
@@ -38,11 +39,11 @@ export function pool2dGeometry(shape: readonly number[], o: Pool2dOptions): Pool
 export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   const g = pool2dGeometry(x.shape, options);
   const n = g.batch * g.channels * g.outH * g.outW;
-  const out = new Float32Array(n);
+  const out = emptyData(n);
   const argmax = new Int32Array(n);
   kernels().maxPool2dForward(g, x.data, out, argmax);
   return Tensor.fromOp('max_pool2d', out, [g.batch, g.channels, g.outH, g.outW], [x], (dy) => {
-    const dx = new Float32Array(x.size);
+    const dx = emptyData(x.size);
     kernels().maxPool2dBackward(g, dy, argmax, dx);
     return [dx];
   });
@@ -75,7 +76,7 @@ export function avgPool2d(x: Tensor, options: AvgPool2dOptions): Tensor {
     }
   }
   const cells = outH * outW;
-  const out = new Float32Array(planes * cells);
+  const out = floatData(planes * cells);
   for (let p = 0; p < planes; p++) {
     const xo = p * inH * inW;
     for (let j = 0; j < cells; j++) {
@@ -85,7 +86,7 @@ export function avgPool2d(x: Tensor, options: AvgPool2dOptions): Tensor {
     }
   }
   return Tensor.fromOp('avg_pool2d', out, [g.batch, g.channels, outH, outW], [x], (dy) => {
-    const dx = new Float32Array(x.size);
+    const dx = floatData(x.size);
     for (let p = 0; p < planes; p++) {
       const xo = p * inH * inW;
       for (let j = 0; j < cells; j++) {
@@ -105,7 +106,7 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: Pair): Tensor {
   const planes = batch * channels;
   const cells = outH * outW;
   const bounds = (i: number, inn: number, outn: number) => [Math.floor((i * inn) / outn), Math.ceil(((i + 1) * inn) / outn)];
-  const out = new Float32Array(planes * cells);
+  const out = floatData(planes * cells);
   const windows: number[][] = [];
   for (let oy = 0; oy < outH; oy++) for (let ox = 0; ox < outW; ox++) windows.push([...bounds(oy, inH, outH), ...bounds(ox, inW, outW)]);
   for (let p = 0; p < planes; p++) {
@@ -117,7 +118,7 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: Pair): Tensor {
     });
   }
   return Tensor.fromOp('adaptive_avg_pool2d', out, [batch, channels, outH, outW], [x], (dy) => {
-    const dx = new Float32Array(x.size);
+    const dx = floatData(x.size);
     for (let p = 0; p < planes; p++) {
       const xo = p * inH * inW;
       windows.forEach(([h0, h1, w0, w1], j) => {

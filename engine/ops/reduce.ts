@@ -2,6 +2,8 @@
 import { Tensor } from '../tensor/tensor.ts';
 import { normAxis, numel, stridedIndex, stridesOf } from '../tensor/shape.ts';
 import { affine } from './elementwise.ts';
+import { floatData } from '../tensor/storage.ts';
+import { kernels } from '../kernels/registry.ts';
 
 /** The kept shape (reduced axes → 1) and strides that send every input cell to its output cell. */
 function reducePlan(shape: readonly number[], axes: number[]) {
@@ -32,7 +34,7 @@ export function sum(x: Tensor, dim: number | number[] | null = null, keepdim = f
     const len = axes.length === 0 ? 1 : xd.length / (outer * inner);
     const out = sumMiddle(xd, outer, len, inner);
     return Tensor.fromOp('sum', out, outShape, [x], (g) => {
-      const gx = new Float32Array(xd.length);
+      const gx = floatData(xd.length);
       for (let o = 0; o < outer; o++) {
         for (let k = 0; k < len; k++) {
           const base = (o * len + k) * inner;
@@ -49,7 +51,7 @@ export function sum(x: Tensor, dim: number | number[] | null = null, keepdim = f
   for (let i = 0; i < xd.length; i++) acc[map[i]] += xd[i];
   const out = Float32Array.from(acc);
   return Tensor.fromOp('sum', out, outShape, [x], (g) => {
-    const gx = new Float32Array(xd.length);
+    const gx = floatData(xd.length);
     for (let i = 0; i < gx.length; i++) gx[i] = g[map[i]];
     return [gx];
   });
@@ -57,7 +59,7 @@ export function sum(x: Tensor, dim: number | number[] | null = null, keepdim = f
 
 /** Sums of x viewed as [outer, len, inner] over the middle axis, in float64 and element order. */
 function sumMiddle(x: Float32Array, outer: number, len: number, inner: number): Float32Array {
-  const out = new Float32Array(outer * inner);
+  const out = floatData(outer * inner);
   if (inner === 1) {
     for (let o = 0; o < outer; o++) {
       let s = 0;
@@ -66,15 +68,9 @@ function sumMiddle(x: Float32Array, outer: number, len: number, inner: number): 
     }
     return out;
   }
-  const acc = new Float64Array(inner);
-  for (let o = 0; o < outer; o++) {
-    acc.fill(0);
-    for (let k = 0; k < len; k++) {
-      const base = (o * len + k) * inner;
-      for (let j = 0; j < inner; j++) acc[j] += x[base + j];
-    }
-    out.set(acc, o * inner);
-  }
+  // Per outer index, the column sums of a [len, inner] block.
+  const K = kernels();
+  for (let o = 0; o < outer; o++) K.columnSums(x.subarray(o * len * inner, (o + 1) * len * inner), inner, out.subarray(o * inner, (o + 1) * inner));
   return out;
 }
 
@@ -91,7 +87,7 @@ export function max(x: Tensor, dim: number, keepdim = false): Tensor {
   const len = x.shape[ax];
   const inner = numel(x.shape.slice(ax + 1));
   const outShape = keepdim ? x.shape.map((d, i) => (i === ax ? 1 : d)) : x.shape.filter((_, i) => i !== ax);
-  const out = new Float32Array(outer * inner);
+  const out = floatData(outer * inner);
   const arg = new Int32Array(outer * inner);
   const xd = x.data;
   for (let o = 0; o < outer; o++) {
@@ -111,7 +107,7 @@ export function max(x: Tensor, dim: number, keepdim = false): Tensor {
     }
   }
   return Tensor.fromOp('max', out, outShape, [x], (g) => {
-    const gx = new Float32Array(xd.length);
+    const gx = floatData(xd.length);
     for (let i = 0; i < g.length; i++) gx[arg[i]] += g[i];
     return [gx];
   });

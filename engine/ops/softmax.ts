@@ -8,6 +8,7 @@
 import { Tensor } from '../tensor/tensor.ts';
 import { normAxis, numel } from '../tensor/shape.ts';
 import { kernels } from '../kernels/registry.ts';
+import { emptyData } from '../tensor/storage.ts';
 
 /** x as [outer, len, inner] around `dim`. */
 function around(x: Tensor, dim: number): [number, number, number] {
@@ -16,7 +17,7 @@ function around(x: Tensor, dim: number): [number, number, number] {
 }
 
 function normalizeRows(x: Float32Array, outer: number, len: number, inner: number, log: boolean): Float32Array {
-  const y = new Float32Array(x.length);
+  const y = emptyData(x.length);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * len * inner + i;
@@ -38,17 +39,17 @@ export function softmax(x: Tensor, dim: number): Tensor {
   const [outer, len, inner] = around(x, dim);
   if (inner === 1) {
     // Contiguous rows (the last dimension): the backend's softmax kernel.
-    const y = new Float32Array(x.size);
+    const y = emptyData(x.size);
     kernels().softmaxForward(x.data, len, 1, y);
     return Tensor.fromOp('softmax', y, x.shape, [x], (g) => {
-      const gx = new Float32Array(y.length);
+      const gx = emptyData(y.length);
       kernels().softmaxBackward(y, g, len, 1, gx);
       return [gx];
     });
   }
   const y = normalizeRows(x.data, outer, len, inner, false);
   return Tensor.fromOp('softmax', y, x.shape, [x], (g) => {
-    const gx = new Float32Array(y.length);
+    const gx = emptyData(y.length);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         const base = o * len * inner + i, end = base + len * inner;
@@ -65,7 +66,7 @@ export function logSoftmax(x: Tensor, dim: number): Tensor {
   const [outer, len, inner] = around(x, dim);
   const y = normalizeRows(x.data, outer, len, inner, true);
   return Tensor.fromOp('log_softmax', y, x.shape, [x], (g) => {
-    const gx = new Float32Array(y.length);
+    const gx = emptyData(y.length);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         const base = o * len * inner + i, end = base + len * inner;

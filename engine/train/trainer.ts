@@ -8,6 +8,7 @@
 import type { Tensor } from '../tensor/tensor.ts';
 import { Generator } from '../tensor/random.ts';
 import { noGrad } from '../tensor/grad-mode.ts';
+import { withStepMemory } from '../tensor/storage.ts';
 import { argmaxLast } from '../ops/reduce.ts';
 import { crossEntropy, mseLoss } from '../losses/losses.ts';
 import { buildModel, type ModelSpec } from '../nn/spec.ts';
@@ -139,12 +140,14 @@ export function evaluate(model: Sequential, d: Dataset, batchSize: number): { lo
       const n = batchCount(d, batchSize);
       for (let i = 0; i < n; i++) {
         const b = getBatch(d, batchSize, i);
-        const out = model.forward(b.x);
-        lossSum += lossOf(out, b, 0).item() * b.size;
-        if (b.classes) {
-          const pred = argmaxLast(out);
-          for (let j = 0; j < b.size; j++) if (pred[j] === b.classes[j]) correct++;
-        }
+        withStepMemory(() => {
+          const out = model.forward(b.x);
+          lossSum += lossOf(out, b, 0).item() * b.size;
+          if (b.classes) {
+            const pred = argmaxLast(out);
+            for (let j = 0; j < b.size; j++) if (pred[j] === b.classes[j]) correct++;
+          }
+        });
       }
       return { loss: d.size ? lossSum / d.size : NaN, accuracy: d.task === 'classification' && d.size ? correct / d.size : null };
     });
@@ -295,21 +298,25 @@ export class Trainer {
           }
           scheduledRates = applyDropoutSchedules(this.model, { epoch, step: this.globalStep, stepsPerEpoch });
           const b = getBatch(train, s.batch_size, i, { seed: s.seed, epoch, augment: s.augment });
-          this.optimizer.zeroGrad();
-          const out = this.model.forward(b.x);
-          const loss = lossOf(out, b, s.label_smoothing);
-          const lv = loss.item();
-          if (!Number.isFinite(lv)) throw new DataError(`the training loss became ${lv} at epoch ${epoch + 1}, step ${i + 1}; lower the learning rate or enable gradient clipping`);
-          loss.backward();
-          if (s.grad_clip !== null) clipGradNorm(this.model.parameters(), s.grad_clip);
-          this.optimizer.step();
+          // The step's tensors live in the backend's step memory and die with it: only numbers leave.
+          const lv = withStepMemory(() => {
+            this.optimizer.zeroGrad();
+            const out = this.model.forward(b.x);
+            const loss = lossOf(out, b, s.label_smoothing);
+            const value = loss.item();
+            if (!Number.isFinite(value)) throw new DataError(`the training loss became ${value} at epoch ${epoch + 1}, step ${i + 1}; lower the learning rate or enable gradient clipping`);
+            loss.backward();
+            if (s.grad_clip !== null) clipGradNorm(this.model.parameters(), s.grad_clip);
+            this.optimizer.step();
+            if (b.classes) {
+              const pred = argmaxLast(out);
+              for (let j = 0; j < b.size; j++) if (pred[j] === b.classes[j]) correct++;
+            }
+            return value;
+          });
           this.globalStep++;
           lossSum += lv * b.size;
           seen += b.size;
-          if (b.classes) {
-            const pred = argmaxLast(out);
-            for (let j = 0; j < b.size; j++) if (pred[j] === b.classes[j]) correct++;
-          }
           this.history.step_losses.push(lv);
           emit({ type: 'step', epoch, step: this.globalStep, loss: lv });
           const elapsed = (performance.now() - t0) / 1000;

@@ -14,6 +14,7 @@ export interface WasmModule {
 export interface KernelExports {
   run(op: number, params: number, tid: number, nthreads: number): void;
   heapBase(): number;
+  zeroBytes(p: number, bytes: number): void;
   gemmScratchBytes(): number;
 }
 

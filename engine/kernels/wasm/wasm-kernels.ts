@@ -9,9 +9,10 @@
 import type { Conv2dGeometry, GemmArgs, GemmBatchArgs, Kernels, Pool2dGeometry } from '../kernel-types.ts';
 import type { KernelExports, WasmMemory } from './wasm-api.ts';
 import { referenceKernels } from '../reference.ts';
+import type { StepMemory } from '../../tensor/storage.ts';
 
 /** Operation numbers of `run` in assembly/index.ts. */
-export const OP = { gemm: 1, conv2dForward: 2, conv2dBackwardInput: 3, conv2dBackwardWeight: 4, sumParts: 5, maxPool2dForward: 6, maxPool2dBackward: 7, reluForward: 8, reluBackward: 9, randomBits: 10, sgdUpdate: 11, gemmBatch: 12, softmaxForward: 13, softmaxBackward: 14, channelSums: 15, layerNormForward: 16, layerNormBackward: 17 } as const;
+export const OP = { gemm: 1, conv2dForward: 2, conv2dBackwardInput: 3, conv2dBackwardWeight: 4, sumParts: 5, maxPool2dForward: 6, maxPool2dBackward: 7, reluForward: 8, reluBackward: 9, randomBits: 10, sgdUpdate: 11, gemmBatch: 12, softmaxForward: 13, softmaxBackward: 14, channelSums: 15, layerNormForward: 16, layerNormBackward: 17, columnSums: 18 } as const;
 
 export interface WasmRuntime {
   readonly memory: WasmMemory;
@@ -27,6 +28,7 @@ export interface WasmRuntime {
 
 export interface WasmKernels extends Kernels {
   readonly runtime: WasmRuntime;
+  readonly stepMemory: StepArena;
   /** Bytes of wasm memory in use (grows only for larger shapes). */
   memoryBytes(): number;
 }
@@ -47,24 +49,73 @@ function f32Bits(x: number): number {
   return bitsView.getInt32(0, true);
 }
 
-/** Bump allocator over wasm memory, reset per kernel call. */
-class Arena {
+/**
+ * Wasm memory above the module's own data, handed out in regions that are
+ * never returned; grows the memory as needed. Views of shared memory stay
+ * valid across growth, so every buffer object it has had is remembered:
+ * an array over any of them lives here.
+ */
+class Heap {
   f32!: Float32Array;
   i32!: Int32Array;
-  readonly params: number;
-  private readonly base: number;
-  private top: number;
+  private readonly buffers = new Set<ArrayBufferLike>();
+  end: number;
 
-  constructor(private readonly memory: WasmMemory, heapBase: number) {
-    this.params = align(Math.max(heapBase, 64), 64);
-    this.base = this.params + 256;
-    this.top = this.base;
+  constructor(private readonly memory: WasmMemory, start: number) {
+    this.end = align(start, 64);
     this.refresh();
   }
 
   private refresh(): void {
-    this.f32 = new Float32Array(this.memory.buffer);
-    this.i32 = new Int32Array(this.memory.buffer);
+    const buffer = this.memory.buffer;
+    this.buffers.add(buffer);
+    this.f32 = new Float32Array(buffer);
+    this.i32 = new Int32Array(buffer);
+  }
+
+  /** A new region of `bytes` at the end of the heap; its address. */
+  take(bytes: number): number {
+    const p = this.end;
+    this.end = align(p + bytes, 64);
+    if (this.end > this.f32.byteLength) {
+      this.memory.grow(Math.ceil((this.end - this.f32.byteLength) / PAGE));
+      this.refresh();
+    }
+    return p;
+  }
+
+  owns(a: ArrayBufferView): boolean {
+    return this.buffers.has(a.buffer);
+  }
+
+  /** The address of a[offset] when a lives here, else -1. */
+  address(a: ArrayBufferView, offset: number): number {
+    return this.buffers.has(a.buffer) ? a.byteOffset + offset * 4 : -1;
+  }
+}
+
+/**
+ * A kernel call's scratch: inputs that are not already in wasm memory, outputs
+ * for arrays outside it, packing buffers. Reset on every call; its region
+ * grows only when a larger shape arrives.
+ */
+class Arena {
+  readonly params: number;
+  private base: number;
+  private limit: number;
+  private top: number;
+
+  constructor(private readonly heap: Heap) {
+    this.params = heap.take(256);
+    this.base = this.top = this.limit = heap.take(0);
+  }
+
+  get f32(): Float32Array {
+    return this.heap.f32;
+  }
+
+  get i32(): Int32Array {
+    return this.heap.i32;
   }
 
   reset(): void {
@@ -72,23 +123,40 @@ class Arena {
   }
 
   alloc(bytes: number): number {
-    const p = align(this.top, 64);
-    this.top = p + bytes;
-    if (this.top > this.f32.byteLength) {
-      this.memory.grow(Math.ceil((this.top - this.f32.byteLength) / PAGE));
-      this.refresh();
+    let p = align(this.top, 64);
+    if (p + bytes > this.limit) {
+      if (this.limit === this.heap.end) {
+        // The last region: extend it in place.
+        this.heap.take(p + bytes - this.limit);
+      } else {
+        // Step memory took the pages after it: move on to a new, larger region (pointers handed out stay valid).
+        const size = Math.max(2 * (this.limit - this.base), bytes + 64);
+        this.base = p = this.heap.take(size);
+      }
+      this.limit = this.heap.end;
     }
+    this.top = p + bytes;
     return p;
   }
 
+  /** Where a kernel reads src[offset, offset + length): in place when src lives in wasm memory, else a copy here. */
   copyIn(src: Float32Array | Int32Array, offset: number, length: number): number {
+    const at = this.heap.address(src, offset);
+    if (at >= 0) return at;
     const p = this.alloc(length * 4);
     const view = src instanceof Int32Array ? this.i32 : this.f32;
     view.set(offset === 0 && length === src.length ? src : src.subarray(offset, offset + length), p >> 2);
     return p;
   }
 
+  /** Where a kernel writes dst[offset, offset + length): in place, or scratch that copyOut then copies. */
+  out(dst: Float32Array | Int32Array | Uint32Array, offset: number, length: number): number {
+    const at = this.heap.address(dst, offset);
+    return at >= 0 ? at : this.alloc(length * 4);
+  }
+
   copyOut(p: number, dst: Float32Array | Int32Array, offset: number, length: number): void {
+    if (this.heap.address(dst, offset) === p) return;
     const view = dst instanceof Int32Array ? this.i32 : this.f32;
     dst.set(view.subarray(p >> 2, (p >> 2) + length), offset);
   }
@@ -97,9 +165,63 @@ class Arena {
     this.i32.set(values, this.params >> 2);
     return this.params;
   }
+}
 
-  get bytes(): number {
-    return this.f32.byteLength;
+/** Bytes of one step-memory chunk; a larger tensor gets a chunk of its own size. */
+const STEP_CHUNK = 32 << 20;
+
+/**
+ * Step memory (tensor/storage.ts) over wasm memory: a bump allocator across
+ * chunks, released back to a mark. A training step allocates the same sizes
+ * in the same order every time, so after the first step it reuses its bytes.
+ */
+class StepArena implements StepMemory {
+  private readonly chunks: { start: number; end: number }[] = [];
+  private chunk = -1;
+  private top = 0;
+  /** When set, released bytes are filled with NaN so any use after the scope shows (tests). */
+  poison = false;
+
+  constructor(private readonly heap: Heap, private readonly zero: (p: number, bytes: number) => void) {}
+
+  alloc(n: number, zero: boolean): Float32Array {
+    const bytes = align(Math.max(n, 1) * 4, 64);
+    if (this.chunk < 0 || this.top + bytes > this.chunks[this.chunk].end) {
+      const next = this.chunks[this.chunk + 1];
+      if (!next || next.end - next.start < bytes) {
+        const size = Math.max(STEP_CHUNK, bytes);
+        const start = this.heap.take(size);
+        this.chunks.splice(this.chunk + 1, 0, { start, end: start + size });
+      }
+      this.chunk++;
+      this.top = this.chunks[this.chunk].start;
+    }
+    const p = this.top;
+    this.top += bytes;
+    if (zero) this.zero(p, n * 4);
+    return new Float32Array(this.heap.f32.buffer, p, n);
+  }
+
+  mark(): number {
+    return this.chunk < 0 ? -1 : this.chunk * 2 ** 32 + this.top;
+  }
+
+  release(mark: number): void {
+    const chunk = mark < 0 ? -1 : Math.floor(mark / 2 ** 32);
+    const top = mark < 0 ? 0 : mark - chunk * 2 ** 32;
+    if (this.poison) {
+      for (let c = Math.max(chunk, 0); c <= this.chunk; c++) {
+        const from = c === chunk ? top : this.chunks[c].start;
+        const to = c === this.chunk ? this.top : this.chunks[c].end;
+        if (to > from) this.heap.f32.fill(NaN, from >> 2, to >> 2);
+      }
+    }
+    this.chunk = chunk;
+    this.top = top;
+  }
+
+  owns(a: ArrayBufferView): boolean {
+    return this.heap.owns(a);
   }
 }
 
@@ -115,7 +237,9 @@ function poolParams(g: Pool2dGeometry): number[] {
 }
 
 export function createWasmKernels(rt: WasmRuntime): WasmKernels {
-  const arena = new Arena(rt.memory, rt.exports.heapBase());
+  const heap = new Heap(rt.memory, rt.exports.heapBase());
+  const arena = new Arena(heap);
+  const stepMemory = new StepArena(heap, (p, bytes) => rt.exports.zeroBytes(p, bytes));
   const gemmScratch = align(rt.exports.gemmScratchBytes(), 64);
   const split = (work: number, perThread: number, units = Infinity) =>
     Math.max(1, Math.min(rt.threads(), units, Math.floor(work / perThread)));
@@ -133,14 +257,15 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
   return {
     name: 'wasm',
     runtime: rt,
-    memoryBytes: () => arena.bytes,
+    stepMemory,
+    memoryBytes: () => heap.f32.byteLength,
 
     gemm({ transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, bias }: GemmArgs): void {
       if (m === 0 || n === 0) return;
       arena.reset();
       const pa = arena.copyIn(a, aOffset, m * k);
       const pb = arena.copyIn(b, bOffset, k * n);
-      const pc = accumulate ? arena.copyIn(c, cOffset, m * n) : arena.alloc(m * n * 4);
+      const pc = accumulate ? arena.copyIn(c, cOffset, m * n) : arena.out(c, cOffset, m * n);
       const pbias = bias ? arena.copyIn(bias, 0, n) : 0;
       const nt = split(2 * m * n * k, MIN_FLOPS_PER_THREAD);
       const scratch = arena.alloc(gemmScratch * nt);
@@ -159,7 +284,7 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       const pa = arena.copyIn(a, aOffset, span(strideA, m * k));
       const pb = arena.copyIn(b, bOffset, span(strideB, k * n));
       const cLen = span(strideC, m * n);
-      const pc = accumulate || strideC !== m * n ? arena.copyIn(c, cOffset, cLen) : arena.alloc(cLen * 4);
+      const pc = accumulate || strideC !== m * n ? arena.copyIn(c, cOffset, cLen) : arena.out(c, cOffset, cLen);
       const nt = split(2 * batch * m * n * k, MIN_FLOPS_PER_THREAD);
       const scratch = arena.alloc(gemmScratch * nt);
       const p = arena.setParams([
@@ -177,7 +302,7 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       const px = arena.copyIn(x, 0, x.length);
       const pw = arena.copyIn(w, 0, g.outChannels * kk);
       const pb = bias ? arena.copyIn(bias, 0, g.outChannels) : 0;
-      const po = arena.alloc(out.length * 4);
+      const po = arena.out(out, 0, out.length);
       const scratch = arena.alloc(per * nt);
       const p = arena.setParams([...convParams(g), px, pw, pb, po, scratch, per]);
       rt.dispatch(OP.conv2dForward, p, nt);
@@ -190,7 +315,7 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       arena.reset();
       const pdy = arena.copyIn(dy, 0, dy.length);
       const pw = arena.copyIn(w, 0, g.outChannels * kk);
-      const pdx = arena.alloc(dx.length * 4);
+      const pdx = arena.out(dx, 0, dx.length);
       const scratch = arena.alloc(per * nt);
       const p = arena.setParams([...convParams(g), pdy, pw, 0, pdx, scratch, per]);
       rt.dispatch(OP.conv2dBackwardInput, p, nt);
@@ -203,7 +328,7 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       arena.reset();
       const pdy = arena.copyIn(dy, 0, dy.length);
       const px = arena.copyIn(x, 0, x.length);
-      const pdw = arena.alloc(dw.length * 4);
+      const pdw = arena.out(dw, 0, dw.length);
       const scratch = arena.alloc(per * nt);
       let p = arena.setParams([...convParams(g), pdy, px, 0, pdw, scratch, per]);
       rt.dispatch(OP.conv2dBackwardWeight, p, nt);
@@ -215,7 +340,7 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       arena.copyOut(pdw, dw, 0, count);
       if (db) {
         // dy is still in wasm memory: the bias gradient costs one read of it, not a copy and a JavaScript pass.
-        const pdb = arena.alloc(g.outChannels * 4);
+        const pdb = arena.out(db, 0, g.outChannels);
         p = arena.setParams([g.batch, g.outChannels, plane, pdy, pdb]);
         rt.dispatch(OP.channelSums, p, split(dy.length, MIN_ELEMENTS_PER_THREAD, g.outChannels));
         arena.copyOut(pdb, db, 0, g.outChannels);
@@ -225,8 +350,8 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
     maxPool2dForward(g: Pool2dGeometry, x: Float32Array, out: Float32Array, argmax: Int32Array): void {
       arena.reset();
       const px = arena.copyIn(x, 0, x.length);
-      const po = arena.alloc(out.length * 4);
-      const pa = arena.alloc(argmax.length * 4);
+      const po = arena.out(out, 0, out.length);
+      const pa = arena.out(argmax, 0, argmax.length);
       const p = arena.setParams([...poolParams(g), px, po, pa]);
       rt.dispatch(OP.maxPool2dForward, p, split(x.length, MIN_ELEMENTS_PER_THREAD, g.batch * g.channels));
       arena.copyOut(po, out, 0, out.length);
@@ -237,7 +362,7 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       arena.reset();
       const pdy = arena.copyIn(dy, 0, dy.length);
       const pa = arena.copyIn(argmax, 0, argmax.length);
-      const pdx = arena.alloc(dx.length * 4);
+      const pdx = arena.out(dx, 0, dx.length);
       const p = arena.setParams([...poolParams(g), pdy, pa, pdx]);
       rt.dispatch(OP.maxPool2dBackward, p, split(dx.length, MIN_ELEMENTS_PER_THREAD, g.batch * g.channels));
       arena.copyOut(pdx, dx, 0, dx.length);
@@ -247,7 +372,7 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       if (x.length < MIN_ELEMENTWISE) return referenceKernels.reluForward(x, y);
       arena.reset();
       const px = arena.copyIn(x, 0, x.length);
-      const py = arena.alloc(y.length * 4);
+      const py = arena.out(y, 0, y.length);
       rt.dispatch(OP.reluForward, arena.setParams([x.length, px, py]), split(x.length, MIN_ELEMENTS_PER_THREAD));
       arena.copyOut(py, y, 0, y.length);
     },
@@ -255,18 +380,18 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
     randomBits(k0: number, k1: number, offset: number, out: Uint32Array): void {
       if (out.length < MIN_ELEMENTWISE) return referenceKernels.randomBits(k0, k1, offset, out);
       arena.reset();
-      const po = arena.alloc(out.length * 4);
+      const po = arena.out(out, 0, out.length);
       const hi = Math.floor(offset / 2 ** 32);
       const p = arena.setParams([k0 | 0, k1 | 0, (offset - hi * 2 ** 32) | 0, hi | 0, out.length, po]);
       rt.dispatch(OP.randomBits, p, split(out.length * 8, MIN_ELEMENTS_PER_THREAD));
-      out.set(new Uint32Array(arena.i32.buffer, po, out.length));
+      if (heap.address(out, 0) !== po) out.set(new Uint32Array(arena.i32.buffer, po, out.length));
     },
 
     softmaxForward(x: Float32Array, len: number, scale: number, y: Float32Array): void {
       if (x.length < MIN_ELEMENTWISE || len < 4) return referenceKernels.softmaxForward(x, len, scale, y);
       arena.reset();
       const px = arena.copyIn(x, 0, x.length);
-      const py = arena.alloc(y.length * 4);
+      const py = arena.out(y, 0, y.length);
       const rows = x.length / len;
       rt.dispatch(OP.softmaxForward, arena.setParams([rows, len, f32Bits(scale), px, py]), split(x.length, MIN_ELEMENTS_PER_THREAD, rows));
       arena.copyOut(py, y, 0, y.length);
@@ -277,7 +402,7 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       arena.reset();
       const py = arena.copyIn(y, 0, y.length);
       const pg = arena.copyIn(g, 0, g.length);
-      const pdx = arena.alloc(dx.length * 4);
+      const pdx = arena.out(dx, 0, dx.length);
       const rows = y.length / len;
       rt.dispatch(OP.softmaxBackward, arena.setParams([rows, len, f32Bits(scale), py, pg, pdx]), split(y.length, MIN_ELEMENTS_PER_THREAD, rows));
       arena.copyOut(pdx, dx, 0, dx.length);
@@ -290,8 +415,8 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       const px = arena.copyIn(x, 0, x.length);
       const pw = arena.copyIn(w, 0, size);
       const pb = arena.copyIn(b, 0, size);
-      const py = arena.alloc(y.length * 4);
-      const ph = arena.alloc(xhat.length * 4);
+      const py = arena.out(y, 0, y.length);
+      const ph = arena.out(xhat, 0, xhat.length);
       const pr = arena.alloc(rows * 8);
       const p = arena.setParams([rows, size, f32Bits(eps), px, pw, pb, py, ph, pr]);
       rt.dispatch(OP.layerNormForward, p, split(x.length, MIN_ELEMENTS_PER_THREAD, rows));
@@ -309,7 +434,7 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       const pr = arena.alloc(rows * 8);
       new Float64Array(arena.f32.buffer, pr, rows).set(rstd);
       const pw = arena.copyIn(w, 0, size);
-      const pdx = dx ? arena.alloc(dx.length * 4) : 0;
+      const pdx = dx ? arena.out(dx, 0, dx.length) : 0;
       const nt = split(g.length, MIN_ELEMENTS_PER_THREAD, rows);
       const part = arena.alloc(nt * size * 16);
       rt.dispatch(OP.layerNormBackward, arena.setParams([rows, size, pg, ph, pr, pw, pdx, part]), nt);
@@ -324,6 +449,18 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
           out[j] = s;
         }
       }
+    },
+
+    columnSums(x: Float32Array, cols: number, out: Float32Array): void {
+      if (x.length < MIN_ELEMENTWISE || cols < 4) return referenceKernels.columnSums(x, cols, out);
+      arena.reset();
+      const rows = x.length / cols;
+      const px = arena.copyIn(x, 0, x.length);
+      const po = arena.out(out, 0, cols);
+      const nt = split(x.length, MIN_ELEMENTS_PER_THREAD, cols >> 2);
+      const acc = arena.alloc(nt * cols * 8);
+      rt.dispatch(OP.columnSums, arena.setParams([rows, cols, px, po, acc]), nt);
+      arena.copyOut(po, out, 0, cols);
     },
 
     sgdUpdate(w: Float32Array, g: Float32Array, lr: number, weightDecay: number): void {
@@ -342,7 +479,7 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       arena.reset();
       const px = arena.copyIn(x, 0, x.length);
       const pdy = arena.copyIn(dy, 0, dy.length);
-      const pdx = arena.alloc(dx.length * 4);
+      const pdx = arena.out(dx, 0, dx.length);
       rt.dispatch(OP.reluBackward, arena.setParams([x.length, px, pdy, pdx]), split(x.length, MIN_ELEMENTS_PER_THREAD));
       arena.copyOut(pdx, dx, 0, dx.length);
     },

@@ -19,6 +19,7 @@ import { Tensor, zeros } from '../../tensor/tensor.ts';
 import type { Generator } from '../../tensor/random.ts';
 import { noGrad } from '../../tensor/grad-mode.ts';
 import { formatShape } from '../../tensor/shape.ts';
+import { emptyData, keepData } from '../../tensor/storage.ts';
 import { kernels } from '../../kernels/registry.ts';
 import { linear, matmul } from '../../ops/matmul.ts';
 import { permute, reshape, slice } from '../../ops/movement.ts';
@@ -71,7 +72,7 @@ export function attentionSoftmax(s: Tensor, scale: number, mask: Tensor | null):
   if (mask) {
     // The mask joins the scaled scores first; the kernel then only normalises rows.
     const m = mask.data;
-    x = new Float32Array(s.size);
+    x = emptyData(s.size);
     for (let r = 0; r < N * H * L; r++) {
       const o = r * S;
       const mo = ((Math.floor(r / (H * L)) * Hm + (Hm === 1 ? 0 : Math.floor(r / L) % H)) * L + (r % L)) * S;
@@ -79,10 +80,10 @@ export function attentionSoftmax(s: Tensor, scale: number, mask: Tensor | null):
     }
     k = 1;
   }
-  const y = new Float32Array(s.size);
+  const y = emptyData(s.size);
   kernels().softmaxForward(x, S, k, y);
   return Tensor.fromOp('attention_softmax', y, s.shape, [s], (g) => {
-    const gs = new Float32Array(y.length);
+    const gs = emptyData(y.length);
     kernels().softmaxBackward(y, g, S, scale, gs);
     return [gs];
   });
@@ -168,8 +169,9 @@ export class MultiheadAttention extends StochasticModule {
     const ctx = reshape(permute(matmul(attn, v), [0, 2, 1, 3]), [N, L, E]);
     const output = this.outProj.forward(ctx);
 
-    // Kept off the graph for the inspector, whether or not the caller wants the weights.
-    this.lastAttention = noGrad(() => mean(attn.detach(), 1));
+    // Kept off the graph (and out of step memory) for the inspector, whether or not the caller wants the weights.
+    const avg = noGrad(() => mean(attn.detach(), 1));
+    this.lastAttention = new Tensor(keepData(avg.data), avg.shape);
     let weights: Tensor | null = null;
     if (options.needWeights ?? true) weights = options.averageAttnWeights === false ? attn : attn.requiresGrad ? mean(attn, 1) : this.lastAttention;
     return { output, weights };

@@ -6,6 +6,7 @@
  */
 import { Tensor } from '../../tensor/tensor.ts';
 import { mul } from '../../ops/elementwise.ts';
+import { emptyData } from '../../tensor/storage.ts';
 import { checkProbability, scheduleArg, StochasticModule } from '../stochastic.ts';
 import { defineLayer } from '../layer-def.ts';
 
@@ -16,7 +17,7 @@ export function keepScale(p: number): number {
 
 /** x · mask · scale, with mask broadcast over x (a whole-channel or whole-row mask has 1s in the other dims). */
 export function applyKeepMask(x: Tensor, mask: Float32Array, maskShape: readonly number[], scale: number): Tensor {
-  const scaled = new Float32Array(mask.length);
+  const scaled = emptyData(mask.length);
   for (let i = 0; i < mask.length; i++) scaled[i] = mask[i] * scale;
   return mul(x, new Tensor(scaled, maskShape));
 }

@@ -9,7 +9,8 @@
  * √(terms / 256) (the weight gradient of a 32×32 conv over 4 samples sums 4096).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { Generator } from '../../../engine/index.ts';
+import { Generator, useBackend, withStepMemory } from '../../../engine/index.ts';
+import { floatData } from '../../../engine/tensor/storage.ts';
 import { referenceKernels } from '../../../engine/kernels/reference.ts';
 import type { Conv2dGeometry, GemmArgs, Pool2dGeometry } from '../../../engine/kernels/kernel-types.ts';
 import { convOutSize } from '../../../engine/ops/conv.ts';
@@ -227,6 +228,34 @@ describe('wasm relu matches the reference', () => {
         wasm.reluBackward(x, dy, got.dx);
         expect(got.y).toEqual(want.y);
         expect(got.dx).toEqual(want.dx);
+      }
+    });
+  }
+});
+
+describe('wasm column sums match the reference bit for bit (float64, rows in order)', () => {
+  for (const [rows, cols] of [[3, 5], [1024, 128], [64, 4097], [1000, 6], [700, 3]]) {
+    it(`${rows}×${cols}, in copies and in step memory`, () => {
+      const x = rand(rows * cols);
+      const want = new Float32Array(cols);
+      referenceKernels.columnSums(x, cols, want);
+      for (const threads of THREADS) {
+        setWasmThreads(threads);
+        const got = rand(cols);
+        wasm.columnSums(x, cols, got);
+        expect(got).toEqual(want);
+        // In place: input and output already in wasm memory.
+        const prev = useBackend('wasm');
+        const inPlace = withStepMemory(() => {
+          const rx = floatData(x.length);
+          rx.set(x);
+          const out = floatData(cols);
+          expect(wasm.stepMemory.owns(out)).toBe(true);
+          wasm.columnSums(rx, cols, out);
+          return out.slice();
+        });
+        useBackend(prev);
+        expect(inPlace).toEqual(want);
       }
     });
   }

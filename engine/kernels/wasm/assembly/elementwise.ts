@@ -63,3 +63,34 @@ export function reluBackward(p: usize, tid: i32, nt: i32): void {
     store<f32>(dx + o, load<f32>(x + o) > 0 ? load<f32>(dy + o) : 0);
   }
 }
+
+/**
+ * Block: 0 rows, 1 cols, 2 x, 3 out, 4 scratch (cols float64 per thread).
+ * out[j] = Σᵣ x[r, j] in float64, rows in order (as the reference), then
+ * rounded once: nn.Linear's bias gradient. Each thread takes a range of
+ * columns and streams the rows through a float64 accumulator row in L1.
+ */
+export function columnSums(p: usize, tid: i32, nt: i32): void {
+  const rows = arg(p, 0), cols = arg(p, 1);
+  const x = <usize>arg(p, 2), out = <usize>arg(p, 3);
+  const acc = <usize>arg(p, 4) + (<usize>(tid * cols) << 3);
+  const quads = (cols + 3) >> 2;
+  const c0 = min(cols, (tid * quads / nt) << 2), c1 = min(cols, ((tid + 1) * quads / nt) << 2);
+  if (c0 >= c1) return;
+  memory.fill(acc, 0, <usize>(c1 - c0) << 3);
+  for (let r = 0; r < rows; r++) {
+    const row = x + (<usize>(r * cols + c0) << 2);
+    let j = 0;
+    for (; j + 4 <= c1 - c0; j += 4) {
+      const v = v128.load(row + (<usize>j << 2));
+      const a = acc + (<usize>j << 3);
+      v128.store(a, f64x2.add(v128.load(a), f64x2.promote_low_f32x4(v)));
+      v128.store(a, f64x2.add(v128.load(a, 16), f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1))), 16);
+    }
+    for (; j < c1 - c0; j++) {
+      const a = acc + (<usize>j << 3);
+      store<f64>(a, load<f64>(a) + <f64>load<f32>(row + (<usize>j << 2)));
+    }
+  }
+  for (let j = 0; j < c1 - c0; j++) store<f32>(out + (<usize>(c0 + j) << 2), <f32>load<f64>(acc + (<usize>j << 3)));
+}

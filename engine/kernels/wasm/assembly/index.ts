@@ -4,7 +4,7 @@
  * op numbers match OP in the host (../wasm-kernels.ts).
  */
 import { gemmBatchPart, gemmPart, gemmScratchBytes } from './gemm';
-import { reluBackward, reluForward, sgdUpdate } from './elementwise';
+import { columnSums, reluBackward, reluForward, sgdUpdate } from './elementwise';
 import { randomBits } from './random';
 import { softmaxBackward, softmaxForward } from './softmax';
 import { layerNormBackward, layerNormForward } from './layer-norm';
@@ -14,6 +14,11 @@ export { gemmScratchBytes };
 
 export function heapBase(): usize {
   return __heap_base;
+}
+
+/** Zeroes bytes at p (step-memory tensors): memory.fill at memset speed, where JavaScript's fill on shared memory is several times slower. */
+export function zeroBytes(p: usize, bytes: usize): void {
+  memory.fill(p, 0, bytes);
 }
 
 // @ts-ignore: decorator
@@ -59,6 +64,7 @@ export function run(op: i32, p: usize, tid: i32, nt: i32): void {
     case 15: channelSums(p, tid, nt); break;
     case 16: layerNormForward(p, tid, nt); break;
     case 17: layerNormBackward(p, tid, nt); break;
+    case 18: columnSums(p, tid, nt); break;
     default: unreachable();
   }
 }

@@ -1,0 +1,57 @@
+/**
+ * Where op results live. Outside a step scope every array is an ordinary
+ * Float32Array. Inside `withStepMemory(fn)` a backend that has memory of its
+ * own (the wasm kernels) hands out views of it instead: kernels then read and
+ * write tensors in place (no copies in and out), and the next step reuses the
+ * same bytes (no fresh arrays for the garbage collector). Everything handed
+ * out in the scope is released when it ends, so only a training step, whose
+ * results are numbers and in-place parameter updates, runs in one; anything
+ * kept past the step goes through `keepData`.
+ */
+import { kernels } from '../kernels/registry.ts';
+
+/** A backend's scoped allocator: stack discipline, released by mark. */
+export interface StepMemory {
+  /** n float32s, zeroed when `zero`, else with whatever the last step left. */
+  alloc(n: number, zero: boolean): Float32Array;
+  mark(): number;
+  release(mark: number): void;
+  /** Whether the array lives in this memory (and dies with a scope). */
+  owns(a: ArrayBufferView): boolean;
+}
+
+let active: StepMemory | null = null;
+
+/** n zeroed float32s: an op's result or gradient buffer. */
+export function floatData(n: number): Float32Array {
+  return active ? active.alloc(n, true) : new Float32Array(n);
+}
+
+/** n float32s the caller overwrites completely (kernel outputs): not zeroed inside a step scope. */
+export function emptyData(n: number): Float32Array {
+  return active ? active.alloc(n, false) : new Float32Array(n);
+}
+
+/** A copy of data when it lives in step memory (so it may outlive the scope), else data itself. */
+export function keepData(data: Float32Array): Float32Array {
+  return kernels().stepMemory?.owns(data) ? data.slice() : data;
+}
+
+/**
+ * Runs fn with op results in the backend's step memory (when it has one) and
+ * releases them afterwards. Nothing fn allocates may be used after it returns
+ * unless copied with `keepData`; numbers and in-place updates are safe.
+ */
+export function withStepMemory<T>(fn: () => T): T {
+  const memory = kernels().stepMemory;
+  if (!memory) return fn();
+  const prev = active;
+  const mark = memory.mark();
+  active = memory;
+  try {
+    return fn();
+  } finally {
+    active = prev;
+    memory.release(mark);
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * Step memory (engine/tensor/storage.ts): inside withStepMemory op results live
+ * in the wasm backend's memory, kernels work on them in place, and all of it
+ * is released afterwards. Released bytes are poisoned with NaN here, so
+ * anything that outlived its step (a kept mask, attention weights, an
+ * optimizer buffer) would show. Training with step memory must give exactly
+ * what the same kernels give with ordinary arrays and copies.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildModel, crossEntropy, Generator, SGD, Tensor, useBackend, registerBackend, withStepMemory, kernels, keepData, type LayerSpec, type Kernels } from '../../../engine/index.ts';
+import { emptyData, floatData } from '../../../engine/tensor/storage.ts';
+import { Adam } from '../../../engine/optim/adam.ts';
+import { installWasmBackend } from '../../../engine/kernels/wasm/node/load.ts';
+import { Trainer } from '../../../engine/train/trainer.ts';
+import { defaultSettings } from '../../../engine/train/settings.ts';
+import { makeTwoD } from '../../../engine/data/synthetic.ts';
+import { MultiheadAttention } from '../../../engine/nn/layers/attention.ts';
+import { StochasticModule } from '../../../engine/nn/stochastic.ts';
+
+const wasm = installWasmBackend({ threads: 2 });
+// The same kernels without step memory: every call copies in and out of wasm memory.
+registerBackend({ ...wasm, name: 'wasm-copies', stepMemory: undefined } as Kernels);
+let previous = 'reference';
+
+beforeAll(() => {
+  previous = useBackend('wasm');
+  wasm.stepMemory.poison = true;
+});
+
+afterAll(() => {
+  wasm.stepMemory.poison = false;
+  useBackend(previous);
+});
+
+describe('withStepMemory', () => {
+  it('hands out zeroed arrays in wasm memory and reuses the same bytes in the next step', () => {
+    let first = -1;
+    withStepMemory(() => {
+      const a = floatData(1000);
+      expect(wasm.stepMemory.owns(a)).toBe(true);
+      expect(a.every((v) => v === 0)).toBe(true);
+      a.fill(7);
+      first = a.byteOffset;
+    });
+    withStepMemory(() => {
+      const a = floatData(1000);
+      expect(a.byteOffset).toBe(first);
+      // Poisoned on release, zeroed again on allocation.
+      expect(a.every((v) => v === 0)).toBe(true);
+      expect(emptyData(10).length).toBe(10);
+    });
+  });
+
+  it('outside a scope, and on the reference backend, arrays are ordinary', () => {
+    expect(wasm.stepMemory.owns(floatData(8))).toBe(false);
+    useBackend('reference');
+    try {
+      withStepMemory(() => expect(kernels().stepMemory).toBeUndefined());
+      expect(withStepMemory(() => floatData(4)).buffer).toBeInstanceOf(ArrayBuffer);
+    } finally {
+      useBackend('wasm');
+    }
+  });
+
+  it('releases on the way out, also when the step throws, and poisons what it released', () => {
+    let inner: Float32Array | null = null;
+    let kept: Float32Array | null = null;
+    withStepMemory(() => {
+      const outer = floatData(16).fill(1);
+      expect(() => withStepMemory(() => {
+        inner = floatData(16).fill(2);
+        throw new Error('boom');
+      })).toThrow('boom');
+      expect(Number.isNaN(inner![0])).toBe(true);
+      // The outer scope's array is untouched by the inner release; a kept copy is an ordinary array.
+      expect(outer[15]).toBe(1);
+      kept = keepData(outer);
+      expect(wasm.stepMemory.owns(kept)).toBe(false);
+    });
+    expect(Array.from(kept!)).toEqual(new Array(16).fill(1));
+    const plain = new Float32Array(3);
+    expect(keepData(plain)).toBe(plain);
+  });
+});
+
+/** Where two results first differ (a path and both values), or null: a short failure message instead of a diff of thousands of numbers. */
+function firstDifference(a: unknown, b: unknown, path = ''): string | null {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return `${path}: length ${a.length} vs ${b.length}`;
+    for (let i = 0; i < a.length; i++) {
+      const d = firstDifference(a[i], b[i], `${path}[${i}]`);
+      if (d) return d;
+    }
+    return null;
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+      if (d) return d;
+    }
+    return null;
+  }
+  return Object.is(a, b) ? null : `${path}: ${String(a)} vs ${String(b)}`;
+}
+const cnn: LayerSpec[] = [
+  { kind: 'Conv2d', in_channels: 3, out_channels: 8, kernel_size: 3, padding: 1 },
+  { kind: 'BatchNorm2d', num_features: 8 },
+  { kind: 'ReLU' },
+  { kind: 'MaxPool2d', kernel_size: 2 },
+  { kind: 'Dropout2d', p: 0.2 },
+  { kind: 'Flatten' },
+  { kind: 'Linear', in_features: 8 * 8 * 8, out_features: 64 },
+  { kind: 'ReLU' },
+  { kind: 'Dropout', p: 0.5 },
+  { kind: 'Linear', in_features: 64, out_features: 5 },
+];
+const transformer: LayerSpec[] = [
+  { kind: 'Residual', layers: [{ kind: 'MultiheadAttention', embed_dim: 32, num_heads: 4, dropout: 0.1 }, { kind: 'Dropout', p: 0.1 }] },
+  { kind: 'LayerNorm', normalized_shape: [32] },
+  { kind: 'Residual', layers: [{ kind: 'Linear', in_features: 32, out_features: 64 }, { kind: 'GELU' }, { kind: 'Linear', in_features: 64, out_features: 32 }] },
+  { kind: 'LayerNorm', normalized_shape: [32] },
+  { kind: 'SequenceMean', dim: 1 },
+  { kind: 'Linear', in_features: 32, out_features: 5 },
+];
+
+/** Six training steps (SGD with momentum or Adam, whose buffers are born inside the first step); losses, weights and what the model kept. */
+function train(backend: string, layers: LayerSpec[], inputShape: number[], optimizer: 'sgd' | 'adam') {
+  const prev = useBackend(backend);
+  try {
+    const { model } = buildModel({ input_shape: inputShape, layers }, { seed: 3 });
+    model.train();
+    model.setGenerator(new Generator(9));
+    const g = new Generator(5);
+    const x = new Tensor(g.normal(8 * inputShape.reduce((a, b) => a * b, 1)), [8, ...inputShape]);
+    const y = Int32Array.from({ length: 8 }, (_, i) => i % 5);
+    const opt = optimizer === 'sgd' ? new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 }) : new Adam(model.parameters(), { lr: 0.01 });
+    const losses: number[] = [];
+    for (let s = 0; s < 6; s++) {
+      losses.push(withStepMemory(() => {
+        opt.zeroGrad();
+        const loss = crossEntropy(model.forward(x), y);
+        loss.backward();
+        opt.step();
+        return loss.item();
+      }));
+    }
+    const state = [...model.stateDict()].map(([k, v]) => [k, Array.from(v.data)]);
+    const noise = model.namedModules().filter((e) => e[1] instanceof StochasticModule).map(([n, m]) => [n, Array.from((m as StochasticModule).lastNoise ?? [])]);
+    const attention = model.namedModules().map(([, m]) => m).filter((m): m is MultiheadAttention => m instanceof MultiheadAttention).map((m) => Array.from(m.lastAttention?.data ?? []));
+    const grads = model.parameters().map((p) => Array.from(p.grad?.data ?? []));
+    return { losses, state, noise, attention, grads };
+  } finally {
+    useBackend(prev);
+  }
+}
+
+describe('training in step memory', () => {
+  it.each([
+    ['a CNN with BatchNorm and dropout, SGD with momentum', cnn, [3, 16, 16], 'sgd'],
+    ['a Transformer block with attention dropout, Adam', transformer, [6, 32], 'adam'],
+  ] as const)('%s: bit-identical to the copying kernels, nothing kept is poisoned', (_name, layers, shape, optimizer) => {
+    const resident = train('wasm', [...layers], [...shape], optimizer);
+    const copying = train('wasm-copies', [...layers], [...shape], optimizer);
+    expect(resident.losses.every(Number.isFinite)).toBe(true);
+    expect(firstDifference(resident, copying)).toBeNull();
+    // What the model kept for the inspector is real data, not poison.
+    for (const [, mask] of resident.noise) expect((mask as number[]).some(Number.isNaN)).toBe(false);
+    for (const a of resident.attention) expect(a.length > 0 && !a.some(Number.isNaN)).toBe(true);
+    expect(resident.losses[5]).toBeLessThan(resident.losses[0]);
+  });
+
+  it('the Trainer (training steps and validation batches) gives the same history as without step memory', async () => {
+    const data = { data: makeTwoD('spiral', { samples: 200, seed: 2 }) };
+    const spec = { input_shape: [2], layers: [{ kind: 'Linear', in_features: 2, out_features: 300 }, { kind: 'ReLU' }, { kind: 'Dropout', p: 0.3 }, { kind: 'Linear', in_features: 300, out_features: 2 }] as LayerSpec[] };
+    const run = async (backend: string) => {
+      const prev = useBackend(backend);
+      try {
+        const t = new Trainer({ spec, data, settings: defaultSettings({ epochs: 3, batch_size: 32, optimizer: { type: 'sgd', lr: 0.1, momentum: 0.9 }, seed: 1 }) });
+        const r = await t.run();
+        return { losses: r.history.step_losses, val: r.history.epochs.map((e) => [e.val_loss, e.val_accuracy]), weights: [...t.model.stateDict()].map(([k, v]) => [k, Array.from(v.data)]) };
+      } finally {
+        useBackend(prev);
+      }
+    };
+    const resident = await run('wasm');
+    expect(resident.val.flat().every((v) => v !== null && Number.isFinite(v))).toBe(true);
+    expect(firstDifference(resident, await run('wasm-copies'))).toBeNull();
+  });
+});
