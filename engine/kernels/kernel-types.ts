@@ -21,14 +21,27 @@ export interface GemmArgs {
   accumulate: boolean;
   /** Added to every row of the product (length n): nn.Linear's bias without a separate pass. */
   bias?: Float32Array | null;
+  /** Row strides of A, B and C as stored, when they are not the shapes' own (a matrix inside a wider one, e.g. one head's columns). */
+  lda?: number;
+  ldb?: number;
+  ldc?: number;
 }
 
-/** `batch` independent products; entry i reads a at aOffset + i·strideA (etc.). strideC must keep outputs apart. */
+/**
+ * `batch` independent products; entry i reads a at aOffset + i·strideA (etc.).
+ * With `heads`, entries form [batch / heads, heads] and entry i reads a at
+ * aOffset + ⌊i / heads⌋·strideA + (i mod heads)·headStrideA: attention heads
+ * read in place from [N, L, H·D] rows. Outputs must not overlap.
+ */
 export interface GemmBatchArgs extends GemmArgs {
   batch: number;
   strideA: number;
   strideB: number;
   strideC: number;
+  heads?: number;
+  headStrideA?: number;
+  headStrideB?: number;
+  headStrideC?: number;
 }
 
 export interface Conv2dGeometry {

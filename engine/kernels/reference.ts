@@ -5,27 +5,30 @@
 import type { Conv2dGeometry, GemmArgs, GemmBatchArgs, Kernels, Pool2dGeometry } from './kernel-types.ts';
 import { threefryFill } from '../tensor/threefry.ts';
 
-function gemm({ transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, bias }: GemmArgs): void {
+function gemm({ transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, bias, lda, ldb, ldc }: GemmArgs): void {
+  const la = lda ?? (transA ? m : k);
+  const lb = ldb ?? (transB ? k : n);
+  const lc = ldc ?? n;
   const acc = new Float64Array(n);
   for (let i = 0; i < m; i++) {
-    const cRow = cOffset + i * n;
+    const cRow = cOffset + i * lc;
     if (!transB) {
       // Row i of C as a combination of B's rows: contiguous inner loop.
       acc.fill(0);
       for (let p = 0; p < k; p++) {
-        const av = transA ? a[aOffset + p * m + i] : a[aOffset + i * k + p];
+        const av = transA ? a[aOffset + p * la + i] : a[aOffset + i * la + p];
         if (av === 0) continue;
-        const bRow = bOffset + p * n;
+        const bRow = bOffset + p * lb;
         for (let j = 0; j < n; j++) acc[j] += av * b[bRow + j];
       }
     } else {
       // B is [n, k]: each C entry is a dot product of two rows.
       for (let j = 0; j < n; j++) {
-        const bRow = bOffset + j * k;
+        const bRow = bOffset + j * lb;
         let s = 0;
-        if (transA) for (let p = 0; p < k; p++) s += a[aOffset + p * m + i] * b[bRow + p];
+        if (transA) for (let p = 0; p < k; p++) s += a[aOffset + p * la + i] * b[bRow + p];
         else {
-          const aRow = aOffset + i * k;
+          const aRow = aOffset + i * la;
           for (let p = 0; p < k; p++) s += a[aRow + p] * b[bRow + p];
         }
         acc[j] = s;
@@ -37,9 +40,15 @@ function gemm({ transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, acc
   }
 }
 
-function gemmBatch({ batch, strideA, strideB, strideC, ...g }: GemmBatchArgs): void {
+function gemmBatch({ batch, strideA, strideB, strideC, heads = 1, headStrideA = 0, headStrideB = 0, headStrideC = 0, ...g }: GemmBatchArgs): void {
   for (let i = 0; i < batch; i++) {
-    gemm({ ...g, aOffset: g.aOffset + i * strideA, bOffset: g.bOffset + i * strideB, cOffset: g.cOffset + i * strideC });
+    const o = Math.floor(i / heads), h = i % heads;
+    gemm({
+      ...g,
+      aOffset: g.aOffset + o * strideA + h * headStrideA,
+      bOffset: g.bOffset + o * strideB + h * headStrideB,
+      cOffset: g.cOffset + o * strideC + h * headStrideC,
+    });
   }
 }
 

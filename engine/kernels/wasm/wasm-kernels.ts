@@ -42,6 +42,9 @@ const MIN_ELEMENTWISE = 256;
 
 const align = (n: number, a: number) => Math.ceil(n / a) * a;
 
+/** Elements a rows × cols matrix spans when its rows are ld apart. */
+const extent = (rows: number, cols: number, ld: number) => (rows === 0 || cols === 0 ? 0 : (rows - 1) * ld + cols);
+
 const bitsView = new DataView(new ArrayBuffer(4));
 /** A float32's bits as an i32, for the parameter block. */
 function f32Bits(x: number): number {
@@ -260,36 +263,43 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
     stepMemory,
     memoryBytes: () => heap.f32.byteLength,
 
-    gemm({ transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, bias }: GemmArgs): void {
+    gemm({ transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, bias, lda, ldb, ldc }: GemmArgs): void {
       if (m === 0 || n === 0) return;
+      const la = lda ?? (transA ? m : k), lb = ldb ?? (transB ? k : n), lc = ldc ?? n;
       arena.reset();
-      const pa = arena.copyIn(a, aOffset, m * k);
-      const pb = arena.copyIn(b, bOffset, k * n);
-      const pc = accumulate ? arena.copyIn(c, cOffset, m * n) : arena.out(c, cOffset, m * n);
+      const pa = arena.copyIn(a, aOffset, extent(transA ? k : m, transA ? m : k, la));
+      const pb = arena.copyIn(b, bOffset, extent(transB ? n : k, transB ? k : n, lb));
+      const cLen = extent(m, n, lc);
+      const pc = accumulate || lc !== n ? arena.copyIn(c, cOffset, cLen) : arena.out(c, cOffset, cLen);
       const pbias = bias ? arena.copyIn(bias, 0, n) : 0;
       const nt = split(2 * m * n * k, MIN_FLOPS_PER_THREAD);
       const scratch = arena.alloc(gemmScratch * nt);
-      const p = arena.setParams([
-        +transA, +transB, m, n, k, pa, transA ? m : k, pb, transB ? k : n, pc, n, +accumulate, scratch, gemmScratch, pbias,
-      ]);
+      const p = arena.setParams([+transA, +transB, m, n, k, pa, la, pb, lb, pc, lc, +accumulate, scratch, gemmScratch, pbias]);
       rt.dispatch(OP.gemm, p, nt);
-      arena.copyOut(pc, c, cOffset, m * n);
+      arena.copyOut(pc, c, cOffset, cLen);
     },
 
-    gemmBatch({ transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, batch, strideA, strideB, strideC }: GemmBatchArgs): void {
+    gemmBatch(args: GemmBatchArgs): void {
+      const { transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, batch, strideA, strideB, strideC } = args;
       if (m === 0 || n === 0 || batch === 0) return;
-      // Entries are copied as one span each (strides of 0 share one matrix); the kernel sees them at the same strides.
-      const span = (stride: number, size: number) => (batch - 1) * stride + size;
+      const heads = args.heads ?? 1;
+      const [hsa, hsb, hsc] = heads === 1 ? [0, 0, 0] : [args.headStrideA ?? 0, args.headStrideB ?? 0, args.headStrideC ?? 0];
+      const la = args.lda ?? (transA ? m : k), lb = args.ldb ?? (transB ? k : n), lc = args.ldc ?? n;
+      // Entries are copied as one span each operand (strides of 0 share one matrix); the kernel sees them at the same strides.
+      const outer = batch / heads;
+      const span = (stride: number, headStride: number, size: number) => (outer - 1) * stride + (heads - 1) * headStride + size;
       arena.reset();
-      const pa = arena.copyIn(a, aOffset, span(strideA, m * k));
-      const pb = arena.copyIn(b, bOffset, span(strideB, k * n));
-      const cLen = span(strideC, m * n);
-      const pc = accumulate || strideC !== m * n ? arena.copyIn(c, cOffset, cLen) : arena.out(c, cOffset, cLen);
+      const pa = arena.copyIn(a, aOffset, span(strideA, hsa, extent(transA ? k : m, transA ? m : k, la)));
+      const pb = arena.copyIn(b, bOffset, span(strideB, hsb, extent(transB ? n : k, transB ? k : n, lb)));
+      const cLen = span(strideC, hsc, extent(m, n, lc));
+      // Outputs with gaps between them keep what the gaps held.
+      const dense = lc === n && (heads === 1 ? strideC === m * n : hsc === m * n && strideC === heads * m * n);
+      const pc = accumulate || !dense ? arena.copyIn(c, cOffset, cLen) : arena.out(c, cOffset, cLen);
       const nt = split(2 * batch * m * n * k, MIN_FLOPS_PER_THREAD);
       const scratch = arena.alloc(gemmScratch * nt);
       const p = arena.setParams([
-        +transA, +transB, m, n, k, pa, transA ? m : k, pb, transB ? k : n, pc, n, +accumulate, scratch, gemmScratch,
-        batch, strideA, strideB, strideC,
+        +transA, +transB, m, n, k, pa, la, pb, lb, pc, lc, +accumulate, scratch, gemmScratch,
+        batch, strideA, strideB, strideC, heads, hsa, hsb, hsc,
       ]);
       rt.dispatch(OP.gemmBatch, p, nt);
       arena.copyOut(pc, c, cOffset, cLen);

@@ -21,11 +21,11 @@ import { noGrad } from '../../tensor/grad-mode.ts';
 import { formatShape } from '../../tensor/shape.ts';
 import { emptyData, keepData } from '../../tensor/storage.ts';
 import { kernels } from '../../kernels/registry.ts';
-import { linear, matmul } from '../../ops/matmul.ts';
-import { permute, reshape, slice } from '../../ops/movement.ts';
+import { linear } from '../../ops/matmul.ts';
+import { permute, slice } from '../../ops/movement.ts';
 import { mean } from '../../ops/reduce.ts';
 import { Linear } from './linear.ts';
-import { applyKeepMask, keepScale } from './dropout.ts';
+import { keepScale } from './dropout.ts';
 import { checkProbability, scheduleArg, StochasticModule } from '../stochastic.ts';
 import { defineLayer, LayerError } from '../layer-def.ts';
 
@@ -63,23 +63,8 @@ export function boolMask(t: Tensor): Tensor {
  */
 export function attentionSoftmax(s: Tensor, scale: number, mask: Tensor | null): Tensor {
   const [N, H, L, S] = s.shape;
-  const Hm = mask ? mask.shape[1] : 1;
-  if (s.rank !== 4 || (mask && !(mask.rank === 4 && mask.shape[0] === N && (Hm === 1 || Hm === H) && mask.shape[2] === L && mask.shape[3] === S))) {
-    throw new RangeError(`attentionSoftmax: scores ${formatShape(s.shape)} and mask ${mask ? formatShape(mask.shape) : 'none'} do not fit`);
-  }
-  let x = s.data;
-  let k = scale;
-  if (mask) {
-    // The mask joins the scaled scores first; the kernel then only normalises rows.
-    const m = mask.data;
-    x = emptyData(s.size);
-    for (let r = 0; r < N * H * L; r++) {
-      const o = r * S;
-      const mo = ((Math.floor(r / (H * L)) * Hm + (Hm === 1 ? 0 : Math.floor(r / L) % H)) * L + (r % L)) * S;
-      for (let j = 0; j < S; j++) x[o + j] = scale * s.data[o + j] + m[mo + j];
-    }
-    k = 1;
-  }
+  checkMask(s.rank === 4, N, H, L, S, mask, formatShape(s.shape));
+  const [x, k] = mask ? [maskedScores(s.data, N, H, L, S, scale, mask), 1] : [s.data, scale];
   const y = emptyData(s.size);
   kernels().softmaxForward(x, S, k, y);
   return Tensor.fromOp('attention_softmax', y, s.shape, [s], (g) => {
@@ -87,6 +72,129 @@ export function attentionSoftmax(s: Tensor, scale: number, mask: Tensor | null):
     kernels().softmaxBackward(y, g, S, scale, gs);
     return [gs];
   });
+}
+
+function checkMask(ok: boolean, N: number, H: number, L: number, S: number, mask: Tensor | null, scores: string): void {
+  const Hm = mask ? mask.shape[1] : 1;
+  if (!ok || (mask && !(mask.rank === 4 && mask.shape[0] === N && (Hm === 1 || Hm === H) && mask.shape[2] === L && mask.shape[3] === S))) {
+    throw new RangeError(`attentionSoftmax: scores ${scores} and mask ${mask ? formatShape(mask.shape) : 'none'} do not fit`);
+  }
+}
+
+/** scale·s + mask over (N, H, L, S) scores, the mask (N, 1 or H, L, S) joining first so the kernel only normalises rows. */
+function maskedScores(s: Float32Array, N: number, H: number, L: number, S: number, scale: number, mask: Tensor): Float32Array {
+  const Hm = mask.shape[1];
+  const m = mask.data;
+  const x = emptyData(s.length);
+  for (let r = 0; r < N * H * L; r++) {
+    const o = r * S;
+    const mo = ((Math.floor(r / (H * L)) * Hm + (Hm === 1 ? 0 : Math.floor(r / L) % H)) * L + (r % L)) * S;
+    for (let j = 0; j < S; j++) x[o + j] = scale * s[o + j] + m[mo + j];
+  }
+  return x;
+}
+
+/** One operand of attention read in place: t is [N, len, width] and head h is its columns col + h·D … col + h·D + D − 1. */
+interface HeadSource {
+  t: Tensor;
+  col: number;
+}
+
+/**
+ * Every head's softmax(q·kᵀ·scale + mask) ⊙ keep · v, reading the heads of q,
+ * k and v where the projections left them ([N, len, ·] rows) and writing the
+ * heads' outputs side by side into [N, L, H·D], so no head is permuted or
+ * sliced out in either direction: batched GEMMs over (sample, head) with
+ * leading dimensions. `keep` is the 0/1 dropout mask ([N, H, L, S]) and
+ * `keepScale` its 1/(1 − p). Returns the output (on the graph) and the
+ * attention weights after dropout (off it).
+ * Backward: dA = dO·vᵀ, dv = Aᵀ·dO, dP = dA ⊙ keep·scale, dS = softmax's
+ * backward of dP, dq = dS·k, dk = dSᵀ·q.
+ */
+function headAttention(q: HeadSource, k: HeadSource, v: HeadSource, H: number, D: number, scale: number, mask: Tensor | null, keep: Float32Array | null, keepScale: number): { output: Tensor; weights: Float32Array } {
+  const [N, L, wq] = q.t.shape;
+  const [, S, wk] = k.t.shape;
+  const wv = v.t.shape[2];
+  const E = H * D;
+  const heads = N * H;
+  const K = kernels();
+  const entries = { batch: heads, heads: H, accumulate: false } as const;
+  // The score and weight arrays [N, H, L, S]: dense, one L×S matrix per (sample, head).
+  const dense = { ld: S, stride: H * L * S, head: L * S };
+  const scores = emptyData(heads * L * S);
+  K.gemmBatch({
+    ...entries, transA: false, transB: true, m: L, n: S, k: D,
+    a: q.t.data, aOffset: q.col, lda: wq, strideA: L * wq, headStrideA: D,
+    b: k.t.data, bOffset: k.col, ldb: wk, strideB: S * wk, headStrideB: D,
+    c: scores, cOffset: 0, ldc: dense.ld, strideC: dense.stride, headStrideC: dense.head,
+  });
+  const y = emptyData(scores.length);
+  if (mask) K.softmaxForward(maskedScores(scores, N, H, L, S, scale, mask), S, 1, y);
+  else K.softmaxForward(scores, S, scale, y);
+  // Dropout on the weights: y·(mask·f32(1/(1 − p))), exactly Dropout's own mask multiply (NaN stays NaN).
+  const ks = Math.fround(keepScale);
+  let a = y;
+  if (keep) {
+    a = emptyData(y.length);
+    for (let i = 0; i < a.length; i++) a[i] = y[i] * (keep[i] * ks);
+  }
+  const out = emptyData(N * L * E);
+  K.gemmBatch({
+    ...entries, transA: false, transB: false, m: L, n: D, k: S,
+    a, aOffset: 0, lda: dense.ld, strideA: dense.stride, headStrideA: dense.head,
+    b: v.t.data, bOffset: v.col, ldb: wv, strideB: S * wv, headStrideB: D,
+    c: out, cOffset: 0, ldc: E, strideC: L * E, headStrideC: D,
+  });
+  // One gradient array per distinct input tensor; q, k and v of a packed projection share one, each filling its own columns.
+  const parents = [...new Set([q.t, k.t, v.t])];
+  return {
+    weights: a,
+    output: Tensor.fromOp('head_attention', out, [N, L, E], parents, (g) => {
+      const grads = parents.map((t) => {
+        if (!t.requiresGrad) return null;
+        const roles = [q, k, v].filter((r) => r.t === t).length;
+        return t.shape[2] === roles * E ? emptyData(t.size) : new Float32Array(t.size);
+      });
+      const gradOf = (r: HeadSource) => grads[parents.indexOf(r.t)];
+      const da = emptyData(a.length);
+      K.gemmBatch({
+        ...entries, transA: false, transB: true, m: L, n: S, k: D,
+        a: g, aOffset: 0, lda: E, strideA: L * E, headStrideA: D,
+        b: v.t.data, bOffset: v.col, ldb: wv, strideB: S * wv, headStrideB: D,
+        c: da, cOffset: 0, ldc: dense.ld, strideC: dense.stride, headStrideC: dense.head,
+      });
+      const gv = gradOf(v);
+      if (gv) {
+        K.gemmBatch({
+          ...entries, transA: true, transB: false, m: S, n: D, k: L,
+          a, aOffset: 0, lda: dense.ld, strideA: dense.stride, headStrideA: dense.head,
+          b: g, bOffset: 0, ldb: E, strideB: L * E, headStrideB: D,
+          c: gv, cOffset: v.col, ldc: wv, strideC: S * wv, headStrideC: D,
+        });
+      }
+      if (keep) for (let i = 0; i < da.length; i++) da[i] *= keep[i] * ks;
+      const ds = emptyData(da.length);
+      K.softmaxBackward(y, da, S, scale, ds);
+      const gq = gradOf(q), gk = gradOf(k);
+      if (gq) {
+        K.gemmBatch({
+          ...entries, transA: false, transB: false, m: L, n: D, k: S,
+          a: ds, aOffset: 0, lda: dense.ld, strideA: dense.stride, headStrideA: dense.head,
+          b: k.t.data, bOffset: k.col, ldb: wk, strideB: S * wk, headStrideB: D,
+          c: gq, cOffset: q.col, ldc: wq, strideC: L * wq, headStrideC: D,
+        });
+      }
+      if (gk) {
+        K.gemmBatch({
+          ...entries, transA: true, transB: false, m: S, n: D, k: L,
+          a: ds, aOffset: 0, lda: dense.ld, strideA: dense.stride, headStrideA: dense.head,
+          b: q.t.data, bOffset: q.col, ldb: wq, strideB: L * wq, headStrideB: D,
+          c: gk, cOffset: k.col, ldc: wk, strideC: S * wk, headStrideC: D,
+        });
+      }
+      return grads;
+    }),
+  };
 }
 
 export class MultiheadAttention extends StochasticModule {
@@ -146,34 +254,32 @@ export class MultiheadAttention extends StochasticModule {
     const S = key.shape[1];
     if (key.shape[0] !== N || value.shape[0] !== N || value.shape[1] !== S) throw new RangeError(`MultiheadAttention: key ${formatShape(key.shape)} and value ${formatShape(value.shape)} must share batch and length (query ${formatShape(query.shape)})`);
 
-    // (N, len, E) → (N, H, len, D)
-    const heads = (t: Tensor, len: number) => permute(reshape(t, [N, len, H, D]), [0, 2, 1, 3]);
-    let q: Tensor, k: Tensor, v: Tensor;
+    let q: HeadSource, k: HeadSource, v: HeadSource;
     if (query === key && key === value) {
-      // Self-attention: one packed projection, as torch's _in_projection_packed.
-      const qkv = permute(reshape(linear(query, this.inProjWeight, this.inProjBias), [N, L, 3, H, D]), [2, 0, 3, 1, 4]);
-      [q, k, v] = [0, 1, 2].map((i) => reshape(slice(qkv, 0, i, i + 1), [N, H, L, D]));
+      // Self-attention: one packed projection, as torch's _in_projection_packed; the heads are read from it in place.
+      const qkv = linear(query, this.inProjWeight, this.inProjBias);
+      [q, k, v] = [0, 1, 2].map((i) => ({ t: qkv, col: i * E }));
     } else {
       const w = (i: number) => slice(this.inProjWeight, 0, i * E, (i + 1) * E);
       const b = (i: number) => (this.inProjBias ? slice(this.inProjBias, 0, i * E, (i + 1) * E) : null);
-      q = heads(linear(query, w(0), b(0)), L);
-      k = heads(linear(key, w(1), b(1)), S);
-      v = heads(linear(value, w(2), b(2)), S);
+      q = { t: linear(query, w(0), b(0)), col: 0 };
+      k = { t: linear(key, w(1), b(1)), col: 0 };
+      v = { t: linear(value, w(2), b(2)), col: 0 };
     }
-    const scores = matmul(q, k, { transB: true }); // (N, H, L, S)
-    let attn = attentionSoftmax(scores, 1 / Math.sqrt(D), this.additiveMask(N, L, S, options));
-    if (this.training && this.p > 0) {
-      const keep = this.takeNoise(attn.shape, (n) => this.generator.bernoulli(n, 1 - this.p));
-      attn = applyKeepMask(attn, keep, attn.shape, keepScale(this.p));
-    } else this.noNoise();
-    const ctx = reshape(permute(matmul(attn, v), [0, 2, 1, 3]), [N, L, E]);
-    const output = this.outProj.forward(ctx);
+    const mask = this.additiveMask(N, L, S, options);
+    checkMask(true, N, H, L, S, mask, formatShape([N, H, L, S]));
+    let keep: Float32Array | null = null;
+    if (this.training && this.p > 0) keep = this.takeNoise([N, H, L, S], (n) => this.generator.bernoulli(n, 1 - this.p));
+    else this.noNoise();
+    const attn = headAttention(q, k, v, H, D, 1 / Math.sqrt(D), mask, keep, keepScale(this.p));
+    const output = this.outProj.forward(attn.output);
 
     // Kept off the graph (and out of step memory) for the inspector, whether or not the caller wants the weights.
-    const avg = noGrad(() => mean(attn.detach(), 1));
+    const perHead = new Tensor(attn.weights, [N, H, L, S]);
+    const avg = noGrad(() => mean(perHead, 1));
     this.lastAttention = new Tensor(keepData(avg.data), avg.shape);
     let weights: Tensor | null = null;
-    if (options.needWeights ?? true) weights = options.averageAttnWeights === false ? attn : attn.requiresGrad ? mean(attn, 1) : this.lastAttention;
+    if (options.needWeights ?? true) weights = options.averageAttnWeights === false ? new Tensor(keepData(perHead.data), perHead.shape) : this.lastAttention;
     return { output, weights };
   }
 

@@ -105,6 +105,58 @@ describe('wasm batched gemm matches the reference', () => {
   }
 });
 
+describe('wasm batched gemm reads heads in place (leading dimensions and head strides)', () => {
+  // [outer, heads, m, n, k]: every operand stored as [outer, rows, heads·cols + pad], head h in columns h·cols.
+  const shapes: [number, number, number, number, number][] = [[3, 2, 5, 6, 4], [2, 4, 16, 16, 8], [1, 3, 9, 1, 7]];
+  for (const [outer, heads, m, n, k] of shapes) {
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        it(`${outer}×${heads} heads of ${m}×${n}×${k} ${transA ? 'Aᵀ' : 'A'}·${transB ? 'Bᵀ' : 'B'}, in copies and in step memory`, () => {
+          const layout = (rows: number, cols: number, pad: number) => ({ ld: heads * cols + pad, stride: rows * (heads * cols + pad), head: cols, size: outer * rows * (heads * cols + pad) });
+          const la = transA ? layout(k, m, 3) : layout(m, k, 3);
+          const lb = transB ? layout(n, k, 1) : layout(k, n, 2);
+          const lc = layout(m, n, 5);
+          const a = rand(la.size), b = rand(lb.size), c0 = rand(lc.size);
+          for (const accumulate of [false, true]) {
+            const args = {
+              transA, transB, m, n, k, a, aOffset: 0, b, bOffset: 0, cOffset: 0, accumulate, batch: outer * heads, heads,
+              lda: la.ld, ldb: lb.ld, ldc: lc.ld, strideA: la.stride, strideB: lb.stride, strideC: lc.stride,
+              headStrideA: la.head, headStrideB: lb.head, headStrideC: lc.head,
+            };
+            const want = c0.slice();
+            referenceKernels.gemmBatch({ ...args, c: want });
+            for (const threads of THREADS) {
+              setWasmThreads(threads);
+              const got = c0.slice();
+              wasm.gemmBatch({ ...args, c: got });
+              expectNear(got, want, `threads ${threads}, accumulate ${accumulate}`, k);
+              const prev = useBackend('wasm');
+              const inPlace = withStepMemory(() => {
+                const [ra, rb, rc] = [a, b, c0].map((x) => {
+                  const r = floatData(x.length);
+                  r.set(x);
+                  return r;
+                });
+                expect(wasm.stepMemory.owns(rc)).toBe(true);
+                wasm.gemmBatch({ ...args, a: ra, b: rb, c: rc });
+                return rc.slice();
+              });
+              useBackend(prev);
+              expectNear(inPlace, want, `in step memory, threads ${threads}, accumulate ${accumulate}`, k);
+            }
+            // One entry as a plain gemm with leading dimensions.
+            const one = c0.slice();
+            const oneWant = c0.slice();
+            referenceKernels.gemm({ ...args, c: oneWant, aOffset: la.head, bOffset: lb.head, cOffset: lc.head });
+            wasm.gemm({ ...args, c: one, aOffset: la.head, bOffset: lb.head, cOffset: lc.head });
+            expectNear(one, oneWant, `gemm with leading dimensions, accumulate ${accumulate}`, k);
+          }
+        });
+      }
+    }
+  }
+});
+
 function convCase(o: Partial<Conv2dGeometry> & { inH: number; inW: number; kH: number; kW: number }): Conv2dGeometry {
   const g = { batch: 2, inChannels: 3, outChannels: 4, strideH: 1, strideW: 1, padH: 0, padW: 0, dilationH: 1, dilationW: 1, groups: 1, ...o };
   return {

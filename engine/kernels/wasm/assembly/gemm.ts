@@ -262,23 +262,28 @@ export function gemmPart(
 }
 
 /**
- * `batch` products with element strides sa, sb, sc between entries. With at
- * least as many entries as threads each thread takes whole entries (no
- * sharing of C, no per-entry wake-up); otherwise all threads split each entry.
+ * `batch` products; entry i sits at ⌊i / heads⌋·s + (i mod heads)·hs elements
+ * (s, hs per operand: sa/hsa, sb/hsb, sc/hsc). With at least as many entries
+ * as threads each thread takes whole entries (no sharing of C, no per-entry
+ * wake-up); otherwise all threads split each entry.
  */
 export function gemmBatchPart(
   tid: i32, nt: i32, transA: bool, transB: bool, m: i32, n: i32, k: i32,
   a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
   accumulate: bool, scratch: usize, batch: i32, sa: i32, sb: i32, sc: i32,
+  heads: i32, hsa: i32, hsb: i32, hsc: i32,
 ): void {
+  const h = max(heads, 1);
   if (batch >= nt) {
     const i0 = tid * batch / nt, i1 = (tid + 1) * batch / nt;
     for (let i = i0; i < i1; i++) {
-      gemmCore(transA, transB, m, n, k, ptr(a, i * sa), lda, ptr(b, i * sb), ldb, ptr(c, i * sc), ldc, accumulate, scratch);
+      const o = i / h, e = i % h;
+      gemmCore(transA, transB, m, n, k, ptr(a, o * sa + e * hsa), lda, ptr(b, o * sb + e * hsb), ldb, ptr(c, o * sc + e * hsc), ldc, accumulate, scratch);
     }
   } else {
     for (let i = 0; i < batch; i++) {
-      gemmPart(tid, nt, transA, transB, m, n, k, ptr(a, i * sa), lda, ptr(b, i * sb), ldb, ptr(c, i * sc), ldc, accumulate, scratch);
+      const o = i / h, e = i % h;
+      gemmPart(tid, nt, transA, transB, m, n, k, ptr(a, o * sa + e * hsa), lda, ptr(b, o * sb + e * hsb), ldb, ptr(c, o * sc + e * hsc), ldc, accumulate, scratch);
     }
   }
 }

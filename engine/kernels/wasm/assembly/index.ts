@@ -36,12 +36,13 @@ function gemm(p: usize, tid: i32, nt: i32): void {
   );
 }
 
-/** Batched GEMM block: the GEMM block, then 14 batch, 15 strideA, 16 strideB, 17 strideC (elements). */
+/** Batched GEMM block: the GEMM block, then 14 batch, 15 strideA, 16 strideB, 17 strideC, 18 heads, 19–21 head strides of A, B, C (elements). */
 function gemmBatch(p: usize, tid: i32, nt: i32): void {
   gemmBatchPart(
     tid, nt, arg(p, 0) != 0, arg(p, 1) != 0, arg(p, 2), arg(p, 3), arg(p, 4),
     <usize>arg(p, 5), arg(p, 6), <usize>arg(p, 7), arg(p, 8), <usize>arg(p, 9), arg(p, 10),
     arg(p, 11) != 0, <usize>arg(p, 12) + <usize>tid * <usize>arg(p, 13), arg(p, 14), arg(p, 15), arg(p, 16), arg(p, 17),
+    arg(p, 18), arg(p, 19), arg(p, 20), arg(p, 21),
   );
 }
 
