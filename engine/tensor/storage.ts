@@ -6,7 +6,9 @@
  * same bytes (no fresh arrays for the garbage collector). Everything handed
  * out in the scope is released when it ends, so only a training step, whose
  * results are numbers and in-place parameter updates, runs in one; anything
- * kept past the step goes through `keepData`.
+ * kept past the step goes through `keepData`, and gradients accumulated into
+ * leaves (parameters' .grad) are in step memory too and reset to null when the
+ * scope ends.
  */
 import { kernels } from '../kernels/registry.ts';
 
@@ -21,6 +23,8 @@ export interface StepMemory {
 }
 
 let active: StepMemory | null = null;
+/** What to undo when the innermost scope ends (references into its memory that outlive the ops). */
+let cleanups: (() => void)[] = [];
 
 /** n zeroed float32s: an op's result or gradient buffer. */
 export function floatData(n: number): Float32Array {
@@ -30,6 +34,19 @@ export function floatData(n: number): Float32Array {
 /** n float32s the caller overwrites completely (kernel outputs): not zeroed inside a step scope. */
 export function emptyData(n: number): Float32Array {
   return active ? active.alloc(n, false) : new Float32Array(n);
+}
+
+/**
+ * Inside a step scope: a step-memory copy of data, and `forget` runs when the
+ * scope ends (to drop the reference the caller keeps, e.g. a parameter's
+ * .grad). Outside one: an ordinary copy.
+ */
+export function stepCopy(data: Float32Array, forget: () => void): Float32Array {
+  if (!active) return data.slice();
+  const copy = active.alloc(data.length, false);
+  copy.set(data);
+  cleanups.push(forget);
+  return copy;
 }
 
 /** A copy of data when it lives in step memory (so it may outlive the scope), else data itself. */
@@ -46,12 +63,16 @@ export function withStepMemory<T>(fn: () => T): T {
   const memory = kernels().stepMemory;
   if (!memory) return fn();
   const prev = active;
+  const prevCleanups = cleanups;
   const mark = memory.mark();
   active = memory;
+  cleanups = [];
   try {
     return fn();
   } finally {
+    for (const forget of cleanups) forget();
     active = prev;
+    cleanups = prevCleanups;
     memory.release(mark);
   }
 }

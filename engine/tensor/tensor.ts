@@ -5,6 +5,7 @@
  */
 import { isGradEnabled } from './grad-mode.ts';
 import { formatShape, numel, type Shape } from './shape.ts';
+import { stepCopy } from './storage.ts';
 
 /** Given the gradient of the output, returns one gradient per parent (null where none flows). */
 export type BackwardFn = (gradOut: Float32Array) => (Float32Array | null)[];
@@ -137,7 +138,8 @@ export class Tensor {
 }
 
 function accumulateLeaf(t: Tensor, g: Float32Array): void {
-  if (t.grad === null) t.grad = new Tensor(g.slice(), t.shape);
+  // A copy: g may be shared with other gradients. In a step scope it lives in step memory and .grad is reset when the step ends.
+  if (t.grad === null) t.grad = new Tensor(stepCopy(g, () => (t.grad = null)), t.shape);
   else addInto(t.grad.data, g);
 }
 

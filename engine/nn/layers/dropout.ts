@@ -17,6 +17,18 @@ export function keepScale(p: number): number {
 
 /** x · mask · scale, with mask broadcast over x (a whole-channel or whole-row mask has 1s in the other dims). */
 export function applyKeepMask(x: Tensor, mask: Float32Array, maskShape: readonly number[], scale: number): Tensor {
+  if (mask.length === x.size) {
+    // One mask value per element (Dropout): a single pass each way, x·(mask·f32(scale)) as the broadcast multiply computes it.
+    const ks = Math.fround(scale);
+    const xd = x.data;
+    const y = emptyData(xd.length);
+    for (let i = 0; i < y.length; i++) y[i] = xd[i] * (mask[i] * ks);
+    return Tensor.fromOp('dropout', y, x.shape, [x], (g) => {
+      const gx = emptyData(g.length);
+      for (let i = 0; i < gx.length; i++) gx[i] = g[i] * (mask[i] * ks);
+      return [gx];
+    });
+  }
   const scaled = emptyData(mask.length);
   for (let i = 0; i < mask.length; i++) scaled[i] = mask[i] * scale;
   return mul(x, new Tensor(scaled, maskShape));
