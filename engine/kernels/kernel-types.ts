@@ -112,6 +112,10 @@ export interface Kernels {
   columnSums(x: Float32Array, cols: number, out: Float32Array): void;
   /** Plain SGD in place: w ← w − lr·(g + weightDecay·w). */
   sgdUpdate(w: Float32Array, g: Float32Array, lr: number, weightDecay: number): void;
+  /** A Bernoulli(keepProb) keep-mask of 0/1 floats from the same words as randomBits: out[i] = 1 where (word i >>> 8)·2⁻²⁴ < keepProb. */
+  randomMask(k0: number, k1: number, offset: number, keepProb: number, out: Float32Array): void;
+  /** y = x·(mask·scale) element-wise (a dropout keep-mask and its 1/(1−p)); y may be x. */
+  maskMultiply(x: Float32Array, mask: Float32Array, scale: number, y: Float32Array): void;
   /** Random words, bit-exact with tensor/threefry.ts: out[2i], out[2i + 1] = Threefry-2x32-20(k0, k1; counter offset + i). */
   randomBits(k0: number, k1: number, offset: number, out: Uint32Array): void;
 }

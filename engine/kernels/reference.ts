@@ -235,6 +235,18 @@ function columnSums(x: Float32Array, cols: number, out: Float32Array): void {
   out.set(acc);
 }
 
+function randomMask(k0: number, k1: number, offset: number, keepProb: number, out: Float32Array): void {
+  const words = new Uint32Array(out.length);
+  threefryFill(k0, k1, offset, words);
+  // A number, not a branch: on random words a branch mispredicts at rate min(p, 1 − p).
+  for (let i = 0; i < out.length; i++) out[i] = +((words[i] >>> 8) * 2 ** -24 < keepProb);
+}
+
+function maskMultiply(x: Float32Array, mask: Float32Array, scale: number, y: Float32Array): void {
+  const s = Math.fround(scale);
+  for (let i = 0; i < y.length; i++) y[i] = x[i] * Math.fround(mask[i] * s);
+}
+
 function reluForward(x: Float32Array, y: Float32Array): void {
   for (let i = 0; i < x.length; i++) y[i] = x[i] > 0 ? x[i] : 0;
 }
@@ -339,4 +351,6 @@ export const referenceKernels: Kernels = {
   layerNormBackward,
   sgdUpdate,
   randomBits: threefryFill,
+  randomMask,
+  maskMultiply,
 };

@@ -83,10 +83,10 @@ export class Generator {
 
   /** Bernoulli(keepProb) as 0/1 floats. */
   bernoulli(n: number, keepProb: number): Float32Array {
-    const words = this.fillUint32(new Uint32Array(n));
+    // The same words fillUint32 would draw, turned into the mask by the backend (in wasm, without a pass in JavaScript).
     const out = new Float32Array(n);
-    // A number, not a branch: on random words a branch mispredicts at rate min(p, 1 − p).
-    for (let i = 0; i < n; i++) out[i] = +((words[i] >>> 8) * INV_2_24 < keepProb);
+    kernels().randomMask(this.k0, this.k1, this.offset, keepProb, out);
+    this.offset += Math.ceil(n / 2);
     return out;
   }
 

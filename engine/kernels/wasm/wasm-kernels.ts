@@ -12,7 +12,7 @@ import { referenceKernels } from '../reference.ts';
 import type { StepMemory } from '../../tensor/storage.ts';
 
 /** Operation numbers of `run` in assembly/index.ts. */
-export const OP = { gemm: 1, conv2dForward: 2, conv2dBackwardInput: 3, conv2dBackwardWeight: 4, sumParts: 5, maxPool2dForward: 6, maxPool2dBackward: 7, reluForward: 8, reluBackward: 9, randomBits: 10, sgdUpdate: 11, gemmBatch: 12, softmaxForward: 13, softmaxBackward: 14, channelSums: 15, layerNormForward: 16, layerNormBackward: 17, columnSums: 18 } as const;
+export const OP = { gemm: 1, conv2dForward: 2, conv2dBackwardInput: 3, conv2dBackwardWeight: 4, sumParts: 5, maxPool2dForward: 6, maxPool2dBackward: 7, reluForward: 8, reluBackward: 9, randomBits: 10, sgdUpdate: 11, gemmBatch: 12, softmaxForward: 13, softmaxBackward: 14, channelSums: 15, layerNormForward: 16, layerNormBackward: 17, columnSums: 18, maskMultiply: 19 } as const;
 
 export interface WasmRuntime {
   readonly memory: WasmMemory;
@@ -247,6 +247,16 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
   const split = (work: number, perThread: number, units = Infinity) =>
     Math.max(1, Math.min(rt.threads(), units, Math.floor(work / perThread)));
 
+  /** Threefry words (threshold 0) or keep-mask floats into out, which is copied out unless it lives in wasm memory. */
+  function random(k0: number, k1: number, offset: number, threshold: number, out: Uint32Array | Float32Array): void {
+    arena.reset();
+    const po = arena.out(out, 0, out.length);
+    const hi = Math.floor(offset / 2 ** 32);
+    const p = arena.setParams([k0 | 0, k1 | 0, (offset - hi * 2 ** 32) | 0, hi | 0, out.length, po, threshold]);
+    rt.dispatch(OP.randomBits, p, split(out.length * 8, MIN_ELEMENTS_PER_THREAD));
+    if (heap.address(out, 0) !== po) out.set(out instanceof Uint32Array ? new Uint32Array(arena.i32.buffer, po, out.length) : arena.f32.subarray(po >> 2, (po >> 2) + out.length));
+  }
+
   function convSetup(g: Conv2dGeometry, flops: number) {
     const cg = g.inChannels / g.groups;
     const kk = cg * g.kH * g.kW;
@@ -389,12 +399,24 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
 
     randomBits(k0: number, k1: number, offset: number, out: Uint32Array): void {
       if (out.length < MIN_ELEMENTWISE) return referenceKernels.randomBits(k0, k1, offset, out);
+      random(k0, k1, offset, 0, out);
+    },
+
+    randomMask(k0: number, k1: number, offset: number, keepProb: number, out: Float32Array): void {
+      if (out.length < MIN_ELEMENTWISE) return referenceKernels.randomMask(k0, k1, offset, keepProb, out);
+      // (word >>> 8)·2⁻²⁴ < q  ⟺  (word >>> 8) < q·2²⁴  ⟺  (word >>> 8) < ⌈q·2²⁴⌉ for integers.
+      const threshold = Math.min(2 ** 24, Math.ceil(keepProb * 2 ** 24));
+      random(k0, k1, offset, threshold > 0 ? threshold : -1, out);
+    },
+
+    maskMultiply(x: Float32Array, mask: Float32Array, scale: number, y: Float32Array): void {
+      if (x.length < MIN_ELEMENTWISE) return referenceKernels.maskMultiply(x, mask, scale, y);
       arena.reset();
-      const po = arena.out(out, 0, out.length);
-      const hi = Math.floor(offset / 2 ** 32);
-      const p = arena.setParams([k0 | 0, k1 | 0, (offset - hi * 2 ** 32) | 0, hi | 0, out.length, po]);
-      rt.dispatch(OP.randomBits, p, split(out.length * 8, MIN_ELEMENTS_PER_THREAD));
-      if (heap.address(out, 0) !== po) out.set(new Uint32Array(arena.i32.buffer, po, out.length));
+      const px = arena.copyIn(x, 0, x.length);
+      const pm = arena.copyIn(mask, 0, mask.length);
+      const py = y === x ? px : arena.out(y, 0, y.length);
+      rt.dispatch(OP.maskMultiply, arena.setParams([x.length, px, pm, py, f32Bits(scale)]), split(x.length, MIN_ELEMENTS_PER_THREAD));
+      arena.copyOut(py, y, 0, y.length);
     },
 
     softmaxForward(x: Float32Array, len: number, scale: number, y: Float32Array): void {

@@ -131,12 +131,11 @@ function headAttention(q: HeadSource, k: HeadSource, v: HeadSource, H: number, D
   const y = emptyData(scores.length);
   if (mask) K.softmaxForward(maskedScores(scores, N, H, L, S, scale, mask), S, 1, y);
   else K.softmaxForward(scores, S, scale, y);
-  // Dropout on the weights: y·(mask·f32(1/(1 − p))), exactly Dropout's own mask multiply (NaN stays NaN).
-  const ks = Math.fround(keepScale);
+  // Dropout on the weights, exactly Dropout's own mask multiply.
   let a = y;
   if (keep) {
     a = emptyData(y.length);
-    for (let i = 0; i < a.length; i++) a[i] = y[i] * (keep[i] * ks);
+    K.maskMultiply(y, keep, keepScale, a);
   }
   const out = emptyData(N * L * E);
   K.gemmBatch({
@@ -172,7 +171,7 @@ function headAttention(q: HeadSource, k: HeadSource, v: HeadSource, H: number, D
           c: gv, cOffset: v.col, ldc: wv, strideC: S * wv, headStrideC: D,
         });
       }
-      if (keep) for (let i = 0; i < da.length; i++) da[i] *= keep[i] * ks;
+      if (keep) K.maskMultiply(da, keep, keepScale, da);
       const ds = emptyData(da.length);
       K.softmaxBackward(y, da, S, scale, ds);
       const gq = gradOf(q), gk = gradOf(k);

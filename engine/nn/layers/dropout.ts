@@ -7,6 +7,7 @@
 import { Tensor } from '../../tensor/tensor.ts';
 import { mul } from '../../ops/elementwise.ts';
 import { emptyData } from '../../tensor/storage.ts';
+import { kernels } from '../../kernels/registry.ts';
 import { checkProbability, scheduleArg, StochasticModule } from '../stochastic.ts';
 import { defineLayer } from '../layer-def.ts';
 
@@ -18,14 +19,12 @@ export function keepScale(p: number): number {
 /** x · mask · scale, with mask broadcast over x (a whole-channel or whole-row mask has 1s in the other dims). */
 export function applyKeepMask(x: Tensor, mask: Float32Array, maskShape: readonly number[], scale: number): Tensor {
   if (mask.length === x.size) {
-    // One mask value per element (Dropout): a single pass each way, x·(mask·f32(scale)) as the broadcast multiply computes it.
-    const ks = Math.fround(scale);
-    const xd = x.data;
-    const y = emptyData(xd.length);
-    for (let i = 0; i < y.length; i++) y[i] = xd[i] * (mask[i] * ks);
+    // One mask value per element (Dropout): a single kernel pass each way, x·f32(mask·scale) as the broadcast multiply computes it.
+    const y = emptyData(x.size);
+    kernels().maskMultiply(x.data, mask, scale, y);
     return Tensor.fromOp('dropout', y, x.shape, [x], (g) => {
       const gx = emptyData(g.length);
-      for (let i = 0; i < gx.length; i++) gx[i] = g[i] * (mask[i] * ks);
+      kernels().maskMultiply(g, mask, scale, gx);
       return [gx];
     });
   }

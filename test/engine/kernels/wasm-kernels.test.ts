@@ -417,3 +417,45 @@ describe('wasm random words match the reference bit for bit', () => {
     });
   }
 });
+
+describe('wasm dropout keep-masks match the reference bit for bit', () => {
+  // [k0, k1, offset, n, keep probability]: the edges 0 and 1, a probability on the 2⁻²⁴ grid and ones off it.
+  const cases: [number, number, number, number, number][] = [
+    [1, 2, 0, 1001, 0.5], [7, 7, 2 ** 32 - 3, 4099, 0.9], [3, 1, 17, 65536, 1 / 3],
+    [5, 6, 0, 300, 0], [5, 6, 0, 300, 1], [8, 0, 2 ** 40 + 1, 777, 0.75 + 2 ** -24],
+  ];
+  for (const [k0, k1, offset, n, q] of cases) {
+    it(`key (${k0}, ${k1}), offset ${offset}, ${n} values, keep ${q}`, () => {
+      const want = new Float32Array(n);
+      referenceKernels.randomMask(k0, k1, offset, q, want);
+      // The reference's mask is its own words thresholded: check that too.
+      const words = new Uint32Array(n);
+      referenceKernels.randomBits(k0, k1, offset, words);
+      expect(Array.from(want)).toEqual(Array.from(words, (w) => ((w >>> 8) / 2 ** 24 < q ? 1 : 0)));
+      for (const threads of THREADS) {
+        setWasmThreads(threads);
+        const got = new Float32Array(n).fill(7);
+        wasm.randomMask(k0, k1, offset, q, got);
+        expect(got).toEqual(want);
+      }
+    });
+  }
+
+  it('applies a mask with its scale as the reference does, also in place', () => {
+    for (const n of [5, 1000, 70001]) {
+      const x = rand(n), mask = Float32Array.from(rand(n), (v) => (v > 0 ? 1 : 0));
+      x[0] = Number.NaN;
+      const want = new Float32Array(n);
+      referenceKernels.maskMultiply(x, mask, 1 / 0.7, want);
+      for (const threads of THREADS) {
+        setWasmThreads(threads);
+        const got = new Float32Array(n);
+        wasm.maskMultiply(x, mask, 1 / 0.7, got);
+        expect(got).toEqual(want);
+        const inPlace = x.slice();
+        wasm.maskMultiply(inPlace, mask, 1 / 0.7, inPlace);
+        expect(inPlace).toEqual(want);
+      }
+    }
+  });
+});

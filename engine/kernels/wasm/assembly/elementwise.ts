@@ -94,3 +94,22 @@ export function columnSums(p: usize, tid: i32, nt: i32): void {
   }
   for (let j = 0; j < c1 - c0; j++) store<f32>(out + (<usize>(c0 + j) << 2), <f32>load<f64>(acc + (<usize>j << 3)));
 }
+
+/** Block: 0 count, 1 x, 2 mask, 3 y, 4 scale (f32 bits). y = x·(mask·scale): applying a dropout keep-mask, forward and backward (y may be x). */
+export function maskMultiply(p: usize, tid: i32, nt: i32): void {
+  const n = arg(p, 0);
+  const x = <usize>arg(p, 1), mask = <usize>arg(p, 2), y = <usize>arg(p, 3);
+  const scale = reinterpret<f32>(arg(p, 4));
+  const quads = (n + 3) >> 2;
+  const i0 = min(n, (tid * quads / nt) << 2), i1 = min(n, ((tid + 1) * quads / nt) << 2);
+  const vs = f32x4.splat(scale);
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(y + o, f32x4.mul(v128.load(x + o), f32x4.mul(v128.load(mask + o), vs)));
+  }
+  for (; i < i1; i++) {
+    const o = <usize>i << 2;
+    store<f32>(y + o, load<f32>(x + o) * (load<f32>(mask + o) * scale));
+  }
+}

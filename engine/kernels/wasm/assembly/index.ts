@@ -4,7 +4,7 @@
  * op numbers match OP in the host (../wasm-kernels.ts).
  */
 import { gemmBatchPart, gemmPart, gemmScratchBytes } from './gemm';
-import { columnSums, reluBackward, reluForward, sgdUpdate } from './elementwise';
+import { columnSums, maskMultiply, reluBackward, reluForward, sgdUpdate } from './elementwise';
 import { randomBits } from './random';
 import { softmaxBackward, softmaxForward } from './softmax';
 import { layerNormBackward, layerNormForward } from './layer-norm';
@@ -66,6 +66,7 @@ export function run(op: i32, p: usize, tid: i32, nt: i32): void {
     case 16: layerNormForward(p, tid, nt); break;
     case 17: layerNormBackward(p, tid, nt); break;
     case 18: columnSums(p, tid, nt); break;
+    case 19: maskMultiply(p, tid, nt); break;
     default: unreachable();
   }
 }

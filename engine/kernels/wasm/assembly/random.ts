@@ -10,12 +10,21 @@ function rotl(x: v128, r: i32): v128 {
   return v128.or(i32x4.shl(x, r), i32x4.shr_u(x, 32 - r));
 }
 
-/** Block: 0 k0, 1 k1, 2 offset low word, 3 offset high word, 4 word count, 5 output. */
+/**
+ * Block: 0 k0, 1 k1, 2 offset low word, 3 offset high word, 4 word count, 5 output,
+ * 6 threshold. With a threshold > 0 each word becomes a keep-mask float instead:
+ * 1 where (word >>> 8) < threshold (= ⌈keep probability·2²⁴⌉), else 0; exactly
+ * the reference's (word >>> 8)·2⁻²⁴ < keep probability. A threshold of 0 gives
+ * raw words, −1 an all-zero mask.
+ */
 export function randomBits(p: usize, tid: i32, nt: i32): void {
   const k0 = load<u32>(p), k1 = load<u32>(p, 4);
   const base = (<u64>load<u32>(p, 12) << 32) | <u64>load<u32>(p, 8);
   const count = load<i32>(p, 16);
   const out = <usize>load<u32>(p, 20);
+  const threshold = load<i32>(p, 24);
+  const cut = i32x4.splat(max(threshold, 0));
+  const one = f32x4.splat(1);
   const blocks = (count + 1) >> 1;
   const groups = (blocks + 3) >> 2;
   const g0 = tid * groups / nt, g1 = (tid + 1) * groups / nt;
@@ -56,8 +65,12 @@ export function randomBits(p: usize, tid: i32, nt: i32): void {
     x0 = i32x4.add(x0, ks2); x1 = i32x4.add(x1, i32x4.add(ks0, i32x4.splat(5)));
     // Words interleave: block i gives out[2i], out[2i + 1].
     const w = b << 1;
-    const lowPair = i32x4.shuffle(x0, x1, 0, 4, 1, 5);
-    const highPair = i32x4.shuffle(x0, x1, 2, 6, 3, 7);
+    let lowPair = i32x4.shuffle(x0, x1, 0, 4, 1, 5);
+    let highPair = i32x4.shuffle(x0, x1, 2, 6, 3, 7);
+    if (threshold != 0) {
+      lowPair = v128.and(i32x4.lt_u(i32x4.shr_u(lowPair, 8), cut), one);
+      highPair = v128.and(i32x4.lt_u(i32x4.shr_u(highPair, 8), cut), one);
+    }
     const dst = out + (<usize>w << 2);
     if (w + 8 <= count) {
       v128.store(dst, lowPair);
