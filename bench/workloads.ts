@@ -3,7 +3,7 @@
  * A training step is forward + cross-entropy + backward + plain SGD (lr 0.01)
  * in training mode on one fixed random batch, reading the loss back.
  */
-import { buildModel, crossEntropy, Generator, matmul, SGD, Tensor, withStepMemory, type LayerSpec } from '../engine/index.ts';
+import { buildModel, crossEntropy, Generator, matmul, pinData, SGD, Tensor, withStepMemory, type LayerSpec } from '../engine/index.ts';
 
 export const WORKLOADS = ['W0', 'W1', 'W2', 'W3', 'W4'] as const;
 export type WorkloadId = (typeof WORKLOADS)[number];
@@ -37,6 +37,8 @@ function labels(n: number, classes: number): Int32Array {
 
 function trainer(forward: (x: Tensor) => Tensor, params: Tensor[], x: Tensor, y: Int32Array): () => number {
   const opt = new SGD(params, { lr: 0.01 });
+  // As the trainer does for a run: parameters in the backend's memory (the bench process ends with them there).
+  pinData(params);
   // As the trainer runs a step: its tensors in the backend's step memory, released afterwards.
   return () => withStepMemory(() => {
     opt.zeroGrad();

@@ -1,7 +1,7 @@
 /** The engine's public surface. Plain TypeScript: no Electron, Svelte, DOM or Node imports. */
 export { Tensor, tensor, zeros, ones, full, scalar } from './tensor/tensor.ts';
 export { noGrad, isGradEnabled } from './tensor/grad-mode.ts';
-export { withStepMemory, keepData, type StepMemory } from './tensor/storage.ts';
+export { withStepMemory, keepData, pinData, type StepMemory } from './tensor/storage.ts';
 export { Generator, defaultGenerator, manualSeed, threefry2x32 } from './tensor/random.ts';
 export * from './tensor/shape.ts';
 export * from './ops/elementwise.ts';

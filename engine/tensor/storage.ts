@@ -18,8 +18,11 @@ export interface StepMemory {
   alloc(n: number, zero: boolean): Float32Array;
   mark(): number;
   release(mark: number): void;
-  /** Whether the array lives in this memory (and dies with a scope). */
+  /** Whether the array lives in this memory. */
   owns(a: ArrayBufferView): boolean;
+  /** A long-lived copy of data in this memory, outside any scope, until `unpin`. */
+  pin(data: Float32Array): Float32Array;
+  unpin(a: Float32Array): void;
 }
 
 let active: StepMemory | null = null;
@@ -75,4 +78,26 @@ export function withStepMemory<T>(fn: () => T): T {
     cleanups = prevCleanups;
     memory.release(mark);
   }
+}
+
+/**
+ * Moves the tensors' data into the backend's memory (a model's parameters for
+ * a training run: kernels then read and update them in place) and returns the
+ * function that gives them ordinary arrays back, with their values then.
+ * Without backend memory it does nothing.
+ */
+export function pinData(tensors: readonly { data: Float32Array }[]): () => void {
+  const memory = kernels().stepMemory;
+  if (!memory) return () => {};
+  const pinned = tensors.filter((t) => !memory.owns(t.data)).map((t) => {
+    const view = memory.pin(t.data);
+    t.data = view;
+    return { t, view };
+  });
+  return () => {
+    for (const { t, view } of pinned) {
+      if (t.data === view) t.data = view.slice();
+      memory.unpin(view);
+    }
+  };
 }

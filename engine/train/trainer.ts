@@ -8,7 +8,7 @@
 import type { Tensor } from '../tensor/tensor.ts';
 import { Generator } from '../tensor/random.ts';
 import { noGrad } from '../tensor/grad-mode.ts';
-import { withStepMemory } from '../tensor/storage.ts';
+import { pinData, withStepMemory } from '../tensor/storage.ts';
 import { argmaxLast } from '../ops/reduce.ts';
 import { crossEntropy, mseLoss } from '../losses/losses.ts';
 import { buildModel, type ModelSpec } from '../nn/spec.ts';
@@ -279,6 +279,8 @@ export class Trainer {
     this.setState('running');
     this.model.train();
     let stopped = false;
+    // Parameters live in the backend's memory while this run trains them (updated in place, never copied per step).
+    const unpin = pinData(this.model.parameters());
     try {
       for (let epoch = this.startEpoch; epoch < s.epochs && !stopped; epoch++) {
         const te = performance.now();
@@ -349,6 +351,8 @@ export class Trainer {
     } catch (e) {
       this.setState('failed');
       throw e;
+    } finally {
+      unpin();
     }
   }
 }

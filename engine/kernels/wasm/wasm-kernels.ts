@@ -226,6 +226,24 @@ class StepArena implements StepMemory {
   owns(a: ArrayBufferView): boolean {
     return this.heap.owns(a);
   }
+
+  /** Pinned blocks by size, free for the next pin of that size (a new model of the same shape reuses its predecessor's). */
+  private readonly freePinned = new Map<number, number[]>();
+
+  pin(data: Float32Array): Float32Array {
+    const bytes = align(Math.max(data.length, 1) * 4, 64);
+    const p = this.freePinned.get(bytes)?.pop() ?? this.heap.take(bytes);
+    const view = new Float32Array(this.heap.f32.buffer, p, data.length);
+    view.set(data);
+    return view;
+  }
+
+  unpin(a: Float32Array): void {
+    const bytes = align(Math.max(a.length, 1) * 4, 64);
+    const list = this.freePinned.get(bytes) ?? [];
+    list.push(a.byteOffset);
+    this.freePinned.set(bytes, list);
+  }
 }
 
 function convParams(g: Conv2dGeometry): number[] {

@@ -7,7 +7,7 @@
  * what the same kernels give with ordinary arrays and copies.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildModel, crossEntropy, Generator, SGD, Tensor, useBackend, registerBackend, withStepMemory, kernels, keepData, type LayerSpec, type Kernels } from '../../../engine/index.ts';
+import { buildModel, crossEntropy, Generator, SGD, Tensor, useBackend, registerBackend, withStepMemory, kernels, keepData, pinData, type LayerSpec, type Kernels } from '../../../engine/index.ts';
 import { emptyData, floatData } from '../../../engine/tensor/storage.ts';
 import { Adam } from '../../../engine/optim/adam.ts';
 import { installWasmBackend } from '../../../engine/kernels/wasm/node/load.ts';
@@ -135,6 +135,8 @@ function train(backend: string, layers: LayerSpec[], inputShape: number[], optim
     const y = Int32Array.from({ length: 8 }, (_, i) => i % 5);
     const opt = optimizer === 'sgd' ? new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 }) : new Adam(model.parameters(), { lr: 0.01 });
     const losses: number[] = [];
+    // Parameters pinned in wasm memory, as the trainer does for a run (a no-op on the copying backend).
+    const unpin = pinData(model.parameters());
     for (let s = 0; s < 6; s++) {
       losses.push(withStepMemory(() => {
         opt.zeroGrad();
@@ -144,6 +146,7 @@ function train(backend: string, layers: LayerSpec[], inputShape: number[], optim
         return loss.item();
       }));
     }
+    unpin();
     const state = [...model.stateDict()].map(([k, v]) => [k, Array.from(v.data)]);
     const noise = model.namedModules().filter((e) => e[1] instanceof StochasticModule).map(([n, m]) => [n, Array.from((m as StochasticModule).lastNoise ?? [])]);
     const attention = model.namedModules().map(([, m]) => m).filter((m): m is MultiheadAttention => m instanceof MultiheadAttention).map((m) => Array.from(m.lastAttention?.data ?? []));
@@ -153,6 +156,23 @@ function train(backend: string, layers: LayerSpec[], inputShape: number[], optim
     useBackend(prev);
   }
 }
+
+describe('pinData', () => {
+  it('moves tensors into wasm memory and back with their new values, and a later pin reuses the block', () => {
+    const t = { data: Float32Array.from([1, 2, 3]) };
+    const unpin = pinData([t]);
+    expect(wasm.stepMemory.owns(t.data)).toBe(true);
+    const at = t.data.byteOffset;
+    t.data[1] = 5;
+    unpin();
+    expect(wasm.stepMemory.owns(t.data)).toBe(false);
+    expect(Array.from(t.data)).toEqual([1, 5, 3]);
+    const again = { data: new Float32Array(3) };
+    const unpinAgain = pinData([again]);
+    expect(again.data.byteOffset).toBe(at);
+    unpinAgain();
+  });
+});
 
 describe('training in step memory', () => {
   it.each([
@@ -178,14 +198,17 @@ describe('training in step memory', () => {
     const run = async (backend: string) => {
       const prev = useBackend(backend);
       try {
-        const t = new Trainer({ spec, data, settings: defaultSettings({ epochs: 3, batch_size: 32, optimizer: { type: 'sgd', lr: 0.1, momentum: 0.9 }, seed: 1 }) });
+        const t = new Trainer({ spec, data, settings: defaultSettings({ epochs: 3, batch_size: 32, optimizer: { type: 'sgd', lr: 0.1 }, seed: 1 }) });
         const r = await t.run();
-        return { losses: r.history.step_losses, val: r.history.epochs.map((e) => [e.val_loss, e.val_accuracy]), weights: [...t.model.stateDict()].map(([k, v]) => [k, Array.from(v.data)]) };
+        // Parameters were pinned in wasm memory for the run and are ordinary arrays again after it.
+        const pinnedAfter = t.model.parameters().filter((p) => wasm.stepMemory.owns(p.data)).length;
+        return { pinnedAfter, losses: r.history.step_losses, val: r.history.epochs.map((e) => [e.val_loss, e.val_accuracy]), weights: [...t.model.stateDict()].map(([k, v]) => [k, Array.from(v.data)]) };
       } finally {
         useBackend(prev);
       }
     };
     const resident = await run('wasm');
+    expect(resident.pinnedAfter).toBe(0);
     expect(resident.val.flat().every((v) => v !== null && Number.isFinite(v))).toBe(true);
     expect(firstDifference(resident, await run('wasm-copies'))).toBeNull();
   });
