@@ -248,13 +248,23 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
     Math.max(1, Math.min(rt.threads(), units, Math.floor(work / perThread)));
 
   function convSetup(g: Conv2dGeometry, flops: number) {
-    const cg = g.inChannels / g.groups;
-    const kk = cg * g.kH * g.kW;
+    const cg = g.inChannels / g.groups, og = g.outChannels / g.groups;
+    const kk2 = g.kH * g.kW;
+    const kk = cg * kk2;
+    const up = (n: number) => Math.ceil(n / 4) * 4;
     const colBytes = align(kk * g.outH * g.outW * 4, 16);
-    // Thread scratch: packing buffers, then im2col columns, then a dW partial (backward weight only).
-    const per = align(gemmScratch + 16 + colBytes + g.outChannels * kk * 4, 64);
+    // Stride-1 packed paths (conv.ts): packed weights (or dy panels), row offsets, the padded image, one column panel, a tile.
+    // conv.ts checks its layout against this and takes the general path if it does not fit.
+    const padT = (k: number, d: number, p: number) => Math.max(0, (k - 1) * d - p);
+    const packedFloats =
+      Math.max(g.groups * up(og) * kk, g.groups * up(cg) * og * kk2, up(og) * 256) +
+      Math.max(cg, og) * kk2 +
+      Math.max(cg * (g.inH + 2 * g.padH) * (g.inW + 2 * g.padW), og * (g.outH + 2 * padT(g.kH, g.dilationH, g.padH)) * (g.outW + 2 * padT(g.kW, g.dilationW, g.padW))) +
+      384 * 8 + 48;
+    // Thread scratch: a dW partial (used by backward weight), then the general path's packing buffers and im2col columns, or the packed path's buffers.
+    const per = align(align(g.outChannels * kk * 4, 16) + Math.max(gemmScratch + 16 + colBytes, packedFloats * 4 + 96), 64);
     const nt = split(flops, MIN_FLOPS_PER_THREAD, g.batch * g.groups);
-    return { kk, colBytes, per, nt };
+    return { kk, per, nt };
   }
 
   return {
@@ -334,7 +344,7 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
 
     conv2dBackwardWeight(g: Conv2dGeometry, dy: Float32Array, x: Float32Array, dw: Float32Array, db: Float32Array | null): void {
       const plane = g.outH * g.outW;
-      const { kk, colBytes, per, nt } = convSetup(g, 2 * g.batch * g.outChannels * plane * (g.inChannels / g.groups) * g.kH * g.kW);
+      const { kk, per, nt } = convSetup(g, 2 * g.batch * g.outChannels * plane * (g.inChannels / g.groups) * g.kH * g.kW);
       arena.reset();
       const pdy = arena.copyIn(dy, 0, dy.length);
       const px = arena.copyIn(x, 0, x.length);
@@ -342,10 +352,9 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       const scratch = arena.alloc(per * nt);
       let p = arena.setParams([...convParams(g), pdy, px, 0, pdw, scratch, per]);
       rt.dispatch(OP.conv2dBackwardWeight, p, nt);
-      // Each thread summed its samples into its own partial; add the partials.
-      const partial = align(align(scratch + gemmScratch, 16) + colBytes, 16);
+      // Each thread summed its samples into its own partial, at the start of its scratch; add the partials.
       const count = g.outChannels * kk;
-      p = arena.setParams([count, nt, partial, per, pdw]);
+      p = arena.setParams([count, nt, scratch, per, pdw]);
       rt.dispatch(OP.sumParts, p, split(count * nt, MIN_ELEMENTS_PER_THREAD));
       arena.copyOut(pdw, dw, 0, count);
       if (db) {

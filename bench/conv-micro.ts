@@ -1,0 +1,74 @@
+/**
+ * The conv kernels of W2 (the article's CNN, batch 64) on their own: each
+ * kernel call timed at 1 and 2 threads, median of several runs, threads
+ * interleaved so machine load hits both alike. Times include the host's
+ * copies in and out of wasm memory, as the whole-step profile does.
+ *
+ *   npx tsx bench/conv-micro.ts [--runs N] [--threads 1,2]
+ */
+import { parseArgs } from 'node:util';
+import { kernels, type Conv2dGeometry } from '../engine/index.ts';
+import { setWasmThreads } from '../engine/kernels/wasm/node/load.ts';
+import { selectBackend } from './backend.ts';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, threads: { type: 'string', default: '1,2' } } });
+const runs = Number(values.runs);
+const threadCounts = values.threads.split(',').map(Number);
+const used = selectBackend('wasm', Math.max(...threadCounts));
+
+function geometry(batch: number, cin: number, cout: number, hw: number): Conv2dGeometry {
+  return {
+    batch, inChannels: cin, inH: hw, inW: hw, outChannels: cout, outH: hw, outW: hw,
+    kH: 3, kW: 3, strideH: 1, strideW: 1, padH: 1, padW: 1, dilationH: 1, dilationW: 1, groups: 1,
+  };
+}
+
+let seed = 1;
+function rand(n: number): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    a[i] = seed / 2 ** 31 - 1;
+  }
+  return a;
+}
+
+interface Case { label: string; run: () => void }
+const cases: Case[] = [];
+for (const [cin, cout, hw] of [[3, 32, 32], [32, 64, 16]]) {
+  const g = geometry(64, cin, cout, hw);
+  const x = rand(g.batch * cin * hw * hw), w = rand(cout * cin * 9), b = rand(cout);
+  const y = new Float32Array(g.batch * cout * hw * hw), dy = rand(y.length);
+  const dx = new Float32Array(x.length), dw = new Float32Array(w.length), db = new Float32Array(cout);
+  const k = () => kernels();
+  cases.push({ label: `conv2dForward ${cin}→${cout}`, run: () => k().conv2dForward(g, x, w, b, y) });
+  cases.push({ label: `conv2dBackwardInput ${cin}→${cout}`, run: () => k().conv2dBackwardInput(g, dy, w, dx) });
+  cases.push({ label: `conv2dBackwardWeight ${cin}→${cout}`, run: () => k().conv2dBackwardWeight(g, dy, x, dw, db) });
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+};
+
+const samples = new Map<string, number[]>();
+for (const c of cases) for (const t of threadCounts) { setWasmThreads(t); c.run(); c.run(); }
+for (let r = 0; r < runs; r++) {
+  for (const c of cases) {
+    for (const t of threadCounts) {
+      setWasmThreads(t);
+      const t0 = performance.now();
+      c.run();
+      const ms = performance.now() - t0;
+      const key = `${c.label}|${t}`;
+      samples.set(key, [...(samples.get(key) ?? []), ms]);
+    }
+  }
+}
+console.log(`conv kernels of W2 on ${used.name}, median of ${runs} runs (ms per call)`);
+console.log(`${'kernel'.padEnd(30)}${threadCounts.map((t) => `${t} thr`.padStart(10)).join('')}`);
+for (const c of cases) {
+  console.log(`${c.label.padEnd(30)}${threadCounts.map((t) => median(samples.get(`${c.label}|${t}`)!).toFixed(2).padStart(10)).join('')}`);
+}
+process.exit(0);
