@@ -219,32 +219,56 @@ function packColumns(k0: i32, kc: i32, n0: i32, nr: i32, outW: i32, wp: i32): vo
 /**
  * The 4×8 register tile of gemm.ts with this file's epilogues: C = Σ,
  * C = C + Σ (accumulate), then + bias[row] when bias is not 0, the
- * reference's order (products first, bias last).
+ * reference's order (products first, bias last). With offs not 0, B is not
+ * a packed panel: step p reads 8 floats at pb + 4·offs[p] (unpacked columns
+ * of the padded image, for products too short in M to repay a packing).
  */
 // @ts-ignore: decorator
 @inline
-function tile4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, accumulate: bool, bias: usize): void {
+function tile4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, accumulate: bool, bias: usize, offs: usize = 0): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let p = 0; p < kc; p++) {
-    const b0 = v128.load(pb);
-    const b1 = v128.load(pb, 16);
-    let av = v128.load32_splat(pa);
-    c00 = madd(av, b0, c00);
-    c01 = madd(av, b1, c01);
-    av = v128.load32_splat(pa, 4);
-    c10 = madd(av, b0, c10);
-    c11 = madd(av, b1, c11);
-    av = v128.load32_splat(pa, 8);
-    c20 = madd(av, b0, c20);
-    c21 = madd(av, b1, c21);
-    av = v128.load32_splat(pa, 12);
-    c30 = madd(av, b0, c30);
-    c31 = madd(av, b1, c31);
-    pa += 16;
-    pb += 32;
+  if (offs == 0) {
+    for (let p = 0; p < kc; p++) {
+      const b0 = v128.load(pb);
+      const b1 = v128.load(pb, 16);
+      let av = v128.load32_splat(pa);
+      c00 = madd(av, b0, c00);
+      c01 = madd(av, b1, c01);
+      av = v128.load32_splat(pa, 4);
+      c10 = madd(av, b0, c10);
+      c11 = madd(av, b1, c11);
+      av = v128.load32_splat(pa, 8);
+      c20 = madd(av, b0, c20);
+      c21 = madd(av, b1, c21);
+      av = v128.load32_splat(pa, 12);
+      c30 = madd(av, b0, c30);
+      c31 = madd(av, b1, c31);
+      pa += 16;
+      pb += 32;
+    }
+  } else {
+    for (let p = 0; p < kc; p++) {
+      const s = pb + (<usize>load<i32>(offs) << 2);
+      const b0 = v128.load(s);
+      const b1 = v128.load(s, 16);
+      let av = v128.load32_splat(pa);
+      c00 = madd(av, b0, c00);
+      c01 = madd(av, b1, c01);
+      av = v128.load32_splat(pa, 4);
+      c10 = madd(av, b0, c10);
+      c11 = madd(av, b1, c11);
+      av = v128.load32_splat(pa, 8);
+      c20 = madd(av, b0, c20);
+      c21 = madd(av, b1, c21);
+      av = v128.load32_splat(pa, 12);
+      c30 = madd(av, b0, c30);
+      c31 = madd(av, b1, c31);
+      pa += 16;
+      offs += 4;
+    }
   }
   const row = <usize>ldc << 2;
   const r1 = c + row, r2 = r1 + row, r3 = r2 + row;
@@ -271,8 +295,8 @@ function tile4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, accumulate: 
 }
 
 /** An edge tile (mr ≤ MR rows, nr ≤ NR columns): the product goes through sTile, then the same epilogue element by element. */
-function edgeTile(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i32, accumulate: bool, bias: usize): void {
-  tile4x8(kc, pa, pb, sTile, NR, false, 0);
+function edgeTile(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i32, accumulate: bool, bias: usize, offs: usize = 0): void {
+  tile4x8(kc, pa, pb, sTile, NR, false, 0, offs);
   for (let i = 0; i < mr; i++) {
     const dst = ptr(c, i * ldc);
     const src = ptr(sTile, i * NR);
@@ -296,6 +320,19 @@ function packedProduct(pa: usize, m: i32, k: i32, outH: i32, outW: i32, wp: i32,
     const last = k0 + kc >= k;
     for (let n0 = 0; n0 < plane; n0 += NR) {
       const nr = min(NR, plane - n0);
+      const ox = n0 % outW;
+      if (m <= 2 * MR && nr == NR && ox + NR <= outW) {
+        // One or two tiles per panel: reading the image through the offsets costs less than packing it.
+        const base = ptr(sImg, (n0 / outW) * wp + ox);
+        for (let i0 = 0; i0 < m; i0 += MR) {
+          const a = ptr(pa, i0 * k + k0 * MR);
+          const c = ptr(out, i0 * plane + n0);
+          const b = last && bias != 0 ? ptr(bias, i0) : 0;
+          if (i0 + MR <= m) tile4x8(kc, a, base, c, plane, accumulate, b, ptr(sOffs, k0));
+          else edgeTile(kc, a, base, c, plane, m - i0, nr, accumulate, b, ptr(sOffs, k0));
+        }
+        continue;
+      }
       packColumns(k0, kc, n0, nr, outW, wp);
       for (let i0 = 0; i0 < m; i0 += MR) {
         const a = ptr(pa, i0 * k + k0 * MR);
