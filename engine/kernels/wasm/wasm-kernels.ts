@@ -253,11 +253,11 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
     const kk = cg * kk2;
     const up = (n: number) => Math.ceil(n / 4) * 4;
     const colBytes = align(kk * g.outH * g.outW * 4, 16);
-    // Stride-1 packed paths (conv.ts): packed weights (or dy panels), row offsets, the padded image, one column panel, a tile.
+    // Stride-1 packed paths (conv.ts): packed weights (or dy panels and a tile-padded dW), row offsets, the padded image, one column panel, a tile.
     // conv.ts checks its layout against this and takes the general path if it does not fit.
     const padT = (k: number, d: number, p: number) => Math.max(0, (k - 1) * d - p);
     const packedFloats =
-      Math.max(g.groups * up(og) * kk, g.groups * up(cg) * og * kk2, up(og) * 256) +
+      Math.max(g.groups * up(og) * kk, g.groups * up(cg) * og * kk2, up(og) * 256 + g.groups * up(og) * Math.ceil(kk / 8) * 8) +
       Math.max(cg, og) * kk2 +
       Math.max(cg * (g.inH + 2 * g.padH) * (g.inW + 2 * g.padW), og * (g.outH + 2 * padT(g.kH, g.dilationH, g.padH)) * (g.outW + 2 * padT(g.kW, g.dilationW, g.padW))) +
       384 * 8 + 48;

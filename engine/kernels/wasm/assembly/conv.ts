@@ -474,38 +474,38 @@ export function conv2dBackwardWeight(p: usize, tid: i32, nt: i32): void {
   const dy = <usize>arg(p, 16), x = <usize>arg(p, 17);
   const partial = threadScratch(p, tid), limit = partial + <usize>arg(p, 21);
   const scratch = align16(ptr(partial, gOutC * gKk));
-  memory.fill(partial, 0, <usize>(gOutC * gKk) << 2);
   const units = gBatch * gGroups;
   const u0 = tid * units / nt, u1 = (tid + 1) * units / nt;
   const hp = gInH + 2 * gPH, wp = gInW + 2 * gPW;
   const pb = min(gPlane, PB);
+  // The packed path sums into a dW padded to whole tiles (rows to MR per group, columns to NR): no edge tiles, e.g. for K = 27.
+  const mp = roundMR(gOg), ld = (gKk + NR - 1) / NR * NR;
+  const accFloats = gGroups * mp * ld;
   if (gSH == 1 && gSW == 1 && gOutH == hp - gDH * (gKH - 1) && gOutW == wp - gDW * (gKW - 1)
-    && packedLayout(scratch, limit, roundMR(gOg) * pb, gKk, gCg * hp * wp, pb * NR)) {
+    && packedLayout(scratch, limit, mp * pb + accFloats, gKk, gCg * hp * wp, pb * NR)) {
+    const acc = ptr(sA, mp * pb);
+    memory.fill(acc, 0, <usize>accFloats << 2);
     rowOffsets(gCg, hp, wp);
     memory.fill(sImg, 0, <usize>(gCg * hp * wp) << 2);
     for (let u = u0; u < u1; u++) {
       const nb = u / gGroups, gr = u % gGroups;
       padImage(ptr(x, (nb * gInC + gr * gCg) * gInH * gInW), gCg, gInH, gInW, gPH, gPW);
       const dyg = ptr(dy, (nb * gOutC + gr * gOg) * gPlane);
-      const dw = ptr(partial, gr * gOg * gKk);
+      const dw = ptr(acc, gr * mp * ld);
       // dW_g += dy_g · colᵀ, a block of pixels at a time: dy's panels (A) in L2, one panel of colᵀ (B) in L1.
       for (let p0 = 0; p0 < gPlane; p0 += PB) {
         const pc = min(PB, gPlane - p0);
         packA(false, dyg, gPlane, 0, gOg, p0, pc, sA);
         for (let j0 = 0; j0 < gKk; j0 += NR) {
-          const nr = min(NR, gKk - j0);
-          packRows(j0, nr, p0, pc, gOutW, wp);
-          for (let i0 = 0; i0 < gOg; i0 += MR) {
-            const a = ptr(sA, i0 * pc);
-            const c = ptr(dw, i0 * gKk + j0);
-            if (i0 + MR <= gOg && nr == NR) tile4x8(pc, a, sPanel, c, gKk, true, 0);
-            else edgeTile(pc, a, sPanel, c, gKk, min(MR, gOg - i0), nr, true, 0);
-          }
+          packRows(j0, min(NR, gKk - j0), p0, pc, gOutW, wp);
+          for (let i0 = 0; i0 < gOg; i0 += MR) tile4x8(pc, ptr(sA, i0 * pc), sPanel, ptr(dw, i0 * ld + j0), ld, true, 0);
         }
       }
     }
+    for (let r = 0; r < gOutC; r++) copyFloats(ptr(partial, r * gKk), ptr(acc, ((r / gOg) * mp + r % gOg) * ld), gKk);
     return;
   }
+  memory.fill(partial, 0, <usize>(gOutC * gKk) << 2);
   const col = align16(scratch + gemmScratchBytes());
   for (let u = u0; u < u1; u++) {
     const nb = u / gGroups, gr = u % gGroups;
