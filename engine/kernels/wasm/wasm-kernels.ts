@@ -261,10 +261,12 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       Math.max(cg, og) * kk2 +
       Math.max(cg * (g.inH + 2 * g.padH) * (g.inW + 2 * g.padW), og * (g.outH + 2 * padT(g.kH, g.dilationH, g.padH)) * (g.outW + 2 * padT(g.kW, g.dilationW, g.padW))) +
       384 * 8 + 48;
-    // Thread scratch: a dW partial (used by backward weight), then the general path's packing buffers and im2col columns, or the packed path's buffers.
-    const per = align(align(g.outChannels * kk * 4, 16) + Math.max(gemmScratch + 16 + colBytes, packedFloats * 4 + 96), 64);
+    // Thread scratch (backward weight: a dW partial and 48 bytes a channel of bias-gradient sums first),
+    // then the general path's packing buffers and im2col columns, or the packed path's buffers.
+    const sumsAt = align(g.outChannels * kk * 4, 16);
+    const per = align(sumsAt + g.outChannels * 48 + Math.max(gemmScratch + 16 + colBytes, packedFloats * 4 + 96), 64);
     const nt = split(flops, MIN_FLOPS_PER_THREAD, g.batch * g.groups);
-    return { kk, per, nt };
+    return { kk, per, nt, sumsAt };
   }
 
   return {
@@ -344,26 +346,28 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
 
     conv2dBackwardWeight(g: Conv2dGeometry, dy: Float32Array, x: Float32Array, dw: Float32Array, db: Float32Array | null): void {
       const plane = g.outH * g.outW;
-      const { kk, per, nt } = convSetup(g, 2 * g.batch * g.outChannels * plane * (g.inChannels / g.groups) * g.kH * g.kW);
+      const { kk, per, nt, sumsAt } = convSetup(g, 2 * g.batch * g.outChannels * plane * (g.inChannels / g.groups) * g.kH * g.kW);
       arena.reset();
       const pdy = arena.copyIn(dy, 0, dy.length);
       const px = arena.copyIn(x, 0, x.length);
       const pdw = arena.out(dw, 0, dw.length);
       const scratch = arena.alloc(per * nt);
-      let p = arena.setParams([...convParams(g), pdy, px, 0, pdw, scratch, per]);
+      let p = arena.setParams([...convParams(g), pdy, px, db ? 1 : 0, pdw, scratch, per]);
       rt.dispatch(OP.conv2dBackwardWeight, p, nt);
+      if (db) {
+        // The bias gradient was summed (in float64) per thread while each sample's dy was in cache: add the threads' totals.
+        const sums = new Float64Array(arena.f32.buffer, scratch, (per * nt) / 8);
+        for (let c = 0; c < g.outChannels; c++) {
+          let s = 0;
+          for (let t = 0; t < nt; t++) s += sums[(t * per + sumsAt) / 8 + c * 6];
+          db[c] = s;
+        }
+      }
       // Each thread summed its samples into its own partial, at the start of its scratch; add the partials.
       const count = g.outChannels * kk;
       p = arena.setParams([count, nt, scratch, per, pdw]);
       rt.dispatch(OP.sumParts, p, split(count * nt, MIN_ELEMENTS_PER_THREAD));
       arena.copyOut(pdw, dw, 0, count);
-      if (db) {
-        // dy is still in wasm memory: the bias gradient costs one read of it, not a copy and a JavaScript pass.
-        const pdb = arena.out(db, 0, g.outChannels);
-        p = arena.setParams([g.batch, g.outChannels, plane, pdy, pdb]);
-        rt.dispatch(OP.channelSums, p, split(dy.length, MIN_ELEMENTS_PER_THREAD, g.outChannels));
-        arena.copyOut(pdb, db, 0, g.outChannels);
-      }
     },
 
     maxPool2dForward(g: Pool2dGeometry, x: Float32Array, out: Float32Array, argmax: Int32Array): void {

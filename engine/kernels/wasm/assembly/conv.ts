@@ -468,12 +468,52 @@ function packRows(k0: i32, nr: i32, p0: i32, pc: i32, outW: i32, wp: i32): void 
   }
 }
 
-/** 16 dy, 17 x, 19 unused; each thread accumulates dW over its units into its own partial (at the start of its scratch). */
+/**
+ * Adds the float64 sums of dy's rows (channels c0..c0+rows) to the thread's
+ * per-channel accumulators (48 bytes each: low and high lane pairs, scalar
+ * tail), as channelSums does; run while the sample's dy is in cache.
+ */
+function addChannelSums(dyg: usize, c0: i32, rows: i32, sums: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const row = ptr(dyg, r * gPlane);
+    const slot = sums + <usize>(c0 + r) * 48;
+    let lo = v128.load(slot), hi = v128.load(slot, 16);
+    let s = load<f64>(slot, 32);
+    let j = 0;
+    for (; j + 4 <= gPlane; j += 4) {
+      const v = v128.load(ptr(row, j));
+      lo = f64x2.add(lo, f64x2.promote_low_f32x4(v));
+      hi = f64x2.add(hi, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)));
+    }
+    for (; j < gPlane; j++) s += <f64>load<f32>(ptr(row, j));
+    v128.store(slot, lo);
+    v128.store(slot, hi, 16);
+    store<f64>(slot, s, 32);
+  }
+}
+
+/** Leaves each channel's total in the first 8 bytes of its slot, for the host to add over threads. */
+function finishChannelSums(sums: usize): void {
+  for (let c = 0; c < gOutC; c++) {
+    const slot = sums + <usize>c * 48;
+    const t = f64x2.add(v128.load(slot), v128.load(slot, 16));
+    store<f64>(slot, load<f64>(slot, 32) + f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1));
+  }
+}
+
+/**
+ * 16 dy, 17 x, 18 nonzero for the bias gradient, 19 unused. Each thread
+ * accumulates dW over its units into its own partial (at the start of its
+ * scratch), then, for the bias gradient, its float64 channel sums (48 bytes
+ * a channel, after the partial, 16-aligned).
+ */
 export function conv2dBackwardWeight(p: usize, tid: i32, nt: i32): void {
   readGeometry(p);
-  const dy = <usize>arg(p, 16), x = <usize>arg(p, 17);
+  const dy = <usize>arg(p, 16), x = <usize>arg(p, 17), wantDb = arg(p, 18) != 0;
   const partial = threadScratch(p, tid), limit = partial + <usize>arg(p, 21);
-  const scratch = align16(ptr(partial, gOutC * gKk));
+  const sums = align16(ptr(partial, gOutC * gKk));
+  const scratch = align16(sums + (wantDb ? <usize>gOutC * 48 : 0));
+  if (wantDb) memory.fill(sums, 0, <usize>gOutC * 48);
   const units = gBatch * gGroups;
   const u0 = tid * units / nt, u1 = (tid + 1) * units / nt;
   const hp = gInH + 2 * gPH, wp = gInW + 2 * gPW;
@@ -491,6 +531,7 @@ export function conv2dBackwardWeight(p: usize, tid: i32, nt: i32): void {
       const nb = u / gGroups, gr = u % gGroups;
       padImage(ptr(x, (nb * gInC + gr * gCg) * gInH * gInW), gCg, gInH, gInW, gPH, gPW);
       const dyg = ptr(dy, (nb * gOutC + gr * gOg) * gPlane);
+      if (wantDb) addChannelSums(dyg, gr * gOg, gOg, sums);
       const dw = ptr(acc, gr * mp * ld);
       // dW_g += dy_g · colᵀ, a block of pixels at a time: dy's panels (A) in L2, one panel of colᵀ (B) in L1.
       for (let p0 = 0; p0 < gPlane; p0 += PB) {
@@ -503,6 +544,7 @@ export function conv2dBackwardWeight(p: usize, tid: i32, nt: i32): void {
       }
     }
     for (let r = 0; r < gOutC; r++) copyFloats(ptr(partial, r * gKk), ptr(acc, ((r / gOg) * mp + r % gOg) * ld), gKk);
+    if (wantDb) finishChannelSums(sums);
     return;
   }
   memory.fill(partial, 0, <usize>(gOutC * gKk) << 2);
@@ -510,9 +552,12 @@ export function conv2dBackwardWeight(p: usize, tid: i32, nt: i32): void {
   for (let u = u0; u < u1; u++) {
     const nb = u / gGroups, gr = u % gGroups;
     im2col(ptr(x, (nb * gInC + gr * gCg) * gInH * gInW), col, false);
+    const dyg = ptr(dy, (nb * gOutC + gr * gOg) * gPlane);
+    if (wantDb) addChannelSums(dyg, gr * gOg, gOg, sums);
     // dW_g += dy_g · colᵀ
-    gemmCore(false, true, gOg, gKk, gPlane, ptr(dy, (nb * gOutC + gr * gOg) * gPlane), gPlane, col, gPlane, ptr(partial, gr * gOg * gKk), gKk, true, scratch);
+    gemmCore(false, true, gOg, gKk, gPlane, dyg, gPlane, col, gPlane, ptr(partial, gr * gOg * gKk), gKk, true, scratch);
   }
+  if (wantDb) finishChannelSums(sums);
 }
 
 /** Sums parts: 0 count, 1 number of parts, 2 first part, 3 bytes between parts, 4 destination. */
