@@ -247,24 +247,30 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
   const split = (work: number, perThread: number, units = Infinity) =>
     Math.max(1, Math.min(rt.threads(), units, Math.floor(work / perThread)));
 
-  function convSetup(g: Conv2dGeometry, flops: number) {
+  /** One conv pass's per-thread scratch and thread count. */
+  function convSetup(g: Conv2dGeometry, pass: 'forward' | 'input' | 'weight') {
     const cg = g.inChannels / g.groups, og = g.outChannels / g.groups;
     const kk2 = g.kH * g.kW;
     const kk = cg * kk2;
+    const flops = 2 * g.batch * g.outChannels * g.outH * g.outW * kk;
     const up = (n: number) => Math.ceil(n / 4) * 4;
     const colBytes = align(kk * g.outH * g.outW * 4, 16);
-    // Stride-1 packed paths (conv.ts): packed weights (or dy panels and a tile-padded dW), row offsets, the padded image, one column panel, a tile.
-    // conv.ts checks its layout against this and takes the general path if it does not fit.
+    // Stride-1 packed paths (conv.ts): the A operand (packed weights; for the weight gradient, dy panels and a
+    // tile-padded dW), row offsets, the padded image (dy padded by (k-1)·d - p for the input gradient), one column
+    // panel, a tile. conv.ts checks its layout against this and takes the general path if it does not fit.
     const padT = (k: number, d: number, p: number) => Math.max(0, (k - 1) * d - p);
-    const packedFloats =
-      Math.max(g.groups * up(og) * kk, g.groups * up(cg) * og * kk2, up(og) * 256 + g.groups * up(og) * Math.ceil(kk / 8) * 8) +
-      Math.max(cg, og) * kk2 +
-      Math.max(cg * (g.inH + 2 * g.padH) * (g.inW + 2 * g.padW), og * (g.outH + 2 * padT(g.kH, g.dilationH, g.padH)) * (g.outW + 2 * padT(g.kW, g.dilationW, g.padW))) +
-      384 * 8 + 48;
-    // Thread scratch (backward weight: a dW partial and 48 bytes a channel of bias-gradient sums first),
+    const packedA = pass === 'forward' ? g.groups * up(og) * kk
+      : pass === 'input' ? g.groups * up(cg) * og * kk2
+      : up(og) * 256 + g.groups * up(og) * Math.ceil(kk / 8) * 8;
+    const image = pass === 'input'
+      ? og * (g.outH + 2 * padT(g.kH, g.dilationH, g.padH)) * (g.outW + 2 * padT(g.kW, g.dilationW, g.padW))
+      : cg * (g.inH + 2 * g.padH) * (g.inW + 2 * g.padW);
+    const packedFloats = packedA + Math.max(cg, og) * kk2 + image + 384 * 8 + 48;
+    // The weight gradient's thread scratch starts with its dW partial and 48 bytes a channel of bias-gradient sums;
     // then the general path's packing buffers and im2col columns, or the packed path's buffers.
-    const sumsAt = align(g.outChannels * kk * 4, 16);
-    const per = align(sumsAt + g.outChannels * 48 + Math.max(gemmScratch + 16 + colBytes, packedFloats * 4 + 96), 64);
+    const sumsAt = pass === 'weight' ? align(g.outChannels * kk * 4, 16) : 0;
+    const head = pass === 'weight' ? sumsAt + g.outChannels * 48 : 0;
+    const per = align(head + Math.max(gemmScratch + 16 + colBytes, packedFloats * 4 + 96), 64);
     const nt = split(flops, MIN_FLOPS_PER_THREAD, g.batch * g.groups);
     return { kk, per, nt, sumsAt };
   }
@@ -318,8 +324,7 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
     },
 
     conv2dForward(g: Conv2dGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array): void {
-      const plane = g.outH * g.outW;
-      const { kk, per, nt } = convSetup(g, 2 * g.batch * g.outChannels * plane * (g.inChannels / g.groups) * g.kH * g.kW);
+      const { kk, per, nt } = convSetup(g, 'forward');
       arena.reset();
       const px = arena.copyIn(x, 0, x.length);
       const pw = arena.copyIn(w, 0, g.outChannels * kk);
@@ -332,8 +337,7 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
     },
 
     conv2dBackwardInput(g: Conv2dGeometry, dy: Float32Array, w: Float32Array, dx: Float32Array): void {
-      const plane = g.outH * g.outW;
-      const { kk, per, nt } = convSetup(g, 2 * g.batch * g.outChannels * plane * (g.inChannels / g.groups) * g.kH * g.kW);
+      const { kk, per, nt } = convSetup(g, 'input');
       arena.reset();
       const pdy = arena.copyIn(dy, 0, dy.length);
       const pw = arena.copyIn(w, 0, g.outChannels * kk);
@@ -345,8 +349,7 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
     },
 
     conv2dBackwardWeight(g: Conv2dGeometry, dy: Float32Array, x: Float32Array, dw: Float32Array, db: Float32Array | null): void {
-      const plane = g.outH * g.outW;
-      const { kk, per, nt, sumsAt } = convSetup(g, 2 * g.batch * g.outChannels * plane * (g.inChannels / g.groups) * g.kH * g.kW);
+      const { kk, per, nt, sumsAt } = convSetup(g, 'weight');
       arena.reset();
       const pdy = arena.copyIn(dy, 0, dy.length);
       const px = arena.copyIn(x, 0, x.length);
