@@ -275,14 +275,32 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
     if (heap.address(out, 0) !== po) out.set(out instanceof Uint32Array ? new Uint32Array(arena.i32.buffer, po, out.length) : arena.f32.subarray(po >> 2, (po >> 2) + out.length));
   }
 
-  function convSetup(g: Conv2dGeometry, flops: number) {
-    const cg = g.inChannels / g.groups;
-    const kk = cg * g.kH * g.kW;
+  /** One conv pass's per-thread scratch and thread count. */
+  function convSetup(g: Conv2dGeometry, pass: 'forward' | 'input' | 'weight') {
+    const cg = g.inChannels / g.groups, og = g.outChannels / g.groups;
+    const kk2 = g.kH * g.kW;
+    const kk = cg * kk2;
+    const flops = 2 * g.batch * g.outChannels * g.outH * g.outW * kk;
+    const up = (n: number) => Math.ceil(n / 4) * 4;
     const colBytes = align(kk * g.outH * g.outW * 4, 16);
-    // Thread scratch: packing buffers, then im2col columns, then a dW partial (backward weight only).
-    const per = align(gemmScratch + 16 + colBytes + g.outChannels * kk * 4, 64);
+    // Stride-1 packed paths (conv.ts): the A operand (packed weights; for the weight gradient, dy panels and a
+    // tile-padded dW), row offsets, the padded image (dy padded by (k-1)·d - p for the input gradient), one column
+    // panel, a tile. conv.ts checks its layout against this and takes the general path if it does not fit.
+    const padT = (k: number, d: number, p: number) => Math.max(0, (k - 1) * d - p);
+    const packedA = pass === 'forward' ? g.groups * up(og) * kk
+      : pass === 'input' ? g.groups * up(cg) * og * kk2
+      : up(og) * 256 + g.groups * up(og) * Math.ceil(kk / 8) * 8;
+    const image = pass === 'input'
+      ? og * (g.outH + 2 * padT(g.kH, g.dilationH, g.padH)) * (g.outW + 2 * padT(g.kW, g.dilationW, g.padW))
+      : cg * (g.inH + 2 * g.padH) * (g.inW + 2 * g.padW);
+    const packedFloats = packedA + Math.max(cg, og) * kk2 + image + 384 * 8 + 48;
+    // The weight gradient's thread scratch starts with its dW partial and 48 bytes a channel of bias-gradient sums;
+    // then the general path's packing buffers and im2col columns, or the packed path's buffers.
+    const sumsAt = pass === 'weight' ? align(g.outChannels * kk * 4, 16) : 0;
+    const head = pass === 'weight' ? sumsAt + g.outChannels * 48 : 0;
+    const per = align(head + Math.max(gemmScratch + 16 + colBytes, packedFloats * 4 + 96), 64);
     const nt = split(flops, MIN_FLOPS_PER_THREAD, g.batch * g.groups);
-    return { kk, colBytes, per, nt };
+    return { kk, per, nt, sumsAt };
   }
 
   return {
@@ -334,8 +352,7 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
     },
 
     conv2dForward(g: Conv2dGeometry, x: Float32Array, w: Float32Array, bias: Float32Array | null, out: Float32Array): void {
-      const plane = g.outH * g.outW;
-      const { kk, per, nt } = convSetup(g, 2 * g.batch * g.outChannels * plane * (g.inChannels / g.groups) * g.kH * g.kW);
+      const { kk, per, nt } = convSetup(g, 'forward');
       arena.reset();
       const px = arena.copyIn(x, 0, x.length);
       const pw = arena.copyIn(w, 0, g.outChannels * kk);
@@ -348,8 +365,7 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
     },
 
     conv2dBackwardInput(g: Conv2dGeometry, dy: Float32Array, w: Float32Array, dx: Float32Array): void {
-      const plane = g.outH * g.outW;
-      const { kk, per, nt } = convSetup(g, 2 * g.batch * g.outChannels * plane * (g.inChannels / g.groups) * g.kH * g.kW);
+      const { kk, per, nt } = convSetup(g, 'input');
       arena.reset();
       const pdy = arena.copyIn(dy, 0, dy.length);
       const pw = arena.copyIn(w, 0, g.outChannels * kk);
@@ -361,28 +377,28 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
     },
 
     conv2dBackwardWeight(g: Conv2dGeometry, dy: Float32Array, x: Float32Array, dw: Float32Array, db: Float32Array | null): void {
-      const plane = g.outH * g.outW;
-      const { kk, colBytes, per, nt } = convSetup(g, 2 * g.batch * g.outChannels * plane * (g.inChannels / g.groups) * g.kH * g.kW);
+      const { kk, per, nt, sumsAt } = convSetup(g, 'weight');
       arena.reset();
       const pdy = arena.copyIn(dy, 0, dy.length);
       const px = arena.copyIn(x, 0, x.length);
       const pdw = arena.out(dw, 0, dw.length);
       const scratch = arena.alloc(per * nt);
-      let p = arena.setParams([...convParams(g), pdy, px, 0, pdw, scratch, per]);
+      let p = arena.setParams([...convParams(g), pdy, px, db ? 1 : 0, pdw, scratch, per]);
       rt.dispatch(OP.conv2dBackwardWeight, p, nt);
-      // Each thread summed its samples into its own partial; add the partials.
-      const partial = align(align(scratch + gemmScratch, 16) + colBytes, 16);
+      if (db) {
+        // The bias gradient was summed (in float64) per thread while each sample's dy was in cache: add the threads' totals.
+        const sums = new Float64Array(arena.f32.buffer, scratch, (per * nt) / 8);
+        for (let c = 0; c < g.outChannels; c++) {
+          let s = 0;
+          for (let t = 0; t < nt; t++) s += sums[(t * per + sumsAt) / 8 + c * 6];
+          db[c] = s;
+        }
+      }
+      // Each thread summed its samples into its own partial, at the start of its scratch; add the partials.
       const count = g.outChannels * kk;
-      p = arena.setParams([count, nt, partial, per, pdw]);
+      p = arena.setParams([count, nt, scratch, per, pdw]);
       rt.dispatch(OP.sumParts, p, split(count * nt, MIN_ELEMENTS_PER_THREAD));
       arena.copyOut(pdw, dw, 0, count);
-      if (db) {
-        // dy is still in wasm memory: the bias gradient costs one read of it, not a copy and a JavaScript pass.
-        const pdb = arena.out(db, 0, g.outChannels);
-        p = arena.setParams([g.batch, g.outChannels, plane, pdy, pdb]);
-        rt.dispatch(OP.channelSums, p, split(dy.length, MIN_ELEMENTS_PER_THREAD, g.outChannels));
-        arena.copyOut(pdb, db, 0, g.outChannels);
-      }
     },
 
     maxPool2dForward(g: Pool2dGeometry, x: Float32Array, out: Float32Array, argmax: Int32Array): void {

@@ -177,6 +177,12 @@ describe('wasm conv2d matches the reference, forward and both backward passes', 
     convCase({ batch: 4, inChannels: 3, outChannels: 32, inH: 32, inW: 32, kH: 3, kW: 3, padH: 1, padW: 1 }),
     convCase({ batch: 4, inChannels: 32, outChannels: 64, inH: 16, inW: 16, kH: 3, kW: 3, padH: 1, padW: 1 }),
     convCase({ batch: 2, inChannels: 2, outChannels: 3, inH: 7, inW: 7, kH: 5, kW: 4, strideH: 3, strideW: 2, padH: 2, padW: 2, dilationH: 1, dilationW: 2 }),
+    // Stride-1 packed paths: K split in blocks (432, 450) with row tails (50, 48) and an odd width; panels across rows;
+    // padding past (k-1)·d (the input gradient's general path), with groups and dilation; a padded 1×1.
+    convCase({ batch: 3, inChannels: 48, outChannels: 50, inH: 7, inW: 5, kH: 3, kW: 3, padH: 1, padW: 2 }),
+    convCase({ batch: 2, inChannels: 5, outChannels: 7, inH: 12, inW: 12, kH: 5, kW: 5, padH: 2, padW: 2 }),
+    convCase({ batch: 2, inChannels: 4, outChannels: 6, inH: 6, inW: 8, kH: 3, kW: 3, padH: 3, padW: 0, dilationH: 1, dilationW: 2, groups: 2 }),
+    convCase({ batch: 3, inChannels: 8, outChannels: 5, inH: 4, inW: 6, kH: 1, kW: 1, padH: 1, padW: 1 }),
   ];
   for (const g of cases) {
     const label = `N${g.batch} C${g.inChannels}→${g.outChannels} ${g.inH}×${g.inW} k${g.kH}×${g.kW} s${g.strideH},${g.strideW} p${g.padH},${g.padW} d${g.dilationH},${g.dilationW} g${g.groups}`;

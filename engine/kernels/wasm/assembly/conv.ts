@@ -2,8 +2,18 @@
  * Convolution as im2col + GEMM, one (sample, group) unit at a time per
  * thread, and max pooling; the same algorithms as the TypeScript reference.
  * Geometry arrives as an i32 parameter block (see layout.ts in the host).
+ *
+ * Stride-1 convolutions take packed paths instead: the weights are packed
+ * into MR-row panels once per call (they are the same for every sample), and
+ * the column matrix is never formed: each KC×NR panel the micro-kernel reads
+ * is gathered straight from a zero-padded copy of the sample, so one pass
+ * over the image replaces im2col + packB and no edge tests remain. The input
+ * gradient is the forward convolution of dy with the flipped, transposed
+ * weights (no col2im scatter); the weight gradient packs dy as A and the
+ * image's columns as B panels, accumulating into the thread's partial.
  */
-import { gemmCore, gemmScratchBytes } from './gemm';
+import { MR, NR, gemmCore, gemmScratchBytes, packA, transpose4 } from './gemm';
+import { madd } from './simd';
 
 // @ts-ignore: decorator
 @inline
@@ -101,15 +111,269 @@ function align16(n: usize): usize {
   return (n + 15) & ~(<usize>15);
 }
 
+// ---- Packed paths (stride 1) ----
+
+/** Largest k-block: a KB×NR column panel (12 KB) stays in L1 beside the streamed weight panels; a longer K is split evenly (576 → 2×288, not 384 + 192). */
+const KB: i32 = 384;
+/** Pixels per block of the weight gradient: dy panels for 64 channels × 256 pixels (64 KB) stay in L2. */
+const PB: i32 = 256;
+
+// Packed-path scratch, one thread's: packed A, K row offsets (i32), the padded source image, one column panel, an MR×NR tile and NR lane offsets.
+let sA: usize = 0, sOffs: usize = 0, sImg: usize = 0, sPanel: usize = 0, sTile: usize = 0, sLanes: usize = 0;
+
+/** Lays the packed-path scratch out from base; false if it would pass limit (the host reserved less), and the caller takes the general path. */
+function packedLayout(base: usize, limit: usize, aFloats: i32, k: i32, imgFloats: i32, panelFloats: i32): bool {
+  sA = align16(base);
+  sOffs = align16(ptr(sA, aFloats));
+  sImg = align16(ptr(sOffs, k));
+  sPanel = align16(ptr(sImg, imgFloats));
+  sTile = align16(ptr(sPanel, panelFloats));
+  sLanes = ptr(sTile, MR * NR);
+  return ptr(sLanes, NR) <= limit;
+}
+
+function roundMR(n: i32): i32 {
+  return (n + MR - 1) / MR * MR;
+}
+
+/** Offsets in the padded image (channels × hp × wp) of the k rows (channel, ki, kj) of the column matrix, for output pixel (0, 0). */
+function rowOffsets(channels: i32, hp: i32, wp: i32): void {
+  let k = 0;
+  for (let c = 0; c < channels; c++) {
+    for (let ki = 0; ki < gKH; ki++) {
+      for (let kj = 0; kj < gKW; kj++, k++) store<i32>(ptr(sOffs, k), c * hp * wp + ki * gDH * wp + kj * gDW);
+    }
+  }
+}
+
+/** Copies channels planes of h × w at src into the interior of the padded image; the border was zeroed once and is never written. */
+function padImage(src: usize, channels: i32, h: i32, w: i32, ph: i32, pw: i32): void {
+  const hp = h + 2 * ph, wp = w + 2 * pw;
+  for (let c = 0; c < channels; c++) {
+    for (let y = 0; y < h; y++) copyFloats(ptr(sImg, (c * hp + y + ph) * wp + pw), ptr(src, (c * h + y) * w), w);
+  }
+}
+
+/**
+ * Packs the groups' weights as the A operand, MR-row panels over all K
+ * (panel i at i·MR·K, rows past m zero). Forward: row o, column (c, ki, kj).
+ * Transposed (input gradient): row c, column (o, ki, kj) from
+ * w[o, c, kH-1-ki, kW-1-kj], the flipped kernel of the adjoint convolution.
+ */
+function packWeights(w: usize, transposed: bool): void {
+  const kk2 = gKH * gKW;
+  const m = transposed ? gCg : gOg, k = transposed ? gOg * kk2 : gKk, mp = roundMR(m);
+  for (let gr = 0; gr < gGroups; gr++) {
+    const wg = ptr(w, gr * gOg * gKk);
+    const dst = ptr(sA, gr * mp * k);
+    for (let i = 0; i < mp; i++) {
+      const panel = ptr(dst, (i / MR) * MR * k + i % MR);
+      if (i >= m) {
+        for (let q = 0; q < k; q++) store<f32>(ptr(panel, q * MR), 0);
+      } else if (!transposed) {
+        const row = ptr(wg, i * gKk);
+        for (let q = 0; q < k; q++) store<f32>(ptr(panel, q * MR), load<f32>(ptr(row, q)));
+      } else {
+        let q = 0;
+        for (let o = 0; o < gOg; o++) {
+          const src = ptr(wg, o * gKk + i * kk2 + kk2 - 1);
+          for (let t = 0; t < kk2; t++, q++) store<f32>(ptr(panel, q * MR), load<f32>(src - (<usize>t << 2)));
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Packs rows k0..k0+kc of the implicit column matrix, output pixels
+ * n0..n0+nr (nr ≤ NR, the rest zero), into the KC×NR panel. Eight pixels
+ * in one output row are eight adjacent floats of every padded image row.
+ */
+function packColumns(k0: i32, kc: i32, n0: i32, nr: i32, outW: i32, wp: i32): void {
+  const oy = n0 / outW, ox = n0 % outW;
+  const offs = ptr(sOffs, k0);
+  if (nr == NR && ox + NR <= outW) {
+    const base = ptr(sImg, oy * wp + ox);
+    for (let k = 0; k < kc; k++) {
+      const s = base + (<usize>load<i32>(offs + (<usize>k << 2)) << 2);
+      const o = sPanel + (<usize>k << 5);
+      v128.store(o, v128.load(s));
+      v128.store(o, v128.load(s, 16), 16);
+    }
+    return;
+  }
+  for (let j = 0; j < NR; j++) {
+    const n = n0 + j;
+    store<i32>(ptr(sLanes, j), j < nr ? (n / outW) * wp + n % outW : -1);
+  }
+  for (let k = 0; k < kc; k++) {
+    const s = ptr(sImg, load<i32>(ptr(sOffs, k0 + k)));
+    const o = sPanel + (<usize>k << 5);
+    for (let j = 0; j < NR; j++) {
+      const lane = load<i32>(ptr(sLanes, j));
+      store<f32>(o + (<usize>j << 2), lane >= 0 ? load<f32>(ptr(s, lane)) : 0);
+    }
+  }
+}
+
+/**
+ * The 4×8 register tile of gemm.ts with this file's epilogues: C = Σ,
+ * C = C + Σ (accumulate), then + bias[row] when bias is not 0, the
+ * reference's order (products first, bias last). With offs not 0, B is not
+ * a packed panel: step p reads 8 floats at pb + 4·offs[p] (unpacked columns
+ * of the padded image, for products too short in M to repay a packing).
+ */
+// @ts-ignore: decorator
+@inline
+function tile4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, accumulate: bool, bias: usize, offs: usize = 0): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  if (offs == 0) {
+    for (let p = 0; p < kc; p++) {
+      const b0 = v128.load(pb);
+      const b1 = v128.load(pb, 16);
+      let av = v128.load32_splat(pa);
+      c00 = madd(av, b0, c00);
+      c01 = madd(av, b1, c01);
+      av = v128.load32_splat(pa, 4);
+      c10 = madd(av, b0, c10);
+      c11 = madd(av, b1, c11);
+      av = v128.load32_splat(pa, 8);
+      c20 = madd(av, b0, c20);
+      c21 = madd(av, b1, c21);
+      av = v128.load32_splat(pa, 12);
+      c30 = madd(av, b0, c30);
+      c31 = madd(av, b1, c31);
+      pa += 16;
+      pb += 32;
+    }
+  } else {
+    for (let p = 0; p < kc; p++) {
+      const s = pb + (<usize>load<i32>(offs) << 2);
+      const b0 = v128.load(s);
+      const b1 = v128.load(s, 16);
+      let av = v128.load32_splat(pa);
+      c00 = madd(av, b0, c00);
+      c01 = madd(av, b1, c01);
+      av = v128.load32_splat(pa, 4);
+      c10 = madd(av, b0, c10);
+      c11 = madd(av, b1, c11);
+      av = v128.load32_splat(pa, 8);
+      c20 = madd(av, b0, c20);
+      c21 = madd(av, b1, c21);
+      av = v128.load32_splat(pa, 12);
+      c30 = madd(av, b0, c30);
+      c31 = madd(av, b1, c31);
+      pa += 16;
+      offs += 4;
+    }
+  }
+  const row = <usize>ldc << 2;
+  const r1 = c + row, r2 = r1 + row, r3 = r2 + row;
+  if (accumulate) {
+    c00 = f32x4.add(v128.load(c), c00); c01 = f32x4.add(v128.load(c, 16), c01);
+    c10 = f32x4.add(v128.load(r1), c10); c11 = f32x4.add(v128.load(r1, 16), c11);
+    c20 = f32x4.add(v128.load(r2), c20); c21 = f32x4.add(v128.load(r2, 16), c21);
+    c30 = f32x4.add(v128.load(r3), c30); c31 = f32x4.add(v128.load(r3, 16), c31);
+  }
+  if (bias != 0) {
+    let bv = v128.load32_splat(bias);
+    c00 = f32x4.add(c00, bv); c01 = f32x4.add(c01, bv);
+    bv = v128.load32_splat(bias, 4);
+    c10 = f32x4.add(c10, bv); c11 = f32x4.add(c11, bv);
+    bv = v128.load32_splat(bias, 8);
+    c20 = f32x4.add(c20, bv); c21 = f32x4.add(c21, bv);
+    bv = v128.load32_splat(bias, 12);
+    c30 = f32x4.add(c30, bv); c31 = f32x4.add(c31, bv);
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(r1, c10); v128.store(r1, c11, 16);
+  v128.store(r2, c20); v128.store(r2, c21, 16);
+  v128.store(r3, c30); v128.store(r3, c31, 16);
+}
+
+/** An edge tile (mr ≤ MR rows, nr ≤ NR columns): the product goes through sTile, then the same epilogue element by element. */
+function edgeTile(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i32, accumulate: bool, bias: usize, offs: usize = 0): void {
+  tile4x8(kc, pa, pb, sTile, NR, false, 0, offs);
+  for (let i = 0; i < mr; i++) {
+    const dst = ptr(c, i * ldc);
+    const src = ptr(sTile, i * NR);
+    for (let j = 0; j < nr; j++) {
+      let v = load<f32>(ptr(src, j));
+      if (accumulate) v = load<f32>(ptr(dst, j)) + v;
+      if (bias != 0) v += load<f32>(ptr(bias, i));
+      store<f32>(ptr(dst, j), v);
+    }
+  }
+}
+
+/** out[m, outH·outW] = A · columns(sImg) (+ bias[row]), A packed at pa over k; the padded image is wp wide. */
+function packedProduct(pa: usize, m: i32, k: i32, outH: i32, outW: i32, wp: i32, out: usize, bias: usize): void {
+  const plane = outH * outW;
+  const blocks = (k + KB - 1) / KB;
+  const kb = (k + blocks - 1) / blocks;
+  for (let k0 = 0; k0 < k; k0 += kb) {
+    const kc = min(kb, k - k0);
+    const accumulate = k0 > 0;
+    const last = k0 + kc >= k;
+    for (let n0 = 0; n0 < plane; n0 += NR) {
+      const nr = min(NR, plane - n0);
+      const ox = n0 % outW;
+      if (m <= 2 * MR && nr == NR && ox + NR <= outW) {
+        // One or two tiles per panel: reading the image through the offsets costs less than packing it.
+        const base = ptr(sImg, (n0 / outW) * wp + ox);
+        for (let i0 = 0; i0 < m; i0 += MR) {
+          const a = ptr(pa, i0 * k + k0 * MR);
+          const c = ptr(out, i0 * plane + n0);
+          const b = last && bias != 0 ? ptr(bias, i0) : 0;
+          if (i0 + MR <= m) tile4x8(kc, a, base, c, plane, accumulate, b, ptr(sOffs, k0));
+          else edgeTile(kc, a, base, c, plane, m - i0, nr, accumulate, b, ptr(sOffs, k0));
+        }
+        continue;
+      }
+      packColumns(k0, kc, n0, nr, outW, wp);
+      for (let i0 = 0; i0 < m; i0 += MR) {
+        const a = ptr(pa, i0 * k + k0 * MR);
+        const c = ptr(out, i0 * plane + n0);
+        const b = last && bias != 0 ? ptr(bias, i0) : 0;
+        if (i0 + MR <= m && nr == NR) tile4x8(kc, a, sPanel, c, plane, accumulate, b);
+        else edgeTile(kc, a, sPanel, c, plane, min(MR, m - i0), nr, accumulate, b);
+      }
+    }
+  }
+}
+
+/** Thread's scratch: base and end, from the parameter block. */
+// @ts-ignore: decorator
+@inline
+function threadScratch(p: usize, tid: i32): usize {
+  return <usize>arg(p, 20) + <usize>tid * <usize>arg(p, 21);
+}
+
 /** Parameter block: 0–15 geometry, 16 input, 17 weight, 18 bias or 0, 19 output, 20 scratch base, 21 scratch bytes per thread. */
 export function conv2dForward(p: usize, tid: i32, nt: i32): void {
   readGeometry(p);
   const x = <usize>arg(p, 16), w = <usize>arg(p, 17), bias = <usize>arg(p, 18), out = <usize>arg(p, 19);
-  const scratch = <usize>arg(p, 20) + <usize>tid * <usize>arg(p, 21);
-  const col = align16(scratch + gemmScratchBytes());
+  const scratch = threadScratch(p, tid), limit = scratch + <usize>arg(p, 21);
   const units = gBatch * gGroups;
   const u0 = tid * units / nt, u1 = (tid + 1) * units / nt;
   const oneByOne = gKH == 1 && gKW == 1 && gSH == 1 && gSW == 1 && gPH == 0 && gPW == 0;
+  const hp = gInH + 2 * gPH, wp = gInW + 2 * gPW;
+  if (!oneByOne && gSH == 1 && gSW == 1 && gOutH == hp - gDH * (gKH - 1) && gOutW == wp - gDW * (gKW - 1)
+    && packedLayout(scratch, limit, gGroups * roundMR(gOg) * gKk, gKk, gCg * hp * wp, min(gKk, KB) * NR)) {
+    packWeights(w, false);
+    rowOffsets(gCg, hp, wp);
+    memory.fill(sImg, 0, <usize>(gCg * hp * wp) << 2);
+    for (let u = u0; u < u1; u++) {
+      const nb = u / gGroups, gr = u % gGroups;
+      padImage(ptr(x, (nb * gInC + gr * gCg) * gInH * gInW), gCg, gInH, gInW, gPH, gPW);
+      packedProduct(ptr(sA, gr * roundMR(gOg) * gKk), gOg, gKk, gOutH, gOutW, wp, ptr(out, (nb * gOutC + gr * gOg) * gPlane), bias != 0 ? ptr(bias, gr * gOg) : 0);
+    }
+    return;
+  }
+  const col = align16(scratch + gemmScratchBytes());
   for (let u = u0; u < u1; u++) {
     const nb = u / gGroups, gr = u % gGroups;
     const xg = ptr(x, (nb * gInC + gr * gCg) * gInH * gInW);
@@ -134,10 +398,26 @@ export function conv2dForward(p: usize, tid: i32, nt: i32): void {
 export function conv2dBackwardInput(p: usize, tid: i32, nt: i32): void {
   readGeometry(p);
   const dy = <usize>arg(p, 16), w = <usize>arg(p, 17), dx = <usize>arg(p, 19);
-  const scratch = <usize>arg(p, 20) + <usize>tid * <usize>arg(p, 21);
-  const col = align16(scratch + gemmScratchBytes());
+  const scratch = threadScratch(p, tid), limit = scratch + <usize>arg(p, 21);
   const units = gBatch * gGroups;
   const u0 = tid * units / nt, u1 = (tid + 1) * units / nt;
+  // Stride 1: dx is dy convolved with the flipped kernel, padded by (k-1)·d - p (which must not be negative).
+  const ph = gDH * (gKH - 1) - gPH, pw = gDW * (gKW - 1) - gPW;
+  const hp = gOutH + 2 * ph, wp = gOutW + 2 * pw;
+  const kt = gOg * gKH * gKW;
+  if (gSH == 1 && gSW == 1 && ph >= 0 && pw >= 0 && gInH == hp - gDH * (gKH - 1) && gInW == wp - gDW * (gKW - 1)
+    && packedLayout(scratch, limit, gGroups * roundMR(gCg) * kt, kt, gOg * hp * wp, min(kt, KB) * NR)) {
+    packWeights(w, true);
+    rowOffsets(gOg, hp, wp);
+    memory.fill(sImg, 0, <usize>(gOg * hp * wp) << 2);
+    for (let u = u0; u < u1; u++) {
+      const nb = u / gGroups, gr = u % gGroups;
+      padImage(ptr(dy, (nb * gOutC + gr * gOg) * gPlane), gOg, gOutH, gOutW, ph, pw);
+      packedProduct(ptr(sA, gr * roundMR(gCg) * kt), gCg, kt, gInH, gInW, wp, ptr(dx, (nb * gInC + gr * gCg) * gInH * gInW), 0);
+    }
+    return;
+  }
+  const col = align16(scratch + gemmScratchBytes());
   const imageBytes = <usize>(gCg * gInH * gInW) << 2;
   for (let u = u0; u < u1; u++) {
     const nb = u / gGroups, gr = u % gGroups;
@@ -150,22 +430,134 @@ export function conv2dBackwardInput(p: usize, tid: i32, nt: i32): void {
   }
 }
 
-/** 16 dy, 17 x, 19 unused; each thread accumulates dW over its units into its own partial (after col). */
+/**
+ * Packs pixels p0..p0+pc of column-matrix rows k0..k0+nr (nr ≤ NR, the rest
+ * zero) as a pc×NR B panel: the columns of colᵀ. Four pixels of one output
+ * row are four adjacent floats of each row, so 4×4 blocks transpose in.
+ */
+function packRows(k0: i32, nr: i32, p0: i32, pc: i32, outW: i32, wp: i32): void {
+  if (outW % 4 == 0 && p0 % 4 == 0 && pc % 4 == 0) {
+    const z = f32x4.splat(0);
+    for (let h = 0; h < NR; h += 4) {
+      // Missing rows read as zero through a zero offset into a zero vector.
+      const j0 = k0 + h;
+      const o0 = j0 < k0 + nr ? ptr(sImg, load<i32>(ptr(sOffs, j0))) : 0;
+      const o1 = j0 + 1 < k0 + nr ? ptr(sImg, load<i32>(ptr(sOffs, j0 + 1))) : 0;
+      const o2 = j0 + 2 < k0 + nr ? ptr(sImg, load<i32>(ptr(sOffs, j0 + 2))) : 0;
+      const o3 = j0 + 3 < k0 + nr ? ptr(sImg, load<i32>(ptr(sOffs, j0 + 3))) : 0;
+      // Pixel (oy, ox) steps along without a division per quad.
+      let oy = p0 / outW, ox = p0 % outW;
+      for (let q = 0; q < pc; q += 4) {
+        const at = <usize>(oy * wp + ox) << 2;
+        ox += 4;
+        if (ox == outW) { ox = 0; oy++; }
+        transpose4(
+          o0 != 0 ? v128.load(o0 + at) : z, o1 != 0 ? v128.load(o1 + at) : z,
+          o2 != 0 ? v128.load(o2 + at) : z, o3 != 0 ? v128.load(o3 + at) : z,
+          sPanel + (<usize>q << 5) + (<usize>h << 2), 32,
+        );
+      }
+    }
+    return;
+  }
+  for (let q = 0; q < pc; q++) {
+    const n = p0 + q;
+    const s = ptr(sImg, (n / outW) * wp + n % outW);
+    const o = sPanel + (<usize>q << 5);
+    for (let j = 0; j < NR; j++) store<f32>(o + (<usize>j << 2), j < nr ? load<f32>(ptr(s, load<i32>(ptr(sOffs, k0 + j)))) : 0);
+  }
+}
+
+/**
+ * Adds the float64 sums of dy's rows (channels c0..c0+rows) to the thread's
+ * per-channel accumulators (48 bytes each: low and high lane pairs, scalar
+ * tail), as channelSums does; run while the sample's dy is in cache.
+ */
+function addChannelSums(dyg: usize, c0: i32, rows: i32, sums: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const row = ptr(dyg, r * gPlane);
+    const slot = sums + <usize>(c0 + r) * 48;
+    let lo = v128.load(slot), hi = v128.load(slot, 16);
+    let s = load<f64>(slot, 32);
+    let j = 0;
+    for (; j + 4 <= gPlane; j += 4) {
+      const v = v128.load(ptr(row, j));
+      lo = f64x2.add(lo, f64x2.promote_low_f32x4(v));
+      hi = f64x2.add(hi, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)));
+    }
+    for (; j < gPlane; j++) s += <f64>load<f32>(ptr(row, j));
+    v128.store(slot, lo);
+    v128.store(slot, hi, 16);
+    store<f64>(slot, s, 32);
+  }
+}
+
+/** Leaves each channel's total in the first 8 bytes of its slot, for the host to add over threads. */
+function finishChannelSums(sums: usize): void {
+  for (let c = 0; c < gOutC; c++) {
+    const slot = sums + <usize>c * 48;
+    const t = f64x2.add(v128.load(slot), v128.load(slot, 16));
+    store<f64>(slot, load<f64>(slot, 32) + f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1));
+  }
+}
+
+/**
+ * 16 dy, 17 x, 18 nonzero for the bias gradient, 19 unused. Each thread
+ * accumulates dW over its units into its own partial (at the start of its
+ * scratch), then, for the bias gradient, its float64 channel sums (48 bytes
+ * a channel, after the partial, 16-aligned).
+ */
 export function conv2dBackwardWeight(p: usize, tid: i32, nt: i32): void {
   readGeometry(p);
-  const dy = <usize>arg(p, 16), x = <usize>arg(p, 17);
-  const scratch = <usize>arg(p, 20) + <usize>tid * <usize>arg(p, 21);
-  const col = align16(scratch + gemmScratchBytes());
-  const partial = align16(ptr(col, gKk * gPlane));
-  memory.fill(partial, 0, <usize>(gOutC * gKk) << 2);
+  const dy = <usize>arg(p, 16), x = <usize>arg(p, 17), wantDb = arg(p, 18) != 0;
+  const partial = threadScratch(p, tid), limit = partial + <usize>arg(p, 21);
+  const sums = align16(ptr(partial, gOutC * gKk));
+  const scratch = align16(sums + (wantDb ? <usize>gOutC * 48 : 0));
+  if (wantDb) memory.fill(sums, 0, <usize>gOutC * 48);
   const units = gBatch * gGroups;
   const u0 = tid * units / nt, u1 = (tid + 1) * units / nt;
+  const hp = gInH + 2 * gPH, wp = gInW + 2 * gPW;
+  const pb = min(gPlane, PB);
+  // The packed path sums into a dW padded to whole tiles (rows to MR per group, columns to NR): no edge tiles, e.g. for K = 27.
+  const mp = roundMR(gOg), ld = (gKk + NR - 1) / NR * NR;
+  const accFloats = gGroups * mp * ld;
+  if (gSH == 1 && gSW == 1 && gOutH == hp - gDH * (gKH - 1) && gOutW == wp - gDW * (gKW - 1)
+    && packedLayout(scratch, limit, mp * pb + accFloats, gKk, gCg * hp * wp, pb * NR)) {
+    const acc = ptr(sA, mp * pb);
+    memory.fill(acc, 0, <usize>accFloats << 2);
+    rowOffsets(gCg, hp, wp);
+    memory.fill(sImg, 0, <usize>(gCg * hp * wp) << 2);
+    for (let u = u0; u < u1; u++) {
+      const nb = u / gGroups, gr = u % gGroups;
+      padImage(ptr(x, (nb * gInC + gr * gCg) * gInH * gInW), gCg, gInH, gInW, gPH, gPW);
+      const dyg = ptr(dy, (nb * gOutC + gr * gOg) * gPlane);
+      if (wantDb) addChannelSums(dyg, gr * gOg, gOg, sums);
+      const dw = ptr(acc, gr * mp * ld);
+      // dW_g += dy_g · colᵀ, a block of pixels at a time: dy's panels (A) in L2, one panel of colᵀ (B) in L1.
+      for (let p0 = 0; p0 < gPlane; p0 += PB) {
+        const pc = min(PB, gPlane - p0);
+        packA(false, dyg, gPlane, 0, gOg, p0, pc, sA);
+        for (let j0 = 0; j0 < gKk; j0 += NR) {
+          packRows(j0, min(NR, gKk - j0), p0, pc, gOutW, wp);
+          for (let i0 = 0; i0 < gOg; i0 += MR) tile4x8(pc, ptr(sA, i0 * pc), sPanel, ptr(dw, i0 * ld + j0), ld, true, 0);
+        }
+      }
+    }
+    for (let r = 0; r < gOutC; r++) copyFloats(ptr(partial, r * gKk), ptr(acc, ((r / gOg) * mp + r % gOg) * ld), gKk);
+    if (wantDb) finishChannelSums(sums);
+    return;
+  }
+  memory.fill(partial, 0, <usize>(gOutC * gKk) << 2);
+  const col = align16(scratch + gemmScratchBytes());
   for (let u = u0; u < u1; u++) {
     const nb = u / gGroups, gr = u % gGroups;
     im2col(ptr(x, (nb * gInC + gr * gCg) * gInH * gInW), col, false);
+    const dyg = ptr(dy, (nb * gOutC + gr * gOg) * gPlane);
+    if (wantDb) addChannelSums(dyg, gr * gOg, gOg, sums);
     // dW_g += dy_g · colᵀ
-    gemmCore(false, true, gOg, gKk, gPlane, ptr(dy, (nb * gOutC + gr * gOg) * gPlane), gPlane, col, gPlane, ptr(partial, gr * gOg * gKk), gKk, true, scratch);
+    gemmCore(false, true, gOg, gKk, gPlane, dyg, gPlane, col, gPlane, ptr(partial, gr * gOg * gKk), gKk, true, scratch);
   }
+  if (wantDb) finishChannelSums(sums);
 }
 
 /** Sums parts: 0 count, 1 number of parts, 2 first part, 3 bytes between parts, 4 destination. */

@@ -27,7 +27,7 @@ function ptr(base: usize, index: i32): usize {
 /** Writes the 4×4 transpose of rows r0..r3 (4 floats each) to dst, dst + stride, dst + 2·stride, dst + 3·stride. */
 // @ts-ignore: decorator
 @inline
-function transpose4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize): void {
+export function transpose4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize): void {
   const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
   const t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
   const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
@@ -88,7 +88,8 @@ function packB(transB: bool, b: usize, ldb: i32, pc: i32, kc: i32, jc: i32, nc: 
   }
 }
 
-function packA(transA: bool, a: usize, lda: i32, ic: i32, mc: i32, pc: i32, kc: i32, dst: usize): void {
+/** Packs rows ic..ic+mc, columns pc..pc+kc of op(A) into MR×kc panels at dst (rows past mc are zero); exported for conv.ts. */
+export function packA(transA: bool, a: usize, lda: i32, ic: i32, mc: i32, pc: i32, kc: i32, dst: usize): void {
   for (let i0 = 0; i0 < mc; i0 += MR) {
     const mr = min(MR, mc - i0);
     const panel = ptr(dst, i0 * kc);
