@@ -12,7 +12,7 @@ import { referenceKernels } from '../reference.ts';
 import type { StepMemory } from '../../tensor/storage.ts';
 
 /** Operation numbers of `run` in assembly/index.ts. */
-export const OP = { gemm: 1, conv2dForward: 2, conv2dBackwardInput: 3, conv2dBackwardWeight: 4, sumParts: 5, maxPool2dForward: 6, maxPool2dBackward: 7, reluForward: 8, reluBackward: 9, randomBits: 10, sgdUpdate: 11, gemmBatch: 12, softmaxForward: 13, softmaxBackward: 14, channelSums: 15, layerNormForward: 16, layerNormBackward: 17, columnSums: 18, maskMultiply: 19 } as const;
+export const OP = { gemm: 1, conv2dForward: 2, conv2dBackwardInput: 3, conv2dBackwardWeight: 4, sumParts: 5, maxPool2dForward: 6, maxPool2dBackward: 7, reluForward: 8, reluBackward: 9, randomBits: 10, sgdUpdate: 11, gemmBatch: 12, softmaxForward: 13, softmaxBackward: 14, layerNormForward: 16, layerNormBackward: 17, columnSums: 18, maskMultiply: 19 } as const;
 
 export interface WasmRuntime {
   readonly memory: WasmMemory;

@@ -471,7 +471,7 @@ function packRows(k0: i32, nr: i32, p0: i32, pc: i32, outW: i32, wp: i32): void 
 /**
  * Adds the float64 sums of dy's rows (channels c0..c0+rows) to the thread's
  * per-channel accumulators (48 bytes each: low and high lane pairs, scalar
- * tail), as channelSums does; run while the sample's dy is in cache.
+ * tail); run while the sample's dy is in cache.
  */
 function addChannelSums(dyg: usize, c0: i32, rows: i32, sums: usize): void {
   for (let r = 0; r < rows; r++) {
@@ -691,28 +691,5 @@ export function maxPool2dBackward(p: usize, tid: i32, nt: i32): void {
       const a = load<i32>(ptr(argmax, pl * outPlane + j));
       if (a >= 0) store<f32>(ptr(d, a), load<f32>(ptr(d, a)) + load<f32>(ptr(dy, pl * outPlane + j)));
     }
-  }
-}
-
-/** Block: 0 batch, 1 channels, 2 plane, 3 dy, 4 db. db[c] = Σₙ Σⱼ dy[n, c, j] (the conv bias gradient), in float64, channels split over threads. */
-export function channelSums(p: usize, tid: i32, nt: i32): void {
-  const batch = arg(p, 0), channels = arg(p, 1), plane = arg(p, 2);
-  const dy = <usize>arg(p, 3), db = <usize>arg(p, 4);
-  const c0 = tid * channels / nt, c1 = (tid + 1) * channels / nt;
-  for (let c = c0; c < c1; c++) {
-    let lo = f64x2.splat(0), hi = f64x2.splat(0);
-    let s: f64 = 0;
-    for (let n = 0; n < batch; n++) {
-      const row = ptr(dy, (n * channels + c) * plane);
-      let j = 0;
-      for (; j + 4 <= plane; j += 4) {
-        const v = v128.load(ptr(row, j));
-        lo = f64x2.add(lo, f64x2.promote_low_f32x4(v));
-        hi = f64x2.add(hi, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)));
-      }
-      for (; j < plane; j++) s += <f64>load<f32>(ptr(row, j));
-    }
-    const t = f64x2.add(lo, hi);
-    store<f32>(ptr(db, c), <f32>(s + f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1)));
   }
 }

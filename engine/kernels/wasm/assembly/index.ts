@@ -8,7 +8,7 @@ import { columnSums, maskMultiply, reluBackward, reluForward, sgdUpdate } from '
 import { randomBits } from './random';
 import { softmaxBackward, softmaxForward } from './softmax';
 import { layerNormBackward, layerNormForward } from './layer-norm';
-import { channelSums, conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, maxPool2dBackward, maxPool2dForward, sumParts } from './conv';
+import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, maxPool2dBackward, maxPool2dForward, sumParts } from './conv';
 
 export { gemmScratchBytes };
 
@@ -62,7 +62,6 @@ export function run(op: i32, p: usize, tid: i32, nt: i32): void {
     case 12: gemmBatch(p, tid, nt); break;
     case 13: softmaxForward(p, tid, nt); break;
     case 14: softmaxBackward(p, tid, nt); break;
-    case 15: channelSums(p, tid, nt); break;
     case 16: layerNormForward(p, tid, nt); break;
     case 17: layerNormBackward(p, tid, nt); break;
     case 18: columnSums(p, tid, nt); break;
