@@ -12,8 +12,7 @@
  * weights (no col2im scatter); the weight gradient packs dy as A and the
  * image's columns as B panels, accumulating into the thread's partial.
  */
-import { MR, NR, gemmCore, gemmScratchBytes, packA, transpose4 } from './gemm';
-import { madd } from './simd';
+import { MR, NR, gemmCore, gemmScratchBytes, packA, tile4x8, transpose4 } from './gemm';
 
 // @ts-ignore: decorator
 @inline
@@ -214,84 +213,6 @@ function packColumns(k0: i32, kc: i32, n0: i32, nr: i32, outW: i32, wp: i32): vo
       store<f32>(o + (<usize>j << 2), lane >= 0 ? load<f32>(ptr(s, lane)) : 0);
     }
   }
-}
-
-/**
- * The 4×8 register tile of gemm.ts with this file's epilogues: C = Σ,
- * C = C + Σ (accumulate), then + bias[row] when bias is not 0, the
- * reference's order (products first, bias last). With offs not 0, B is not
- * a packed panel: step p reads 8 floats at pb + 4·offs[p] (unpacked columns
- * of the padded image, for products too short in M to repay a packing).
- */
-// @ts-ignore: decorator
-@inline
-function tile4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, accumulate: bool, bias: usize, offs: usize = 0): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  if (offs == 0) {
-    for (let p = 0; p < kc; p++) {
-      const b0 = v128.load(pb);
-      const b1 = v128.load(pb, 16);
-      let av = v128.load32_splat(pa);
-      c00 = madd(av, b0, c00);
-      c01 = madd(av, b1, c01);
-      av = v128.load32_splat(pa, 4);
-      c10 = madd(av, b0, c10);
-      c11 = madd(av, b1, c11);
-      av = v128.load32_splat(pa, 8);
-      c20 = madd(av, b0, c20);
-      c21 = madd(av, b1, c21);
-      av = v128.load32_splat(pa, 12);
-      c30 = madd(av, b0, c30);
-      c31 = madd(av, b1, c31);
-      pa += 16;
-      pb += 32;
-    }
-  } else {
-    for (let p = 0; p < kc; p++) {
-      const s = pb + (<usize>load<i32>(offs) << 2);
-      const b0 = v128.load(s);
-      const b1 = v128.load(s, 16);
-      let av = v128.load32_splat(pa);
-      c00 = madd(av, b0, c00);
-      c01 = madd(av, b1, c01);
-      av = v128.load32_splat(pa, 4);
-      c10 = madd(av, b0, c10);
-      c11 = madd(av, b1, c11);
-      av = v128.load32_splat(pa, 8);
-      c20 = madd(av, b0, c20);
-      c21 = madd(av, b1, c21);
-      av = v128.load32_splat(pa, 12);
-      c30 = madd(av, b0, c30);
-      c31 = madd(av, b1, c31);
-      pa += 16;
-      offs += 4;
-    }
-  }
-  const row = <usize>ldc << 2;
-  const r1 = c + row, r2 = r1 + row, r3 = r2 + row;
-  if (accumulate) {
-    c00 = f32x4.add(v128.load(c), c00); c01 = f32x4.add(v128.load(c, 16), c01);
-    c10 = f32x4.add(v128.load(r1), c10); c11 = f32x4.add(v128.load(r1, 16), c11);
-    c20 = f32x4.add(v128.load(r2), c20); c21 = f32x4.add(v128.load(r2, 16), c21);
-    c30 = f32x4.add(v128.load(r3), c30); c31 = f32x4.add(v128.load(r3, 16), c31);
-  }
-  if (bias != 0) {
-    let bv = v128.load32_splat(bias);
-    c00 = f32x4.add(c00, bv); c01 = f32x4.add(c01, bv);
-    bv = v128.load32_splat(bias, 4);
-    c10 = f32x4.add(c10, bv); c11 = f32x4.add(c11, bv);
-    bv = v128.load32_splat(bias, 8);
-    c20 = f32x4.add(c20, bv); c21 = f32x4.add(c21, bv);
-    bv = v128.load32_splat(bias, 12);
-    c30 = f32x4.add(c30, bv); c31 = f32x4.add(c31, bv);
-  }
-  v128.store(c, c00); v128.store(c, c01, 16);
-  v128.store(r1, c10); v128.store(r1, c11, 16);
-  v128.store(r2, c20); v128.store(r2, c21, 16);
-  v128.store(r3, c30); v128.store(r3, c31, 16);
 }
 
 /** An edge tile (mr ≤ MR rows, nr ≤ NR columns): the product goes through sTile, then the same epilogue element by element. */

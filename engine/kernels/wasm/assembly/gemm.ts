@@ -135,45 +135,84 @@ export function packA(transA: bool, a: usize, lda: i32, ic: i32, mc: i32, pc: i3
   }
 }
 
-/** The 4×8 register tile: 8 accumulators, two B vectors, one broadcast A value. */
+/**
+ * The 4×8 register tile: 8 accumulators, two B vectors, one broadcast A
+ * value. Epilogues: C = Σ, C = C + Σ (accumulate), then + bias[row] when bias
+ * is not 0 (conv.ts: the reference's order, products first, bias last). With
+ * offs not 0, B is not a packed panel: step p reads 8 floats at pb + 4·offs[p]
+ * (conv.ts: unpacked columns of a padded image). The two k loops differ only
+ * in how B is addressed; AssemblyScript cannot return the 8 accumulators from
+ * a shared step function, so the body is written out twice.
+ */
 // @ts-ignore: decorator
 @inline
-function kernel4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, overwrite: bool): void {
+export function tile4x8(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, accumulate: bool, bias: usize, offs: usize = 0): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let p = 0; p < kc; p++) {
-    const b0 = v128.load(pb);
-    const b1 = v128.load(pb, 16);
-    let av = v128.load32_splat(pa);
-    c00 = madd(av, b0, c00);
-    c01 = madd(av, b1, c01);
-    av = v128.load32_splat(pa, 4);
-    c10 = madd(av, b0, c10);
-    c11 = madd(av, b1, c11);
-    av = v128.load32_splat(pa, 8);
-    c20 = madd(av, b0, c20);
-    c21 = madd(av, b1, c21);
-    av = v128.load32_splat(pa, 12);
-    c30 = madd(av, b0, c30);
-    c31 = madd(av, b1, c31);
-    pa += 16;
-    pb += 32;
+  if (offs == 0) {
+    for (let p = 0; p < kc; p++) {
+      const b0 = v128.load(pb);
+      const b1 = v128.load(pb, 16);
+      let av = v128.load32_splat(pa);
+      c00 = madd(av, b0, c00);
+      c01 = madd(av, b1, c01);
+      av = v128.load32_splat(pa, 4);
+      c10 = madd(av, b0, c10);
+      c11 = madd(av, b1, c11);
+      av = v128.load32_splat(pa, 8);
+      c20 = madd(av, b0, c20);
+      c21 = madd(av, b1, c21);
+      av = v128.load32_splat(pa, 12);
+      c30 = madd(av, b0, c30);
+      c31 = madd(av, b1, c31);
+      pa += 16;
+      pb += 32;
+    }
+  } else {
+    for (let p = 0; p < kc; p++) {
+      const s = pb + (<usize>load<i32>(offs) << 2);
+      const b0 = v128.load(s);
+      const b1 = v128.load(s, 16);
+      let av = v128.load32_splat(pa);
+      c00 = madd(av, b0, c00);
+      c01 = madd(av, b1, c01);
+      av = v128.load32_splat(pa, 4);
+      c10 = madd(av, b0, c10);
+      c11 = madd(av, b1, c11);
+      av = v128.load32_splat(pa, 8);
+      c20 = madd(av, b0, c20);
+      c21 = madd(av, b1, c21);
+      av = v128.load32_splat(pa, 12);
+      c30 = madd(av, b0, c30);
+      c31 = madd(av, b1, c31);
+      pa += 16;
+      offs += 4;
+    }
   }
   const row = <usize>ldc << 2;
   const r1 = c + row, r2 = r1 + row, r3 = r2 + row;
-  if (overwrite) {
-    v128.store(c, c00); v128.store(c, c01, 16);
-    v128.store(r1, c10); v128.store(r1, c11, 16);
-    v128.store(r2, c20); v128.store(r2, c21, 16);
-    v128.store(r3, c30); v128.store(r3, c31, 16);
-  } else {
-    v128.store(c, f32x4.add(v128.load(c), c00)); v128.store(c, f32x4.add(v128.load(c, 16), c01), 16);
-    v128.store(r1, f32x4.add(v128.load(r1), c10)); v128.store(r1, f32x4.add(v128.load(r1, 16), c11), 16);
-    v128.store(r2, f32x4.add(v128.load(r2), c20)); v128.store(r2, f32x4.add(v128.load(r2, 16), c21), 16);
-    v128.store(r3, f32x4.add(v128.load(r3), c30)); v128.store(r3, f32x4.add(v128.load(r3, 16), c31), 16);
+  if (accumulate) {
+    c00 = f32x4.add(v128.load(c), c00); c01 = f32x4.add(v128.load(c, 16), c01);
+    c10 = f32x4.add(v128.load(r1), c10); c11 = f32x4.add(v128.load(r1, 16), c11);
+    c20 = f32x4.add(v128.load(r2), c20); c21 = f32x4.add(v128.load(r2, 16), c21);
+    c30 = f32x4.add(v128.load(r3), c30); c31 = f32x4.add(v128.load(r3, 16), c31);
   }
+  if (bias != 0) {
+    let bv = v128.load32_splat(bias);
+    c00 = f32x4.add(c00, bv); c01 = f32x4.add(c01, bv);
+    bv = v128.load32_splat(bias, 4);
+    c10 = f32x4.add(c10, bv); c11 = f32x4.add(c11, bv);
+    bv = v128.load32_splat(bias, 8);
+    c20 = f32x4.add(c20, bv); c21 = f32x4.add(c21, bv);
+    bv = v128.load32_splat(bias, 12);
+    c30 = f32x4.add(c30, bv); c31 = f32x4.add(c31, bv);
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(r1, c10); v128.store(r1, c11, 16);
+  v128.store(r2, c20); v128.store(r2, c21, 16);
+  v128.store(r3, c30); v128.store(r3, c31, 16);
 }
 
 /** One thread's GEMM over its whole block; scratch holds gemmScratchBytes(). */
@@ -207,9 +246,9 @@ export function gemmCore(
             const pa = ptr(pA, ir * kc);
             const cp = ptr(c, (ic + ir) * ldc + jc + jr);
             if (mr == MR && nr == NR) {
-              kernel4x8(kc, pa, pb, cp, ldc, overwrite);
+              tile4x8(kc, pa, pb, cp, ldc, !overwrite, 0);
             } else {
-              kernel4x8(kc, pa, pb, tile, NR, true);
+              tile4x8(kc, pa, pb, tile, NR, false, 0);
               for (let i = 0; i < mr; i++) {
                 const dst = ptr(cp, i * ldc);
                 const src = ptr(tile, i * NR);
