@@ -1,9 +1,11 @@
 /**
  * The 'wasm' kernel set: the AssemblyScript kernels (./assembly) driven over
- * one WebAssembly memory. Inputs are copied into a scratch arena that is reset
- * on every call and grows only when a larger shape arrives, so steady training
- * allocates nothing in wasm memory. Work is split across the runtime's threads
- * when it is big enough to repay waking them. No Node or DOM imports: the host
+ * one WebAssembly memory. Arrays that already live in that memory (a training
+ * step's tensors in step memory, pinned parameters) are read and written in
+ * place; others are copied into a scratch arena that is reset on every call
+ * and grows only when a larger shape arrives, so steady training allocates
+ * nothing new in wasm memory. Work is split across the runtime's threads when
+ * it is big enough to repay waking them. No Node or DOM imports: the host
  * (./node/load.ts under Node) supplies the runtime.
  */
 import type { Conv2dGeometry, GemmArgs, GemmBatchArgs, Kernels, Pool2dGeometry } from '../kernel-types.ts';
