@@ -15,6 +15,7 @@
 import { Tensor } from '../tensor/tensor.ts';
 import { Generator as Rng } from '../tensor/random.ts';
 import { noGrad } from '../tensor/grad-mode.ts';
+import { withStepMemory } from '../tensor/storage.ts';
 import type { Module } from '../nn/module.ts';
 import { stochasticModules } from '../nn/stochastic.ts';
 import { softmaxInto } from '../results/forward-all.ts';
@@ -97,25 +98,28 @@ function* mcSteps(model: Module, x: Tensor, o: McOptions): Generator<void, McSta
       for (let start = 0; start < n; start += bs) {
         const b = Math.min(bs, n - start);
         const xb = new Tensor(x.data.slice(start * D, (start + b) * D), [b, ...rowShape]);
-        const y = withDropoutActive(model, () => noGrad(() => model.forward(xb)));
-        if (K === 0) {
-          K = y.data.length / b;
-          sum = new Float64Array(n * K);
-          sq = new Float64Array(n * K);
-          row = classify ? new Float64Array(K) : null;
-        }
-        for (let i = 0; i < b; i++) {
-          const r = (start + i) * K;
-          if (row) {
-            softmaxInto(y.data, i * K, K, row);
-            hSum[start + i] += entropyOf(row, 0, K);
+        // The pass's tensors live in step memory: only the float64 sums below outlive it.
+        withStepMemory(() => {
+          const y = withDropoutActive(model, () => noGrad(() => model.forward(xb)));
+          if (K === 0) {
+            K = y.data.length / b;
+            sum = new Float64Array(n * K);
+            sq = new Float64Array(n * K);
+            row = classify ? new Float64Array(K) : null;
           }
-          for (let k = 0; k < K; k++) {
-            const v = row ? row[k] : y.data[i * K + k];
-            sum[r + k] += v;
-            sq[r + k] += v * v;
+          for (let i = 0; i < b; i++) {
+            const r = (start + i) * K;
+            if (row) {
+              softmaxInto(y.data, i * K, K, row);
+              hSum[start + i] += entropyOf(row, 0, K);
+            }
+            for (let k = 0; k < K; k++) {
+              const v = row ? row[k] : y.data[i * K + k];
+              sum[r + k] += v;
+              sq[r + k] += v * v;
+            }
           }
-        }
+        });
         yield;
       }
     }

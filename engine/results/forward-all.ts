@@ -9,6 +9,7 @@ import type { Dataset } from '../data/dataset.ts';
 import { batchCount, getBatch } from '../data/pipeline.ts';
 import { crossEntropy, mseLoss } from '../losses/losses.ts';
 import { noGrad } from '../tensor/grad-mode.ts';
+import { withStepMemory } from '../tensor/storage.ts';
 
 export interface ForwardAll {
   /** Raw outputs, size × width, in dataset order. */
@@ -34,7 +35,8 @@ export async function forwardAll(model: Module, d: Dataset, o: { batchSize?: num
         lastYield = performance.now();
       }
       const b = getBatch(d, batchSize, i);
-      noGrad(() => {
+      // The batch's tensors live in step memory; its outputs are copied into the result.
+      withStepMemory(() => noGrad(() => {
         const out = model.forward(b.x);
         if (i === 0) {
           width = out.data.length / b.size;
@@ -42,7 +44,7 @@ export async function forwardAll(model: Module, d: Dataset, o: { batchSize?: num
         }
         outputs.set(out.data.subarray(0, b.size * width), i * batchSize * width);
         if (o.scored !== false) lossSum += (b.classes ? crossEntropy(out, b.classes) : mseLoss(out, b.targets!)).item() * b.size;
-      });
+      }));
     }
   } finally {
     model.train(wasTraining);

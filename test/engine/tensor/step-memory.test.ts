@@ -16,6 +16,8 @@ import { defaultSettings } from '../../../engine/train/settings.ts';
 import { makeTwoD } from '../../../engine/data/synthetic.ts';
 import { MultiheadAttention } from '../../../engine/nn/layers/attention.ts';
 import { StochasticModule } from '../../../engine/nn/stochastic.ts';
+import { mcPredict } from '../../../engine/experiments/mc-dropout.ts';
+import { forwardAll } from '../../../engine/results/forward-all.ts';
 
 const wasm = installWasmBackend({ threads: 2 });
 // The same kernels without step memory: every call copies in and out of wasm memory.
@@ -210,6 +212,26 @@ describe('training in step memory', () => {
     const resident = await run('wasm');
     expect(resident.pinnedAfter).toBe(0);
     expect(resident.val.flat().every((v) => v !== null && Number.isFinite(v))).toBe(true);
+    expect(firstDifference(resident, await run('wasm-copies'))).toBeNull();
+  });
+
+  it('MC-dropout passes and forwardAll batches (results copied out of each batch) match the copying kernels', async () => {
+    const data = makeTwoD('spiral', { samples: 300, seed: 4 });
+    const spec = { input_shape: [2], layers: [{ kind: 'Linear', in_features: 2, out_features: 300 }, { kind: 'ReLU' }, { kind: 'Dropout', p: 0.4 }, { kind: 'Linear', in_features: 300, out_features: 2 }] as LayerSpec[] };
+    const run = async (backend: string) => {
+      const prev = useBackend(backend);
+      try {
+        const { model } = buildModel(spec, { seed: 8 });
+        const x = new Tensor(Float32Array.from(data.features), [data.size, ...data.inputShape]);
+        const mc = mcPredict(model, x, { passes: 5, seed: 2, task: 'classification', batchSize: 128 });
+        const all = await forwardAll(model, data, { batchSize: 128 });
+        return { mean: Array.from(mc.mean), mi: Array.from(mc.mutual_information!), outputs: Array.from(all.outputs), loss: all.loss };
+      } finally {
+        useBackend(prev);
+      }
+    };
+    const resident = await run('wasm');
+    expect(resident.mean.some(Number.isNaN) || resident.outputs.some(Number.isNaN)).toBe(false);
     expect(firstDifference(resident, await run('wasm-copies'))).toBeNull();
   });
 });
