@@ -112,22 +112,25 @@ interface HeadSource {
  * backward of dP, dq = dS·k, dk = dSᵀ·q.
  */
 function headAttention(q: HeadSource, k: HeadSource, v: HeadSource, H: number, D: number, scale: number, mask: Tensor | null, keep: Float32Array | null, keepScale: number): { output: Tensor; weights: Float32Array } {
-  const [N, L, wq] = q.t.shape;
-  const [, S, wk] = k.t.shape;
-  const wv = v.t.shape[2];
+  const [N, L] = q.t.shape;
+  const S = k.t.shape[1];
   const E = H * D;
-  const heads = N * H;
   const K = kernels();
-  const entries = { batch: heads, heads: H, accumulate: false } as const;
-  // The score and weight arrays [N, H, L, S]: dense, one L×S matrix per (sample, head).
-  const dense = { ld: S, stride: H * L * S, head: L * S };
-  const scores = emptyData(heads * L * S);
-  K.gemmBatch({
-    ...entries, transA: false, transB: true, m: L, n: S, k: D,
-    a: q.t.data, aOffset: q.col, lda: wq, strideA: L * wq, headStrideA: D,
-    b: k.t.data, bOffset: k.col, ldb: wk, strideB: S * wk, headStrideB: D,
-    c: scores, cOffset: 0, ldc: dense.ld, strideC: dense.stride, headStrideC: dense.head,
+  /** One matrix per (sample, head) of an array: entry (n, h) starts at offset + n·stride + h·head, rows ld apart. */
+  type Heads = { data: Float32Array; offset: number; ld: number; stride: number; head: number };
+  // An operand's D columns per head in its [N, len, width] rows; the [N, H, L, S] scores and weights; the [N, L, E] output.
+  const rows = (r: HeadSource, data: Float32Array): Heads => ({ data, offset: r.col, ld: r.t.shape[2], stride: r.t.shape[1] * r.t.shape[2], head: D });
+  const square = (data: Float32Array): Heads => ({ data, offset: 0, ld: S, stride: H * L * S, head: L * S });
+  const side = (data: Float32Array): Heads => ({ data, offset: 0, ld: E, stride: L * E, head: D });
+  /** c = op(a)·op(b) for every (sample, head): one batched GEMM. */
+  const product = (a: Heads, transA: boolean, b: Heads, transB: boolean, c: Heads, m: number, n: number, kk: number) => K.gemmBatch({
+    transA, transB, m, n, k: kk, batch: N * H, heads: H, accumulate: false,
+    a: a.data, aOffset: a.offset, lda: a.ld, strideA: a.stride, headStrideA: a.head,
+    b: b.data, bOffset: b.offset, ldb: b.ld, strideB: b.stride, headStrideB: b.head,
+    c: c.data, cOffset: c.offset, ldc: c.ld, strideC: c.stride, headStrideC: c.head,
   });
+  const scores = emptyData(N * H * L * S);
+  product(rows(q, q.t.data), false, rows(k, k.t.data), true, square(scores), L, S, D);
   const y = emptyData(scores.length);
   if (mask) K.softmaxForward(maskedScores(scores, N, H, L, S, scale, mask), S, 1, y);
   else K.softmaxForward(scores, S, scale, y);
@@ -138,12 +141,7 @@ function headAttention(q: HeadSource, k: HeadSource, v: HeadSource, H: number, D
     K.maskMultiply(y, keep, keepScale, a);
   }
   const out = emptyData(N * L * E);
-  K.gemmBatch({
-    ...entries, transA: false, transB: false, m: L, n: D, k: S,
-    a, aOffset: 0, lda: dense.ld, strideA: dense.stride, headStrideA: dense.head,
-    b: v.t.data, bOffset: v.col, ldb: wv, strideB: S * wv, headStrideB: D,
-    c: out, cOffset: 0, ldc: E, strideC: L * E, headStrideC: D,
-  });
+  product(square(a), false, rows(v, v.t.data), false, side(out), L, D, S);
   // One gradient array per distinct input tensor; q, k and v of a packed projection share one, each filling its own columns.
   const parents = [...new Set([q.t, k.t, v.t])];
   return {
@@ -156,41 +154,15 @@ function headAttention(q: HeadSource, k: HeadSource, v: HeadSource, H: number, D
       });
       const gradOf = (r: HeadSource) => grads[parents.indexOf(r.t)];
       const da = emptyData(a.length);
-      K.gemmBatch({
-        ...entries, transA: false, transB: true, m: L, n: S, k: D,
-        a: g, aOffset: 0, lda: E, strideA: L * E, headStrideA: D,
-        b: v.t.data, bOffset: v.col, ldb: wv, strideB: S * wv, headStrideB: D,
-        c: da, cOffset: 0, ldc: dense.ld, strideC: dense.stride, headStrideC: dense.head,
-      });
+      product(side(g), false, rows(v, v.t.data), true, square(da), L, S, D);
       const gv = gradOf(v);
-      if (gv) {
-        K.gemmBatch({
-          ...entries, transA: true, transB: false, m: S, n: D, k: L,
-          a, aOffset: 0, lda: dense.ld, strideA: dense.stride, headStrideA: dense.head,
-          b: g, bOffset: 0, ldb: E, strideB: L * E, headStrideB: D,
-          c: gv, cOffset: v.col, ldc: wv, strideC: S * wv, headStrideC: D,
-        });
-      }
+      if (gv) product(square(a), true, side(g), false, rows(v, gv), S, D, L);
       if (keep) K.maskMultiply(da, keep, keepScale, da);
       const ds = emptyData(da.length);
       K.softmaxBackward(y, da, S, scale, ds);
       const gq = gradOf(q), gk = gradOf(k);
-      if (gq) {
-        K.gemmBatch({
-          ...entries, transA: false, transB: false, m: L, n: D, k: S,
-          a: ds, aOffset: 0, lda: dense.ld, strideA: dense.stride, headStrideA: dense.head,
-          b: k.t.data, bOffset: k.col, ldb: wk, strideB: S * wk, headStrideB: D,
-          c: gq, cOffset: q.col, ldc: wq, strideC: L * wq, headStrideC: D,
-        });
-      }
-      if (gk) {
-        K.gemmBatch({
-          ...entries, transA: true, transB: false, m: S, n: D, k: L,
-          a: ds, aOffset: 0, lda: dense.ld, strideA: dense.stride, headStrideA: dense.head,
-          b: q.t.data, bOffset: q.col, ldb: wq, strideB: L * wq, headStrideB: D,
-          c: gk, cOffset: k.col, ldc: wk, strideC: S * wk, headStrideC: D,
-        });
-      }
+      if (gq) product(square(ds), false, rows(k, k.t.data), false, rows(q, gq), L, D, S);
+      if (gk) product(square(ds), true, rows(q, q.t.data), false, rows(k, gk), S, D, L);
       return grads;
     }),
   };
