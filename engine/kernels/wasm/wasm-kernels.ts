@@ -36,6 +36,8 @@ export interface WasmKernels extends Kernels {
 }
 
 const PAGE = 65536;
+/** The memory's maximum (node/load.ts declares 65536 pages). */
+const MAX_BYTES = 65536 * PAGE;
 /** Below this much work per extra thread (in flops or touched elements), waking a thread costs more than it saves. */
 const MIN_FLOPS_PER_THREAD = 1 << 20;
 const MIN_ELEMENTS_PER_THREAD = 1 << 16;
@@ -81,11 +83,17 @@ class Heap {
   /** A new region of `bytes` at the end of the heap; its address. */
   take(bytes: number): number {
     const p = this.end;
-    this.end = align(p + bytes, 64);
-    if (this.end > this.f32.byteLength) {
-      this.memory.grow(Math.ceil((this.end - this.f32.byteLength) / PAGE));
+    const end = align(p + bytes, 64);
+    if (end > this.f32.byteLength) {
+      try {
+        this.memory.grow(Math.ceil((end - this.f32.byteLength) / PAGE));
+      } catch {
+        const mb = (n: number) => `${Math.round(n / 2 ** 20)} MB`;
+        throw new RangeError(`the WebAssembly kernels ran out of memory: ${mb(end)} needed, at most ${mb(MAX_BYTES)} available; use a smaller batch size or model`);
+      }
       this.refresh();
     }
+    this.end = end;
     return p;
   }
 

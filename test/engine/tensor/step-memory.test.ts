@@ -11,6 +11,8 @@ import { buildModel, crossEntropy, Generator, SGD, Tensor, useBackend, registerB
 import { emptyData, floatData } from '../../../engine/tensor/storage.ts';
 import { Adam } from '../../../engine/optim/adam.ts';
 import { installWasmBackend } from '../../../engine/kernels/wasm/node/load.ts';
+import { createWasmKernels } from '../../../engine/kernels/wasm/wasm-kernels.ts';
+import { wasmApi } from '../../../engine/kernels/wasm/wasm-api.ts';
 import { Trainer } from '../../../engine/train/trainer.ts';
 import { defaultSettings } from '../../../engine/train/settings.ts';
 import { makeTwoD } from '../../../engine/data/synthetic.ts';
@@ -158,6 +160,16 @@ function train(backend: string, layers: LayerSpec[], inputShape: number[], optim
     useBackend(prev);
   }
 }
+
+describe('running out of wasm memory', () => {
+  it('says so in words, with what was needed, instead of a bare RangeError from grow()', () => {
+    // A runtime whose memory cannot grow past 2 pages; no kernel runs.
+    const memory = new (wasmApi()!.Memory)({ initial: 1, maximum: 2, shared: true });
+    const exports = { run: () => {}, heapBase: () => 1024, gemmScratchBytes: () => 1024, zeroBytes: () => {} };
+    const k = createWasmKernels({ memory, exports, variant: 'simd', threads: () => 1, dispatch: () => {} });
+    expect(() => k.stepMemory.alloc(1 << 20, false)).toThrow(/ran out of memory: \d+ MB needed.*smaller batch size or model/);
+  });
+});
 
 describe('pinData', () => {
   it('moves tensors into wasm memory and back with their new values, and a later pin reuses the block', () => {
