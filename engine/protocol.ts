@@ -237,6 +237,8 @@ export const REQUESTS = {
   },
   /** Stops the sweep: the runs in progress are dropped at once, finished runs stay. */
   'sweep.cancel': { params: z.object({}), result: z.object({ state: z.string() }) },
+  /** Stops the MC-dropout in progress (mc.grid, mc.samples, predict with mc): its request then fails with the code 'cancelled'. State 'idle' when none runs. */
+  'mc.cancel': { params: z.object({}), result: z.object({ state: z.enum(['cancelling', 'idle']) }) },
   inspect: {
     params: z.object({ model: ModelSourceSchema, input: InputSchema, mode: ModeSchema.default('train'), seed: z.number().int().min(0).default(0) }),
     result: z.object({
@@ -302,6 +304,8 @@ export const EngineEventSchema = z.discriminatedUnion('type', [
     type: z.literal('sweep-run'), sweep_id: z.string(), index: z.number(), runs_total: z.number(), label: z.string(), group: z.string(),
     p: z.record(z.string(), z.number()), placement: z.string().nullable(), seed: z.number(), run: RunSchema, train_eval: z.object({ loss: z.number(), accuracy: z.number().nullable() }),
   }),
+  /** The MC-dropout in progress (one at a time): the fraction of its passes done. */
+  z.object({ type: z.literal('mc-progress'), fraction: z.number(), elapsed_s: z.number(), eta_s: z.number().nullable() }),
   z.object({ type: z.literal('sweep-finished'), sweep_id: z.string(), status: z.enum(['done', 'cancelled', 'failed']), runs: z.number(), error: z.string().nullable(), recommendation: RecommendationSchema.nullable() }),
   /** Sent by the host (Electron main, web host), not the engine: the engine process died; `restarted` when a fresh one is starting. */
   z.object({ type: z.literal('engine-lost'), reason: z.string(), restarted: z.boolean() }),
@@ -310,7 +314,7 @@ export type EngineEvent = z.infer<typeof EngineEventSchema>;
 
 // ---------------------------------------------------------------- engine → client envelopes
 
-export const ErrorCodeSchema = z.enum(['bad-message', 'unknown-type', 'bad-params', 'failed', 'busy', 'not-found', 'forbidden']);
+export const ErrorCodeSchema = z.enum(['bad-message', 'unknown-type', 'bad-params', 'failed', 'busy', 'not-found', 'forbidden', 'cancelled']);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 
 export const ToClientSchema = z.discriminatedUnion('type', [

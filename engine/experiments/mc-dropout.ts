@@ -73,11 +73,11 @@ function entropyOf(p: ArrayLike<number>, off: number, K: number): number {
 }
 
 /**
- * The work as a generator that yields between batches, so one body serves the
- * synchronous call (CLI, tests) and the asynchronous one (the engine process,
- * which must keep answering messages).
+ * The work as a generator that yields between batches (the fraction done), so
+ * one body serves the synchronous call (CLI, tests) and the asynchronous one
+ * (the engine process, which must keep answering messages).
  */
-function* mcSteps(model: Module, x: Tensor, o: McOptions): Generator<void, McStats> {
+function* mcSteps(model: Module, x: Tensor, o: McOptions): Generator<number, McStats> {
   const T = o.passes;
   if (!Number.isInteger(T) || T < 1) throw new RangeError(`MC-dropout needs a whole number of passes ≥ 1, got ${T}`);
   const n = x.shape[0];
@@ -120,7 +120,7 @@ function* mcSteps(model: Module, x: Tensor, o: McOptions): Generator<void, McSta
             }
           }
         });
-        yield;
+        yield (t * n + start + b) / (T * n);
       }
     }
   } finally {
@@ -158,16 +158,30 @@ export function mcPredict(model: Module, x: Tensor, o: McOptions): McStats {
   }
 }
 
-/** The same, yielding to the event loop every `yieldEveryMs` of work. */
-export async function mcPredictAsync(model: Module, x: Tensor, o: McOptions & { yieldEveryMs?: number }): Promise<McStats> {
+export interface McAsyncOptions extends McOptions {
+  yieldEveryMs?: number;
+  /** Called at every yield with the fraction of the passes done. */
+  onProgress?: (fraction: number) => void;
+  /** Checked at every yield: true stops the work (the result is then null). */
+  cancelled?: () => boolean;
+}
+
+/** The same, yielding to the event loop every `yieldEveryMs` of work; null when cancelled. */
+export async function mcPredictAsync(model: Module, x: Tensor, o: McAsyncOptions): Promise<McStats | null> {
   const steps = mcSteps(model, x, o);
   let last = performance.now();
   for (;;) {
     const s = steps.next();
     if (s.done) return s.value;
     if (performance.now() - last > (o.yieldEveryMs ?? 25)) {
+      o.onProgress?.(s.value);
       await new Promise<void>((r) => setTimeout(r, 0));
       last = performance.now();
+      if (o.cancelled?.()) {
+        // Ends the generator: its finally restores the model's random stream.
+        steps.return(null as unknown as McStats);
+        return null;
+      }
     }
   }
 }

@@ -32,7 +32,7 @@ import { rawInputs, splitResults } from '../results/results.ts';
 import { exportProject } from '../export/index.ts';
 import { decodeCheckpoint, encodeCheckpoint, type RunOrigin } from './checkpoint-file.ts';
 import { advise } from '../experiments/advisor.ts';
-import { mcPredictAsync, mostUncertain, type McStats } from '../experiments/mc-dropout.ts';
+import { mcPredictAsync, mostUncertain, type McOptions, type McStats } from '../experiments/mc-dropout.ts';
 import { expandSweep, SweepError, SweepRunner } from '../experiments/sweep.ts';
 import type { TrainPool, TrainPoolFactory } from '../experiments/train-pool.ts';
 import { recommend, type SweepEntry } from '../experiments/recommend.ts';
@@ -85,6 +85,8 @@ export class EngineServer {
   private bundle: ProjectBundle;
   private active: ActiveRun | null = null;
   private sweep: { id: string; runner: SweepRunner } | null = null;
+  /** The MC-dropout in progress: one at a time, cancelled by mc.cancel. */
+  private mcJob: { cancelled: boolean } | null = null;
   private readonly datasetCache = new Map<string, LoadedData>();
 
   constructor(private readonly host: EngineHost) {
@@ -137,6 +139,7 @@ export class EngineServer {
       case 'advice': return this.advice(this.parse('advice', params));
       case 'sweep.start': return this.sweepStart(this.parse('sweep.start', params));
       case 'sweep.cancel': this.parse('sweep.cancel', params); return this.sweepCancel();
+      case 'mc.cancel': this.parse('mc.cancel', params); return this.mcCancel();
       default: throw new ReplyError('unknown-type', `unknown request type '${type.slice(0, 60)}'; known: ${Object.keys(REQUESTS).join(', ')}`);
     }
   }
@@ -366,7 +369,7 @@ export class EngineServer {
     const x = this.input(p.input, m.spec, m.normalizer);
     if (p.mc) {
       const task = 'run_id' in p.model ? this.dataset(findRun(this.bundle, p.model.run_id).dataset).data.task : 'classification';
-      const s = await mcPredictAsync(m.model, x, { passes: p.mc.passes, seed: p.seed, task });
+      const s = await this.mcRun(m.model, x, { passes: p.mc.passes, seed: p.seed, task });
       const mean = { shape: [s.samples, s.width], data: s.mean };
       const predicted = task === 'classification' ? Array.from({ length: s.samples }, (_, i) => argmaxRow(s.mean, i, s.width)) : null;
       return { mode: 'train', output: mean, predicted, mc: mcWire(s, p.seed) };
@@ -397,6 +400,34 @@ export class EngineServer {
     return { findings: advise(p.spec as ModelSpec, p.context) };
   }
 
+  /** MC-dropout with progress events, one job at a time; a cancelled job fails its request with the code 'cancelled'. */
+  private async mcRun(model: Sequential, x: Tensor, o: McOptions): Promise<McStats> {
+    if (this.mcJob) throw new ReplyError('busy', 'MC-dropout is already running; wait for it or cancel it first');
+    const job = { cancelled: false };
+    this.mcJob = job;
+    const t0 = performance.now();
+    try {
+      const s = await mcPredictAsync(model, x, {
+        ...o,
+        cancelled: () => job.cancelled,
+        onProgress: (fraction) => {
+          const elapsed = (performance.now() - t0) / 1000;
+          this.event({ type: 'mc-progress', fraction, elapsed_s: elapsed, eta_s: fraction > 0 ? (elapsed / fraction) * (1 - fraction) : null });
+        },
+      });
+      if (!s) throw new ReplyError('cancelled', 'MC-dropout was cancelled');
+      return s;
+    } finally {
+      this.mcJob = null;
+    }
+  }
+
+  private mcCancel(): ResultOf<'mc.cancel'> {
+    if (!this.mcJob) return { state: 'idle' };
+    this.mcJob.cancelled = true;
+    return { state: 'cancelling' };
+  }
+
   /** MC-dropout over the decision-region grid of `results` (same frame and cell centres). */
   private async mcGrid(p: ParsedParamsOf<'mc.grid'>): Promise<ResultOf<'mc.grid'>> {
     const r = this.runModel(p.run_id);
@@ -414,7 +445,7 @@ export class EngineServer {
     }
     const grid: Dataset = { ...d, name: 'grid', size: n * n, features: cells, featureScale: 1, labels: new Int32Array(n * n), norm: null };
     const x = getBatch(normalize(grid, r.normalizer), n * n, 0).x;
-    const s = await mcPredictAsync(r.model, x, { passes: p.passes, seed: p.seed, task: 'classification' });
+    const s = await this.mcRun(r.model, x, { passes: p.passes, seed: p.seed, task: 'classification' });
     return {
       run_id: r.runId, passes: p.passes, x_min: b.x_min, x_max: b.x_max, y_min: b.y_min, y_max: b.y_max, size: n,
       mean: { shape: [n, n, s.width], data: s.mean }, entropy: { shape: [n, n], data: s.entropy! }, mutual_information: { shape: [n, n], data: s.mutual_information! },
@@ -427,7 +458,7 @@ export class EngineServer {
     const d = this.runSplit(r, p.split).split;
     if (d.task !== 'classification') throw new ReplyError('failed', `mc.samples ranks classification uncertainty; ${d.name} is a regression task (use predict with mc for mean and std)`);
     const x = getBatch(normalize(d, r.normalizer), d.size, 0).x;
-    const s = await mcPredictAsync(r.model, x, { passes: p.passes, seed: p.seed, task: 'classification' });
+    const s = await this.mcRun(r.model, x, { passes: p.passes, seed: p.seed, task: 'classification' });
     const K = s.width;
     const picked = mostUncertain(s, p.by, p.samples);
     return {

@@ -82,6 +82,17 @@ describe.runIf(haveChromium)('placement advisor and MC-dropout in Chromium', () 
     await page.getByTestId('mc-metric-entropy').click();
     expect(await heat.getAttribute('data-metric')).toBe('entropy');
 
+    // A long MC-dropout shows its progress with an ETA and can be cancelled; the map already shown stays.
+    await page.getByTestId('mc-passes').fill('1000');
+    await page.getByTestId('mc-run').click();
+    await expect.poll(() => page.getByTestId('mc-progress').evaluate((el) => (el as HTMLProgressElement).value), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('mc-eta').textContent()).toMatch(/ETA \d/);
+    await page.getByTestId('mc-cancel').click();
+    await page.getByTestId('mc-cancelled').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('mc-progress').count()).toBe(0);
+    expect(await heat.getAttribute('data-metric')).toBe('entropy');
+    expect(await page.getByTestId('mc-run').isEnabled()).toBe(true);
+
     // The Train/Eval switch still says train: exporting warns where the export button is; eval silences it.
     const exportWarning = page.getByTestId('export-run').locator('xpath=ancestor::div[contains(@class, "export")]').getByTestId('advice-train-mode-action');
     await expect.poll(() => exportWarning.count(), { timeout: 5_000 }).toBe(1);

@@ -122,6 +122,24 @@ describe('experiments over the protocol', () => {
     expect(m.class_names).toHaveLength(2);
   });
 
+  it('MC-dropout reports progress with an ETA, runs one at a time, and mc.cancel stops it; the next job is unaffected', async () => {
+    const before = await engine.request('mc.samples', { run_id: runIds[3], passes: 10, samples: 5 });
+    expect(await engine.request('mc.cancel', {})).toEqual({ state: 'idle' });
+    const progress = collect(engine, (e) => e.type === 'mc-progress');
+    // 40,000 grid cells × 1,000 passes: far longer than the cancel takes to arrive.
+    const long = engine.request('mc.grid', { run_id: runIds[3], grid: 200, passes: 1000 });
+    const first = (await progress).at(-1)!;
+    if (first.type !== 'mc-progress') throw new Error('expected mc-progress');
+    expect(first.fraction).toBeGreaterThan(0);
+    expect(first.fraction).toBeLessThan(1);
+    expect(first.eta_s).toBeGreaterThan(0);
+    await expect(engine.request('mc.samples', { run_id: runIds[3], passes: 10, samples: 5 })).rejects.toMatchObject({ code: 'busy' });
+    expect(await engine.request('mc.cancel', {})).toEqual({ state: 'cancelling' });
+    await expect(long).rejects.toMatchObject({ code: 'cancelled', message: expect.stringMatching(/cancelled/) });
+    // The cancelled job left the model's random stream and modes as they were: the same request gives the same answer.
+    expect(await engine.request('mc.samples', { run_id: runIds[3], passes: 10, samples: 5 })).toEqual(before);
+  });
+
   it('sweep.cancel drops the runs in progress at once, keeps the finished ones; training waits for the sweep', async () => {
     const firstRun = collect(engine, (e) => e.type === 'sweep-run');
     const done = collect(engine, (e) => e.type === 'sweep-finished');

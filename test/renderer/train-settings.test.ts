@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkSettings, dropoutLayers, scheduleText, setAt, withEarlyStopping, withOptimizer, withSchedule } from '../../renderer/src/lib/train-settings.ts';
 import { defaultSettings } from '../../engine/train/settings.ts';
 import type { Catalog } from '../../renderer/src/lib/engine.svelte.ts';
-import { formatDuration } from '../../renderer/src/lib/eta.ts';
+import { durationUnits, formatDuration } from '../../renderer/src/lib/eta.ts';
 import { checkNumber } from '../../renderer/src/lib/number-input.ts';
 
 const arg = (name: string, d?: number) => ({ name, type: 'float', required: false, doc: '', ...(d === undefined ? {} : { default: d }) });
@@ -75,7 +75,8 @@ describe('durations', () => {
     expect(formatDuration(4.6)).toBe('5s');
     expect(formatDuration(7500)).toBe('2h 05m');
     expect(formatDuration(null)).toBe('—');
-    expect(formatDuration(65, { h: '小时', m: '分', s: '秒' })).toBe('1分 5秒');
+    expect(formatDuration(65, durationUnits('zh'))).toBe('1分 5秒');
+    expect(formatDuration(65, durationUnits('en'))).toBe('1m 5s');
   });
 });
 

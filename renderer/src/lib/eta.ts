@@ -6,6 +6,12 @@ export interface DurationUnits {
 }
 
 const EN: DurationUnits = { h: 'h', m: 'm', s: 's' };
+const ZH: DurationUnits = { h: '小时', m: '分', s: '秒' };
+
+/** The units for a UI locale. */
+export function durationUnits(locale: string): DurationUnits {
+  return locale === 'zh' ? ZH : EN;
+}
 
 /** Whole seconds, rounded; null or negative/non-finite input (no estimate yet) gives "—". */
 export function formatDuration(seconds: number | null | undefined, u: DurationUnits = EN): string {
