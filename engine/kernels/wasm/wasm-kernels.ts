@@ -168,9 +168,10 @@ class Arena {
     return at >= 0 ? at : this.alloc(length * 4);
   }
 
-  copyOut(p: number, dst: Float32Array | Int32Array, offset: number, length: number): void {
+  copyOut(p: number, dst: Float32Array | Int32Array | Uint32Array, offset: number, length: number): void {
     if (this.heap.address(dst, offset) === p) return;
-    const view = dst instanceof Int32Array ? this.i32 : this.f32;
+    // Integer words go through the i32 view (into a Uint32Array they keep their bits).
+    const view = dst instanceof Float32Array ? this.f32 : this.i32;
     dst.set(view.subarray(p >> 2, (p >> 2) + length), offset);
   }
 
@@ -182,6 +183,9 @@ class Arena {
 
 /** Bytes of one step-memory chunk; a larger tensor gets a chunk of its own size. */
 const STEP_CHUNK = 32 << 20;
+
+/** Bytes of the block holding n float32s (at least one, 64-byte aligned). */
+const blockBytes = (n: number) => align(Math.max(n, 1) * 4, 64);
 
 /**
  * Step memory (tensor/storage.ts) over wasm memory: a bump allocator across
@@ -198,7 +202,7 @@ class StepArena implements StepMemory {
   constructor(private readonly heap: Heap, private readonly zero: (p: number, bytes: number) => void) {}
 
   alloc(n: number, zero: boolean): Float32Array {
-    const bytes = align(Math.max(n, 1) * 4, 64);
+    const bytes = blockBytes(n);
     if (this.chunk < 0 || this.top + bytes > this.chunks[this.chunk].end) {
       const next = this.chunks[this.chunk + 1];
       if (!next || next.end - next.start < bytes) {
@@ -241,7 +245,7 @@ class StepArena implements StepMemory {
   private readonly freePinned = new Map<number, number[]>();
 
   pin(data: Float32Array): Float32Array {
-    const bytes = align(Math.max(data.length, 1) * 4, 64);
+    const bytes = blockBytes(data.length);
     const p = this.freePinned.get(bytes)?.pop() ?? this.heap.take(bytes);
     const view = new Float32Array(this.heap.f32.buffer, p, data.length);
     view.set(data);
@@ -249,7 +253,7 @@ class StepArena implements StepMemory {
   }
 
   unpin(a: Float32Array): void {
-    const bytes = align(Math.max(a.length, 1) * 4, 64);
+    const bytes = blockBytes(a.length);
     const list = this.freePinned.get(bytes) ?? [];
     list.push(a.byteOffset);
     this.freePinned.set(bytes, list);
@@ -282,7 +286,7 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
     const hi = Math.floor(offset / 2 ** 32);
     const p = arena.setParams([k0 | 0, k1 | 0, (offset - hi * 2 ** 32) | 0, hi | 0, out.length, po, threshold]);
     rt.dispatch(OP.randomBits, p, split(out.length * 8, MIN_ELEMENTS_PER_THREAD));
-    if (heap.address(out, 0) !== po) out.set(out instanceof Uint32Array ? new Uint32Array(arena.i32.buffer, po, out.length) : arena.f32.subarray(po >> 2, (po >> 2) + out.length));
+    arena.copyOut(po, out, 0, out.length);
   }
 
   /** One conv pass's per-thread scratch and thread count. */

@@ -63,7 +63,10 @@ export function boolMask(t: Tensor): Tensor {
  */
 export function attentionSoftmax(s: Tensor, scale: number, mask: Tensor | null): Tensor {
   const [N, H, L, S] = s.shape;
-  checkMask(s.rank === 4, N, H, L, S, mask, formatShape(s.shape));
+  const Hm = mask ? mask.shape[1] : 1;
+  if (s.rank !== 4 || (mask && !(mask.rank === 4 && mask.shape[0] === N && (Hm === 1 || Hm === H) && mask.shape[2] === L && mask.shape[3] === S))) {
+    throw new RangeError(`attentionSoftmax: scores ${formatShape(s.shape)} and mask ${mask ? formatShape(mask.shape) : 'none'} do not fit`);
+  }
   const [x, k] = mask ? [maskedScores(s.data, N, H, L, S, scale, mask), 1] : [s.data, scale];
   const y = emptyData(s.size);
   kernels().softmaxForward(x, S, k, y);
@@ -72,13 +75,6 @@ export function attentionSoftmax(s: Tensor, scale: number, mask: Tensor | null):
     kernels().softmaxBackward(y, g, S, scale, gs);
     return [gs];
   });
-}
-
-function checkMask(ok: boolean, N: number, H: number, L: number, S: number, mask: Tensor | null, scores: string): void {
-  const Hm = mask ? mask.shape[1] : 1;
-  if (!ok || (mask && !(mask.rank === 4 && mask.shape[0] === N && (Hm === 1 || Hm === H) && mask.shape[2] === L && mask.shape[3] === S))) {
-    throw new RangeError(`attentionSoftmax: scores ${scores} and mask ${mask ? formatShape(mask.shape) : 'none'} do not fit`);
-  }
 }
 
 /** scale·s + mask over (N, H, L, S) scores, the mask (N, 1 or H, L, S) joining first so the kernel only normalises rows. */
@@ -238,7 +234,6 @@ export class MultiheadAttention extends StochasticModule {
       v = { t: linear(value, w(2), b(2)), col: 0 };
     }
     const mask = this.additiveMask(N, L, S, options);
-    checkMask(true, N, H, L, S, mask, formatShape([N, H, L, S]));
     let keep: Float32Array | null = null;
     if (this.training && this.p > 0) keep = this.takeNoise([N, H, L, S], (n) => this.generator.bernoulli(n, 1 - this.p));
     else this.noNoise();
