@@ -143,14 +143,14 @@ describe('experiments over the protocol', () => {
   it('sweep.cancel drops the runs in progress at once, keeps the finished ones; training waits for the sweep', async () => {
     const firstRun = collect(engine, (e) => e.type === 'sweep-run');
     const done = collect(engine, (e) => e.type === 'sweep-finished');
-    const start = await engine.request('sweep.start', { spec: MLP, dataset: MOONS, settings: { ...SETTINGS, epochs: 40 }, plan: { layers: ['dropout'], p: [0, 0.2, 0.4], seeds: [0, 1, 2] } });
+    const start = await engine.request('sweep.start', { spec: MLP, dataset: MOONS, settings: { ...SETTINGS, epochs: 200 }, plan: { layers: ['dropout'], p: [0, 0.2, 0.4], seeds: [0, 1, 2] } });
     await expect(engine.request('train.start', { spec: MLP, dataset: MOONS, settings: SETTINGS })).rejects.toThrow(/sweep .* is running; cancel it first/);
     await expect(engine.request('sweep.start', { spec: MLP, dataset: MOONS, plan: { layers: ['dropout'] } })).rejects.toBeInstanceOf(EngineRequestError);
     await firstRun;
     const t0 = performance.now();
     expect(await engine.request('sweep.cancel', {})).toEqual({ state: 'cancelling' });
     const fin = (await done).at(-1)!;
-    expect(performance.now() - t0).toBeLessThan(2000); // not the 40 epochs of the runs in progress
+    expect(performance.now() - t0).toBeLessThan(2000); // not the 200 epochs of the runs in progress
     expect(fin).toMatchObject({ type: 'sweep-finished', sweep_id: start.sweep_id, status: 'cancelled' });
     if (fin.type !== 'sweep-finished') return;
     expect(fin.runs).toBeGreaterThanOrEqual(1);
