@@ -4,6 +4,7 @@
  * config gets the same names from @types/node.
  */
 declare function setTimeout(callback: () => void, ms?: number): unknown;
+declare function clearTimeout(handle: unknown): void;
 declare const performance: { now(): number };
 declare class TextEncoder {
   encode(input?: string): Uint8Array;

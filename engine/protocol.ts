@@ -16,7 +16,7 @@ import { DatasetChoiceSchema } from './data/catalog.ts';
 import { ProjectSchema, RunSchema } from './project/project.ts';
 import { SweepPlanSchema } from './experiments/sweep-plan.ts';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 // ---------------------------------------------------------------- shared pieces
 
@@ -291,7 +291,8 @@ export const EngineEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), protocol: z.number(), backend: z.string(), pid: z.number() }),
   z.object({ type: z.literal('state'), run_id: z.string(), state: TrainerStateSchema }),
   z.object({ type: z.literal('progress'), run_id: z.string(), epoch: z.number(), step: z.number(), steps_total: z.number(), fraction: z.number(), elapsed_s: z.number(), eta_s: z.number().nullable() }),
-  z.object({ type: z.literal('step'), run_id: z.string(), epoch: z.number(), step: z.number(), loss: z.number() }),
+  /** The training losses of steps first_step, first_step + 1, … (one event per ~50 ms while a run trains). */
+  z.object({ type: z.literal('steps'), run_id: z.string(), epoch: z.number(), first_step: z.number().int().min(1), losses: z.array(z.number()) }),
   z.object({ type: z.literal('epoch'), run_id: z.string(), metrics: EpochMetricsSchema }),
   z.object({ type: z.literal('checkpoint'), run_id: z.string(), epoch: z.number(), step: z.number() }),
   /** `run` is the run record exactly as a project's `runs` holds it (null when training failed): append it to the doc. */

@@ -31,6 +31,7 @@ import { argmaxLast } from '../ops/reduce.ts';
 import { rawInputs, splitResults } from '../results/results.ts';
 import { exportProject } from '../export/index.ts';
 import { decodeCheckpoint, encodeCheckpoint, type RunOrigin } from './checkpoint-file.ts';
+import { EventPacer } from './event-pacer.ts';
 import { advise } from '../experiments/advisor.ts';
 import { mcPredictAsync, mostUncertain, type McOptions, type McStats } from '../experiments/mc-dropout.ts';
 import { expandSweep, SweepError, SweepRunner } from '../experiments/sweep.ts';
@@ -88,6 +89,8 @@ export class EngineServer {
   /** The MC-dropout in progress: one at a time, cancelled by mc.cancel. */
   private mcJob: { cancelled: boolean } | null = null;
   private readonly datasetCache = new Map<string, LoadedData>();
+  /** Step losses and progress leave in paced batches; everything else at once, in order. */
+  private readonly pacer = new EventPacer((event) => this.send({ type: 'event', event }));
 
   constructor(private readonly host: EngineHost) {
     this.bundle = this.newBundle('mlp');
@@ -151,7 +154,13 @@ export class EngineServer {
     return r.data;
   }
 
+  /** A response or error, after the events held so far (a client sees a job's last progress before its answer). */
   private reply(msg: ToClient): void {
+    this.pacer.flush();
+    this.send(msg);
+  }
+
+  private send(msg: ToClient): void {
     try {
       this.host.send(msg);
     } catch (e) {
@@ -161,7 +170,7 @@ export class EngineServer {
   }
 
   private event(event: EngineEvent): void {
-    this.reply({ type: 'event', event });
+    this.pacer.event(event);
   }
 
   // ------------------------------------------------------------ catalog, validation, data
@@ -248,7 +257,7 @@ export class EngineServer {
   private onTrainEvent(a: ActiveRun, e: TrainEvent): void {
     const run_id = a.origin.run_id;
     switch (e.type) {
-      case 'step': this.event({ type: 'step', run_id, epoch: e.epoch, step: e.step, loss: e.loss }); break;
+      case 'step': this.pacer.step(run_id, e.epoch, e.step, e.loss); break;
       case 'progress': this.event({ type: 'progress', run_id, epoch: e.epoch, step: e.step, steps_total: e.stepsTotal, fraction: e.fraction, elapsed_s: e.elapsed_s, eta_s: e.eta_s }); break;
       case 'epoch': this.event({ type: 'epoch', run_id, metrics: e.metrics }); break;
       case 'state': this.event({ type: 'state', run_id, state: e.state }); break;

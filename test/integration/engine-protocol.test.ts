@@ -95,8 +95,12 @@ describe('engine process over the protocol', () => {
     const mine = all.filter((e) => 'run_id' in e && e.run_id === start.run_id);
     expect(mine.filter((e) => e.type === 'epoch')).toHaveLength(4);
     expect(mine.filter((e) => e.type === 'checkpoint').map((e) => e.type === 'checkpoint' && e.epoch)).toEqual([1, 2, 3, 4]);
-    const steps = mine.filter((e) => e.type === 'step');
-    expect(steps.length).toBe(start.steps_total);
+    // Every step's loss arrives once, in order, in paced batches that never straddle an epoch.
+    const batches = mine.flatMap((e) => (e.type === 'steps' ? [e] : []));
+    expect(batches.flatMap((b) => b.losses.map((_, i) => b.first_step + i))).toEqual(Array.from({ length: start.steps_total }, (_, i) => i + 1));
+    const perEpoch = start.steps_total / 4;
+    for (const b of batches) expect([Math.ceil(b.first_step / perEpoch), Math.ceil((b.first_step + b.losses.length - 1) / perEpoch)], `batch from step ${b.first_step}`).toEqual([b.epoch + 1, b.epoch + 1]);
+    expect(batches.every((b) => b.losses.every(Number.isFinite))).toBe(true);
     const progress = mine.filter((e) => e.type === 'progress');
     expect(progress.at(-1)).toMatchObject({ fraction: 1, eta_s: 0 });
     expect(mine.filter((e) => e.type === 'state').map((e) => e.type === 'state' && e.state)).toEqual(['running', 'done']);
@@ -147,7 +151,7 @@ describe('engine process over the protocol', () => {
   });
 
   it('pauses, resumes and stops a run at step boundaries', async () => {
-    const started = collect(engine, (e) => e.type === 'step');
+    const started = collect(engine, (e) => e.type === 'steps');
     const start = await engine.request('train.start', { spec: MLP, dataset: { ...MOONS, samples: 2000 }, settings: { epochs: 500, batch_size: 16, seed: 2 } });
     await started;
     const paused = collect(engine, (e) => e.type === 'state' && e.state === 'paused');
@@ -160,8 +164,8 @@ describe('engine process over the protocol', () => {
     await new Promise((r) => setTimeout(r, 200));
     await engine.request('catalog', {});
     off();
-    expect(during.filter((e) => e.type === 'step')).toEqual([]);
-    const more = collect(engine, (_e, all) => all.filter((x) => x.type === 'step').length >= 3);
+    expect(during.filter((e) => e.type === 'steps' || e.type === 'progress')).toEqual([]);
+    const more = collect(engine, (_e, all) => all.filter((x) => x.type === 'steps').length >= 3);
     expect((await engine.request('train.resume', {})).state).toBe('running');
     await more;
     const done = collect(engine, finished(start.run_id));

@@ -120,9 +120,9 @@ export class TrainingState {
       case 'progress':
         this.progress = { epoch: e.epoch, step: e.step, steps_total: e.steps_total, fraction: e.fraction, elapsed_s: e.elapsed_s, eta_s: e.eta_s };
         break;
-      case 'step':
-        // Steps come fast; batch them into one update per animation frame.
-        this.pendingSteps.push(e.loss);
+      case 'steps':
+        // The engine sends a batch every ~50 ms; fold them into one update per animation frame.
+        for (const loss of e.losses) this.pendingSteps.push(loss);
         if (!this.flushQueued) {
           this.flushQueued = true;
           (globalThis.requestAnimationFrame ?? ((f: () => void) => setTimeout(f, 16)))(() => this.flush());
