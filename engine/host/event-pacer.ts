@@ -6,7 +6,8 @@
  *
  * - Step losses are gathered into one `steps` event per interval.
  * - Progress events (`progress`, `sweep-progress`, `mc-progress`) keep only the
- *   latest of each kind and run per interval.
+ *   latest per run (a sweep's runs each have their own) and leave once per
+ *   interval, in the order of their latest news.
  * - Any other event first sends what is held, so the order a client sees is
  *   the order things happened in (a run's last progress before its `finished`).
  */
@@ -43,7 +44,10 @@ export class EventPacer {
   /** Any event: progress kinds are held (latest wins), others go out at once after what is held. */
   event(e: EngineEvent): void {
     if (e.type === 'progress' || e.type === 'sweep-progress' || e.type === 'mc-progress') {
-      this.latest.set(e.type, e);
+      // Latest per run (a sweep trains several at once); re-inserted so they leave in the order of their last news.
+      const key = e.type === 'progress' ? `progress ${e.run_id}` : e.type === 'sweep-progress' ? `sweep ${e.sweep_id} ${e.run_index}` : e.type;
+      this.latest.delete(key);
+      this.latest.set(key, e);
       this.due();
       return;
     }

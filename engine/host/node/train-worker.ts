@@ -34,7 +34,7 @@ port.on('message', (raw: unknown) => {
     send({ type: 'failed', job, message: `sweep worker: dataset ${m.data.data_id} was never sent` });
     return;
   }
-  let last = 0;
+  let last = -Infinity; // the first report goes at once (a worker's clock starts near 0)
   const onProgress = (fraction: number) => {
     const now = performance.now();
     if (now - last < PROGRESS_MS) return;

@@ -21,17 +21,18 @@ const mlp: ModelSpec = {
     { kind: 'Linear', name: 'out', in_features: 24, out_features: 2 },
   ],
 };
-const data = { data: makeTwoD('spiral', { samples: 200, seed: 3 }) };
-const dataset = { id: 'spiral' as const, samples: 200, seed: 3 };
+const spiral = (samples: number) => ({ data: { data: makeTwoD('spiral', { samples, seed: 3 }) }, dataset: { id: 'spiral' as const, samples, seed: 3 } });
+const { data, dataset } = spiral(200);
 const variantsFor = (epochs: number) => expandSweep(mlp, defaultSettings({ epochs, batch_size: 32, optimizer: { type: 'adam', lr: 0.01 } }), { layers: ['drop'], p: [0, 0.3, 0.6], seeds: [0, 1] });
 /** The workers use the kernels this process uses, as the engine's do. */
 const pool = (size: number) => new WorkerTrainPool(size, kernels().name);
 
-async function sweep(workers: number | 'in-process', epochs = 4) {
+async function sweep(workers: number | 'in-process', epochs = 4, samples = 200) {
   const runs: FinishedRun[] = [];
   const progress: SweepProgress[] = [];
+  const on = spiral(samples);
   const runner = new SweepRunner({
-    variants: variantsFor(epochs), data, dataset, pool: workers === 'in-process' ? undefined : pool(workers),
+    variants: variantsFor(epochs), ...on, pool: workers === 'in-process' ? undefined : pool(workers),
     onRun: (r) => void runs.push(r), onProgress: (p) => progress.push(p),
   });
   return { result: await runner.run(), runs, progress };
@@ -54,7 +55,8 @@ describe('parallel sweeps', () => {
   }, 120_000);
 
   it('hand every run over once, and overall progress sums the runs in progress and only grows to 1', async () => {
-    const { runs, progress } = await sweep(2, 30);
+    // Runs of ~0.5 s each (12,000 steps), much longer than a worker takes to start, so two really overlap.
+    const { runs, progress } = await sweep(2, 30, 3000);
     expect(runs.map((r) => r.index).sort()).toEqual([0, 1, 2, 3, 4, 5]);
     const fractions = progress.map((p) => p.fraction);
     expect(fractions.every((f, i) => i === 0 || f >= fractions[i - 1] - 1e-12)).toBe(true);

@@ -38,6 +38,16 @@ describe('EventPacer', () => {
     expect(sent).toHaveLength(2); // nothing held, nothing sent
   });
 
+  it('keeps the latest progress of each run of a sweep, sent in the order of their news', () => {
+    const sweep = (run_index: number, run_fraction: number, fraction: number): EngineEvent => ({ type: 'sweep-progress', sweep_id: 's', run_index, runs_total: 4, label: `p=${run_index}`, run_fraction, fraction });
+    pacer.event(sweep(0, 0.1, 0.05)); // sent at once
+    pacer.event(sweep(0, 0.2, 0.1));
+    pacer.event(sweep(1, 0.1, 0.125));
+    pacer.event(sweep(0, 0.4, 0.175));
+    vi.advanceTimersByTime(50);
+    expect(sent).toEqual([sweep(0, 0.1, 0.05), sweep(1, 0.1, 0.125), sweep(0, 0.4, 0.175)]); // overall fraction never goes back
+  });
+
   it('keeps only the latest progress of each kind', () => {
     pacer.event(progress(1));
     for (let s = 2; s <= 9; s++) pacer.event(progress(s));
