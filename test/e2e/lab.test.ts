@@ -10,27 +10,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Locator, Page } from 'playwright-core';
-import { enter, haveChromium, startLab, type Lab } from './harness.ts';
-
-/** Presses, moves in small steps and releases, as a hand does (the drag library follows pointer events). */
-async function dragTo(page: Page, from: Locator, to: Locator, where: 'top' | 'bottom'): Promise<void> {
-  const a = await from.boundingBox();
-  const b = await to.boundingBox();
-  if (!a || !b) throw new Error('drag source or target is not on screen');
-  const x0 = a.x + a.width / 2;
-  const y0 = a.y + a.height / 2;
-  const x1 = b.x + b.width / 2;
-  const y1 = where === 'top' ? b.y + 6 : b.y + b.height - 6;
-  await page.mouse.move(x0, y0);
-  await page.mouse.down();
-  for (let i = 1; i <= 15; i++) {
-    await page.mouse.move(x0 + ((x1 - x0) * i) / 15, y0 + ((y1 - y0) * i) / 15);
-    await page.waitForTimeout(25);
-  }
-  await page.waitForTimeout(150);
-  await page.mouse.up();
-}
+import type { Page } from 'playwright-core';
+import { dragTo, enter, haveChromium, startLab, type Lab } from './harness.ts';
 
 const points = async (page: Page, id: string) => Number(await page.getByTestId(id).getAttribute('data-points'));
 const progressValue = (page: Page) => page.getByTestId('train-progress').evaluate((el) => (el as HTMLProgressElement).value);

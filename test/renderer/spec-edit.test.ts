@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  duplicate, getLayer, getList, insert, insertionPoint, move, moveTo, remove, rename, renameProblem, uniqueName, updateArgs, type ModelSpec,
+  duplicate, getLayer, getList, insert, insertionPoint, move, movedPath, moveTo, remove, rename, renameProblem, uniqueName, updateArgs, type ModelSpec,
 } from '../../renderer/src/lib/spec-edit.ts';
 
 /** The MLP template plus a Residual block, frozen so any mutation throws. */
@@ -85,6 +85,24 @@ describe('spec edits', () => {
     // Destination index is given before the move, like a drop position.
     expect(names(moveTo(s, [0], [], 3))).toEqual(['relu', 'res', 'fc1', 'dropout', 'fc2']);
     expect(() => moveTo(s, [2], [2], 0)).toThrow(/into itself/);
+  });
+
+  it('says where a moved layer ends up, for every kind of move', () => {
+    const s = model(); // fc1, relu, res[fc, act], dropout, fc2
+    const cases: [number[], number[], number, string, number[]][] = [
+      [[1], [2], 2, 'relu', [1, 2]], // into a block after it: the block shifts up
+      [[3], [2], 0, 'dropout', [2, 0]], // into a block before it
+      [[2, 0], [], 5, 'fc', [5]], // out, to the end
+      [[2, 1], [], 0, 'act', [0]], // out, to the front
+      [[0], [], 3, 'fc1', [2]], // same list, forwards
+      [[4], [], 1, 'fc2', [1]], // same list, backwards
+      [[2, 0], [2], 2, 'fc', [2, 1]], // same block
+    ];
+    for (const [path, toParent, toIndex, name, expected] of cases) {
+      const to = movedPath(path, toParent, toIndex);
+      expect(to, `${name} → [${toParent}] @${toIndex}`).toEqual(expected);
+      expect(getLayer(moveTo(s, path, toParent, toIndex), to)?.name).toBe(name);
+    }
   });
 
   it('duplicates right after the original with a fresh name, deep-copying blocks', () => {

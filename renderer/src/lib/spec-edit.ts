@@ -88,20 +88,27 @@ export function move(spec: ModelSpec, path: LayerPath, toIndex: number): ModelSp
  * block into itself is refused. Names are made unique in the destination.
  */
 export function moveTo(spec: ModelSpec, path: LayerPath, toParent: LayerPath, toIndex: number): ModelSpec {
-  const fromParent = path.slice(0, -1);
   const layer = getLayer(spec, path);
   if (!layer) throw new RangeError(`no layer at path [${path.join(', ')}]`);
   if (toParent.length >= path.length && path.every((p, k) => toParent[k] === p)) throw new RangeError('a block cannot be moved into itself');
-  const from = path[path.length - 1];
-  if (sameList(fromParent, toParent)) return move(spec, path, toIndex > from ? toIndex - 1 : toIndex);
+  const to = movedPath(path, toParent, toIndex);
+  if (sameList(path.slice(0, -1), toParent)) return move(spec, path, to[to.length - 1]);
   const dest = getList(spec, toParent);
   if (!dest) throw new RangeError(`no block at path [${toParent.join(', ')}]`);
   const moved = layer.name !== undefined ? { ...layer, name: uniqueName(dest.map((l) => l.name), layer.name) } : layer;
+  return insert(remove(spec, path), to.slice(0, -1), toIndex, moved);
+}
+
+/** Where moveTo(spec, path, toParent, toIndex) puts the layer: its path after the move. */
+export function movedPath(path: LayerPath, toParent: LayerPath, toIndex: number): number[] {
+  const fromParent = path.slice(0, -1);
+  const from = path[path.length - 1];
+  if (sameList(fromParent, toParent)) return [...toParent, toIndex > from ? toIndex - 1 : toIndex];
   // Removing first shifts the destination when it sits after the source in the same parent list.
   const adjusted = [...toParent];
   const depth = fromParent.length;
   if (adjusted.length > depth && fromParent.every((p, k) => adjusted[k] === p) && adjusted[depth] > from) adjusted[depth]--;
-  return insert(remove(spec, path), adjusted, toIndex, moved);
+  return [...adjusted, toIndex];
 }
 
 function sameList(a: LayerPath, b: LayerPath): boolean {

@@ -10,7 +10,8 @@ import { adviceText } from '../advice/advice-text.ts';
 import { Advisor, findingsByLayer, type Finding } from '../../lib/advice.svelte.ts';
 import { BLOCK_INFOS, newLayer, type LayerInfo, type LayerReport } from '../../lib/layer-defaults.ts';
 import {
-  duplicate, getLayer, getList, insert, insertionPoint, move, remove, rename, setInputShape, updateArgs, type LayerPath, type LayerSpec, type ModelSpec,
+  duplicate, getLayer, getList, insert, insertionPoint, isBlock, move, movedPath, moveTo, remove, rename, setInputShape, updateArgs,
+  type LayerPath, type LayerSpec, type ModelSpec,
 } from '../../lib/spec-edit.ts';
 
 const ids = new WeakMap<object, string>();
@@ -136,6 +137,52 @@ export class ModelEditor {
     if (!spec || !layer || !list || toIndex < 0 || toIndex >= list.length || toIndex === path[path.length - 1]) return;
     this.commit(move(spec, path, toIndex), t('model.edit.move', { name: layer.name ?? layer.kind }));
     this.select([...path.slice(0, -1), toIndex]);
+  }
+
+  /**
+   * Moves a layer into another list, into or out of a block; `toParent` and
+   * `toIndex` as before the move. A block moved into itself stays where it was.
+   */
+  moveInto(path: LayerPath, toParent: LayerPath, toIndex: number): void {
+    const spec = this.spec;
+    const layer = spec && getLayer(spec, path);
+    if (!spec || !layer) return;
+    let next: ModelSpec;
+    try {
+      next = moveTo(spec, path, toParent, toIndex);
+    } catch (e) {
+      if (e instanceof RangeError) return;
+      throw e;
+    }
+    this.commit(next, t('model.edit.move', { name: layer.name ?? layer.kind }));
+    this.select(movedPath(path, toParent, toIndex));
+  }
+
+  /** Out of its block, to just after the block (keys: Alt+←). */
+  moveOut(path: LayerPath): void {
+    if (path.length < 2) return;
+    const block = path.slice(0, -1);
+    const to = movedPath(path, block.slice(0, -1), block[block.length - 1] + 1);
+    this.moveInto(path, block.slice(0, -1), block[block.length - 1] + 1);
+    void this.focus(to);
+  }
+
+  /** The block just above this layer, if any: where Alt+→ moves it (to the block's end). */
+  blockAbove(path: LayerPath): LayerPath | null {
+    const spec = this.spec;
+    const i = path[path.length - 1];
+    const above = spec && i > 0 ? [...path.slice(0, -1), i - 1] : null;
+    return above && isBlock(getLayer(spec!, above)) ? above : null;
+  }
+
+  moveIntoBlockAbove(path: LayerPath): void {
+    const spec = this.spec;
+    const block = this.blockAbove(path);
+    const inner = spec && block && getList(spec, block);
+    if (!block || !inner) return;
+    const to = movedPath(path, block, inner.length);
+    this.moveInto(path, block, inner.length);
+    void this.focus(to);
   }
 
   moveBy(path: LayerPath, delta: number): void {
