@@ -16,7 +16,7 @@ import type { EngineEvent } from '../protocol.ts';
 type Paced = Extract<EngineEvent, { type: 'progress' | 'sweep-progress' | 'mc-progress' }>;
 type Steps = Extract<EngineEvent, { type: 'steps' }>;
 
-/** At most this many paced messages a second leave the engine (per kind). */
+/** Held events leave at most once per this many milliseconds (20 batches a second). */
 export const PACE_MS = 50;
 
 export class EventPacer {
