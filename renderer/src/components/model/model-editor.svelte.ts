@@ -139,50 +139,36 @@ export class ModelEditor {
     this.select([...path.slice(0, -1), toIndex]);
   }
 
-  /**
-   * Moves a layer into another list, into or out of a block; `toParent` and
-   * `toIndex` as before the move. A block moved into itself stays where it was.
-   */
-  moveInto(path: LayerPath, toParent: LayerPath, toIndex: number): void {
+  /** Moves a layer into another list (`toParent`/`toIndex` as before the move); selection and focus follow it. */
+  private moveAcross(path: LayerPath, toParent: LayerPath, toIndex: number): void {
     const spec = this.spec;
     const layer = spec && getLayer(spec, path);
     if (!spec || !layer) return;
-    let next: ModelSpec;
-    try {
-      next = moveTo(spec, path, toParent, toIndex);
-    } catch (e) {
-      if (e instanceof RangeError) return;
-      throw e;
-    }
-    this.commit(next, t('model.edit.move', { name: layer.name ?? layer.kind }));
-    this.select(movedPath(path, toParent, toIndex));
+    this.commit(moveTo(spec, path, toParent, toIndex), t('model.edit.move', { name: layer.name ?? layer.kind }));
+    const to = movedPath(path, toParent, toIndex);
+    this.select(to);
+    void this.focus(to);
   }
 
   /** Out of its block, to just after the block (keys: Alt+←). */
   moveOut(path: LayerPath): void {
     if (path.length < 2) return;
     const block = path.slice(0, -1);
-    const to = movedPath(path, block.slice(0, -1), block[block.length - 1] + 1);
-    this.moveInto(path, block.slice(0, -1), block[block.length - 1] + 1);
-    void this.focus(to);
+    this.moveAcross(path, block.slice(0, -1), block[block.length - 1] + 1);
   }
 
   /** The block just above this layer, if any: where Alt+→ moves it (to the block's end). */
   blockAbove(path: LayerPath): LayerPath | null {
-    const spec = this.spec;
     const i = path[path.length - 1];
-    const above = spec && i > 0 ? [...path.slice(0, -1), i - 1] : null;
-    return above && isBlock(getLayer(spec!, above)) ? above : null;
+    if (!this.spec || i === 0) return null;
+    const above = [...path.slice(0, -1), i - 1];
+    return isBlock(getLayer(this.spec, above)) ? above : null;
   }
 
   moveIntoBlockAbove(path: LayerPath): void {
-    const spec = this.spec;
     const block = this.blockAbove(path);
-    const inner = spec && block && getList(spec, block);
-    if (!block || !inner) return;
-    const to = movedPath(path, block, inner.length);
-    this.moveInto(path, block, inner.length);
-    void this.focus(to);
+    const inner = block && this.spec && getList(this.spec, block);
+    if (block && inner) this.moveAcross(path, block, inner.length);
   }
 
   moveBy(path: LayerPath, delta: number): void {
