@@ -70,7 +70,8 @@ const RunSummarySchema = z.object({
 });
 
 const EpochMetricsSchema = z.object({
-  epoch: z.number(), train_loss: z.number(), train_accuracy: z.number().nullable(), val_loss: z.number().nullable(),
+  epoch: z.number(), train_loss: z.number(), train_accuracy: z.number().nullable(),
+  train_eval_loss: z.number().nullable().optional(), train_eval_accuracy: z.number().nullable().optional(), val_loss: z.number().nullable(),
   val_accuracy: z.number().nullable(), lr: z.number(), dropout_p: z.record(z.string(), z.number()), seconds: z.number(),
 });
 
