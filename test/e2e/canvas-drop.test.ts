@@ -20,8 +20,11 @@ const indicator = (page: Page) =>
     const slot = list?.querySelector(':scope > .incoming');
     if (!list || !slot) return null;
     const r = slot.getBoundingClientRect();
-    if (r.width === 0 || r.height === 0) return null;
-    return { text: slot.textContent?.trim() ?? '', last: list.lastElementChild === slot };
+    const output = canvas.querySelector('[data-testid="model-totals"]')!.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || getComputedStyle(slot).visibility !== 'visible') return null;
+    // Seen: the list's drop outline is drawn (around the cards), and the placeholder sits above the Output box.
+    const outlined = getComputedStyle(list.parentElement!).outlineStyle === 'dashed';
+    return { text: slot.textContent?.trim() ?? '', last: list.lastElementChild === slot, aboveOutput: r.bottom <= output.top, outlined };
   });
 
 describe.runIf(haveChromium)('dropping a layer off the cards in Chromium', () => {
@@ -46,14 +49,14 @@ describe.runIf(haveChromium)('dropping a layer off the cards in Chromium', () =>
     expect(free.y - (output.y + output.height)).toBeGreaterThan(60); // truly below everything
     let seen: Awaited<ReturnType<typeof indicator>> = null;
     await dragToPoint(page, page.getByTestId('palette-GELU'), free, async () => void (seen = await indicator(page)));
-    expect(seen).toEqual({ text: 'Insert GELU here', last: true });
+    expect(seen).toEqual({ text: 'Insert GELU here', last: true, aboveOutput: true, outlined: true });
     await expect.poll(() => kinds(page)).toBe('Linear ReLU Dropout Linear GELU');
 
     // The Output box itself.
     const box = (await page.getByTestId('model-totals').boundingBox())!;
     seen = null;
     await dragToPoint(page, page.getByTestId('palette-Dropout'), { x: box.x + box.width / 2, y: box.y + box.height / 2 }, async () => void (seen = await indicator(page)));
-    expect(seen).toEqual({ text: 'Insert Dropout here', last: true });
+    expect(seen).toEqual({ text: 'Insert Dropout here', last: true, aboveOutput: true, outlined: true });
     await expect.poll(() => kinds(page)).toBe('Linear ReLU Dropout Linear GELU Dropout');
     await expect.poll(() => page.getByTestId('model-output').textContent()).toMatch(/2/);
 
