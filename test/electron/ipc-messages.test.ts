@@ -14,7 +14,7 @@ describe('IPC messages from the renderer', () => {
     ['an unknown language', false, AppearanceMessage, { theme: 'dark', locale: 'fr' }],
     ['dropped paths', true, DroppedPaths, ['/a.dlab', '/d/iris.csv']],
     ['an empty path', false, DroppedPaths, ['']],
-    ['a path that is not a string', false, DroppedPaths, [{ toString: () => '/a' }]],
+    ['a path that is not a string', false, DroppedPaths, [{ toString: (): string => '/a' }]],
     ['a flood of paths', false, DroppedPaths, Array.from({ length: 65 }, (_, i) => `/p${i}`)],
     ['a data kind', true, DataKind, 'idx'],
     ['an unknown data kind', false, DataKind, 'parquet'],

@@ -6,7 +6,7 @@
  */
 import type { ToClient } from '../../../engine/protocol.ts';
 import { decodeWire, encodeWire } from '../../../engine/host/wire.ts';
-import { isToClient, type ConnectionStatus, type Host } from './host.ts';
+import { isToClient, type ConnectionStatus, type DropResult, type Host } from './host.ts';
 
 export function tokenFromLocation(loc: Location): string | null {
   const m = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(loc.hash);
@@ -82,4 +82,15 @@ export class WebHost implements Host {
   setDocumentState(state: { dirty: boolean; title: string }): void {
     document.title = `${state.dirty ? '• ' : ''}${state.title} — Dropout Lab`;
   }
+
+  /** A browser never tells a page where a dropped file lives, and the engine reads files by path: nothing to open. */
+  async openDropped(): Promise<DropResult | null> {
+    return null;
+  }
+
+  /** A tab has no taskbar progress or power-save blocker. */
+  reportRun(): void {}
+
+  /** The page's own colours are all a tab shows, and it has no native menus. */
+  setAppearance(): void {}
 }
