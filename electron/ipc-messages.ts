@@ -3,7 +3,7 @@
  * schemas: main parses what the renderer sends (it is untrusted), the preload
  * parses what main answers. A message that does not parse is dropped.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DropResult, RunReport } from './preload-api.ts';
 
 const path = z.string().min(1).max(4096);

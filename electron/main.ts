@@ -1,7 +1,9 @@
 /**
  * The Electron main process: windows (one per project), menus, dialogs,
- * recent files and remembered bounds, and one supervised engine utility
- * process per window. It computes nothing and never sees training traffic.
+ * recent files and remembered bounds, theme and language, files dropped on
+ * a window, local crash reports, and one supervised engine utility process
+ * per window. It computes nothing and never sees training traffic (the
+ * renderer reports its run's progress for the taskbar).
  */
 import { Menu, app, crashReporter, dialog, ipcMain, nativeTheme, screen, shell, type IpcMainEvent, type IpcMainInvokeEvent, type WebFrameMain } from 'electron';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +13,7 @@ import { AppearanceMessage, DataKind, DocumentStateMessage, DroppedPaths, Recent
 import { buildMenu } from './menu.ts';
 import { NATIVE_TEXT, fill, systemLocale, type NativeText } from './native-text.ts';
 import { ProjectWindow, type AppPaths } from './project-window.ts';
-import { IPC, type DesktopTheme, type MenuCommand } from './preload-api.ts';
+import { IPC, type DesktopLocale, type DesktopTheme, type MenuCommand } from './preload-api.ts';
 import { installSecurity, isAppPage } from './security.ts';
 import { addRecent, parseState, placeWindow, projectFilesFromArgv, type AppState } from './window-state.ts';
 
@@ -124,7 +126,7 @@ function sender(e: IpcMainEvent | IpcMainInvokeEvent): ProjectWindow | null {
 }
 
 /** The renderer's theme and language: the window's background now, new windows and the menus from now on. */
-function setAppearance(w: ProjectWindow, a: { theme: DesktopTheme; locale: 'en' | 'zh' }): void {
+function setAppearance(w: ProjectWindow, a: { theme: DesktopTheme; locale: DesktopLocale }): void {
   w.setTheme(a.theme);
   if (a.theme === state.theme && a.locale === state.locale) return;
   const relabel = a.locale !== state.locale;

@@ -6,7 +6,7 @@
  */
 import { BrowserWindow, MessageChannelMain, dialog, powerSaveBlocker, utilityProcess, type MessagePortMain } from 'electron';
 import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, isAbsolute } from 'node:path';
 import { BACKGROUND } from './appearance.ts';
 import { planDrop, type DroppedEntry } from './dropped-files.ts';
 import { EngineSupervisor } from './engine-supervisor.ts';
@@ -183,7 +183,8 @@ export class ProjectWindow {
    */
   async openDropped(paths: readonly string[]): Promise<DropResult> {
     const entries = await Promise.all(paths.map(async (path): Promise<DroppedEntry> => {
-      const s = await stat(path).catch(() => null);
+      // getPathForFile gives absolute paths; anything else would resolve against our cwd.
+      const s = isAbsolute(path) ? await stat(path).catch(() => null) : null;
       return { path, kind: s?.isDirectory() ? 'directory' : s?.isFile() ? 'file' : 'missing' };
     }));
     const plan = planDrop(entries);
