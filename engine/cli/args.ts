@@ -89,8 +89,8 @@ function unknownOption(typed: string, command: string, names: string[]): UsageEr
   return new UsageError(`unknown option ${quoted(option)}${hint ? `; did you mean ${long(hint)}?` : ''}\nsee 'dlab ${command} --help'`);
 }
 
-/** A value may start with '-' only when it is a number (`--epochs -1`); otherwise the option lacks its value. */
-const takesAsValue = (next: string | undefined): next is string => next !== undefined && (!next.startsWith('-') || /^-\.?\d/.test(next));
+/** A value may start with '-' only when it is a number (`--epochs -1`) or '-'; otherwise the option lacks its value. */
+const takesAsValue = (next: string | undefined): next is string => next !== undefined && (!next.startsWith('-') || next === '-' || /^-\.?\d/.test(next));
 
 /**
  * Parses `argv` for `command` (help is handled before: see isHelp). Repeated
@@ -115,8 +115,8 @@ export function parse<C extends Command>(name: string, command: C, argv: readonl
     const isLong = arg.startsWith('--');
     const eq = isLong ? arg.indexOf('=') : -1;
     const key = isLong ? arg.slice(2, eq < 0 ? undefined : eq) : byShort.get(arg[1]);
-    const o = key === undefined ? undefined : options[key];
-    if (key === undefined || !o || !Object.hasOwn(options, key)) throw unknownOption(arg, name, Object.keys(options));
+    const o = key !== undefined && Object.hasOwn(options, key) ? options[key] : undefined;
+    if (key === undefined || !o) throw unknownOption(arg, name, Object.keys(options));
     const typed = isLong ? `--${key}` : arg.slice(0, 2);
     let raw = isLong ? (eq < 0 ? undefined : arg.slice(eq + 1)) : arg.length > 2 ? arg.slice(2) : undefined;
     if (o.kind === 'flag') {
