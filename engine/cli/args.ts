@@ -50,6 +50,8 @@ export const isHelp = (arg: string) => arg === '--help' || arg === '-h';
 
 const long = (name: string) => `--${name}`;
 
+const isRequired = (o: Option) => 'required' in o && o.required === true;
+
 /** How synopses and messages name an option: `-o`, as people usually type it, or `--epochs`. */
 const shown = (name: string, o: Option) => `${o.short ? `-${o.short}` : long(name)}${placeholder(o)}`;
 
@@ -129,7 +131,8 @@ export function parse<C extends Command>(name: string, command: C, argv: readonl
       raw = argv[++i];
     }
     const v = convert(o, raw, typed);
-    values[key] = o.kind === 'text' && o.multiple ? [...((values[key] as string[] | undefined) ?? []), v] : v;
+    const before = values[key];
+    values[key] = o.kind === 'text' && o.multiple ? [...(Array.isArray(before) ? before : []), v] : v;
   }
   return finish(name, command, values, positionals);
 }
@@ -137,7 +140,7 @@ export function parse<C extends Command>(name: string, command: C, argv: readonl
 function finish<C extends Command>(name: string, command: C, values: Record<string, unknown>, positionals: string[]): Parsed<C> {
   const wanted = command.project ? 1 : 0;
   if (positionals.length > wanted) throw new UsageError(`unexpected argument '${quoted(positionals[wanted])}'\nsee 'dlab ${name} --help'`);
-  const missing = Object.entries(command.options).filter(([k, o]) => 'required' in o && o.required && values[k] === undefined);
+  const missing = Object.entries(command.options).filter(([k, o]) => isRequired(o) && values[k] === undefined);
   if (positionals.length < wanted || missing.length) throw new UsageError(`${name} needs ${requirements(command).join(' and ')}`);
   for (const [k, o] of Object.entries(command.options)) {
     if (values[k] !== undefined) continue;
@@ -149,13 +152,13 @@ function finish<C extends Command>(name: string, command: C, values: Record<stri
 }
 
 function requirements(command: Command): string[] {
-  const options = Object.entries(command.options).filter(([, o]) => 'required' in o && o.required).map(([k, o]) => shown(k, o));
+  const options = Object.entries(command.options).filter(([, o]) => isRequired(o)).map(([k, o]) => shown(k, o));
   return [...(command.project ? ['a project file'] : []), ...options];
 }
 
 /** One line for the command list: `train proj.dlab [options]`, required options included. */
 export function synopsis(name: string, command: Command): string {
-  const required = Object.entries(command.options).filter(([, o]) => 'required' in o && o.required);
+  const required = Object.entries(command.options).filter(([, o]) => isRequired(o));
   return [name, ...(command.project ? ['proj.dlab'] : []), ...required.map(([k, o]) => shown(k, o)), '[options]'].join(' ');
 }
 
