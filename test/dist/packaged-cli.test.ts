@@ -1,4 +1,4 @@
-/** The packaged `dlab` bundle (app.asar.unpacked/dist/node/dlab.cjs) under plain Node: new and train on spiral. */
+/** The packaged `dlab` bundle (app.asar.unpacked/dist/node/dlab.cjs) under plain Node: new, train and a sweep on spiral. */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,5 +25,15 @@ describe('the packaged dlab', () => {
     // The run was saved into the project.
     r = dlab('inspect', 's.dlab', '--json');
     expect(lines(r.stdout)[0]).toMatchObject({ valid: true, runs: 1 });
+  });
+
+  it('sweeps dropout with two worker threads, each started from the packaged train-worker.cjs', () => {
+    const r = dlab('new', '-t', 'mlp', '-d', 'spiral', '-o', 'w.dlab');
+    expect(r.status, r.stderr).toBe(0);
+    const sweep = dlab('sweep', 'w.dlab', '--layer', 'dropout', '--p', '0,0.5', '--seeds', '1', '--epochs', '1', '--workers', '2', '--json');
+    expect(sweep.status, sweep.stderr).toBe(0);
+    const events = lines(sweep.stdout);
+    expect(events.filter((e) => e.event === 'run')).toHaveLength(2);
+    expect(events.at(-1)).toMatchObject({ event: 'recommendation', status: 'done', runs: 2 });
   });
 });
