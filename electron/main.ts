@@ -20,12 +20,19 @@ import { addRecent, parseState, placeWindow, projectFilesFromArgv, type AppState
 // Crash dumps stay on this machine (app.getPath('crashDumps')); Help › Show Crash Reports opens the folder.
 crashReporter.start({ uploadToServer: false });
 
+/** The checkout, or resources/app.asar in a packaged app. */
 const root = resolve(__dirname, '..', '..');
+/**
+ * The engine's bundle and the files it reads (scripts/build-node.mjs). Packaged, they are
+ * unpacked from the asar (package.json build.asarUnpack): plain files that Node and worker
+ * threads can start and read, and a working directory outside the asar.
+ */
+const engineDir = app.isPackaged ? join(process.resourcesPath, 'app.asar.unpacked', 'dist', 'node') : join(root, 'dist', 'node');
 const paths: AppPaths = {
-  root,
+  engineCwd: engineDir,
   preload: join(__dirname, 'preload.cjs'),
   rendererIndex: join(root, 'dist', 'renderer', 'index.html'),
-  engineEntry: join(root, 'engine', 'host', 'node', 'boot.mjs'),
+  engineEntry: join(engineDir, 'engine.cjs'),
   checkpoints: join(app.getPath('userData'), 'checkpoints'),
 };
 const rendererDir = join(root, 'dist', 'renderer');

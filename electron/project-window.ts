@@ -16,7 +16,8 @@ import { RunIndicator } from './run-indicator.ts';
 import type { Rect } from './window-state.ts';
 
 export interface AppPaths {
-  root: string;
+  /** The engine's working directory: never inside app.asar (utility processes fail there). */
+  engineCwd: string;
   preload: string;
   rendererIndex: string;
   engineEntry: string;
@@ -77,7 +78,7 @@ export class ProjectWindow {
     if (maximized) this.win.maximize();
     this.win.once('ready-to-show', () => this.win.show());
     this.engine = new EngineSupervisor<MessagePortMain>({
-      fork: () => utilityProcess.fork(host.paths.engineEntry, ['--checkpoints', host.paths.checkpoints], { serviceName: this.serviceName, cwd: host.paths.root, stdio: 'inherit' }),
+      fork: () => utilityProcess.fork(host.paths.engineEntry, ['--checkpoints', host.paths.checkpoints], { serviceName: this.serviceName, cwd: host.paths.engineCwd, stdio: 'inherit' }),
       channel: () => {
         const { port1, port2 } = new MessageChannelMain();
         return { engine: port1, renderer: port2 };

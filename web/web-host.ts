@@ -13,11 +13,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { EngineProcess } from '../engine/host/node/engine-process.ts';
 import { decodeWire, encodeWire } from '../engine/host/wire.ts';
 import type { ToClient } from '../engine/protocol.ts';
+import { runtimeFiles } from '../engine/io/runtime-files.ts';
 
 export interface WebHostOptions {
   /** Folder the engine may open and save in (default: the current directory). */
@@ -45,7 +45,7 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.woff2': 'font/woff2', '.ico': 'image/x-icon',
 };
 
-export const DEFAULT_DIST = fileURLToPath(new URL('../dist/renderer', import.meta.url));
+export const DEFAULT_DIST = runtimeFiles.rendererDir;
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);

@@ -5,11 +5,12 @@
  * The web host and the integration tests drive the engine through this.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { ToClientSchema, type EngineEvent, type ToClient, type ParamsOf, type RequestType, type ResultOf } from '../../protocol.ts';
 import { EngineClient } from '../client.ts';
+import { runtimeFiles } from '../../io/runtime-files.ts';
 
-export const ENGINE_ENTRY = fileURLToPath(new URL('./entry.ts', import.meta.url));
+/** entry.ts through tsx in a checkout, engine.cjs from the bundles. */
+export const ENGINE_ENTRY = runtimeFiles.engine.file;
 
 export interface EngineProcessOptions {
   root?: string;
@@ -37,7 +38,7 @@ export class EngineProcess {
 
   private spawn(): void {
     const args = [...(this.o.root ? ['--root', this.o.root] : []), ...(this.o.checkpointDir ? ['--checkpoints', this.o.checkpointDir] : [])];
-    const child = fork(ENGINE_ENTRY, args, { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...this.o.env } });
+    const child = fork(ENGINE_ENTRY, args, { execArgv: runtimeFiles.engine.execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...this.o.env } });
     const client = new EngineClient((m) => this.deliver(child, m));
     this.child = child;
     this.client = client;
