@@ -4,7 +4,7 @@
  * plain messages for bad values, usage errors exit 2, and a reader that stops
  * early (`| head -1`) ends the program quietly.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,9 +16,21 @@ import { newProject } from '../../engine/project/project.ts';
 const bin = fileURLToPath(new URL('../../bin/dlab.mjs', import.meta.url));
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 const dir = mkdtempSync(join(tmpdir(), 'dlab-conventions-'));
-const dlab = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8' });
+/** Runs a process to its end without blocking the test worker (a string of synchronous spawns starves Vitest's RPC). */
+function run(command: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (status) => done({ status, stdout, stderr }));
+  });
+}
+const dlab = (...args: string[]) => run(process.execPath, [bin, ...args]);
 /** Runs `dlab …` with its stdout piped into `head -1`; dlab's own exit status comes back on stderr. */
-const throughHead = (args: string) => spawnSync('sh', ['-c', `(${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} ${args}; echo "dlab exit $?" >&2) | head -1`], { cwd: dir, encoding: 'utf8' });
+const throughHead = (args: string) => run('sh', ['-c', `(${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} ${args}; echo "dlab exit $?" >&2) | head -1`]);
 
 const COMMANDS = ['new', 'train', 'eval', 'predict', 'inspect', 'sweep', 'datasets', 'export', 'import', 'bench'];
 const USAGE = /^usage: dlab <command> \[options\]\n/;
@@ -69,29 +81,29 @@ const ROWS: Row[] = [
 
 describe('dlab command-line conventions', () => {
   const named = ROWS.map(([args, ...rest]) => [`dlab ${args.join(' ').slice(0, 60)}`, args, ...rest] as const);
-  it.each(named)('%s exits %i', (_, args, status, stdout, stderr) => {
-    const r = dlab(...args);
+  it.each(named)('%s exits %i', async (_, args, status, stdout, stderr) => {
+    const r = await dlab(...args);
     expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status, stdout: expect.stringMatching(stdout), stderr: expect.stringMatching(stderr) });
     expect(r.stderr).not.toMatch(/ambiguous|ERR_PARSE_ARGS|at .*\.ts:\d+/);
   }, 60_000);
 
-  it('lists every command once, in the usage printed to stderr by a bare `dlab`', () => {
-    const listed = [...dlab().stderr.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]);
+  it('lists every command once, in the usage printed to stderr by a bare `dlab`', async () => {
+    const listed = [...(await dlab()).stderr.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]);
     expect(listed).toEqual(COMMANDS);
   }, 60_000);
 
-  it('ends quietly with status 0 when `| head -1` closes its output', () => {
+  it('ends quietly with status 0 when `| head -1` closes its output', async () => {
     // Longer than a pipe holds, so dlab is still writing when head exits.
     const layers = Array.from({ length: 3000 }, (_, i) => (i % 2 ? { kind: 'ReLU', name: `act${i}` } : { kind: 'Linear', name: `fc${i}`, in_features: 2, out_features: 2 }));
     saveProject(join(dir, 'long.dlab'), newProject({ name: 'Long', model: { input_shape: [2], layers }, dataset: { id: 'moons', samples: 200, seed: 0 } }));
-    const r = throughHead('inspect long.dlab');
+    const r = await throughHead('inspect long.dlab');
     expect(r.stdout).toBe('Long: input 2, dataset moons, 0 run(s)\n');
     expect(r.stderr).toBe('dlab exit 0\n');
   }, 120_000);
 
-  it('a training whose reader went away stops, saves its run and exits 0', () => {
-    expect(dlab('new', '-t', 'mlp', '-d', 'moons', '-o', 'm.dlab').status).toBe(0);
-    const r = throughHead('train m.dlab --epochs 5000');
+  it('a training whose reader went away stops, saves its run and exits 0', async () => {
+    expect((await dlab('new', '-t', 'mlp', '-d', 'moons', '-o', 'm.dlab')).status).toBe(0);
+    const r = await throughHead('train m.dlab --epochs 5000');
     expect(r.stdout).toMatch(/^epoch 1\/5000 {2}train loss \d/);
     expect(r.stderr).toBe('dlab exit 0\n');
     const runs = openProject(join(dir, 'm.dlab')).project.runs;
