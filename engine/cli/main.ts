@@ -5,10 +5,12 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { totalmem } from 'node:os';
 import { Generator } from '../tensor/random.ts';
 import { useBackend } from '../kernels/registry.ts';
 import { noGrad } from '../tensor/grad-mode.ts';
 import { validateSpec } from '../nn/spec.ts';
+import { setMachineMemory } from '../nn/budget.ts';
 import { DATASET_INFO, DatasetChoiceSchema, loadDataset, type DatasetChoice } from '../data/catalog.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { getBatch, normalize, split } from '../data/pipeline.ts';
@@ -245,6 +247,7 @@ async function chooseBackend(): Promise<string> {
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  setMachineMemory(totalmem());
   try {
     if (cmd === 'train' || cmd === 'eval' || cmd === 'predict' || cmd === 'sweep') await chooseBackend();
     switch (cmd) {

@@ -16,7 +16,8 @@ import { validateSpec, buildModel, type ModelSpec } from '../nn/spec.ts';
 import type { Sequential } from '../nn/module.ts';
 import { StochasticModule } from '../nn/stochastic.ts';
 import { DATASET_INFO, loadDataset, type DatasetChoice, type FileSource, type LoadedData } from '../data/catalog.ts';
-import { classCounts, sampleSize, subset, type Dataset } from '../data/dataset.ts';
+import { sampleSize, subset, type Dataset } from '../data/dataset.ts';
+import { previewSource } from '../data/preview.ts';
 import { getBatch, normalize, split, type Normalizer } from '../data/pipeline.ts';
 import { Trainer, evaluate, snapshotWeights, type Checkpoint, type TrainEvent } from '../train/trainer.ts';
 import { TrainingSettingsSchema, describeZodError } from '../train/settings.ts';
@@ -207,7 +208,9 @@ export class EngineServer {
   }
 
   private preview(p: ParsedParamsOf<'dataset.preview'>): ResultOf<'dataset.preview'> {
-    const d = this.dataset(p.dataset).data;
+    // A huge generated set is previewed from its first samples (engine/data/preview.ts), never made whole here.
+    const source = previewSource(p.dataset, (c) => this.dataset(c), this.host.files);
+    const d = source.data;
     const n = Math.min(p.count, d.size);
     const D = sampleSize(d);
     const features = new Float32Array(n * D);
@@ -215,7 +218,7 @@ export class EngineServer {
     const T = d.task === 'regression' ? d.targetDim : 1;
     const view = d.tokens ? 'tokens' : d.inputShape.length === 3 ? 'image' : d.inputShape.length === 1 && d.inputShape[0] === 2 && d.task === 'classification' ? 'points' : d.inputShape.length === 1 && d.inputShape[0] === 1 ? 'curve' : 'vector';
     return {
-      name: d.name, task: d.task, size: d.size, input_shape: d.inputShape, class_names: d.classNames, class_counts: classCounts(d), view,
+      name: d.name, task: d.task, size: source.size, input_shape: d.inputShape, class_names: d.classNames, class_counts: source.classCounts, view,
       features: { shape: [n, ...d.inputShape], data: features },
       labels: Array.from(d.labels.subarray(0, n * T)),
     };
