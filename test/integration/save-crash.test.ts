@@ -1,7 +1,8 @@
 /**
  * A writer killed at any moment leaves the previous project intact or the new
  * one complete: child processes save over the same file and are SIGKILLed at
- * random points, many times; every time the file must open.
+ * random points, many times; every time the file must open, and the next
+ * save removes the temporary files the killed writers left.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
@@ -45,5 +46,8 @@ describe('atomic save under SIGKILL', () => {
     expect(generations.size).toBeGreaterThan(1);
     // Leftover temp files from killed writers are the only debris allowed; the project itself is whole.
     expect(readdirSync(dir).filter((f) => f.endsWith('.dlab'))).toEqual(['p.dlab']);
+    // The next save to the folder clears what the killed writers left (issue #17, item 11).
+    await runWriter(path, null);
+    expect(readdirSync(dir)).toEqual(['p.dlab']);
   }, 240_000);
 });
