@@ -575,21 +575,51 @@ export class EngineServer {
     }
   }
 
+  /**
+   * Run weights come back from, in turn: this engine's bundle, the project
+   * file the window names (runs saved there were never in this engine's run
+   * store: issue #17), the run store, a training checkpoint. A candidate is
+   * taken only when it matches the run record's CRC-32.
+   */
   private projectAdopt(p: ParsedParamsOf<'project.adopt'>): ResultOf<'project.adopt'> {
-    if (p.path !== null) this.host.resolvePath(p.path, 'open');
+    const path = p.path === null ? null : this.host.resolvePath(p.path, 'open');
+    let onDisk: Map<string, Uint8Array> | null | undefined;
+    const fromDisk = (file: string): Uint8Array | undefined => {
+      if (onDisk === undefined) onDisk = path === null ? null : this.weightsOnDisk(path);
+      return onDisk?.get(file);
+    };
     const files = new Map<string, Uint8Array>();
     const restored: string[] = [];
     const missing: string[] = [];
     for (const r of p.doc.runs) {
       if (!r.weights) continue;
-      const kept = this.bundle.files.get(r.weights.file) ?? this.host.checkpoints.load(`${r.id}-final`) ?? this.runWeightsFromCheckpoint(r);
-      if (kept && crc32(kept) === r.weights.crc32) {
-        files.set(r.weights.file, kept);
+      const { file, crc32: want } = r.weights;
+      const sources = [() => this.bundle.files.get(file), () => fromDisk(file), () => this.host.checkpoints.load(`${r.id}-final`), () => this.runWeightsFromCheckpoint(r)];
+      let kept: Uint8Array | null = null;
+      for (const source of sources) {
+        const bytes = source();
+        if (bytes && crc32(bytes) === want) {
+          kept = bytes;
+          break;
+        }
+      }
+      if (kept) {
+        files.set(file, kept);
         restored.push(r.id);
       } else missing.push(r.id);
     }
     this.bundle = { project: p.doc, files };
     return { restored, missing };
+  }
+
+  /** The run entries of the project file at `path`, or null (with a warning) when it cannot be opened. */
+  private weightsOnDisk(path: string): Map<string, Uint8Array> | null {
+    try {
+      return this.host.openProject(path).files;
+    } catch (e) {
+      this.event({ type: 'log', level: 'warn', message: `run weights could not be restored from ${path}: ${(e as Error).message}` });
+      return null;
+    }
   }
 
   /** A run that was still training when the engine died: its last checkpoint's weights, re-encoded as the record expects. */
