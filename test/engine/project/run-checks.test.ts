@@ -73,3 +73,16 @@ describe('stored run data is checked against the model', () => {
     );
   });
 });
+
+describe('exports refuse what loading refuses', () => {
+  it('does not export weights stored in another shape (same count) reshaped into the model', async () => {
+    const { exportProject } = await import('../../../engine/export/index.ts');
+    const { bundle } = await smallProject();
+    const run = bundle.project.runs[0];
+    const { weights } = getRunWeights(bundle, run);
+    weights.set('fc1.weight', { shape: [2, 4], data: weights.get('fc1.weight')!.data });
+    run.weights = putRunWeights(bundle, run.id, weights);
+    const files = { read: () => new Uint8Array(), exists: () => false, bundledMnist: () => [], list: () => [] };
+    expect(() => exportProject(bundle, { format: 'onnx' }, files)).toThrow("the weights of run 'run 1' (runs/run-1.safetensors) do not fit its model: 'fc1.weight' is stored as 2×4 but the model has 4×2");
+  });
+});
