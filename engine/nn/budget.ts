@@ -10,8 +10,8 @@
  *   float32, so that a batch of 16 samples fits.
  */
 const GiB = 2 ** 30;
-const BYTES_PER_PARAMETER = 16;
-const BATCH_THAT_FITS = 16;
+export const BYTES_PER_PARAMETER = 16;
+export const BATCH_THAT_FITS = 16;
 
 export interface ModelBudget {
   /** The memory the model may use, bytes. */

@@ -15,7 +15,7 @@ import { layerDef, layerKinds } from './registry.ts';
 import { blockDef, blockDefs } from './layers/blocks.ts';
 import { formatShape, sameShape } from '../tensor/shape.ts';
 import { checkSchedule } from './dropout-schedule.ts';
-import { bytesText, count, modelBudget } from './budget.ts';
+import { BATCH_THAT_FITS, BYTES_PER_PARAMETER, bytesText, count, modelBudget } from './budget.ts';
 
 export interface LayerSpec {
   kind: string;
@@ -191,10 +191,6 @@ interface ListResult {
   params: number;
 }
 
-/**
- * Checks one list of layers (the model's, or a block's) from `input`; every
- * problem goes to `errors` as a sentence prefixed with the path to its list.
- */
 /** What the layers checked so far hold: parameters, and float32 values of one sample's input and outputs. */
 interface Tally {
   params: number;
@@ -210,14 +206,18 @@ function overBudget(tally: Tally, params: number, values: number): string | null
   tally.params += params;
   tally.activations += values;
   if (before.params <= b.params && tally.params > b.params) {
-    return `has ${count(params)} parameters, which bring the model to ${count(tally.params)}: more than the ${count(b.params)} this machine can train (${bytesText(b.bytes)} at 16 bytes a parameter); make the layer smaller`;
+    return `has ${count(params)} parameters, which bring the model to ${count(tally.params)}: more than the ${count(b.params)} this machine can train (${bytesText(b.bytes)} at ${BYTES_PER_PARAMETER} bytes a parameter); make the layer smaller`;
   }
   if (before.activations <= b.activations && tally.activations > b.activations) {
-    return `outputs ${count(values)} values per sample, which bring one sample's activations to ${count(tally.activations)}: more than the ${count(b.activations)} this machine allows (a batch of 16 in ${bytesText(b.bytes)}); make its output smaller`;
+    return `outputs ${count(values)} values per sample, which bring one sample's activations to ${count(tally.activations)}: more than the ${count(b.activations)} this machine allows (a batch of ${BATCH_THAT_FITS} in ${bytesText(b.bytes)}); make its output smaller`;
   }
   return null;
 }
 
+/**
+ * Checks one list of layers (the model's, or a block's) from `input`; every
+ * problem goes to `errors` as a sentence prefixed with the path to its list.
+ */
 function checkLayers(raws: readonly unknown[], input: ShapeInfo | null, prefix: string, pathName: string, errors: string[], tally: Tally): ListResult {
   const layers: LayerReport[] = [];
   let current: ShapeInfo | null = input;
@@ -338,7 +338,7 @@ export function validateSpec(spec: unknown): SpecReport {
   }
   const budget = modelBudget();
   if (valuesIn(inputShape) > budget.activations) {
-    return fail(`input_shape ${formatShape(inputShape)} holds ${count(valuesIn(inputShape))} values per sample: more than the ${count(budget.activations)} this machine allows (a batch of 16 in ${bytesText(budget.bytes)}); use smaller samples`);
+    return fail(`input_shape ${formatShape(inputShape)} holds ${count(valuesIn(inputShape))} values per sample: more than the ${count(budget.activations)} this machine allows (a batch of ${BATCH_THAT_FITS} in ${bytesText(budget.bytes)}); use smaller samples`);
   }
   if (!Array.isArray(spec.layers)) return fail('layers must be a list');
   const errors: string[] = [];
