@@ -174,8 +174,13 @@ export function unpackProject(bytes: Uint8Array, where: string): ProjectBundle {
   const doc = migrate(raw as Record<string, unknown>, where);
   const parsed = ProjectSchema.safeParse(doc);
   if (!parsed.success) throw new ProjectError(`${where}: project.json is invalid: ${describeZodError(parsed.error)}`);
+  return { project: parsed.data, files: runFiles(parsed.data.runs, directory, read, where) };
+}
+
+/** The run entries the records name, each matching its record's CRC-32 and laid out as safetensors; normalisers that fit. */
+function runFiles(runs: readonly RunRecord[], directory: ReadonlyMap<string, ZipEntry>, read: (e: ZipEntry, max: number) => Uint8Array, where: string): Map<string, Uint8Array> {
   const files = new Map<string, Uint8Array>();
-  for (const r of parsed.data.runs) {
+  for (const r of runs) {
     const normalizer = normalizerProblem(r);
     if (normalizer) throw new ProjectError(`${where}: ${normalizer}; the file is damaged`);
     if (!r.weights) continue;
@@ -191,7 +196,7 @@ export function unpackProject(bytes: Uint8Array, where: string): ProjectBundle {
     }
     files.set(r.weights.file, data);
   }
-  return { project: parsed.data, files };
+  return files;
 }
 
 const OPT_PREFIX = '__optimizer__.';
