@@ -4,7 +4,9 @@
  * stderr: 2 for a mistake in the command line, 1 for anything else.
  */
 import pkg from '../../package.json' with { type: 'json' };
+import { totalmem } from 'node:os';
 import { useBackend } from '../kernels/registry.ts';
+import { setMachineMemory } from '../nn/budget.ts';
 import { helpText, isHelp, parse, quoted, suggest, synopsis, UsageError, type Parsed } from './args.ts';
 import { COMMANDS, isCommand, type CommandName } from './commands.ts';
 import { endQuietlyWhenStdoutCloses, print } from './output.ts';
@@ -71,6 +73,7 @@ function help(topic: string | undefined): number {
 
 export async function main(argv: string[]): Promise<number> {
   endQuietlyWhenStdoutCloses();
+  setMachineMemory(totalmem());
   const [cmd, ...rest] = argv;
   try {
     if (cmd === undefined) {

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Generator } from '../tensor/random.ts';
 import { noGrad } from '../tensor/grad-mode.ts';
-import { validateSpec } from '../nn/spec.ts';
+import { shown, validateSpec } from '../nn/spec.ts';
 import { DATASET_INFO, DatasetChoiceSchema, loadDataset, type DatasetChoice } from '../data/catalog.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { getBatch, normalize, split } from '../data/pipeline.ts';
@@ -163,7 +163,8 @@ export function cmdInspect({ values, project }: Args<'inspect'>): void {
   const layers = (p.model.layers as Record<string, unknown>[]).map((l, i) => {
     const { kind, name, ...args } = l;
     const rep = r.layers[i];
-    return { index: i, name: rep?.name ?? String(name ?? i), kind: String(kind), args, output_shape: rep?.outputShape ?? null, parameters: rep?.paramCount ?? 0, error: rep?.error ?? null };
+    // The report's kind: an over-long one is cut short there.
+    return { index: i, name: rep?.name ?? String(name ?? i), kind: rep && rep.kind !== '?' ? rep.kind : String(kind), args, output_shape: rep?.outputShape ?? null, parameters: rep?.paramCount ?? 0, error: rep?.error ?? null };
   });
   if (values.json) {
     out(true, { name: p.name, input_shape: p.model.input_shape, layers, total_parameters: r.totalParams, valid: r.ok, errors: r.errors, dataset: p.dataset, runs: p.runs.length }, '');
@@ -171,7 +172,7 @@ export function cmdInspect({ values, project }: Args<'inspect'>): void {
   }
   print(`${p.name}: input ${p.model.input_shape.join('×')}, dataset ${p.dataset.id}, ${p.runs.length} run(s)`);
   for (const l of layers) {
-    const args = Object.entries(l.args).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
+    const args = Object.entries(l.args).map(([k, v]) => `${k.length > 40 ? shown(k, 40) : k}=${shown(v, 200)}`).join(', ');
     print(`  ${String(l.index).padStart(2)} ${l.name.padEnd(14)} ${`${l.kind}(${args})`.padEnd(60)} → ${l.output_shape ? l.output_shape.join('×') : '?'}  ${l.parameters.toLocaleString('en')} params${l.error ? `  ✗ ${l.error}` : ''}`);
   }
   print(`  total ${r.totalParams.toLocaleString('en')} parameters${r.ok ? '' : `; ${r.errors.length} error(s)`}`);
