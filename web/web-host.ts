@@ -18,7 +18,7 @@ import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { EngineProcess } from '../engine/host/node/engine-process.ts';
-import { decodeWire, encodeWire } from '../engine/host/wire.ts';
+import { encodeWire, readWireMessage } from '../engine/host/wire.ts';
 import { MAX_MESSAGE_BYTES, replyId, type ToClient } from '../engine/protocol.ts';
 
 export interface WebHostOptions {
@@ -155,12 +155,9 @@ export async function startWebHost(o: WebHostOptions = {}): Promise<WebHost> {
     ws.on('error', (e) => log(`closed a connection: ${e.message}`));
     ws.on('message', (data, isBinary) => {
       if (isBinary) return send({ type: 'error', id: null, error: { code: 'bad-message', message: 'binary frames are not part of the protocol; send JSON text' } });
-      let msg: unknown;
-      try {
-        msg = decodeWire(data.toString());
-      } catch (e) {
-        return send({ type: 'error', id: null, error: { code: 'bad-message', message: `not JSON: ${(e as Error).message}` } });
-      }
+      const r = readWireMessage(data.toString());
+      if ('reply' in r) return send(r.reply);
+      const msg = r.msg;
       try {
         engine.sendRaw(msg);
       } catch (e) {

@@ -4,7 +4,7 @@
  * tensors survive exactly. MessagePorts and Node IPC ('advanced'
  * serialization) carry typed arrays natively and skip this.
  */
-import { MAX_MESSAGE_DEPTH } from '../protocol.ts';
+import { MAX_MESSAGE_DEPTH, replyId, type ToClient } from '../protocol.ts';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const B64_INDEX = new Int16Array(128).fill(-1);
@@ -53,6 +53,25 @@ export function encodeWire(msg: unknown): string {
  */
 export function decodeWire(text: string): unknown {
   return revive(JSON.parse(text), 0);
+}
+
+/**
+ * A received text message, decoded, or the error reply it gets: with its own id when the JSON was
+ * readable and had one (a damaged tensor or deep nesting), else with id null.
+ */
+export function readWireMessage(text: string): { msg: unknown } | { reply: ToClient } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    return { reply: { type: 'error', id: null, error: { code: 'bad-message', message: `not JSON: ${(e as Error).message}` } } };
+  }
+  const id = replyId(parsed);
+  try {
+    return { msg: revive(parsed, 0) };
+  } catch (e) {
+    return { reply: { type: 'error', id, error: { code: 'bad-message', message: `message refused: ${(e as Error).message}` } } };
+  }
 }
 
 function revive(v: unknown, depth: number): unknown {

@@ -114,7 +114,7 @@ describe('HTTP requests whose paths make the file system throw', () => {
       tab.on('response', (r) => statuses.set(r.url(), r.status()));
       await tab.goto(`http://localhost:${(attacker.address() as AddressInfo).port}/`);
       // Every attack got an HTTP answer (a crashed host gives none: the requests fail).
-      expect(await tab.evaluate(() => Reflect.get(window, 'done'))).toEqual([...urls.map(() => 'img'), ...urls.map(() => 'fetch')]);
+      expect(await tab.evaluate(() => Reflect.get(globalThis, 'done'))).toEqual([...urls.map(() => 'img'), ...urls.map(() => 'fetch')]);
       for (const u of urls) expect([400, 404]).toContain(statuses.get(u));
       await stillServing(other);
     } finally {

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { useBackend } from '../../kernels/registry.ts';
 import { EngineServer } from '../server.ts';
-import { decodeWire, encodeWire } from '../wire.ts';
+import { encodeWire, readWireMessage } from '../wire.ts';
 import { LineSplitter } from '../json-lines.ts';
 import { tooLargeMessage } from '../message-limits.ts';
 import { makeNodeHost, type PathPolicy } from './node-host.ts';
@@ -109,14 +109,9 @@ async function main(): Promise<void> {
     const send = (m: ToClient) => process.stdout.write(`${encodeWire(m)}\n`);
     const lines = new LineSplitter(MAX_MESSAGE_BYTES, {
       line(text) {
-        let msg: unknown;
-        try {
-          msg = decodeWire(text);
-        } catch (e) {
-          send({ type: 'error', id: null, error: { code: 'bad-message', message: `not JSON: ${(e as Error).message}` } });
-          return;
-        }
-        incoming(msg);
+        const r = readWireMessage(text);
+        if ('reply' in r) send(r.reply);
+        else incoming(r.msg);
       },
       tooLarge: (bytes) => send({ type: 'error', id: null, error: { code: 'too-large', message: tooLargeMessage(bytes) } }),
     });
