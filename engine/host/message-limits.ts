@@ -32,7 +32,7 @@ export function refuseMessage(msg: unknown): Refusal | null {
     else if (typeof v === 'object' && v !== null) {
       if (depth >= MAX_MESSAGE_DEPTH) return { code: 'bad-message', message: tooDeepMessage };
       bytes += Array.isArray(v) ? 1 + Math.max(v.length, 1) : 2; // brackets and commas
-      if (bytes > MAX_MESSAGE_BYTES) break;
+      if (bytes > MAX_MESSAGE_BYTES) return { code: 'too-large', message: tooLargeMessage(null) };
       if (Array.isArray(v)) for (const x of v) stack.push([x, depth + 1]);
       else for (const [k, x] of Object.entries(v)) {
         bytes += k.length + 3;
