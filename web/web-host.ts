@@ -127,14 +127,18 @@ export async function startWebHost(o: WebHostOptions = {}): Promise<WebHost> {
   const engines = new Set<EngineProcess>();
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', (e) => log(`connection error before the WebSocket opened: ${e.message}`));
+    const early = (e: Error) => log(`connection error before the WebSocket opened: ${e.message}`);
+    socket.on('error', early); // a reset during the handshake must not be an unhandled 'error'
     const why = refuseUpgrade(req, { token, origins, hosts });
     if (why) {
       log(`refused a WebSocket connection: ${why}`);
       socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${why}\n`);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => connect(ws));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      socket.off('error', early); // the WebSocket's own handler takes over
+      connect(ws);
+    });
   });
 
   function connect(ws: WebSocket): void {

@@ -186,6 +186,11 @@ function frame(o: { opcode: number; payload: Buffer; rsv1?: boolean; masked?: bo
 
 describe('malformed WebSocket frames', () => {
   const json = Buffer.from('{"id":1,"type":"catalog"}');
+  let other: Session; // one live session that must outlive every attack
+  beforeAll(async () => {
+    other = await Session.open();
+  });
+  afterAll(() => other.ws.close());
   it.each([
     ['invalid UTF-8 in a text frame', 1007, frame({ opcode: 1, payload: Buffer.from([0x7b, 0xc3, 0x28, 0xff, 0x7d]) })],
     ['an unmasked client frame', 1002, frame({ opcode: 1, payload: json, masked: false })],
@@ -193,12 +198,10 @@ describe('malformed WebSocket frames', () => {
     ['the reserved opcode 3', 1002, frame({ opcode: 3, payload: json })],
     ['a header announcing 300 MB', 1009, frame({ opcode: 1, payload: Buffer.alloc(0), length: 300 * 1024 * 1024 })],
   ])('%s closes that connection only (%i)', async (_what, code, bytes) => {
-    const other = await Session.open();
     const raw = await rawSession();
     raw.send(bytes);
     expect(await raw.closeCode).toBe(code);
     await stillServing(other);
-    other.ws.close();
   });
 });
 
