@@ -289,10 +289,11 @@ export function replyId(raw: unknown): RequestId | null {
 }
 
 /**
- * The largest message a client may send, in bytes of JSON text (16 MiB): every transport refuses bigger ones
- * with an error (the WebSocket closes with 1009), so no single message can run the engine out of memory.
+ * The largest message a client may send, in bytes of JSON text: every transport refuses bigger ones with an
+ * error (the WebSocket closes with 1009), so no single message can run the engine out of memory. Not 16 MiB:
+ * project.save carries every run's step losses (~20 bytes a step), and 64 MiB still saves ~3 million steps.
  */
-export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 /** Deepest nesting of arrays and objects a message may have (the lab's own messages stay far below it). */
 export const MAX_MESSAGE_DEPTH = 100;
 

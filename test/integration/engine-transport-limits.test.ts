@@ -1,7 +1,7 @@
 /**
  * Issue #17: the engine's own transports refuse oversized and odd messages
  * with an error reply and go on serving. Over stdio (JSON lines) a line over
- * 16 MiB is skipped unread; over Node IPC (the web host's channel) the server
+ * the limit (64 MiB) is skipped unread; over Node IPC (the web host's channel) the server
  * measures the value it received. Ids the protocol refuses are answered with
  * id null on both.
  */
@@ -12,10 +12,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE_ENTRY, EngineProcess } from '../../engine/host/node/engine-process.ts';
 import { decodeWire } from '../../engine/host/wire.ts';
-import type { ToClient } from '../../engine/protocol.ts';
+import { MAX_MESSAGE_BYTES, type ToClient } from '../../engine/protocol.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dlab-limits-'));
 const MiB = 1024 * 1024;
+const OVER = MAX_MESSAGE_BYTES + MiB;
 const VALIDATE = { type: 'validate', spec: { input_shape: [2], layers: [{ kind: 'ReLU' }] } };
 const deep = (levels: number): unknown => (levels <= 1 ? [] : [deep(levels - 1)]);
 
@@ -23,7 +24,7 @@ type Answer = { id: unknown; code: string | null };
 const answerOf = (m: ToClient): Answer | null => (m.type === 'event' ? null : { id: m.id, code: m.type === 'error' ? m.error.code : null });
 
 describe('stdio transport (JSON lines)', () => {
-  it('answers a 17 MiB line with too-large, unread, then serves the next lines and exits when stdin ends', async () => {
+  it('answers a line over the limit with too-large, unread, then serves the next lines and exits when stdin ends', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', ENGINE_ENTRY, '--root', dir], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, DLAB_THREADS: '1' } });
     const answers: Answer[] = [];
     let pending = '';
@@ -36,7 +37,7 @@ describe('stdio transport (JSON lines)', () => {
       }
     });
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    child.stdin.write(`{"id":1,"type":"catalog","s":"${'x'.repeat(17 * MiB)}"}\n`);
+    child.stdin.write(`{"id":1,"type":"catalog","s":"${'x'.repeat(OVER)}"}\n`);
     child.stdin.write(`${JSON.stringify({ id: 2, ...VALIDATE })}\n`);
     child.stdin.write(`${JSON.stringify({ id: 1.5, ...VALIDATE })}\n`);
     child.stdin.write(`${JSON.stringify({ id: 'x'.repeat(65), ...VALIDATE })}\n`);
@@ -75,15 +76,15 @@ describe('Node IPC transport', () => {
   }
 
   it.each([
-    ['a 17 MiB string, by its id', () => ({ id: 7, type: 'catalog', s: 'x'.repeat(17 * MiB) }), { id: 7, code: 'too-large' }],
-    ['a 17 MiB tensor, by its id', () => ({ id: 'big', type: 'predict', t: new Float32Array((17 * MiB) / 4) }), { id: 'big', code: 'too-large' }],
+    ['a string over the limit, by its id', () => ({ id: 7, type: 'catalog', s: 'x'.repeat(OVER) }), { id: 7, code: 'too-large' }],
+    ['a tensor over the limit, by its id', () => ({ id: 'big', type: 'predict', t: new Float32Array(OVER / 4) }), { id: 'big', code: 'too-large' }],
     ['nesting of 150 levels, by its id', () => ({ id: 8, ...VALIDATE, deep: deep(150) }), { id: 8, code: 'bad-message' }],
     ['id 1.5', () => ({ id: 1.5, ...VALIDATE }), { id: null, code: 'bad-message' }],
     ['id -0.25', () => ({ id: -0.25, ...VALIDATE }), { id: null, code: 'bad-message' }],
     ['id ""', () => ({ id: '', ...VALIDATE }), { id: null, code: 'bad-message' }],
     ['a 65-character id', () => ({ id: 'i'.repeat(65), ...VALIDATE }), { id: null, code: 'bad-message' }],
     ['id 2^53', () => ({ id: 2 ** 53, ...VALIDATE }), { id: null, code: 'bad-message' }],
-    ['a 15 MiB message, normally', () => ({ id: 9, ...VALIDATE, s: 'x'.repeat(15 * MiB) }), { id: 9, code: null }],
+    ['a message 1 MiB under the limit, normally', () => ({ id: 9, ...VALIDATE, s: 'x'.repeat(MAX_MESSAGE_BYTES - MiB) }), { id: 9, code: null }],
     ['a 64-character id, normally', () => ({ id: 'i'.repeat(64), ...VALIDATE }), { id: 'i'.repeat(64), code: null }],
   ])('answers %s', async (_what, make, want) => {
     expect(await answerTo(make())).toEqual(want);

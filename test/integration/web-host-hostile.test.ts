@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startWebHost, type WebHost } from '../../web/web-host.ts';
 import { decodeWire, encodeWire } from '../../engine/host/wire.ts';
+import { MAX_MESSAGE_BYTES } from '../../engine/protocol.ts';
 import { CHROMIUM, haveChromium } from '../e2e/harness.ts';
 
 const base = mkdtempSync(join(tmpdir(), 'dlab-hostile-'));
@@ -205,14 +206,14 @@ describe('malformed WebSocket frames', () => {
   });
 });
 
-describe('messages over the 16 MiB limit', () => {
-  it('a 17 MB message closes its connection with 1009; a 15 MB one is answered; the other session goes on', async () => {
+describe('messages over the 64 MiB limit', () => {
+  it('one 1 MiB over closes its connection with 1009; one 1 MiB under is answered; the other session goes on', async () => {
     const other = await Session.open();
     const big = await Session.open();
-    const answer = await big.call(1, { type: 'no-such-request', junk: 'x'.repeat(15 * 1024 * 1024) });
+    const answer = await big.call(1, { type: 'no-such-request', junk: 'x'.repeat(MAX_MESSAGE_BYTES - 1024 * 1024) });
     expect(answer).toMatchObject({ id: 1, type: 'error', error: { code: 'unknown-type' } });
     const closed = new Promise<number>((r) => big.ws.once('close', (code) => r(code)));
-    big.ws.send(encodeWire({ id: 2, type: 'catalog', junk: 'x'.repeat(17 * 1024 * 1024) }));
+    big.ws.send(encodeWire({ id: 2, type: 'catalog', junk: 'x'.repeat(MAX_MESSAGE_BYTES + 1024 * 1024) }));
     expect(await closed).toBe(1009);
     await stillServing(other);
     other.ws.close();
