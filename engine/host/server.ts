@@ -8,7 +8,7 @@
  */
 import type { z } from 'zod';
 import {
-  PROTOCOL_VERSION, REQUESTS, RequestEnvelopeSchema, describeIssues,
+  PROTOCOL_VERSION, REQUESTS, RequestEnvelopeSchema, describeIssues, replyId,
   type EngineEvent, type ErrorCode, type ParsedParamsOf, type RequestType, type ResultOf, type TensorData, type ToClient,
 } from '../protocol.ts';
 import { layerDefs } from '../nn/registry.ts';
@@ -33,6 +33,7 @@ import { rawInputs, splitResults } from '../results/results.ts';
 import { exportProject } from '../export/index.ts';
 import { decodeCheckpoint, encodeCheckpoint, type RunOrigin } from './checkpoint-file.ts';
 import { EventPacer } from './event-pacer.ts';
+import { refuseMessage } from './message-limits.ts';
 import { advise } from '../experiments/advisor.ts';
 import { mcPredictAsync, mostUncertain, type McOptions, type McStats } from '../experiments/mc-dropout.ts';
 import { expandSweep, SweepError, SweepRunner } from '../experiments/sweep.ts';
@@ -81,8 +82,6 @@ interface ActiveRun {
   lastCheckpoint: Checkpoint | null;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 export class EngineServer {
   private bundle: ProjectBundle;
   private active: ActiveRun | null = null;
@@ -103,10 +102,11 @@ export class EngineServer {
 
   /** Handles one incoming value. Never throws; a promise that resolves once the reply is sent. */
   async handle(raw: unknown): Promise<void> {
+    const refused = refuseMessage(raw);
+    if (refused) return this.reply({ type: 'error', id: replyId(raw), error: refused });
     const env = RequestEnvelopeSchema.safeParse(raw);
     if (!env.success) {
-      const id = isRecord(raw) && (typeof raw.id === 'number' || typeof raw.id === 'string') ? raw.id : null;
-      this.reply({ type: 'error', id, error: { code: 'bad-message', message: `not a request: ${describeIssues(env.error)}; send {id, type, ...params}` } });
+      this.reply({ type: 'error', id: replyId(raw), error: { code: 'bad-message', message: `not a request: ${describeIssues(env.error)}; send {id, type, ...params}` } });
       return;
     }
     const { id, type, ...params } = env.data;
