@@ -8,8 +8,10 @@ export default defineConfig({
     // Browser tests poll the page; a loaded 2-core machine can take seconds to answer.
     expect: { poll: { timeout: 10_000, interval: 50 } },
     pool: 'forks',
+    // Tests run the TypeScript sources: `dlab` children too, even where a bundle exists (bin/dlab.mjs).
+    env: { DLAB_FROM_SOURCES: '1' },
     projects: [
-      { extends: true, test: { name: 'reference', include: ['test/**/*.test.ts'], exclude: ['test/renderer/**', '**/node_modules/**'] } },
+      { extends: true, test: { name: 'reference', include: ['test/**/*.test.ts'], exclude: ['test/renderer/**', 'test/dist/**', '**/node_modules/**'] } },
       // The whole torch-parity suite again, every op on the WebAssembly kernels.
       {
         extends: true,

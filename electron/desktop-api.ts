@@ -4,7 +4,9 @@
  * checks every value main sends, and forwards an engine port to the page only
  * with the nonce the page chose (once per request).
  */
-import { IPC, MENU_COMMANDS, type DropoutLabDesktopApi, type EngineLostInfo, type MenuCommand, type OpenedFile } from './preload-api.ts';
+import { wantsPath } from './dropped-files.ts';
+import { AppearanceMessage, DropResultMessage, RunReportMessage } from './ipc-messages.ts';
+import { IPC, MENU_COMMANDS, type DropRefusal, type DropResult, type DropoutLabDesktopApi, type EngineLostInfo, type MenuCommand, type OpenedFile } from './preload-api.ts';
 
 /** The part of ipcRenderer this uses; `E` is its event type (it carries `ports`). */
 export interface IpcLike<E extends { ports: readonly unknown[] }> {
@@ -31,7 +33,23 @@ function isMenuCommand(v: unknown): v is MenuCommand {
   return typeof v === 'string' && (MENU_COMMANDS as readonly string[]).includes(v);
 }
 
-export function createDesktopApi<E extends { ports: readonly unknown[] }>(ipc: IpcLike<E>, postToPage: (nonce: string, ports: E['ports']) => void, platform: string): DropoutLabDesktopApi {
+/** The preload's half of a drop: paths only for names that could be accepted (webUtils.getPathForFile is `pathOf`), main decides the rest. */
+async function openDropped<E extends { ports: readonly unknown[] }>(ipc: IpcLike<E>, files: readonly File[], pathOf: (file: File) => string): Promise<DropResult> {
+  const paths: string[] = [];
+  const refused: DropRefusal[] = [];
+  for (const file of [...files].slice(0, 64)) {
+    // A file that does not live on disk (dragged out of a web page) has no path.
+    const path = wantsPath(file.name) ? pathOf(file) : '';
+    if (path) paths.push(path);
+    else refused.push({ name: file.name, reason: 'unsupported' });
+  }
+  const empty: DropResult = { project: null, openedElsewhere: 0, data: null, refused: [] };
+  const answer = paths.length ? DropResultMessage.safeParse(await ipc.invoke(IPC.dropped, paths)) : { success: true as const, data: empty };
+  const result = answer.success ? answer.data : empty;
+  return { ...result, refused: [...refused, ...result.refused] };
+}
+
+export function createDesktopApi<E extends { ports: readonly unknown[] }>(ipc: IpcLike<E>, postToPage: (nonce: string, ports: E['ports']) => void, platform: string, pathOf: (file: File) => string): DropoutLabDesktopApi {
   let pendingNonce: string | null = null;
   ipc.on(IPC.port, (event) => {
     if (pendingNonce === null || event.ports.length !== 1) return;
@@ -65,5 +83,9 @@ export function createDesktopApi<E extends { ports: readonly unknown[] }>(ipc: I
     showDataDialog: async (kind) => asOpenedFile(await ipc.invoke(IPC.dataDialog, kind === 'idx' ? 'idx' : 'csv')),
     setDocumentState: (s) => ipc.send(IPC.documentState, { dirty: Boolean(s.dirty), title: String(s.title), path: s.path === null ? null : String(s.path) }),
     noteRecentFile: (path) => ipc.send(IPC.recent, String(path)),
+    openDropped: (files) => openDropped(ipc, files, pathOf),
+    // Parsed here as well as in main, so a page's mistake shows up where it was made.
+    reportRun: (report) => ipc.send(IPC.run, RunReportMessage.parse(report)),
+    setAppearance: (appearance) => ipc.send(IPC.appearance, AppearanceMessage.parse(appearance)),
   };
 }

@@ -1,23 +1,38 @@
 /**
  * The Electron main process: windows (one per project), menus, dialogs,
- * recent files and remembered bounds, and one supervised engine utility
- * process per window. It computes nothing and never sees training traffic.
+ * recent files and remembered bounds, theme and language, files dropped on
+ * a window, local crash reports, and one supervised engine utility process
+ * per window. It computes nothing and never sees training traffic (the
+ * renderer reports its run's progress for the taskbar).
  */
-import { Menu, app, dialog, ipcMain, screen, type IpcMainEvent, type IpcMainInvokeEvent, type WebFrameMain } from 'electron';
+import { Menu, app, crashReporter, dialog, ipcMain, nativeTheme, screen, shell, type IpcMainEvent, type IpcMainInvokeEvent, type WebFrameMain } from 'electron';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { startTheme } from './appearance.ts';
+import { AppearanceMessage, DataKind, DocumentStateMessage, DroppedPaths, RecentPath, RunReportMessage, SuggestedName } from './ipc-messages.ts';
 import { buildMenu } from './menu.ts';
+import { NATIVE_TEXT, fill, systemLocale, type NativeText } from './native-text.ts';
 import { ProjectWindow, type AppPaths } from './project-window.ts';
-import { IPC, type MenuCommand } from './preload-api.ts';
+import { IPC, type DesktopLocale, type DesktopTheme, type MenuCommand } from './preload-api.ts';
 import { installSecurity, isAppPage } from './security.ts';
 import { addRecent, parseState, placeWindow, projectFilesFromArgv, type AppState } from './window-state.ts';
 
+// Crash dumps stay on this machine (app.getPath('crashDumps')); Help › Show Crash Reports opens the folder.
+crashReporter.start({ uploadToServer: false });
+
+/** The checkout, or resources/app.asar in a packaged app. */
 const root = resolve(__dirname, '..', '..');
+/**
+ * The engine's bundle and the files it reads (scripts/build-node.mjs). Packaged, they are
+ * unpacked from the asar (package.json build.asarUnpack): plain files that Node and worker
+ * threads can start and read, and a working directory outside the asar.
+ */
+const engineDir = app.isPackaged ? join(process.resourcesPath, 'app.asar.unpacked', 'dist', 'node') : join(root, 'dist', 'node');
 const paths: AppPaths = {
-  root,
+  engineCwd: engineDir,
   preload: join(__dirname, 'preload.cjs'),
   rendererIndex: join(root, 'dist', 'renderer', 'index.html'),
-  engineEntry: join(root, 'engine', 'host', 'node', 'boot.mjs'),
+  engineEntry: join(engineDir, 'engine.cjs'),
   checkpoints: join(app.getPath('userData'), 'checkpoints'),
 };
 const rendererDir = join(root, 'dist', 'renderer');
@@ -32,11 +47,28 @@ function saveState(): void {
   writeFileSync(stateFile, JSON.stringify(state));
 }
 
+/** Native words in the language the renderer last reported, else the system's. */
+function text(): NativeText {
+  return NATIVE_TEXT[state.locale ?? systemLocale([app.getLocale()])];
+}
+
+function theme(): DesktopTheme {
+  return startTheme(state.theme, nativeTheme.shouldUseDarkColors);
+}
+
+async function showCrashReports(): Promise<void> {
+  const dir = app.getPath('crashDumps');
+  mkdirSync(dir, { recursive: true });
+  const error = await shell.openPath(dir);
+  if (error) dialog.showErrorBox(text().crashReportsFailed, fill(text().crashReportsFailedDetail, { path: dir, error }));
+}
+
 function refreshMenu(): void {
+  const tx = text();
   Menu.setApplicationMenu(buildMenu(state.recent, {
     newWindow: () => openWindow(null),
     open: () => void openWithDialog(),
-    openRecent: (p) => (existsSync(p) ? openWindow(p) : dialog.showErrorBox('File not found', `${p} no longer exists; it was removed from Open Recent.`), forgetIfMissing(p)),
+    openRecent: (p) => (existsSync(p) ? openWindow(p) : dialog.showErrorBox(tx.fileMissing, fill(tx.fileMissingDetail, { path: p })), forgetIfMissing(p)),
     clearRecent: () => {
       state = { ...state, recent: [] };
       saveState();
@@ -45,8 +77,9 @@ function refreshMenu(): void {
     },
     command: (c: MenuCommand) => focused()?.command(c),
     closeWindow: () => focused()?.win.close(),
-    about: () => void dialog.showMessageBox({ type: 'info', title: 'About Dropout Lab', message: `Dropout Lab ${app.getVersion()}`, detail: 'Design small networks, train them on your machine, and see what Dropout does.' }),
-  }, isMac));
+    showCrashReports: () => void showCrashReports(),
+    about: () => void dialog.showMessageBox({ type: 'info', title: tx.about, message: `Dropout Lab ${app.getVersion()}`, detail: tx.aboutDetail }),
+  }, tx, isMac));
 }
 
 function forgetIfMissing(p: string): void {
@@ -78,13 +111,17 @@ function openWindow(file: string | null): void {
     },
     noteRecent,
     closed: (pw) => windows.delete(pw.id),
+    openElsewhere: (p) => openWindow(p),
+    text,
+    theme,
   }, file, bounds, state.maximized && windows.size === 0);
   windows.set(w.id, w);
   if (file) noteRecent(file);
 }
 
 async function openWithDialog(): Promise<void> {
-  const r = await dialog.showOpenDialog({ title: 'Open Project', properties: ['openFile', 'multiSelections'], filters: [{ name: 'Dropout Lab project', extensions: ['dlab'] }] });
+  const tx = text();
+  const r = await dialog.showOpenDialog({ title: tx.openProject, properties: ['openFile', 'multiSelections'], filters: [{ name: tx.projectFilter, extensions: ['dlab'] }] });
   if (!r.canceled) for (const p of r.filePaths) openWindow(p);
 }
 
@@ -95,25 +132,45 @@ function sender(e: IpcMainEvent | IpcMainInvokeEvent): ProjectWindow | null {
   return windows.get(e.sender.id) ?? null;
 }
 
+/** The renderer's theme and language: the window's background now, new windows and the menus from now on. */
+function setAppearance(w: ProjectWindow, a: { theme: DesktopTheme; locale: DesktopLocale }): void {
+  w.setTheme(a.theme);
+  if (a.theme === state.theme && a.locale === state.locale) return;
+  const relabel = a.locale !== state.locale;
+  state = { ...state, theme: a.theme, locale: a.locale };
+  saveState();
+  if (relabel) refreshMenu();
+}
+
+/** Every message is parsed (ipc-messages.ts); one that does not parse is dropped, or answered with nothing. */
 function registerIpc(): void {
   ipcMain.on(IPC.acquirePort, (e) => sender(e)?.engine.connectWindow());
   ipcMain.handle(IPC.initialFile, (e) => sender(e)?.initialFile() ?? null);
   ipcMain.handle(IPC.openDialog, (e) => sender(e)?.openDialog() ?? null);
-  ipcMain.handle(IPC.saveDialog, (e, name: unknown) => sender(e)?.saveDialog(typeof name === 'string' ? name : 'Untitled.dlab') ?? null);
-  ipcMain.handle(IPC.dataDialog, (e, kind: unknown) => sender(e)?.dataDialog(kind === 'idx' ? 'idx' : 'csv') ?? null);
-  ipcMain.handle(IPC.exportDialog, (e, name: unknown) => sender(e)?.exportDialog(typeof name === 'string' ? name : 'export') ?? null);
+  ipcMain.handle(IPC.saveDialog, (e, name: unknown) => sender(e)?.saveDialog(SuggestedName.catch('Untitled.dlab').parse(name)) ?? null);
+  ipcMain.handle(IPC.dataDialog, (e, kind: unknown) => sender(e)?.dataDialog(DataKind.catch('csv').parse(kind)) ?? null);
+  ipcMain.handle(IPC.exportDialog, (e, name: unknown) => sender(e)?.exportDialog(SuggestedName.catch('export').parse(name)) ?? null);
   ipcMain.on(IPC.documentState, (e, s: unknown) => {
-    const w = sender(e);
-    if (!w || typeof s !== 'object' || s === null) return;
-    const dirty: unknown = Reflect.get(s, 'dirty');
-    const title: unknown = Reflect.get(s, 'title');
-    const path: unknown = Reflect.get(s, 'path');
-    if (typeof dirty !== 'boolean' || typeof title !== 'string') return;
-    w.setDocumentState({ dirty, title: title.slice(0, 200), path: typeof path === 'string' ? path : null });
+    const m = DocumentStateMessage.safeParse(s);
+    if (m.success) sender(e)?.setDocumentState(m.data);
   });
   ipcMain.on(IPC.recent, (e, p: unknown) => {
     const w = sender(e);
-    if (w && typeof p === 'string' && w.isGranted(p)) noteRecent(p);
+    const m = RecentPath.safeParse(p);
+    if (w && m.success && w.isGranted(m.data)) noteRecent(m.data);
+  });
+  ipcMain.handle(IPC.dropped, (e, paths: unknown) => {
+    const m = DroppedPaths.safeParse(paths);
+    return m.success ? (sender(e)?.openDropped(m.data) ?? null) : null;
+  });
+  ipcMain.on(IPC.run, (e, r: unknown) => {
+    const m = RunReportMessage.safeParse(r);
+    if (m.success) sender(e)?.reportRun(m.data);
+  });
+  ipcMain.on(IPC.appearance, (e, a: unknown) => {
+    const w = sender(e);
+    const m = AppearanceMessage.safeParse(a);
+    if (w && m.success) setAppearance(w, m.data);
   });
 }
 

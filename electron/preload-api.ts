@@ -15,6 +15,36 @@ export interface OpenedFile {
   path: string;
 }
 
+/** The run a window shows, as the renderer reports it for the taskbar/dock progress bar and the power-save blocker. */
+export interface RunReport {
+  state: 'idle' | 'running' | 'paused';
+  /** Done so far, 0..1; null while a run has not reported any progress yet. */
+  fraction: number | null;
+}
+
+export type DesktopLocale = 'en' | 'zh';
+export type DesktopTheme = 'light' | 'dark';
+
+/** A dropped CSV/TSV file or folder, granted to this window's engine, for the Data view to offer. */
+export interface DroppedData {
+  kind: 'csv' | 'idx';
+  path: string;
+}
+
+export interface DropRefusal {
+  /** The file's name (not its path), to show. */
+  name: string;
+  reason: 'unsupported' | 'missing' | 'one-data-source' | 'too-many';
+}
+
+export interface DropResult {
+  /** A .dlab for this window to open (granted to its engine); further .dlab files opened in windows of their own. */
+  project: string | null;
+  openedElsewhere: number;
+  data: DroppedData | null;
+  refused: DropRefusal[];
+}
+
 export interface DropoutLabDesktopApi {
   readonly platform: string;
   /**
@@ -40,6 +70,16 @@ export interface DropoutLabDesktopApi {
   setDocumentState(state: { dirty: boolean; title: string; path: string | null }): void;
   /** Adds a saved/opened file to Open Recent. */
   noteRecentFile(path: string): void;
+  /**
+   * Files dropped on the window: their paths are looked up here (only for
+   * names that could be a project, a CSV/TSV file or a folder) and main
+   * decides what each may do.
+   */
+  openDropped(files: readonly File[]): Promise<DropResult>;
+  /** The run in progress, for the taskbar/dock progress bar and the power-save blocker; send it throttled. */
+  reportRun(report: RunReport): void;
+  /** The renderer's theme and language, so the window background, native menus and dialogs follow them. */
+  setAppearance(appearance: { theme: DesktopTheme; locale: DesktopLocale }): void;
 }
 
 export const MENU_COMMANDS = ['new', 'open', 'save', 'save-as', 'export', 'undo', 'redo', 'about', 'article'] as const;
@@ -57,4 +97,7 @@ export const IPC = {
   dataDialog: 'dlab:data-dialog',
   documentState: 'dlab:document-state',
   recent: 'dlab:recent-file',
+  dropped: 'dlab:dropped',
+  run: 'dlab:run',
+  appearance: 'dlab:appearance',
 } as const;

@@ -4,8 +4,8 @@
  * The engine port reaches the page by window.postMessage carrying the nonce
  * the page chose. Runs sandboxed: bundled, no Node.
  */
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { createDesktopApi } from './desktop-api.ts';
 
-const api = createDesktopApi(ipcRenderer, (nonce, ports) => window.postMessage(nonce, '*', [...ports]), process.platform);
+const api = createDesktopApi(ipcRenderer, (nonce, ports) => window.postMessage(nonce, '*', [...ports]), process.platform, (file) => webUtils.getPathForFile(file));
 contextBridge.exposeInMainWorld('dropoutLab', api);

@@ -4,14 +4,20 @@
  * are granted to that engine only. Closing with unsaved changes asks first;
  * closing stops the engine.
  */
-import { BrowserWindow, MessageChannelMain, dialog, utilityProcess, type MessagePortMain } from 'electron';
-import { basename } from 'node:path';
+import { BrowserWindow, MessageChannelMain, dialog, powerSaveBlocker, utilityProcess, type MessagePortMain } from 'electron';
+import { stat } from 'node:fs/promises';
+import { basename, isAbsolute } from 'node:path';
+import { BACKGROUND } from './appearance.ts';
+import { planDrop, type DroppedEntry } from './dropped-files.ts';
 import { EngineSupervisor } from './engine-supervisor.ts';
-import { IPC, type EngineLostInfo, type MenuCommand, type OpenedFile } from './preload-api.ts';
+import { fill, type NativeText } from './native-text.ts';
+import { IPC, type DesktopTheme, type DropResult, type EngineLostInfo, type MenuCommand, type OpenedFile, type RunReport } from './preload-api.ts';
+import { RunIndicator } from './run-indicator.ts';
 import type { Rect } from './window-state.ts';
 
 export interface AppPaths {
-  root: string;
+  /** The engine's working directory: never inside app.asar (utility processes fail there). */
+  engineCwd: string;
   preload: string;
   rendererIndex: string;
   engineEntry: string;
@@ -23,6 +29,11 @@ export interface WindowHost {
   rememberBounds(bounds: Rect, maximized: boolean): void;
   noteRecent(path: string): void;
   closed(w: ProjectWindow): void;
+  /** Opens a project in a window of its own (a second .dlab dropped at once). */
+  openElsewhere(path: string): void;
+  /** Native words in the app's current language. */
+  text(): NativeText;
+  theme(): DesktopTheme;
 }
 
 let serial = 0;
@@ -35,6 +46,7 @@ export class ProjectWindow {
   private forceClose = false;
   private closeAfterSave = false;
   private readonly granted = new Set<string>();
+  private readonly run: RunIndicator;
 
   constructor(private readonly host: WindowHost, private readonly initial: string | null, bounds: Rect, maximized: boolean) {
     this.serviceName = `dropout-lab-engine-${++serial}`;
@@ -45,7 +57,7 @@ export class ProjectWindow {
       minHeight: 560,
       show: false,
       title: 'Dropout Lab',
-      backgroundColor: '#f6f7f9',
+      backgroundColor: BACKGROUND[host.theme()],
       webPreferences: {
         preload: host.paths.preload,
         contextIsolation: true,
@@ -66,21 +78,31 @@ export class ProjectWindow {
     if (maximized) this.win.maximize();
     this.win.once('ready-to-show', () => this.win.show());
     this.engine = new EngineSupervisor<MessagePortMain>({
-      fork: () => utilityProcess.fork(host.paths.engineEntry, ['--checkpoints', host.paths.checkpoints], { serviceName: this.serviceName, cwd: host.paths.root, stdio: 'inherit' }),
+      fork: () => utilityProcess.fork(host.paths.engineEntry, ['--checkpoints', host.paths.checkpoints], { serviceName: this.serviceName, cwd: host.paths.engineCwd, stdio: 'inherit' }),
       channel: () => {
         const { port1, port2 } = new MessageChannelMain();
         return { engine: port1, renderer: port2 };
       },
       deliver: (port) => this.win.webContents.postMessage(IPC.port, null, [port]),
       lost: (info) => {
+        // Whatever was training died with the engine.
+        this.run.end();
         const msg: EngineLostInfo = info;
         if (!this.win.isDestroyed()) this.win.webContents.send(IPC.engineLost, msg);
       },
+    });
+    this.run = new RunIndicator({
+      progress: (value, mode) => {
+        if (!this.win.isDestroyed()) this.win.setProgressBar(value, { mode });
+      },
+      block: () => powerSaveBlocker.start('prevent-app-suspension'),
+      unblock: (id) => powerSaveBlocker.stop(id),
     });
     if (initial) this.grant(initial);
     this.engine.start();
     this.win.on('close', (e) => this.onClose(e));
     this.win.on('closed', () => {
+      this.run.end();
       this.engine.stop();
       host.closed(this);
     });
@@ -105,7 +127,8 @@ export class ProjectWindow {
   }
 
   async openDialog(): Promise<OpenedFile | null> {
-    const r = await dialog.showOpenDialog(this.win, { title: 'Open Project', properties: ['openFile'], filters: [{ name: 'Dropout Lab project', extensions: ['dlab'] }] });
+    const tx = this.host.text();
+    const r = await dialog.showOpenDialog(this.win, { title: tx.openProject, properties: ['openFile'], filters: [{ name: tx.projectFilter, extensions: ['dlab'] }] });
     const path = r.canceled ? undefined : r.filePaths[0];
     if (!path) return null;
     this.grant(path);
@@ -114,7 +137,8 @@ export class ProjectWindow {
 
   async saveDialog(suggestedName: string): Promise<OpenedFile | null> {
     const name = suggestedName.replace(/[\\/]/g, '_').slice(0, 120) || 'Untitled.dlab';
-    const r = await dialog.showSaveDialog(this.win, { title: 'Save Project', defaultPath: /\.dlab$/i.test(name) ? name : `${name}.dlab`, filters: [{ name: 'Dropout Lab project', extensions: ['dlab'] }] });
+    const tx = this.host.text();
+    const r = await dialog.showSaveDialog(this.win, { title: tx.saveProject, defaultPath: /\.dlab$/i.test(name) ? name : `${name}.dlab`, filters: [{ name: tx.projectFilter, extensions: ['dlab'] }] });
     if (r.canceled || !r.filePath) return null;
     this.grant(r.filePath);
     return { path: r.filePath };
@@ -122,9 +146,10 @@ export class ProjectWindow {
 
   /** A CSV file, or a folder of IDX files (MNIST layout), for the Data view. */
   async dataDialog(kind: 'csv' | 'idx'): Promise<OpenedFile | null> {
+    const tx = this.host.text();
     const r = kind === 'csv'
-      ? await dialog.showOpenDialog(this.win, { title: 'Choose a CSV file', properties: ['openFile'], filters: [{ name: 'CSV', extensions: ['csv', 'tsv', 'txt'] }] })
-      : await dialog.showOpenDialog(this.win, { title: 'Choose a folder of IDX files', properties: ['openDirectory'] });
+      ? await dialog.showOpenDialog(this.win, { title: tx.chooseCsv, properties: ['openFile'], filters: [{ name: tx.csvFilter, extensions: ['csv', 'tsv', 'txt'] }] })
+      : await dialog.showOpenDialog(this.win, { title: tx.chooseIdx, properties: ['openDirectory'] });
     const path = r.canceled ? undefined : r.filePaths[0];
     if (!path) return null;
     this.grant(path);
@@ -134,7 +159,8 @@ export class ProjectWindow {
   /** A folder for File › Export (created if the user types a new name); the engine writes model.py and friends inside it. */
   async exportDialog(suggestedName: string): Promise<OpenedFile | null> {
     const name = suggestedName.replace(/[\\/]/g, '_').slice(0, 120) || 'export';
-    const r = await dialog.showSaveDialog(this.win, { title: 'Export to folder', defaultPath: name, buttonLabel: 'Export', properties: ['createDirectory', 'showOverwriteConfirmation'] });
+    const tx = this.host.text();
+    const r = await dialog.showSaveDialog(this.win, { title: tx.exportTitle, defaultPath: name, buttonLabel: tx.exportButton, properties: ['createDirectory', 'showOverwriteConfirmation'] });
     if (r.canceled || !r.filePath) return null;
     this.grant(r.filePath);
     return { path: r.filePath };
@@ -151,6 +177,32 @@ export class ProjectWindow {
     }
   }
 
+  /**
+   * Files dropped on this window (paths from the preload, already parsed):
+   * what planDrop allows is granted to this window's engine, a second .dlab
+   * opens in a window of its own.
+   */
+  async openDropped(paths: readonly string[]): Promise<DropResult> {
+    const entries = await Promise.all(paths.map(async (path): Promise<DroppedEntry> => {
+      // getPathForFile gives absolute paths; anything else would resolve against our cwd.
+      const s = isAbsolute(path) ? await stat(path).catch(() => null) : null;
+      return { path, kind: s?.isDirectory() ? 'directory' : s?.isFile() ? 'file' : 'missing' };
+    }));
+    const plan = planDrop(entries);
+    if (plan.project) this.grant(plan.project);
+    if (plan.data) this.grant(plan.data.path);
+    for (const p of plan.moreProjects) this.host.openElsewhere(p);
+    return { project: plan.project, openedElsewhere: plan.moreProjects.length, data: plan.data, refused: plan.refused };
+  }
+
+  reportRun(r: RunReport): void {
+    this.run.report(r);
+  }
+
+  setTheme(theme: DesktopTheme): void {
+    this.win.setBackgroundColor(BACKGROUND[theme]);
+  }
+
   command(c: MenuCommand): void {
     this.win.webContents.send(IPC.menu, c);
   }
@@ -160,13 +212,14 @@ export class ProjectWindow {
     this.host.rememberBounds(bounds, this.win.isMaximized());
     if (!this.doc.dirty || this.forceClose) return;
     e.preventDefault();
+    const tx = this.host.text();
     const choice = dialog.showMessageBoxSync(this.win, {
       type: 'question',
-      buttons: ['Save', "Don't Save", 'Cancel'],
+      buttons: [tx.saveButton, tx.dontSave, tx.cancel],
       defaultId: 0,
       cancelId: 2,
-      message: `Save the changes to ${this.doc.path ? basename(this.doc.path) : this.doc.title}?`,
-      detail: "Your changes will be lost if you don't save them.",
+      message: fill(tx.saveChanges, { name: this.doc.path ? basename(this.doc.path) : this.doc.title }),
+      detail: tx.saveChangesDetail,
     });
     if (choice === 0) {
       this.closeAfterSave = true;

@@ -1,8 +1,11 @@
 /**
- * What the app remembers between launches: the last window bounds and the
- * recent projects. Pure functions over plain data (no Electron imports), so
- * they are tested without a display; main.ts does the reading and writing.
+ * What the app remembers between launches: the last window bounds, the
+ * recent projects, and the theme and language the renderer last reported (so
+ * a new window starts in the right colour and the menus in the right
+ * words). Pure functions over plain data (no Electron imports), so they are
+ * tested without a display; main.ts does the reading and writing.
  */
+import type { DesktopLocale, DesktopTheme } from './preload-api.ts';
 
 export interface Rect {
   x: number;
@@ -15,6 +18,8 @@ export interface AppState {
   bounds: Rect | null;
   maximized: boolean;
   recent: string[];
+  theme: DesktopTheme | null;
+  locale: DesktopLocale | null;
 }
 
 export const DEFAULT_SIZE = { width: 1280, height: 820 };
@@ -22,7 +27,7 @@ export const MIN_SIZE = { width: 800, height: 560 };
 export const MAX_RECENT = 10;
 
 export function emptyState(): AppState {
-  return { bounds: null, maximized: false, recent: [] };
+  return { bounds: null, maximized: false, recent: [], theme: null, locale: null };
 }
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -43,7 +48,15 @@ export function parseState(text: string | null): AppState {
     : null;
   const recentRaw: unknown = Reflect.get(raw, 'recent');
   const recent = Array.isArray(recentRaw) ? recentRaw.filter((r): r is string => typeof r === 'string').slice(0, MAX_RECENT) : [];
-  return { bounds, maximized: Reflect.get(raw, 'maximized') === true, recent };
+  const theme: unknown = Reflect.get(raw, 'theme');
+  const locale: unknown = Reflect.get(raw, 'locale');
+  return {
+    bounds,
+    maximized: Reflect.get(raw, 'maximized') === true,
+    recent,
+    theme: theme === 'light' || theme === 'dark' ? theme : null,
+    locale: locale === 'en' || locale === 'zh' ? locale : null,
+  };
 }
 
 /** Moves a file to the top of the recent list (no duplicates, at most MAX_RECENT). */

@@ -278,8 +278,25 @@ export type ParsedParamsOf<T extends RequestType> = z.output<(typeof REQUESTS)[T
 export type ResultOf<T extends RequestType> = z.output<(typeof REQUESTS)[T]['result']>;
 export const REQUEST_TYPES = Object.keys(REQUESTS) as RequestType[];
 
+/** The one definition of a request id, for requests and the replies that echo them (zod's int() is a safe integer). */
 export const RequestIdSchema = z.union([z.number().int(), z.string().min(1).max(64)]);
 export type RequestId = z.infer<typeof RequestIdSchema>;
+
+/** The id to answer a message with: its own if the protocol accepts it, else null (an id the reply schema would reject). */
+export function replyId(raw: unknown): RequestId | null {
+  const id = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? Reflect.get(raw, 'id') : undefined;
+  const r = RequestIdSchema.safeParse(id);
+  return r.success ? r.data : null;
+}
+
+/**
+ * The largest message a client may send, in bytes of JSON text: every transport refuses bigger ones with an
+ * error (the WebSocket closes with 1009), so no single message can run the engine out of memory. Not 16 MiB:
+ * project.save carries every run's step losses (~20 bytes a step), and 64 MiB still saves ~3 million steps.
+ */
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+/** Deepest nesting of arrays and objects a message may have (the lab's own messages stay far below it). */
+export const MAX_MESSAGE_DEPTH = 100;
 
 /** The envelope every request shares; params are validated per type after it. */
 export const RequestEnvelopeSchema = z.object({ id: RequestIdSchema, type: z.string() }).passthrough();
@@ -316,7 +333,8 @@ export type EngineEvent = z.infer<typeof EngineEventSchema>;
 
 // ---------------------------------------------------------------- engine → client envelopes
 
-export const ErrorCodeSchema = z.enum(['bad-message', 'unknown-type', 'bad-params', 'failed', 'busy', 'not-found', 'forbidden', 'cancelled']);
+/** 'too-large': over MAX_MESSAGE_BYTES; 'engine-lost': the engine process died before answering (sent by the host). */
+export const ErrorCodeSchema = z.enum(['bad-message', 'unknown-type', 'bad-params', 'failed', 'busy', 'not-found', 'forbidden', 'cancelled', 'too-large', 'engine-lost']);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 
 export const ToClientSchema = z.discriminatedUnion('type', [

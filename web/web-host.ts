@@ -5,7 +5,9 @@
  * base64: engine/host/wire.ts). A per-launch secret token is required on the
  * WebSocket and its Origin must be this server, so neither another web page
  * nor another local process can drive the engine. File paths are confined to
- * the folder chosen at launch.
+ * the folder chosen at launch. Hostile input ends in an answer, never in a
+ * crash: every HTTP request gets a response, a bad WebSocket frame closes its
+ * own connection only, and messages over MAX_MESSAGE_BYTES are refused (1009).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -13,11 +15,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { EngineProcess } from '../engine/host/node/engine-process.ts';
-import { decodeWire, encodeWire } from '../engine/host/wire.ts';
-import type { ToClient } from '../engine/protocol.ts';
+import { encodeWire, readWireMessage } from '../engine/host/wire.ts';
+import { MAX_MESSAGE_BYTES, replyId, type ToClient } from '../engine/protocol.ts';
+import { runtimeFiles } from '../engine/io/runtime-files.ts';
 
 export interface WebHostOptions {
   /** Folder the engine may open and save in (default: the current directory). */
@@ -45,7 +47,7 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.woff2': 'font/woff2', '.ico': 'image/x-icon',
 };
 
-export const DEFAULT_DIST = fileURLToPath(new URL('../dist/renderer', import.meta.url));
+export const DEFAULT_DIST = runtimeFiles.rendererDir;
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -77,41 +79,66 @@ export async function startWebHost(o: WebHostOptions = {}): Promise<WebHost> {
 
   const csp = () => `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}; base-uri 'none'; form-action 'none'; object-src 'none'; frame-ancestors 'none'`;
 
+  const headers = () => ({ 'Content-Security-Policy': csp(), 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY', 'Cache-Control': 'no-store', 'Cross-Origin-Opener-Policy': 'same-origin' });
+  const fail = (res: ServerResponse, code: number, text: string) => {
+    res.writeHead(code, { ...headers(), 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end(text);
+  };
+
   function serve(req: IncomingMessage, res: ServerResponse): void {
-    const headers = { 'Content-Security-Policy': csp(), 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY', 'Cache-Control': 'no-store', 'Cross-Origin-Opener-Policy': 'same-origin' };
-    const fail = (code: number, text: string) => {
-      res.writeHead(code, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end(text);
-    };
-    if (!hosts.includes(req.headers.host ?? '')) return fail(421, 'wrong Host header\n'); // DNS-rebinding guard
-    if (req.method !== 'GET' && req.method !== 'HEAD') return fail(405, 'only GET\n');
+    if (!hosts.includes(req.headers.host ?? '')) return fail(res, 421, 'wrong Host header\n'); // DNS-rebinding guard
+    if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'only GET\n');
     let path: string;
     try {
       path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     } catch {
-      return fail(400, 'bad path\n');
+      return fail(res, 400, 'bad path\n');
     }
+    if (path.includes('\0')) return fail(res, 400, 'bad path\n'); // fs calls throw on NUL
     if (path.endsWith('/')) path += 'index.html';
     const file = normalize(join(dist, path));
-    if (!file.startsWith(dist + sep)) return fail(403, 'outside the renderer\n');
-    if (!existsSync(join(dist, 'index.html'))) return fail(503, `the renderer is not built (${dist}); run npm run build:renderer\n`);
-    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return fail(404, 'not found\n');
-    res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
+    if (!file.startsWith(dist + sep)) return fail(res, 403, 'outside the renderer\n');
+    if (!existsSync(join(dist, 'index.html'))) return fail(res, 503, `the renderer is not built (${dist}); run npm run build:renderer\n`);
+    let body: Buffer;
+    try {
+      body = readFileSync(file); // fails for folders, missing files and names the file system refuses (over 255 bytes)
+    } catch {
+      return fail(res, 404, 'not found\n');
+    }
+    res.writeHead(200, { ...headers(), 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(req.method === 'HEAD' ? undefined : body);
   }
 
-  const server = createServer(serve);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 * 1024 });
+  /** Every request ends in a response: a bug in serve() answers 500 and is logged, it never takes the host down. */
+  function answer(req: IncomingMessage, res: ServerResponse): void {
+    try {
+      serve(req, res);
+    } catch (e) {
+      log(`request ${JSON.stringify((req.url ?? '').slice(0, 200))} failed: ${(e as Error).message}`);
+      if (!res.headersSent) fail(res, 500, 'internal error\n');
+      else res.destroy();
+    }
+  }
+
+  const server = createServer(answer);
+  server.on('error', (e) => log(`server error: ${e.message}`));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  wss.on('error', (e) => log(`WebSocket server error: ${e.message}`));
   const engines = new Set<EngineProcess>();
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const early = (e: Error) => log(`connection error before the WebSocket opened: ${e.message}`);
+    socket.on('error', early); // a reset during the handshake must not be an unhandled 'error'
     const why = refuseUpgrade(req, { token, origins, hosts });
     if (why) {
       log(`refused a WebSocket connection: ${why}`);
       socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${why}\n`);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => connect(ws));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      socket.off('error', early); // the WebSocket's own handler takes over
+      connect(ws);
+    });
   });
 
   function connect(ws: WebSocket): void {
@@ -127,18 +154,18 @@ export async function startWebHost(o: WebHostOptions = {}): Promise<WebHost> {
     });
     engines.add(engine);
     engine.onMessage(send);
+    // A bad frame (invalid UTF-8, no mask, RSV1, unknown opcode, over maxPayload) already closes this
+    // connection with 1002/1007/1009; without a listener the 'error' event would take the whole host down.
+    ws.on('error', (e) => log(`closed a connection: ${e.message}`));
     ws.on('message', (data, isBinary) => {
       if (isBinary) return send({ type: 'error', id: null, error: { code: 'bad-message', message: 'binary frames are not part of the protocol; send JSON text' } });
-      let msg: unknown;
-      try {
-        msg = decodeWire(data.toString());
-      } catch (e) {
-        return send({ type: 'error', id: null, error: { code: 'bad-message', message: `not JSON: ${(e as Error).message}` } });
-      }
+      const r = readWireMessage(data.toString());
+      if ('reply' in r) return send(r.reply);
+      const msg = r.msg;
       try {
         engine.sendRaw(msg);
       } catch (e) {
-        send({ type: 'error', id: null, error: { code: 'failed', message: `the engine is restarting: ${(e as Error).message}` } });
+        send({ type: 'error', id: replyId(msg), error: { code: 'failed', message: `the message did not reach the engine: ${(e as Error).message}; send it again` } });
       }
     });
     ws.on('close', () => {

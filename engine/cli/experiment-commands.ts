@@ -4,7 +4,6 @@
  * worker threads and save every finished run into the project at once (atomic
  * write), so an interrupted sweep keeps all runs but those in progress.
  */
-import { parseArgs } from 'node:util';
 import { nodeFiles } from '../io/node-files.ts';
 import { openProject, saveProject } from '../io/project-file.ts';
 import { loadDataset } from '../data/catalog.ts';
@@ -17,66 +16,45 @@ import { recommend, type SweepEntry, type SweepMetric } from '../experiments/rec
 import { advise, type Finding } from '../experiments/advisor.ts';
 import type { McStats } from '../experiments/mc-dropout.ts';
 import { defaultSweepWorkers, WorkerTrainPool } from '../host/node/worker-train-pool.ts';
+import { UsageError, type Parsed } from './args.ts';
+import type { COMMANDS } from './commands.ts';
+import { out, print, untilStopped } from './output.ts';
 
-export const EXPERIMENT_USAGE = `  sweep proj.dlab --layer NAME[,NAME] [--p 0,0.1,0.3,0.5] [--seeds 3] [--independent] [--epochs N] [--metric val_loss|val_accuracy] [--at best|final] [--workers N] [--json]
-  sweep proj.dlab --placements none,after-linear,after-conv-dropout2d,after-conv-dropblock [--p ...] [--seeds N] ...
-  predict proj.dlab --input x.npy --mc T [--seed S] [--run ID] [-o mean.npy] [--json]
-  inspect proj.dlab --advice [--json]`;
+const isPlacement = (x: string): x is Placement => (PLACEMENTS as readonly string[]).includes(x);
 
-type Fail = (message: string) => Error;
-
-function emit(json: boolean, obj: Record<string, unknown>, text: string): void {
-  process.stdout.write(json ? `${JSON.stringify(obj)}\n` : `${text}\n`);
-}
-
-function numberList(s: string, what: string, fail: Fail): number[] {
+function numberList(s: string, what: string): number[] {
   const v = s.split(',').map((x) => x.trim()).filter(Boolean).map(Number);
-  if (!v.length || v.some((x) => !Number.isFinite(x))) throw fail(`${what} must be a comma-separated list of numbers, got '${s}'`);
+  if (!v.length || v.some((x) => !Number.isFinite(x))) throw new UsageError(`${what} must be a comma-separated list of numbers, got '${s}'`);
   return v;
 }
 
-export async function cmdSweep(argv: string[], fail: Fail): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true,
-    options: {
-      layer: { type: 'string', multiple: true }, p: { type: 'string' }, seeds: { type: 'string', default: '3' }, independent: { type: 'boolean' },
-      placements: { type: 'string' }, epochs: { type: 'string' }, metric: { type: 'string', default: 'val_loss' }, at: { type: 'string', default: 'best' }, json: { type: 'boolean' },
-      workers: { type: 'string' },
-    },
-  });
-  const path = positionals[0];
-  if (!path) throw fail('sweep needs a project file');
-  const metric = values.metric as SweepMetric;
-  if (metric !== 'val_loss' && metric !== 'val_accuracy') throw fail('--metric must be val_loss or val_accuracy');
-  if (values.at !== 'best' && values.at !== 'final') throw fail('--at must be best (each run\'s best epoch) or final');
-  const seedCount = Number(values.seeds);
-  if (!Number.isInteger(seedCount) || seedCount < 1 || seedCount > 20) throw fail(`--seeds must be a whole number from 1 to 20, got '${values.seeds}'`);
-  const placements = values.placements ? values.placements.split(',').map((s) => s.trim()) : [];
-  const bad = placements.find((x) => !(PLACEMENTS as readonly string[]).includes(x));
-  if (bad) throw fail(`unknown placement '${bad}'; choose from ${PLACEMENTS.join(', ')}`);
-  const epochs = values.epochs === undefined ? undefined : Number(values.epochs);
-  const workersWanted = values.workers === undefined ? defaultSweepWorkers() : Number(values.workers);
-  if (!Number.isInteger(workersWanted) || workersWanted < 1 || workersWanted > 256) throw fail(`--workers must be a whole number from 1 to 256 (variants trained at once), got '${values.workers}'`);
+export async function cmdSweep({ values, project: path }: Parsed<(typeof COMMANDS)['sweep']>): Promise<void> {
+  const metric: SweepMetric = values.metric;
+  const named = values.placements ? values.placements.split(',').map((s) => s.trim()) : [];
+  const bad = named.find((x) => !isPlacement(x));
+  if (bad !== undefined) throw new UsageError(`unknown placement '${bad}'; choose from ${PLACEMENTS.join(', ')}`);
+  const placements = named.filter(isPlacement);
+  const workersWanted = values.workers ?? defaultSweepWorkers();
 
   const bundle = openProject(path);
   const p = bundle.project;
   const parsed = TrainingSettingsSchema.safeParse(p.training);
-  if (!parsed.success) throw fail(describeZodError(parsed.error));
+  if (!parsed.success) throw new UsageError(describeZodError(parsed.error));
   const settings = parsed.data;
-  const seeds = Array.from({ length: seedCount }, (_, i) => settings.seed + i);
+  const seeds = Array.from({ length: values.seeds }, (_, i) => settings.seed + i);
   let variants;
   try {
     variants = expandSweep(p.model, settings, {
-      layers: (values.layer ?? []).flatMap((l) => l.split(',').map((s) => s.trim()).filter(Boolean)),
+      layers: values.layer.flatMap((l) => l.split(',').map((s) => s.trim()).filter(Boolean)),
       tie: values.independent ? 'independent' : 'tied',
-      ...(values.p ? { p: numberList(values.p, '--p', fail) } : {}),
-      placements: placements as Placement[], seeds, ...(epochs !== undefined ? { epochs } : {}),
+      ...(values.p ? { p: numberList(values.p, '--p') } : {}),
+      placements, seeds, ...(values.epochs !== undefined ? { epochs: values.epochs } : {}),
     });
   } catch (e) {
-    if (e instanceof SweepError) throw fail(e.message);
+    if (e instanceof SweepError) throw new UsageError(e.message);
     throw e;
   }
-  const json = !!values.json;
+  const json = values.json;
   const data = loadDataset(p.dataset, nodeFiles);
   const sweepId = newRunId().replace(/^run-/, 'sweep-');
   const entries: SweepEntry[] = [];
@@ -103,26 +81,21 @@ export async function cmdSweep(argv: string[], fail: Fail): Promise<void> {
       entries.push(entry);
       const last = r.history.epochs.at(-1);
       if (tty) process.stderr.write('\r\x1b[K');
-      emit(json, { event: 'run', sweep: sweepId, index: r.index, runs_total: variants.length, label: r.variant.label, group: r.variant.group, p: r.variant.p, placement: r.variant.placement, seed: r.variant.seed, run: id, seconds: r.seconds, final: last ?? null, train_eval: r.train_eval, test: r.test },
+      out(json, { event: 'run', sweep: sweepId, index: r.index, runs_total: variants.length, label: r.variant.label, group: r.variant.group, p: r.variant.p, placement: r.variant.placement, seed: r.variant.seed, run: id, seconds: r.seconds, final: last ?? null, train_eval: r.train_eval, test: r.test },
         `  ${String(r.index + 1).padStart(3)}/${variants.length} ${r.variant.label.padEnd(28)} val loss ${last?.val_loss?.toFixed(4) ?? '–'}${last?.val_accuracy != null ? ` acc ${last.val_accuracy.toFixed(3)}` : ''}  ${r.seconds.toFixed(1)} s  saved ${id}`);
     },
   });
-  const stop = () => runner.cancel();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  const res = await runner.run();
-  process.off('SIGINT', stop);
-  process.off('SIGTERM', stop);
-  const rec = recommend(entries, metric, { at: values.at as 'best' | 'final' });
+  const res = await untilStopped(() => runner.cancel(), () => runner.run());
+  const rec = recommend(entries, metric, { at: values.at });
   if (json) {
-    emit(true, { event: 'recommendation', sweep: sweepId, status: res.status, runs: res.finished, metric, at: rec.at, best: rec.best, table: rec.table, reasoning: rec.reasoning, project: path }, '');
+    out(true, { event: 'recommendation', sweep: sweepId, status: res.status, runs: res.finished, metric, at: rec.at, best: rec.best, table: rec.table, reasoning: rec.reasoning, project: path }, '');
     return;
   }
   const m = metric === 'val_loss' ? 'val loss' : 'val acc';
-  console.log(`\n  ${'setting'.padEnd(24)} ${`${m} (${rec.at})`.padStart(16)}  ${'± s.e.'.padStart(7)}  ${'gap'.padStart(7)}  seeds`);
-  for (const r of rec.table) console.log(`${r === rec.best ? '→' : ' '} ${r.group.padEnd(24)} ${r.mean.toFixed(4).padStart(16)}  ${r.se.toFixed(4).padStart(7)}  ${r.gap.toFixed(4).padStart(7)}  ${r.seeds.length}`);
-  console.log(`\n${rec.reasoning}`);
-  console.log(`${res.status === 'cancelled' ? 'cancelled' : 'done'}: ${res.finished} of ${variants.length} runs saved to ${path}`);
+  print(`\n  ${'setting'.padEnd(24)} ${`${m} (${rec.at})`.padStart(16)}  ${'± s.e.'.padStart(7)}  ${'gap'.padStart(7)}  seeds`);
+  for (const r of rec.table) print(`${r === rec.best ? '→' : ' '} ${r.group.padEnd(24)} ${r.mean.toFixed(4).padStart(16)}  ${r.se.toFixed(4).padStart(7)}  ${r.gap.toFixed(4).padStart(7)}  ${r.seeds.length}`);
+  print(`\n${rec.reasoning}`);
+  print(`${res.status === 'cancelled' ? 'cancelled' : 'done'}: ${res.finished} of ${variants.length} runs saved to ${path}`);
 }
 
 /** Per-sample MC-dropout statistics, as lines or JSON objects. */
@@ -132,12 +105,12 @@ export function printMc(s: McStats, json: boolean, classNames: string[]): void {
     const mean = Array.from(s.mean.subarray(i * K, (i + 1) * K));
     const std = Array.from(s.std.subarray(i * K, (i + 1) * K));
     if (s.task === 'regression') {
-      emit(json, { sample: i, mean, std }, `  ${String(i).padStart(4)}  mean ${mean.map((v) => v.toFixed(4)).join(' ')}  std ${std.map((v) => v.toFixed(4)).join(' ')}`);
+      out(json, { sample: i, mean, std }, `  ${String(i).padStart(4)}  mean ${mean.map((v) => v.toFixed(4)).join(' ')}  std ${std.map((v) => v.toFixed(4)).join(' ')}`);
       continue;
     }
     const top = mean.indexOf(Math.max(...mean));
     const obj = { sample: i, predicted: top, mean, std, entropy: s.entropy![i], expected_entropy: s.expected_entropy![i], mutual_information: s.mutual_information![i] };
-    emit(json, obj, `  ${String(i).padStart(4)}  ${(classNames[top] ?? `class ${top}`).padEnd(12)} p ${mean[top].toFixed(3)} ± ${std[top].toFixed(3)}  entropy ${obj.entropy.toFixed(4)}  MI ${obj.mutual_information.toFixed(4)}`);
+    out(json, obj, `  ${String(i).padStart(4)}  ${(classNames[top] ?? `class ${top}`).padEnd(12)} p ${mean[top].toFixed(3)} ± ${std[top].toFixed(3)}  entropy ${obj.entropy.toFixed(4)}  MI ${obj.mutual_information.toFixed(4)}`);
   }
 }
 
@@ -149,14 +122,14 @@ export function adviceFor(p: Project): Finding[] {
 
 export function printAdvice(findings: Finding[], json: boolean): void {
   if (json) {
-    for (const f of findings) emit(true, { ...f }, '');
+    for (const f of findings) out(true, { ...f }, '');
     return;
   }
-  if (!findings.length) console.log('advice: nothing to report — dropout placement follows the article');
+  if (!findings.length) print('advice: nothing to report — dropout placement follows the article');
   for (const f of findings) {
-    console.log(`${f.severity === 'warning' ? '⚠' : 'ℹ'} ${f.severity}${f.layer ? ` [${f.layer}]` : ''}: ${f.message}`);
-    console.log(`    ${f.explanation}`);
-    if (f.article_section) console.log(`    article: ${f.article_section}`);
-    if (f.fix) console.log(`    fix: ${f.fix.label}`);
+    print(`${f.severity === 'warning' ? '⚠' : 'ℹ'} ${f.severity}${f.layer ? ` [${f.layer}]` : ''}: ${f.message}`);
+    print(`    ${f.explanation}`);
+    if (f.article_section) print(`    article: ${f.article_section}`);
+    if (f.fix) print(`    fix: ${f.fix.label}`);
   }
 }

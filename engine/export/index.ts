@@ -6,7 +6,7 @@
 import type { FileSource } from '../data/catalog.ts';
 import { buildModel } from '../nn/spec.ts';
 import type { ProjectBundle } from '../project/project.ts';
-import { findRun } from '../project/runs.ts';
+import { findRun, loadRunModel } from '../project/runs.ts';
 import { exportOnnx } from './onnx/export.ts';
 import { exportPytorch, exportSource, runSplits, type ExportFiles } from './pytorch.ts';
 import { fitNormalizer } from '../data/pipeline.ts';
@@ -30,6 +30,7 @@ export function exportProject(b: ProjectBundle, req: ExportRequest, files: FileS
   }
   const hasRuns = b.project.runs.some((r) => r.weights);
   const run = req.run !== undefined || hasRuns ? findRun(b, req.run) : null;
+  if (run?.weights) loadRunModel(b, run); // refuses stored tensors or a normaliser that do not fit the run's model
   const source = exportSource(b, run);
   if (req.format === 'pytorch') return { ...exportPytorch(source, files), run: source.runId };
   const weights = source.weights ?? new Map([...buildModel(source.spec, { seed: source.settings.seed }).model.stateDict()].map(([k, t]) => [k, { shape: [...t.shape], data: t.data }]));

@@ -8,7 +8,7 @@
  */
 import type { z } from 'zod';
 import {
-  PROTOCOL_VERSION, REQUESTS, RequestEnvelopeSchema, describeIssues,
+  PROTOCOL_VERSION, REQUESTS, RequestEnvelopeSchema, describeIssues, replyId,
   type EngineEvent, type ErrorCode, type ParsedParamsOf, type RequestType, type ResultOf, type TensorData, type ToClient,
 } from '../protocol.ts';
 import { layerDefs } from '../nn/registry.ts';
@@ -16,7 +16,8 @@ import { validateSpec, buildModel, type ModelSpec } from '../nn/spec.ts';
 import type { Sequential } from '../nn/module.ts';
 import { StochasticModule } from '../nn/stochastic.ts';
 import { DATASET_INFO, loadDataset, type DatasetChoice, type FileSource, type LoadedData } from '../data/catalog.ts';
-import { classCounts, sampleSize, subset, type Dataset } from '../data/dataset.ts';
+import { sampleSize, subset, type Dataset } from '../data/dataset.ts';
+import { previewSource } from '../data/preview.ts';
 import { getBatch, normalize, split, type Normalizer } from '../data/pipeline.ts';
 import { Trainer, evaluate, snapshotWeights, type Checkpoint, type TrainEvent } from '../train/trainer.ts';
 import { TrainingSettingsSchema, describeZodError } from '../train/settings.ts';
@@ -32,6 +33,7 @@ import { rawInputs, splitResults } from '../results/results.ts';
 import { exportProject } from '../export/index.ts';
 import { decodeCheckpoint, encodeCheckpoint, type RunOrigin } from './checkpoint-file.ts';
 import { EventPacer } from './event-pacer.ts';
+import { refuseMessage } from './message-limits.ts';
 import { advise } from '../experiments/advisor.ts';
 import { mcPredictAsync, mostUncertain, type McOptions, type McStats } from '../experiments/mc-dropout.ts';
 import { expandSweep, SweepError, SweepRunner } from '../experiments/sweep.ts';
@@ -80,8 +82,6 @@ interface ActiveRun {
   lastCheckpoint: Checkpoint | null;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 export class EngineServer {
   private bundle: ProjectBundle;
   private active: ActiveRun | null = null;
@@ -102,10 +102,11 @@ export class EngineServer {
 
   /** Handles one incoming value. Never throws; a promise that resolves once the reply is sent. */
   async handle(raw: unknown): Promise<void> {
+    const refused = refuseMessage(raw);
+    if (refused) return this.reply({ type: 'error', id: replyId(raw), error: refused });
     const env = RequestEnvelopeSchema.safeParse(raw);
     if (!env.success) {
-      const id = isRecord(raw) && (typeof raw.id === 'number' || typeof raw.id === 'string') ? raw.id : null;
-      this.reply({ type: 'error', id, error: { code: 'bad-message', message: `not a request: ${describeIssues(env.error)}; send {id, type, ...params}` } });
+      this.reply({ type: 'error', id: replyId(raw), error: { code: 'bad-message', message: `not a request: ${describeIssues(env.error)}; send {id, type, ...params}` } });
       return;
     }
     const { id, type, ...params } = env.data;
@@ -207,7 +208,9 @@ export class EngineServer {
   }
 
   private preview(p: ParsedParamsOf<'dataset.preview'>): ResultOf<'dataset.preview'> {
-    const d = this.dataset(p.dataset).data;
+    // A huge generated set is previewed from its first samples (engine/data/preview.ts), never made whole here.
+    const source = previewSource(p.dataset, (c) => this.dataset(c), this.host.files);
+    const d = source.data;
     const n = Math.min(p.count, d.size);
     const D = sampleSize(d);
     const features = new Float32Array(n * D);
@@ -215,7 +218,7 @@ export class EngineServer {
     const T = d.task === 'regression' ? d.targetDim : 1;
     const view = d.tokens ? 'tokens' : d.inputShape.length === 3 ? 'image' : d.inputShape.length === 1 && d.inputShape[0] === 2 && d.task === 'classification' ? 'points' : d.inputShape.length === 1 && d.inputShape[0] === 1 ? 'curve' : 'vector';
     return {
-      name: d.name, task: d.task, size: d.size, input_shape: d.inputShape, class_names: d.classNames, class_counts: classCounts(d), view,
+      name: d.name, task: d.task, size: source.size, input_shape: d.inputShape, class_names: d.classNames, class_counts: source.classCounts, view,
       features: { shape: [n, ...d.inputShape], data: features },
       labels: Array.from(d.labels.subarray(0, n * T)),
     };
@@ -572,21 +575,51 @@ export class EngineServer {
     }
   }
 
+  /**
+   * Run weights come back from, in turn: this engine's bundle, the project
+   * file the window names (runs saved there were never in this engine's run
+   * store: issue #17), the run store, a training checkpoint. A candidate is
+   * taken only when it matches the run record's CRC-32.
+   */
   private projectAdopt(p: ParsedParamsOf<'project.adopt'>): ResultOf<'project.adopt'> {
-    if (p.path !== null) this.host.resolvePath(p.path, 'open');
+    const path = p.path === null ? null : this.host.resolvePath(p.path, 'open');
+    let onDisk: Map<string, Uint8Array> | null | undefined;
+    const fromDisk = (file: string): Uint8Array | undefined => {
+      if (onDisk === undefined) onDisk = path === null ? null : this.weightsOnDisk(path);
+      return onDisk?.get(file);
+    };
     const files = new Map<string, Uint8Array>();
     const restored: string[] = [];
     const missing: string[] = [];
     for (const r of p.doc.runs) {
       if (!r.weights) continue;
-      const kept = this.bundle.files.get(r.weights.file) ?? this.host.checkpoints.load(`${r.id}-final`) ?? this.runWeightsFromCheckpoint(r);
-      if (kept && crc32(kept) === r.weights.crc32) {
-        files.set(r.weights.file, kept);
+      const { file, crc32: want } = r.weights;
+      const sources = [() => this.bundle.files.get(file), () => fromDisk(file), () => this.host.checkpoints.load(`${r.id}-final`), () => this.runWeightsFromCheckpoint(r)];
+      let kept: Uint8Array | null = null;
+      for (const source of sources) {
+        const bytes = source();
+        if (bytes && crc32(bytes) === want) {
+          kept = bytes;
+          break;
+        }
+      }
+      if (kept) {
+        files.set(file, kept);
         restored.push(r.id);
       } else missing.push(r.id);
     }
     this.bundle = { project: p.doc, files };
     return { restored, missing };
+  }
+
+  /** The run entries of the project file at `path`, or null (with a warning) when it cannot be opened. */
+  private weightsOnDisk(path: string): Map<string, Uint8Array> | null {
+    try {
+      return this.host.openProject(path).files;
+    } catch (e) {
+      this.event({ type: 'log', level: 'warn', message: `run weights could not be restored from ${path}: ${(e as Error).message}` });
+      return null;
+    }
   }
 
   /** A run that was still training when the engine died: its last checkpoint's weights, re-encoded as the record expects. */

@@ -4,6 +4,7 @@
  * tensors survive exactly. MessagePorts and Node IPC ('advanced'
  * serialization) carry typed arrays natively and skip this.
  */
+import { MAX_MESSAGE_DEPTH, replyId, type ToClient } from '../protocol.ts';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const B64_INDEX = new Int16Array(128).fill(-1);
@@ -46,14 +47,51 @@ export function encodeWire(msg: unknown): string {
   return JSON.stringify(msg, (_k, v: unknown) => (v instanceof Float32Array ? { $f32: bytesToBase64(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)) } : v));
 }
 
-/** Parses a text frame; throws on invalid JSON or a damaged tensor. */
+/**
+ * Parses a text frame; throws on invalid JSON, a damaged tensor or nesting deeper than MAX_MESSAGE_DEPTH
+ * (JSON.parse itself takes any depth, but a reviver, structured clone or zod would overflow the stack on it).
+ */
 export function decodeWire(text: string): unknown {
-  return JSON.parse(text, (_k, v: unknown) => {
-    if (!isF32Marker(v)) return v;
+  return revive(JSON.parse(text), 0);
+}
+
+/**
+ * A received text message, decoded, or the error reply it gets: with its own id when the JSON was
+ * readable and had one (a damaged tensor or deep nesting), else with id null.
+ */
+export function readWireMessage(text: string): { msg: unknown } | { reply: ToClient } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    return { reply: { type: 'error', id: null, error: { code: 'bad-message', message: `not JSON: ${(e as Error).message}` } } };
+  }
+  const id = replyId(parsed);
+  try {
+    return { msg: revive(parsed, 0) };
+  } catch (e) {
+    return { reply: { type: 'error', id, error: { code: 'bad-message', message: `message refused: ${(e as Error).message}` } } };
+  }
+}
+
+function revive(v: unknown, depth: number): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (depth >= MAX_MESSAGE_DEPTH) throw new Error(`nested more than ${MAX_MESSAGE_DEPTH} levels deep`);
+  if (isF32Marker(v)) {
     const bytes = base64ToBytes(v.$f32);
     if (bytes.length % 4 !== 0) throw new Error('a tensor payload is not a whole number of float32 values');
     return new Float32Array(bytes.slice().buffer);
-  });
+  }
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = revive(v[i], depth + 1);
+    return v;
+  }
+  for (const [k, x] of Object.entries(v)) {
+    const r = revive(x, depth + 1);
+    // defineProperty, not assignment: a key '__proto__' must stay a plain property, as JSON.parse made it.
+    if (r !== x) Object.defineProperty(v, k, { value: r, writable: true, enumerable: true, configurable: true });
+  }
+  return v;
 }
 
 /** The ArrayBuffers of every Float32Array in a message that owns its whole buffer (safe to transfer). */

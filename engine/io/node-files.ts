@@ -1,11 +1,9 @@
 /** The file system behind the engine's FileSource, for Node (CLI, child process, Electron utility process). */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { FileSource } from '../data/catalog.ts';
 import { DataError } from '../data/dataset.ts';
-
-const require = createRequire(import.meta.url);
+import { runtimeFiles } from './runtime-files.ts';
 
 export const nodeFiles: FileSource = {
   read(path) {
@@ -21,12 +19,11 @@ export const nodeFiles: FileSource = {
     return readdirSync(dir).sort();
   },
   bundledMnist() {
-    const root = join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
-    return Array.from({ length: 10 }, (_, d) => {
-      const parsed: unknown = JSON.parse(readFileSync(join(root, `${d}.json`), 'utf8'));
-      const data = typeof parsed === 'object' && parsed !== null && 'data' in parsed ? parsed.data : null;
-      if (!Array.isArray(data)) throw new DataError(`bundled MNIST digit file ${d}.json is malformed`);
-      return Float32Array.from(data as number[]);
-    });
+    const read = (name: string) => {
+      const path = join(runtimeFiles.mnistDir, name);
+      if (!existsSync(path)) throw new DataError(`${path} is missing: run 'npm run build:data' (npm install builds it too)`);
+      return new Uint8Array(readFileSync(path));
+    };
+    return { images: read('mnist-images.gz'), labels: read('mnist-labels.gz') };
   },
 };

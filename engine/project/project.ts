@@ -5,13 +5,16 @@
  * state_dict names, plus optimizer state). Pure: bytes in, bytes out; the
  * atomic file write lives in engine/io.
  */
-import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { strFromU8, strToU8, zipSync } from 'fflate';
 import { z } from 'zod';
 import { DatasetChoiceSchema } from '../data/catalog.ts';
 import type { ModelSpec } from '../nn/spec.ts';
 import { TrainingSettingsSchema, describeZodError } from '../train/settings.ts';
 import { crc32 } from './crc32.ts';
-import { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors.ts';
+import { decodeSafetensors, encodeSafetensors, readSafetensorsHeader, SafetensorsError, type NamedTensor } from './safetensors.ts';
+import { readZipDirectory, readZipEntry, ZipError, type ZipEntry } from './zip-read.ts';
+import { normalizerProblem } from './run-checks.ts';
+import { modelBudget } from '../nn/budget.ts';
 
 export const FORMAT = 'dropout-lab-project';
 export const FORMAT_VERSION = 1;
@@ -131,35 +134,71 @@ export function packProject(b: ProjectBundle): Uint8Array {
   return zipSync(entries);
 }
 
+/** project.json may hold long histories (a 72,000-step run is ~1.4 MB), never this much. */
+export const MAX_PROJECT_JSON_BYTES = 256 * 2 ** 20;
+
+/** The largest run entry a model within this machine's budget writes: weights and Adam's two moments, plus its header. */
+export function maxRunEntryBytes(): number {
+  return modelBudget().params * 12 + 16 * 2 ** 20;
+}
+
+/**
+ * Opens project bytes. Only project.json and the run entries it names are
+ * inflated, each within its declared-size limit and checked against the zip's
+ * CRC-32 and size; entries nobody references are never inflated.
+ */
 export function unpackProject(bytes: Uint8Array, where: string): ProjectBundle {
   if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) throw new ProjectError(`${where} is not a Dropout Lab project (it is not a zip container)`);
-  let entries: Record<string, Uint8Array>;
+  const damaged = (e: unknown): ProjectError => new ProjectError(`${where} is damaged or truncated and cannot be opened (${(e as Error).message})`);
+  const read = (entry: ZipEntry, max: number): Uint8Array => {
+    try {
+      return readZipEntry(bytes, entry, max);
+    } catch (e) {
+      throw e instanceof ZipError ? damaged(e) : e;
+    }
+  };
+  let directory: Map<string, ZipEntry>;
   try {
-    entries = unzipSync(bytes);
+    directory = readZipDirectory(bytes);
   } catch (e) {
-    throw new ProjectError(`${where} is damaged or truncated and cannot be opened (${(e as Error).message})`);
+    throw damaged(e);
   }
-  const json = entries['project.json'];
-  if (!json) throw new ProjectError(`${where} is a zip file but not a Dropout Lab project (no project.json inside)`);
+  const jsonEntry = directory.get('project.json');
+  if (!jsonEntry) throw new ProjectError(`${where} is a zip file but not a Dropout Lab project (no project.json inside)`);
   let raw: unknown;
   try {
-    raw = JSON.parse(strFromU8(json));
-  } catch {
+    raw = JSON.parse(strFromU8(read(jsonEntry, MAX_PROJECT_JSON_BYTES)));
+  } catch (e) {
+    if (e instanceof ProjectError) throw e;
     throw new ProjectError(`${where}: project.json is damaged (not valid JSON)`);
   }
   if (typeof raw !== 'object' || raw === null || (raw as Record<string, unknown>).format !== FORMAT) throw new ProjectError(`${where} is not a Dropout Lab project (project.json has no "format": "${FORMAT}")`);
   const doc = migrate(raw as Record<string, unknown>, where);
   const parsed = ProjectSchema.safeParse(doc);
   if (!parsed.success) throw new ProjectError(`${where}: project.json is invalid: ${describeZodError(parsed.error)}`);
+  return { project: parsed.data, files: runFiles(parsed.data.runs, directory, read, where) };
+}
+
+/** The run entries the records name, each matching its record's CRC-32 and laid out as safetensors; normalisers that fit. */
+function runFiles(runs: readonly RunRecord[], directory: ReadonlyMap<string, ZipEntry>, read: (e: ZipEntry, max: number) => Uint8Array, where: string): Map<string, Uint8Array> {
   const files = new Map<string, Uint8Array>();
-  for (const r of parsed.data.runs) {
+  for (const r of runs) {
+    const normalizer = normalizerProblem(r);
+    if (normalizer) throw new ProjectError(`${where}: ${normalizer}; the file is damaged`);
     if (!r.weights) continue;
-    const data = entries[r.weights.file];
-    if (!data) throw new ProjectError(`${where}: run '${r.name}' is missing its weights (${r.weights.file})`);
-    if (crc32(data) !== r.weights.crc32) throw new ProjectError(`${where}: the weights of run '${r.name}' are damaged (checksum mismatch in ${r.weights.file})`);
+    const entry = directory.get(r.weights.file);
+    if (!entry) throw new ProjectError(`${where}: run '${r.name}' is missing its weights (${r.weights.file})`);
+    if (entry.crc32 !== r.weights.crc32) throw new ProjectError(`${where}: the weights of run '${r.name}' are damaged (checksum mismatch in ${r.weights.file})`);
+    const data = files.get(r.weights.file) ?? read(entry, maxRunEntryBytes());
+    try {
+      readSafetensorsHeader(data, r.weights.file);
+    } catch (e) {
+      if (e instanceof SafetensorsError) throw new ProjectError(`${where}: the weights of run '${r.name}' are damaged (${e.message})`);
+      throw e;
+    }
     files.set(r.weights.file, data);
   }
-  return { project: parsed.data, files };
+  return files;
 }
 
 const OPT_PREFIX = '__optimizer__.';

@@ -5,7 +5,8 @@ import type { Normalizer } from '../data/pipeline.ts';
 import type { Checkpoint, RunHistory } from '../train/trainer.ts';
 import type { TrainingSettings } from '../train/settings.ts';
 import type { DatasetChoice } from '../data/catalog.ts';
-import { getRunWeights, putRunWeights, type ProjectBundle, type RunRecord } from './project.ts';
+import { getRunWeights, ProjectError, putRunWeights, type ProjectBundle, type RunRecord } from './project.ts';
+import { normalizerProblem } from './run-checks.ts';
 
 export function newRunId(now = new Date()): string {
   return `run-${now.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${Math.floor(Math.random() * 0xffff).toString(16).padStart(4, '0')}`;
@@ -62,9 +63,18 @@ export function findRun(b: ProjectBundle, id?: string): RunRecord {
 
 /** The run's model with its saved weights, in eval mode. */
 export function loadRunModel(b: ProjectBundle, run: RunRecord): { model: Sequential; normalizer: Normalizer | null } {
+  const normalizer = normalizerProblem(run);
+  if (normalizer) throw new ProjectError(`${normalizer}; train the run again or delete it`);
   const { model } = buildModel(run.spec, { seed: run.settings.seed });
   const { weights } = getRunWeights(b, run);
-  model.loadStateDict(weights);
+  // Every stored tensor by name and shape, against the model the run's spec builds.
+  const fit = model.loadStateDict(weights, false);
+  const wrong = [
+    ...fit.wrongShape.map((w) => `'${w.name}' is stored as ${w.got.join('×') || 'a scalar'} but the model has ${w.expected.join('×') || 'a scalar'}`),
+    ...fit.missing.map((k) => `'${k}' is missing`),
+    ...fit.unexpected.map((k) => `'${k}' is not in the model`),
+  ];
+  if (wrong.length) throw new ProjectError(`the weights of run '${run.name}' (${run.weights?.file}) do not fit its model: ${wrong.slice(0, 5).join('; ')}${wrong.length > 5 ? `; and ${wrong.length - 5} more` : ''}; train the run again or delete it`);
   model.eval();
   return { model, normalizer: normalizerFromJson(run.normalizer) };
 }

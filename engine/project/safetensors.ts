@@ -68,7 +68,33 @@ export function readSafetensorsHeader(bytes: Uint8Array, where: string): { entri
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new SafetensorsError(`${where}: the header is not an object`);
   const { __metadata__: meta, ...rest } = header as Record<string, unknown>;
   const metadata = typeof meta === 'object' && meta !== null ? Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, String(v)])) : {};
-  return { entries: Object.entries(rest), metadata, dataStart: 8 + n };
+  const entries = Object.entries(rest);
+  checkLayout(entries, bytes.length - 8 - n, where);
+  return { entries, metadata, dataStart: 8 + n };
+}
+
+/**
+ * The tensors' byte ranges must tile the data exactly, as the format requires:
+ * in range, in order, no overlap, no hole. A negative offset read header bytes
+ * as weights and overlapping tensors loaded silently (issue #17).
+ */
+function checkLayout(entries: readonly [string, unknown][], dataLength: number, where: string): void {
+  const ranges = entries.map(([name, e]) => {
+    const o = typeof e === 'object' && e !== null ? (e as { data_offsets?: unknown }).data_offsets : undefined;
+    const [a, b] = Array.isArray(o) && o.length === 2 ? (o as unknown[]) : [NaN, NaN];
+    if (!(Number.isSafeInteger(a) && Number.isSafeInteger(b) && (a as number) >= 0 && (b as number) >= (a as number))) {
+      throw new SafetensorsError(`${where}: tensor '${name}' has invalid data_offsets ${JSON.stringify(o)?.slice(0, 80)}; they must be two byte offsets [begin, end] with 0 ≤ begin ≤ end`);
+    }
+    return { name, a: a as number, b: b as number };
+  });
+  ranges.sort((x, y) => x.a - y.a || x.b - y.b);
+  let end = 0;
+  for (const r of ranges) {
+    if (r.a < end) throw new SafetensorsError(`${where}: tensor '${r.name}' data [${r.a}, ${r.b}) overlaps the tensor before it (which ends at ${end}); the file is damaged`);
+    if (r.a > end) throw new SafetensorsError(`${where}: tensor '${r.name}' data [${r.a}, ${r.b}) leaves a gap after byte ${end}; the file is damaged`);
+    end = r.b;
+  }
+  if (end !== dataLength) throw new SafetensorsError(`${where}: the tensors cover ${end} bytes of data but the file holds ${dataLength}; the file is damaged or truncated`);
 }
 
 export function decodeSafetensors(bytes: Uint8Array, where: string): { tensors: Map<string, NamedTensor>; metadata: Record<string, string> } {
@@ -78,7 +104,6 @@ export function decodeSafetensors(bytes: Uint8Array, where: string): { tensors: 
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (e.dtype !== 'F32') throw new SafetensorsError(`${where}: tensor '${name}' has dtype ${String(e.dtype)}; only F32 is supported`);
     if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) throw new SafetensorsError(`${where}: tensor '${name}' has an invalid shape`);
-    if (!Array.isArray(e.data_offsets) || e.data_offsets.length !== 2) throw new SafetensorsError(`${where}: tensor '${name}' has invalid data_offsets`);
     const [a, b] = e.data_offsets as number[];
     const shape = e.shape as number[];
     const count = shape.reduce((p, d) => p * d, 1);

@@ -31,11 +31,19 @@ class FakeIpc implements IpcLike<Ev> {
   }
 }
 
+/** Where the fake disk keeps each dropped file (webUtils.getPathForFile gives '' for a file not on disk). */
+const ON_DISK: Record<string, string> = { 'a.dlab': '/home/u/a.dlab', 'iris.csv': '/data/iris.csv', 'photo.png': '/home/u/photo.png', 'mnist': '/data/mnist' };
+
 function setup() {
   const ipc = new FakeIpc();
   const posted: { nonce: string; ports: string[] }[] = [];
-  const api = createDesktopApi(ipc, (nonce, ports) => posted.push({ nonce, ports: [...ports] }), 'linux');
-  return { ipc, posted, api };
+  const asked: string[] = [];
+  const pathOf = (f: File) => {
+    asked.push(f.name);
+    return ON_DISK[f.name] ?? '';
+  };
+  const api = createDesktopApi(ipc, (nonce, ports) => posted.push({ nonce, ports: [...ports] }), 'linux', pathOf);
+  return { ipc, posted, api, asked };
 }
 
 const NONCE = 'f3c1a2b4-5d6e-4f70-8a9b-0c1d2e3f4a5b';
@@ -87,5 +95,34 @@ describe('preload API', () => {
     expect(await api.showExportDialog('export-run1')).toEqual({ path: '/home/u/export-run1' });
     ipc.replies.set(IPC.dataDialog, { path: '/data/fashion' });
     expect(await api.showDataDialog('idx')).toEqual({ path: '/data/fashion' });
+  });
+
+  it('asks paths only for names that could be a project, a table or a folder, and lets main decide', async () => {
+    const { ipc, api, asked } = setup();
+    const answer = { project: '/home/u/a.dlab', openedElsewhere: 0, data: { kind: 'csv', path: '/data/iris.csv' }, refused: [{ name: 'mnist', reason: 'one-data-source' }] };
+    ipc.replies.set(IPC.dropped, answer);
+    const files = ['a.dlab', 'photo.png', 'iris.csv', 'mnist', 'pasted.csv'].map((n) => new File(['x'], n));
+    const r = await api.openDropped(files);
+    expect(asked).toEqual(['a.dlab', 'iris.csv', 'mnist', 'pasted.csv']); // never photo.png's path
+    expect(ipc.sent).toEqual([[IPC.dropped, ['/home/u/a.dlab', '/data/iris.csv', '/data/mnist']]]);
+    expect(r).toEqual({ ...answer, refused: [{ name: 'photo.png', reason: 'unsupported' }, { name: 'pasted.csv', reason: 'unsupported' }, ...answer.refused] });
+  });
+
+  it('does not bother main when nothing dropped has a path, and drops an answer of the wrong shape', async () => {
+    const { ipc, api } = setup();
+    expect(await api.openDropped([new File(['x'], 'photo.png')])).toEqual({ project: null, openedElsewhere: 0, data: null, refused: [{ name: 'photo.png', reason: 'unsupported' }] });
+    expect(ipc.sent).toEqual([]);
+    ipc.replies.set(IPC.dropped, { project: 42, openedElsewhere: 0, data: null, refused: [] });
+    expect(await api.openDropped([new File(['x'], 'a.dlab')])).toEqual({ project: null, openedElsewhere: 0, data: null, refused: [] });
+  });
+
+  it('sends run reports and appearance in their checked shape, and throws on a wrong one', () => {
+    const { ipc, api } = setup();
+    api.reportRun({ state: 'running', fraction: 0.5 });
+    api.setAppearance({ theme: 'dark', locale: 'zh' });
+    expect(ipc.sent).toEqual([[IPC.run, { state: 'running', fraction: 0.5 }], [IPC.appearance, { theme: 'dark', locale: 'zh' }]]);
+    expect(() => api.reportRun({ state: 'running', fraction: 1.5 })).toThrow();
+    expect(() => api.setAppearance({ theme: 'sepia' as 'dark', locale: 'zh' })).toThrow();
+    expect(ipc.sent).toHaveLength(2);
   });
 });

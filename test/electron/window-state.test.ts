@@ -11,13 +11,14 @@ describe('window state', () => {
     ['broken JSON', '{"bounds": '],
     ['not an object', '42'],
     ['wrong types', '{"bounds": {"x": "a"}, "recent": "x", "maximized": 1}'],
+    ['an unknown theme and language', '{"theme": "sepia", "locale": "fr"}'],
   ])('falls back to defaults on %s', (_what, text) => {
-    expect(parseState(text)).toEqual({ bounds: null, maximized: false, recent: [] });
+    expect(parseState(text)).toEqual({ bounds: null, maximized: false, recent: [], theme: null, locale: null });
   });
 
   it('reads what it wrote, keeping only string paths', () => {
-    const s = parseState(JSON.stringify({ bounds: { x: 10, y: 20, width: 900, height: 700 }, maximized: true, recent: ['/a.dlab', 3, '/b.dlab'] }));
-    expect(s).toEqual({ bounds: { x: 10, y: 20, width: 900, height: 700 }, maximized: true, recent: ['/a.dlab', '/b.dlab'] });
+    const s = parseState(JSON.stringify({ bounds: { x: 10, y: 20, width: 900, height: 700 }, maximized: true, recent: ['/a.dlab', 3, '/b.dlab'], theme: 'dark', locale: 'zh' }));
+    expect(s).toEqual({ bounds: { x: 10, y: 20, width: 900, height: 700 }, maximized: true, recent: ['/a.dlab', '/b.dlab'], theme: 'dark', locale: 'zh' });
   });
 
   it('keeps recent files unique, newest first, at most ten', () => {

@@ -22,7 +22,7 @@ describe('dlab export', () => {
     [['export', 'm.dlab', '--format', 'tflite', '-o', 'x'], 2, 'dlab: --format must be one of pytorch, onnx, csv'],
     [['export', 'm.dlab'], 2, 'dlab: export needs a project file and -o DIR'],
     [['export', 'm.dlab', '--run', 'nope', '-o', 'x'], 1, 'dlab: this project has no trained runs yet; run `dlab train` first'],
-    [['import', 'm.dlab'], 2, 'dlab: import needs a project file and --weights w.safetensors'],
+    [['import', 'm.dlab'], 2, 'dlab: import needs a project file and -w w.safetensors'],
     [['import', 'm.dlab', '--weights', 'missing.safetensors'], 1, 'dlab: missing.safetensors: no such file'],
     [['import', 'm.dlab', '--weights', 'm.dlab'], 1, 'dlab: m.dlab: header length'],
   ])('%j fails with exit %i and one clear line', (args, code, message) => {

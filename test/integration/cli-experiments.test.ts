@@ -102,7 +102,7 @@ describe('dlab predict --mc', () => {
     const human = dlab('predict', 's.dlab', '--input', 'x.npy', '--mc', '10');
     expect(human.stdout).toMatch(/MC-dropout, 10 passes with dropout on and everything else in eval mode/);
     expect(human.stdout).toMatch(/class \d\s+p 0\.\d{3} ± 0\.\d{3}\s+entropy \d\.\d{4}\s+MI \d\.\d{4}/);
-    expect(dlab('predict', 's.dlab', '--input', 'x.npy', '--mc', '0').stderr).toMatch(/--mc must be a whole number of passes from 1 to 1000/);
+    expect(dlab('predict', 's.dlab', '--input', 'x.npy', '--mc', '0').stderr).toMatch(/--mc must be a whole number from 1 to 1000, got '0'/);
   }, 60_000);
 });
 

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readNpy, writeNpy } from '../../engine/io/npy.ts';
+import { saveProject } from '../../engine/io/project-file.ts';
+import { newProject } from '../../engine/project/project.ts';
 
 const bin = fileURLToPath(new URL('../../bin/dlab.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'dlab-cli-'));
@@ -79,6 +81,18 @@ describe('dlab', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^dlab: bad.dlab is damaged or truncated/);
     expect(readFileSync(join(dir, 'bad.dlab'), 'utf8')).toBe('PK\u0003\u0004garbage');
+  });
+
+  it('inspects a project whose layer kind is 300 KB long at once, quoting only its start (issue #17: 17 s and 677 MB)', () => {
+    const b = newProject({ name: 'k', model: { input_shape: [2], layers: [{ kind: 'K'.repeat(300_000) }] }, dataset: { id: 'spiral', samples: 100, seed: 0 } });
+    saveProject(join(dir, 'long-kind.dlab'), b);
+    const t0 = performance.now();
+    const r = dlab('inspect', 'long-kind.dlab');
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("KKKKKKKKKKKKKKKKKKKK…()");
+    expect(r.stdout).toContain('✗ has a kind of 300,000 characters; a layer kind is at most 100');
+    expect(r.stdout.length).toBeLessThan(1000);
   });
 
   it('lists the datasets available here', () => {

@@ -1,15 +1,18 @@
 /**
  * Runs the engine (engine/host/node/entry.ts) in a Node child process with an
  * IPC channel and supervises it: when it dies, `onLost` hears why and a fresh
- * engine is started (the checkpoint folder survives, so runs can resume).
+ * engine is started (the checkpoint folder survives, so runs can resume),
+ * and requests it had not answered get an 'engine-lost' error.
  * The web host and the integration tests drive the engine through this.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { ToClientSchema, type EngineEvent, type ToClient, type ParamsOf, type RequestType, type ResultOf } from '../../protocol.ts';
+import type { z } from 'zod';
+import { ToClientSchema, describeIssues, replyId, type EngineEvent, type RequestId, type ToClient, type ParamsOf, type RequestType, type ResultOf } from '../../protocol.ts';
 import { EngineClient } from '../client.ts';
+import { runtimeFiles } from '../../io/runtime-files.ts';
 
-export const ENGINE_ENTRY = fileURLToPath(new URL('./entry.ts', import.meta.url));
+/** entry.ts through tsx in a checkout, engine.cjs from the bundles. */
+export const ENGINE_ENTRY = runtimeFiles.engine.file;
 
 export interface EngineProcessOptions {
   root?: string;
@@ -18,6 +21,12 @@ export interface EngineProcessOptions {
   /** Restart after an unexpected exit (default true). */
   restart?: boolean;
   onLost?: (info: { code: number | null; signal: string | null; restarted: boolean }) => void;
+}
+
+/** A reply the protocol does not accept still answers its request, as an error; anything else unreadable is dropped. */
+function unreadableReply(m: unknown, e: z.ZodError): ToClient | null {
+  const id = replyId(m);
+  return id === null ? null : { type: 'error', id, error: { code: 'failed', message: `the engine sent a reply the protocol does not accept (${describeIssues(e)}); this is a bug in Dropout Lab` } };
 }
 
 export class EngineProcess {
@@ -29,6 +38,8 @@ export class EngineProcess {
   private readyWaiters: (() => void)[] = [];
   private readySeen = -1;
   private outbox: unknown[] = [];
+  /** Ids of sendRaw messages not answered yet, with how many (a client may reuse an id). */
+  private readonly unanswered = new Map<RequestId, number>();
   generation = 0;
 
   constructor(private readonly o: EngineProcessOptions = {}) {
@@ -37,18 +48,22 @@ export class EngineProcess {
 
   private spawn(): void {
     const args = [...(this.o.root ? ['--root', this.o.root] : []), ...(this.o.checkpointDir ? ['--checkpoints', this.o.checkpointDir] : [])];
-    const child = fork(ENGINE_ENTRY, args, { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...this.o.env } });
+    const child = fork(ENGINE_ENTRY, args, { execArgv: runtimeFiles.engine.execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...this.o.env } });
     const client = new EngineClient((m) => this.deliver(child, m));
     this.child = child;
     this.client = client;
     this.generation++;
+    let gone = false;
     child.on('message', (m: unknown) => {
+      if (gone) return; // IPC can deliver after 'exit'; what it carried was already failed as engine-lost
       const r = ToClientSchema.safeParse(m);
-      if (!r.success) return;
-      client.receive(r.data);
-      for (const l of this.messageListeners) l(r.data);
-      if (r.data.type === 'event') {
-        const e = r.data.event;
+      const msg = r.success ? r.data : unreadableReply(m, r.error);
+      if (!msg) return;
+      if (msg.type !== 'event' && msg.id !== null) this.answered(msg.id);
+      client.receive(msg);
+      for (const l of this.messageListeners) l(msg);
+      if (msg.type === 'event') {
+        const e = msg.event;
         if (e.type === 'ready' && this.child === child) {
           this.readySeen = this.generation;
           for (const m of this.outbox.splice(0)) this.deliver(child, m);
@@ -58,8 +73,12 @@ export class EngineProcess {
       }
     });
     child.on('exit', (code, signal) => {
+      gone = true;
       client.failAll(`the engine process exited (${signal ?? `code ${code}`})`);
-      if (this.child === child) this.outbox = [];
+      if (this.child === child) {
+        this.outbox = [];
+        this.failUnanswered(signal ?? `exit code ${code}`);
+      }
       if (this.closing || this.child !== child) return;
       const restart = this.o.restart ?? true;
       if (restart) this.spawn();
@@ -84,9 +103,28 @@ export class EngineProcess {
     return this.client.request(type, params);
   }
 
-  /** Sends anything at all (tests of malformed traffic). */
+  /**
+   * Sends anything at all (the web host's traffic, tests of malformed messages). Whatever the engine
+   * will answer by id is remembered until answered, so if the engine dies first the answer is an
+   * 'engine-lost' error from here.
+   */
   sendRaw(msg: unknown): void {
     this.deliver(this.child, msg);
+    const id = replyId(msg);
+    if (id !== null) this.unanswered.set(id, (this.unanswered.get(id) ?? 0) + 1);
+  }
+
+  private answered(id: RequestId): void {
+    const n = this.unanswered.get(id) ?? 0;
+    if (n > 1) this.unanswered.set(id, n - 1);
+    else this.unanswered.delete(id);
+  }
+
+  private failUnanswered(reason: string): void {
+    const message = `the engine process stopped (${reason}) before answering; nothing of this request was kept, send it again once the engine is ready`;
+    const lost = [...this.unanswered].flatMap(([id, n]) => Array.from({ length: n }, () => id));
+    this.unanswered.clear();
+    for (const id of lost) for (const l of this.messageListeners) l({ type: 'error', id, error: { code: 'engine-lost', message } });
   }
 
   /** Every message from the engine (validated envelope), from this and every later engine process. */

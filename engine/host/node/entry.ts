@@ -7,15 +7,18 @@
  *   'advanced' serialization so tensors arrive as Float32Arrays.
  * - Anything else: JSON lines on stdin/stdout (engine/host/wire.ts).
  * Options: --root DIR (only paths inside DIR), --checkpoints DIR.
+ * Every transport refuses messages over MAX_MESSAGE_BYTES with an error reply:
+ * stdio skips long lines unread, the server checks values that IPC delivers.
  */
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { useBackend } from '../../kernels/registry.ts';
 import { EngineServer } from '../server.ts';
-import { decodeWire, encodeWire } from '../wire.ts';
+import { encodeWire, readWireMessage } from '../wire.ts';
+import { LineSplitter } from '../json-lines.ts';
+import { tooLargeMessage } from '../message-limits.ts';
 import { makeNodeHost, type PathPolicy } from './node-host.ts';
-import type { ToClient } from '../../protocol.ts';
+import { MAX_MESSAGE_BYTES, type ToClient } from '../../protocol.ts';
 
 interface PortLike {
   on(event: 'message', cb: (e: { data: unknown }) => void): void;
@@ -104,18 +107,17 @@ async function main(): Promise<void> {
     server = new EngineServer(makeNodeHost({ send, policy, checkpointDir, backend }));
   } else {
     const send = (m: ToClient) => process.stdout.write(`${encodeWire(m)}\n`);
-    const lines = createInterface({ input: process.stdin });
-    lines.on('line', (line) => {
-      let msg: unknown;
-      try {
-        msg = decodeWire(line);
-      } catch (e) {
-        send({ type: 'error', id: null, error: { code: 'bad-message', message: `not JSON: ${(e as Error).message}` } });
-        return;
-      }
-      incoming(msg);
+    const lines = new LineSplitter(MAX_MESSAGE_BYTES, {
+      line(text) {
+        const r = readWireMessage(text);
+        if ('reply' in r) send(r.reply);
+        else incoming(r.msg);
+      },
+      tooLarge: (bytes) => send({ type: 'error', id: null, error: { code: 'too-large', message: tooLargeMessage(bytes) } }),
     });
-    lines.on('close', () => {
+    process.stdin.on('data', (chunk: Buffer) => lines.push(chunk));
+    process.stdin.on('end', () => {
+      lines.end();
       inputClosed = true;
       if (server) exitWhenAnswered();
     });

@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { tmpdir } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { nodeFiles } from '../../io/node-files.ts';
 import { openProject } from '../../io/project-file.ts';
 import { writeFileAtomic } from '../../io/atomic-write.ts';
@@ -15,6 +15,7 @@ import { packProject } from '../../project/project.ts';
 import { writeExportFiles } from '../../io/export-files.ts';
 import { ForbiddenPath, type EngineHost, type PathPurpose } from '../server.ts';
 import { workerTrainPools } from './worker-train-pool.ts';
+import { setMachineMemory } from '../../nn/budget.ts';
 import type { ToClient } from '../../protocol.ts';
 
 export type PathPolicy =
@@ -57,6 +58,7 @@ export function resolveWithPolicy(policy: PathPolicy, path: string, purpose: Pat
 }
 
 export function makeNodeHost(o: { send(msg: ToClient): void; policy: PathPolicy; checkpointDir?: string; backend: string }): EngineHost {
+  setMachineMemory(totalmem()); // model budgets (engine/nn/budget.ts) follow this machine
   const dir = o.checkpointDir ?? join(tmpdir(), 'dropout-lab-checkpoints');
   const file = (runId: string) => {
     if (!/^[A-Za-z0-9_-]+$/.test(runId)) throw new ForbiddenPath(`'${runId}' is not a run id`);

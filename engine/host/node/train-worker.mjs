@@ -1,5 +1,5 @@
-// Starts a sweep worker (train-worker.ts) from its TypeScript source through tsx, as boot.mjs
-// does for the engine: a worker thread does not inherit its parent's loader.
+// In a checkout, starts a sweep worker (train-worker.ts) from its TypeScript source through tsx:
+// a worker thread does not inherit its parent's loader. Bundled, dist/node/train-worker.cjs runs instead.
 import { register } from 'tsx/esm/api';
 
 register();

@@ -2,20 +2,20 @@
  * A sweep worker thread: trains the variants the engine sends, one at a time,
  * with the same `trainVariant` the engine would run itself, on kernels limited
  * to this thread (N workers × 1 thread = N cores). Started by
- * worker-train-pool.ts through train-worker.mjs; cancelling terminates it.
+ * worker-train-pool.ts (through train-worker.mjs in a checkout); cancelling terminates it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { useBackend } from '../../kernels/registry.ts';
 import { trainVariant } from '../../experiments/train-pool.ts';
 import type { LoadedData } from '../../data/catalog.ts';
 import { ToWorkerSchema, type FromWorker } from './train-worker-messages.ts';
+import { installWasmBackend } from '../../kernels/wasm/node/load.ts';
 
 const port = parentPort;
 if (!port) throw new Error('train-worker.ts runs in a worker thread (see worker-train-pool.ts)');
 const backend: unknown = Reflect.get(Object(workerData), 'backend');
 
 if (backend === 'wasm') {
-  const { installWasmBackend } = await import('../../kernels/wasm/node/load.ts');
   installWasmBackend({ threads: 1 });
   useBackend('wasm');
 }

@@ -12,8 +12,7 @@ import { availableParallelism } from 'node:os';
 import type { LoadedData } from '../../data/catalog.ts';
 import type { TrainPool, TrainPoolFactory, VariantJob, VariantResult } from '../../experiments/train-pool.ts';
 import { FromWorkerSchema, type ToWorker } from './train-worker-messages.ts';
-
-const WORKER = new URL('./train-worker.mjs', import.meta.url);
+import { runtimeFiles } from '../../io/runtime-files.ts';
 
 /** DLAB_SWEEP_WORKERS when set to a whole number ≥ 1, else the core count. */
 export function defaultSweepWorkers(env: NodeJS.ProcessEnv = process.env): number {
@@ -84,8 +83,8 @@ export class WorkerTrainPool implements TrainPool {
   }
 
   private spawn(): Slot {
-    // execArgv []: the worker loads TypeScript itself (train-worker.mjs), whatever flags started this process.
-    const worker = new Worker(WORKER, { workerData: { backend: this.backend }, execArgv: [] });
+    // execArgv []: the worker needs no flags (the bundle, or train-worker.mjs loading TypeScript itself), whatever flags started this process.
+    const worker = new Worker(runtimeFiles.trainWorker, { workerData: { backend: this.backend }, execArgv: [] });
     const slot: Slot = { worker, busy: false, dataId: -1, pending: new Map() };
     this.slots.push(slot);
     const lost = (why: string) => {

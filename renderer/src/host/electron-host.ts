@@ -1,8 +1,8 @@
 /** The host inside Electron: the engine port arrives from the preload (nonce-checked), dialogs are native. */
-import type { DropoutLabDesktopApi } from '../../../electron/preload-api.ts';
+import type { DesktopLocale, DesktopTheme, DropoutLabDesktopApi } from '../../../electron/preload-api.ts';
 import type { ToClient } from '../../../engine/protocol.ts';
 import { transferables } from '../../../engine/host/wire.ts';
-import { isToClient, type ConnectionStatus, type Host } from './host.ts';
+import { isToClient, type ConnectionStatus, type DropResult, type Host, type RunReport } from './host.ts';
 
 export class ElectronHost implements Host {
   readonly kind = 'electron';
@@ -76,5 +76,17 @@ export class ElectronHost implements Host {
 
   setDocumentState(state: { dirty: boolean; title: string; path: string | null }): void {
     this.api.setDocumentState(state);
+  }
+
+  openDropped(files: readonly File[]): Promise<DropResult | null> {
+    return this.api.openDropped(files);
+  }
+
+  reportRun(report: RunReport): void {
+    this.api.reportRun(report);
+  }
+
+  setAppearance(appearance: { theme: DesktopTheme; locale: DesktopLocale }): void {
+    this.api.setAppearance(appearance);
   }
 }

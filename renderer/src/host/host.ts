@@ -3,7 +3,10 @@
  * engine connection and file choices. The Electron host uses the preload API;
  * the web host a WebSocket to `npm run web`. Views talk only to this.
  */
+import type { DesktopLocale, DesktopTheme, DropResult, RunReport } from '../../../electron/preload-api.ts';
 import type { ToClient } from '../../../engine/protocol.ts';
+
+export type { DropResult, RunReport };
 
 export type ConnectionStatus =
   | { state: 'connecting' }
@@ -29,6 +32,16 @@ export interface Host {
   /** Menu commands from the native menu (Electron); returns an unsubscribe function. The web host has none. */
   onMenuCommand(cb: (command: string) => void): () => void;
   setDocumentState(state: { dirty: boolean; title: string; path: string | null }): void;
+  /**
+   * Files dropped on the window, judged by the desktop (a .dlab to open here,
+   * a CSV/TSV file or folder to offer as data). Null where dropped files have
+   * no path the engine could read (a browser tab).
+   */
+  openDropped(files: readonly File[]): Promise<DropResult | null>;
+  /** The run in progress, for the taskbar/dock progress bar and keeping the machine awake; call it throttled. */
+  reportRun(report: RunReport): void;
+  /** The theme and language, for the window background and the native menus and dialogs. */
+  setAppearance(appearance: { theme: DesktopTheme; locale: DesktopLocale }): void;
 }
 
 /** Engine messages are trusted only as far as their envelope: checked before use. */

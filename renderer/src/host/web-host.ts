@@ -4,9 +4,10 @@
  * (never sent in a Referer). File paths are relative to the folder the web
  * host was started in; it refuses anything outside.
  */
-import type { ToClient } from '../../../engine/protocol.ts';
+import { MAX_MESSAGE_BYTES, type ToClient } from '../../../engine/protocol.ts';
+import { tooLargeMessage } from '../../../engine/host/message-limits.ts';
 import { decodeWire, encodeWire } from '../../../engine/host/wire.ts';
-import { isToClient, type ConnectionStatus, type Host } from './host.ts';
+import { isToClient, type ConnectionStatus, type DropResult, type Host } from './host.ts';
 
 export function tokenFromLocation(loc: Location): string | null {
   const m = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(loc.hash);
@@ -49,8 +50,13 @@ export class WebHost implements Host {
     };
   }
 
+  /** Throws (the request fails with the reason) instead of sending what the web host would refuse by closing the connection (1009). */
   post(msg: unknown): void {
     const text = encodeWire(msg);
+    if (text.length * 3 > MAX_MESSAGE_BYTES) { // UTF-8 takes at most 3 bytes per UTF-16 unit: measure only near the limit
+      const bytes = new TextEncoder().encode(text).length;
+      if (bytes > MAX_MESSAGE_BYTES) throw new Error(tooLargeMessage(bytes));
+    }
     if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
     else this.queue.push(text);
   }
@@ -82,4 +88,15 @@ export class WebHost implements Host {
   setDocumentState(state: { dirty: boolean; title: string }): void {
     document.title = `${state.dirty ? '• ' : ''}${state.title} — Dropout Lab`;
   }
+
+  /** A browser never tells a page where a dropped file lives, and the engine reads files by path: nothing to open. */
+  async openDropped(): Promise<DropResult | null> {
+    return null;
+  }
+
+  /** A tab has no taskbar progress or power-save blocker. */
+  reportRun(): void {}
+
+  /** The page's own colours are all a tab shows, and it has no native menus. */
+  setAppearance(): void {}
 }

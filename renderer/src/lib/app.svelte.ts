@@ -2,7 +2,9 @@
  * The whole UI state, made once at start and handed to every panel: engine
  * connection, open project, training run, which view is showing, theme.
  */
-import type { Host } from '../host/host.ts';
+import type { DropResult, Host } from '../host/host.ts';
+import { t } from '../i18n/index.svelte.ts';
+import { dropNotice } from './drop-notice.ts';
 import { EngineState } from './engine.svelte.ts';
 import { ProjectState } from './project.svelte.ts';
 import { TrainingState } from './training.svelte.ts';
@@ -25,6 +27,8 @@ export class AppState {
   readonly sweep: SweepState;
   view = $state<View>('model');
   theme = $state<Theme>(initialTheme());
+  /** A dropped CSV file or folder for the Data view to show as the chosen source (it takes it, then clears this). */
+  dataOffer = $state.raw<NonNullable<DropResult['data']> | null>(null);
 
   constructor(readonly host: Host) {
     this.engine = new EngineState(host);
@@ -51,6 +55,30 @@ export class AppState {
       case 'export': this.view = 'results'; break;
       case 'article': this.view = 'modes'; break;
     }
+  }
+
+  /**
+   * Files dropped on the window: a project opens as File › Open would
+   * (asking before unsaved changes go), a CSV file or folder waits in the
+   * Data view for the user to load it, the rest is explained.
+   */
+  async dropFiles(files: readonly File[]): Promise<void> {
+    if (!files.length) return;
+    const r = await this.host.openDropped(files);
+    if (!r) {
+      this.project.notice = { kind: 'info', text: t('common.drop.noPaths') };
+      return;
+    }
+    const earlier = this.project.notice;
+    if (r.project && (!this.project.dirty || globalThis.confirm(t('common.discardChanges')))) await this.project.open(r.project);
+    if (r.data) {
+      this.dataOffer = r.data;
+      this.view = 'data';
+    }
+    // Said after Open's own notice (opened, or why not), so neither hides the other.
+    const said = this.project.notice === earlier ? null : this.project.notice;
+    const notice = dropNotice(r, t);
+    if (notice) this.project.notice = said ? { kind: said.kind === 'error' ? 'error' : notice.kind, text: `${said.text} ${notice.text}` } : notice;
   }
 
   /** Connects to the engine and opens the launch project, or a new MLP project. */

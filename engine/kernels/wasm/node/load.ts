@@ -10,22 +10,20 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { registerBackend } from '../../registry.ts';
 import { hasRelaxedSimd, hasSharedMemory, hasWasmSimd } from '../features.ts';
 import { createWasmKernels, type WasmKernels, type WasmRuntime } from '../wasm-kernels.ts';
 import { wasmApi, type KernelExports } from '../wasm-api.ts';
 import { ThreadPool } from './thread-pool.ts';
+import { runtimeFiles } from '../../../io/runtime-files.ts';
 
 export interface WasmBackendOptions {
   threads?: number;
   /** Use relaxed-SIMD FMA when available (default true; env DLAB_WASM_RELAXED=0 turns it off). */
   relaxed?: boolean;
 }
-
-const BUILD_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'build');
 
 let installed: { kernels: WasmKernels; pool: ThreadPool; setThreads(n: number): void } | null = null;
 
@@ -60,7 +58,7 @@ export function installWasmBackend(options: WasmBackendOptions = {}): WasmKernel
     throw new Error('the wasm kernel backend needs WebAssembly SIMD and shared memory, which this runtime lacks; use the reference backend');
   }
   const relaxed = relaxedAvailable(options.relaxed ?? process.env.DLAB_WASM_RELAXED !== '0');
-  const file = join(BUILD_DIR, relaxed ? 'kernels-relaxed.wasm' : 'kernels-simd.wasm');
+  const file = join(runtimeFiles.wasmDir, relaxed ? 'kernels-relaxed.wasm' : 'kernels-simd.wasm');
   if (!existsSync(file)) throw new Error(`${file} is missing: run 'npm run build:wasm' (npm install builds it too)`);
   const module = new api.Module(readFileSync(file));
   const memory = new api.Memory({ initial: 1, maximum: 65536, shared: true });
