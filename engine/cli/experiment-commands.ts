@@ -15,6 +15,7 @@ import { TrainingSettingsSchema, describeZodError } from '../train/settings.ts';
 import { expandSweep, PLACEMENTS, SweepError, SweepRunner, type Placement } from '../experiments/sweep.ts';
 import { recommend, type SweepEntry, type SweepMetric } from '../experiments/recommend.ts';
 import { advise, type Finding } from '../experiments/advisor.ts';
+import { ADVICE_EN, renderFinding } from '../experiments/advice-text.ts';
 import type { McStats } from '../experiments/mc-dropout.ts';
 import { defaultSweepWorkers, WorkerTrainPool } from '../host/node/worker-train-pool.ts';
 
@@ -154,9 +155,10 @@ export function printAdvice(findings: Finding[], json: boolean): void {
   }
   if (!findings.length) console.log('advice: nothing to report — dropout placement follows the article');
   for (const f of findings) {
-    console.log(`${f.severity === 'warning' ? '⚠' : 'ℹ'} ${f.severity}${f.layer ? ` [${f.layer}]` : ''}: ${f.message}`);
-    console.log(`    ${f.explanation}`);
+    const text = renderFinding(ADVICE_EN, f);
+    console.log(`${f.severity === 'warning' ? '⚠' : 'ℹ'} ${f.severity}${f.layer ? ` [${f.layer}]` : ''}: ${text.message}`);
+    console.log(`    ${text.explanation}`);
     if (f.article_section) console.log(`    article: ${f.article_section}`);
-    if (f.fix) console.log(`    fix: ${f.fix.label}`);
+    if (text.fix) console.log(`    fix: ${text.fix}`);
   }
 }
