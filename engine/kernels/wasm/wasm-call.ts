@@ -39,13 +39,20 @@ export interface CallOperands {
   scratch(bytes: number): number;
 }
 
+/** An output to copy back when the call ends; records are reused, so a call allocates nothing. */
+interface Pending { p: number; a: Operand; offset: number; length: number }
+const NONE = new Float32Array(0);
+
 export class KernelCaller {
-  private readonly outputs: { p: number; a: Operand; offset: number; length: number }[] = [];
+  private readonly pending: Pending[] = [];
+  private count = 0;
   private readonly operands: CallOperands;
 
   constructor(private readonly rt: WasmRuntime, private readonly arena: Arena) {
     const copiedBack = (p: number, a: Operand, offset: number, length: number) => {
-      this.outputs.push({ p, a, offset, length });
+      const o = (this.pending[this.count] ??= { p, a, offset, length });
+      [o.p, o.a, o.offset, o.length] = [p, a, offset, length];
+      this.count++;
       return p;
     };
     this.operands = {
@@ -65,7 +72,7 @@ export class KernelCaller {
   /** For calls that run several ops on the same operands: begin, run each, finish. */
   begin(): CallOperands {
     this.arena.reset();
-    this.outputs.length = 0;
+    this.count = 0;
     return this.operands;
   }
 
@@ -74,8 +81,12 @@ export class KernelCaller {
   }
 
   finish(): void {
-    for (const o of this.outputs) this.arena.copyOut(o.p, o.a, o.offset, o.length);
-    this.outputs.length = 0;
+    for (let i = 0; i < this.count; i++) {
+      const o = this.pending[i];
+      this.arena.copyOut(o.p, o.a, o.offset, o.length);
+      o.a = NONE; // hold no caller's array past the call
+    }
+    this.count = 0;
   }
 }
 
