@@ -20,9 +20,10 @@ import { Adam, AdamW } from '../optim/adam.ts';
 import { CosineAnnealingLR, StepLR, type LRScheduler } from '../optim/scheduler.ts';
 import { DataError, type Dataset } from '../data/dataset.ts';
 import type { LoadedData } from '../data/catalog.ts';
-import { batchCount, fitNormalizer, getBatch, normalize, split, type Normalizer } from '../data/pipeline.ts';
+import { batchCount, fitNormalizer, getBatch, normalize, type Normalizer } from '../data/pipeline.ts';
 import type { TrainingSettings } from './settings.ts';
 import { trainEvalSample } from './train-eval.ts';
+import { splitsOf } from './run-splits.ts';
 
 export interface EpochMetrics {
   epoch: number;
@@ -190,7 +191,7 @@ export class Trainer {
     const s = o.settings;
     const { model, report } = buildModel(o.spec, { seed: s.seed });
     this.model = model;
-    const raw = split(o.data.data, { valFraction: s.split.val_fraction, testFraction: s.split.test_fraction, trainFraction: s.split.train_fraction, seed: s.seed }, o.data.test);
+    const raw = splitsOf(o.data, s);
     checkCompatible(o.spec, report.outputShape, raw.train);
     this.normalizer = s.normalize ? fitNormalizer(raw.train) : null;
     this.splits = { train: normalize(raw.train, this.normalizer), val: normalize(raw.val, this.normalizer), test: normalize(raw.test, this.normalizer) };
