@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Generator } from '../tensor/random.ts';
 import { noGrad } from '../tensor/grad-mode.ts';
 import { shown, validateSpec } from '../nn/spec.ts';
-import { DATASET_INFO, DatasetChoiceSchema, loadDataset, type DatasetChoice } from '../data/catalog.ts';
+import { DATASET_INFO, DatasetChoiceSchema, loadDataset, type DatasetChoice, type LoadedData } from '../data/catalog.ts';
 import { parseDatasetArg } from './dataset-arg.ts';
 import { classCounts, type Dataset } from '../data/dataset.ts';
 import { getBatch, normalize, split } from '../data/pipeline.ts';
@@ -27,6 +27,20 @@ import { out, print, untilStopped } from './output.ts';
 
 type Args<K extends keyof typeof COMMANDS> = Parsed<(typeof COMMANDS)[K]>;
 
+/** Loads a source, drawing progress on a terminal while a folder of pictures is decoded. */
+function loadSource(choice: DatasetChoice, json = false): LoadedData {
+  const tty = !json && process.stderr.isTTY;
+  let last = 0;
+  const loaded = loadDataset(choice, nodeFiles, { onProgress: tty ? (p) => {
+    if (Date.now() - last < 200 && p.done < p.total) return;
+    last = Date.now();
+    const eta = p.eta_s === null ? '' : `  ETA ${Math.ceil(p.eta_s)} s`;
+    process.stderr.write(`\r  decoding ${p.done}/${p.total}${eta}   `);
+  } : undefined });
+  if (tty && last > 0) process.stderr.write('\r\x1b[K');
+  return loaded;
+}
+
 function dataShape(d: Dataset): { inputShape: number[]; classes: number; vocab?: number } {
   return { inputShape: d.inputShape, classes: d.task === 'classification' ? d.classNames.length : d.targetDim, vocab: d.vocabSize };
 }
@@ -36,7 +50,7 @@ export function cmdNew({ values }: Args<'new'>): void {
   const { label, size, gray } = values;
   if (!values.dataset && (label !== undefined || size !== undefined || gray)) throw new UsageError(`--${label !== undefined ? 'label' : size !== undefined ? 'size' : 'gray'} needs -d with a source from your files`);
   const dataset = values.dataset ? parseDatasetArg(values.dataset, { label, size, gray }) : DEFAULT_DATASET[t];
-  const data = loadDataset(dataset, nodeFiles).data;
+  const data = loadSource(dataset, values.json).data;
   const outPath = values.output ?? `${t}.dlab`;
   if (existsSync(outPath) && !values.force) throw new UsageError(`${outPath} already exists; choose another -o or pass --force`);
   const model = templateSpec(t, dataShape(data));
@@ -57,7 +71,7 @@ export async function cmdTrain({ values, project: path }: Args<'train'>): Promis
   const settings = parsed.data;
   const report = validateSpec(p.model);
   if (!report.ok) throw new UsageError(`the model has errors:\n${report.errors.join('\n')}`);
-  const data = loadDataset(p.dataset, nodeFiles);
+  const data = loadSource(p.dataset, values.json);
   const json = values.json;
   const id = newRunId();
   const created = new Date().toISOString();
@@ -198,10 +212,7 @@ export function cmdDatasets({ values }: Args<'datasets'>): void {
 
 /** `dlab datasets --inspect SOURCE`: what a source holds, and what was left out of it. */
 function inspectSource(choice: DatasetChoice, json: boolean): void {
-  const tty = !json && process.stderr.isTTY;
-  const loaded = loadDataset(choice, nodeFiles, { onProgress: tty ? (p) => process.stderr.write(`\r  reading ${p.done}/${p.total}   `) : undefined });
-  if (tty) process.stderr.write('\r\x1b[K');
-  const { data, test, skipped = [] } = loaded;
+  const { data, test, skipped = [] } = loadSource(choice, json);
   const train = classCounts(data);
   const held = test ? classCounts(test) : null;
   const classes = data.classNames.map((name, i) => ({ name, train: train[i], test: held ? held[i] : null }));
