@@ -18,13 +18,22 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
 /** Larger pictures are refused rather than exhausting memory (100 megapixels ≈ 400 MB of RGBA). */
 const MAX_MEGAPIXELS = 100;
 
-/** Sample k of a row packed at `depth` bits (1, 2, 4: PNG keeps these packed, most significant bits first). */
-function packed(data: ArrayLike<number>, rowStart: number, k: number, depth: number): number {
-  const bit = k * depth;
-  return (data[rowStart + (bit >> 3)] >> (8 - depth - (bit & 7))) & ((1 << depth) - 1);
+/** Samples packed at 1, 2 or 4 bits (PNG keeps these packed, rows padded to whole bytes, high bits first), one per byte. */
+function unpack(data: ArrayLike<number>, width: number, height: number, channels: number, depth: number): Uint8Array {
+  const perRow = width * channels;
+  const rowBytes = Math.ceil((perRow * depth) / 8);
+  const mask = (1 << depth) - 1;
+  const out = new Uint8Array(perRow * height);
+  for (let y = 0; y < height; y++) {
+    for (let k = 0; k < perRow; k++) {
+      const bit = k * depth;
+      out[y * perRow + k] = (data[y * rowBytes + (bit >> 3)] >> (8 - depth - (bit & 7))) & mask;
+    }
+  }
+  return out;
 }
 
-/** Composites RGBA (each 0–1 scaled by `max`) on white into out[i*3..]. */
+/** Composites one RGBA pixel (alpha 0–1) on white into out[i*3..]. */
 function put(out: Float32Array, i: number, r: number, g: number, b: number, a: number): void {
   const white = 255 * (1 - a);
   out[i * 3] = r * a + white;
@@ -33,27 +42,24 @@ function put(out: Float32Array, i: number, r: number, g: number, b: number, a: n
 }
 
 function pngToRgb(png: DecodedPng): RgbImage {
-  const { width, height, depth, channels, data, palette, transparency } = png;
-  const out = new Float32Array(width * height * 3);
+  const { width, height, depth, channels, palette } = png;
+  const n = width * height;
+  const v = depth < 8 ? unpack(png.data, width, height, channels, depth) : png.data;
+  const out = new Float32Array(n * 3);
   const max = (1 << depth) - 1;
-  const rowBytes = Math.ceil((width * channels * depth) / 8);
-  const sample = (x: number, y: number, c: number) => (depth < 8 ? packed(data, y * rowBytes, x * channels + c, depth) : data[(y * width + x) * channels + c]);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      if (palette) {
-        const [r, g, b, a = 255] = palette[sample(x, y, 0)] ?? [0, 0, 0, 255];
-        put(out, i, r, g, b, a / 255);
-        continue;
-      }
-      const s = (c: number) => sample(x, y, c);
-      // tRNS on grey or RGB images names one colour that is fully transparent.
-      const keyed = transparency && transparency.length > 0 && (channels === 1 ? s(0) === transparency[0] : channels === 3 && s(0) === transparency[0] && s(1) === transparency[1] && s(2) === transparency[2]);
-      const k = 255 / max;
-      if (channels <= 2) {
-        const v = s(0) * k;
-        put(out, i, v, v, v, keyed ? 0 : channels === 2 ? s(1) / max : 1);
-      } else put(out, i, s(0) * k, s(1) * k, s(2) * k, keyed ? 0 : channels === 4 ? s(3) / max : 1);
+  const k = 255 / max;
+  // tRNS on grey or RGB images names one colour that is fully transparent.
+  const key = png.transparency && png.transparency.length > 0 ? png.transparency : null;
+  for (let i = 0, o = 0; i < n; i++, o += channels) {
+    if (palette) {
+      const [r, g, b, a = 255] = palette[v[o]] ?? [0, 0, 0, 255];
+      put(out, i, r, g, b, a / 255);
+    } else if (channels <= 2) {
+      const a = key && v[o] === key[0] ? 0 : channels === 2 ? v[o + 1] / max : 1;
+      put(out, i, v[o] * k, v[o] * k, v[o] * k, a);
+    } else {
+      const a = key && v[o] === key[0] && v[o + 1] === key[1] && v[o + 2] === key[2] ? 0 : channels === 4 ? v[o + 3] / max : 1;
+      put(out, i, v[o] * k, v[o + 1] * k, v[o + 2] * k, a);
     }
   }
   return { width, height, rgb: out };

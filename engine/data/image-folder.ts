@@ -116,7 +116,7 @@ function unpack(bytes: Uint8Array, m: string, sampleBytes: number): Decoded | nu
     const count = Number(header.count);
     if (header.manifest !== m || !Number.isInteger(count) || bytes.length !== 4 + len + count * (4 + sampleBytes)) return null;
     const labels = Int32Array.from({ length: count }, (_, i) => view.getInt32(4 + len + i * 4, true));
-    return { labels, pixels: bytes.slice(4 + len + count * 4), skipped: header.skipped ?? [] };
+    return { labels, pixels: bytes.subarray(4 + len + count * 4), skipped: header.skipped ?? [] };
   } catch {
     return null; // an unreadable entry is decoded again, never trusted
   }
@@ -141,7 +141,8 @@ function* decodeAll(root: string, l: Listing, o: ImageFolderOptions, files: File
     const elapsed = (Date.now() - start) / 1000;
     yield { done: i + 1, total: l.pictures.length, eta_s: i >= 9 ? (elapsed / (i + 1)) * (l.pictures.length - i - 1) : null };
   }
-  return { labels: labels.slice(0, n), pixels: pixels.slice(0, n * per), skipped };
+  // Copies only when files were skipped, as the pixels may be most of the memory used.
+  return n === labels.length ? { labels, pixels, skipped } : { labels: labels.slice(0, n), pixels: pixels.slice(0, n * per), skipped };
 }
 
 /** Imports the folder, yielding progress per decoded file; a cached import yields nothing. */

@@ -40,7 +40,8 @@ export function nodeFileSource(cacheDir: string): FileSource {
     cache: {
       read(key) {
         try {
-          return new Uint8Array(readFileSync(join(cacheDir, key)));
+          const b = readFileSync(join(cacheDir, key));
+          return new Uint8Array(b.buffer, b.byteOffset, b.byteLength); // no copy: entries are the size of the data
         } catch {
           return null; // not cached yet, or unreadable: decode again
         }
