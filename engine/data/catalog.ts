@@ -107,7 +107,7 @@ function idxFiles(dir: string, files: FileSource): { trainImages: string; trainL
   return { trainImages, trainLabels, testImages: find('t10k', 'images'), testLabels: find('t10k', 'labels') };
 }
 
-/** Runs an import to its end here, reporting progress and stopping between files when cancelled. */
+/** Runs the steps to their end, reporting progress and stopping between files when cancelled. */
 function drive(steps: Generator<LoadProgress, LoadedData>, what: string, options: LoadOptions): LoadedData {
   for (;;) {
     if (options.signal?.aborted) throw new ImportCancelled(what);
@@ -128,7 +128,17 @@ export function movedError(path: string, what: 'file' | 'folder'): DataError {
   return new DataError(`${path}: no such ${what}; it may have been moved or renamed. Put it back there, or choose it again (dlab new -d …:<new path>, or Data in the app); the project's model and runs are kept`);
 }
 
+/** Loads a source here and now, reporting progress and stopping between files when cancelled. */
 export function loadDataset(choice: DatasetChoice, files: FileSource, options: LoadOptions = {}): LoadedData {
+  return drive(loadDatasetSteps(choice, files), 'path' in choice ? choice.path : choice.id, options);
+}
+
+/**
+ * The same load as steps: progress is yielded after each file of a source
+ * that reads many (image folders), so a server can await between steps to
+ * stay responsive and to notice a cancel request. Other sources yield nothing.
+ */
+export function* loadDatasetSteps(choice: DatasetChoice, files: FileSource): Generator<LoadProgress, LoadedData> {
   switch (choice.id) {
     case 'spiral':
     case 'moons':
@@ -158,7 +168,7 @@ export function loadDataset(choice: DatasetChoice, files: FileSource, options: L
     }
     case 'images':
       if (!files.exists(choice.path)) throw movedError(choice.path, 'folder');
-      return drive(importImageFolder(choice.path, choice, files), choice.path, options);
+      return yield* importImageFolder(choice.path, choice, files);
     case 'cifar10':
     case 'cifar100':
       if (!files.exists(choice.path)) throw movedError(choice.path, 'folder');

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, statSync, utimesSync, writeFileSync, mkdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadDataset, type FileSource, type LoadProgress } from '../../../engine/data/catalog.ts';
+import { loadDataset, loadDatasetSteps, type FileSource, type LoadProgress } from '../../../engine/data/catalog.ts';
 import { nodeFileSource } from '../../../engine/io/node-files.ts';
 import { solid, writeColourFolder, writeJpeg, writePng } from './image-folder-fixture.ts';
 
@@ -130,6 +130,21 @@ describe('image folders', () => {
     expect(c.reads()).toBe(25); // nothing was cached by the cancelled import
     expect(seen.at(-1)).toMatchObject({ done: 20, total: 20 });
     expect(seen.at(-1)?.eta_s).toBeCloseTo(0, 5);
+  });
+
+  it('runs as steps a server can await between: one per picture, then the data', async () => {
+    const folder = writeColourFolder(join(root, 'steps'), { a: [0, 0, 0], b: [255, 255, 255] }, 3, 4);
+    const steps = loadDatasetSteps({ id: 'images', path: folder, size: 4, gray: false }, counted().files);
+    const done: number[] = [];
+    for (let s = steps.next(); ; s = steps.next()) {
+      await Promise.resolve();
+      if (s.done) {
+        expect(s.value.data.size).toBe(6);
+        break;
+      }
+      done.push(s.value.done);
+    }
+    expect(done).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('changes nothing in the folder', () => {
