@@ -78,7 +78,11 @@ function manifest(l: Listing, o: ImageFolderOptions): string {
   return JSON.stringify({ format: CACHE_FORMAT, size: o.size, gray: o.gray, classes: l.classNames, pictures: l.pictures.map((p) => [p.path, p.bytes, p.mtimeMs]), skipped: l.skipped });
 }
 
-/** FNV-1a, twice with different seeds: a 64-bit file name for the manifest (which is stored and compared in full). */
+/**
+ * The entry's name: FNV-1a (64 bits from two seeds) of the folder and the
+ * options, so a changed folder replaces its own entry instead of adding one.
+ * Whether the entry is current is decided by its stored manifest, compared in full.
+ */
 function cacheKey(text: string): string {
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ 0x5bd1e995;
@@ -151,7 +155,7 @@ export function* importImageFolder(root: string, o: ImageFolderOptions, files: F
   const dir = root.replace(/\/$/, '') || '/';
   if (listing.pictures.length === 0) throw new DataError(`${root}: no PNG or JPEG pictures in class subfolders; put each class's pictures in a folder named after it (e.g. ${root}/cats/1.png)`);
   const m = manifest(listing, o);
-  const key = cacheKey(m);
+  const key = cacheKey(JSON.stringify({ folder: dir, size: o.size, gray: o.gray }));
   const per = (o.gray ? 1 : 3) * o.size * o.size;
   const cached = files.cache?.read(key);
   let d = cached ? unpack(cached, m, per) : null;

@@ -14,10 +14,10 @@ import { solid, writeColourFolder, writeJpeg, writePng } from './image-folder-fi
 const root = mkdtempSync(join(tmpdir(), 'images-'));
 
 /** A fresh cache, and a count of the picture files read through it. */
-function counted(cacheDir = mkdtempSync(join(root, 'cache-'))): { files: FileSource; reads: () => number } {
+function counted(cacheDir = mkdtempSync(join(root, 'cache-'))): { files: FileSource; reads: () => number; entries: () => number } {
   const base = nodeFileSource(cacheDir);
   let n = 0;
-  return { files: { ...base, read: (p) => (/\.(png|jpe?g)$/i.test(p) && n++, base.read(p)) }, reads: () => n };
+  return { files: { ...base, read: (p) => (/\.(png|jpe?g)$/i.test(p) && n++, base.read(p)) }, reads: () => n, entries: () => readdirSync(cacheDir).length };
 }
 
 /** Pixel (x, y) of sample i as [r, g, b] (or [v] when grey), from the C × H × W bytes. */
@@ -106,6 +106,9 @@ describe('image folders', () => {
     loadDataset({ id: 'images', path: folder, size: 8, gray: true }, c.files);
     expect(c.reads()).toBe(12);
     utimesSync(join(folder, 'red/0.png'), new Date(), new Date(Date.now() + 5000));
+    loadDataset({ id: 'images', path: folder, size: 8, gray: false }, c.files);
+    expect(c.reads()).toBe(18);
+    expect(c.entries()).toBe(2); // one per folder and options: the changed folder replaced its entry
     loadDataset({ id: 'images', path: folder, size: 8, gray: false }, c.files);
     expect(c.reads()).toBe(18);
   });
