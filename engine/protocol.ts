@@ -70,7 +70,8 @@ const RunSummarySchema = z.object({
 });
 
 const EpochMetricsSchema = z.object({
-  epoch: z.number(), train_loss: z.number(), train_accuracy: z.number().nullable(), val_loss: z.number().nullable(),
+  epoch: z.number(), train_loss: z.number(), train_accuracy: z.number().nullable(),
+  train_eval_loss: z.number().nullable().optional(), train_eval_accuracy: z.number().nullable().optional(), val_loss: z.number().nullable(),
   val_accuracy: z.number().nullable(), lr: z.number(), dropout_p: z.record(z.string(), z.number()), seconds: z.number(),
 });
 
@@ -83,11 +84,17 @@ const SplitSchema = z.enum(['train', 'val', 'test']);
  */
 const ResultSampleSchema = z.object({ index: z.number().int(), label: z.number(), predicted: z.number(), confidence: z.number().nullable(), probs: z.array(z.number()) });
 
-/** A placement-advisor finding (engine/experiments/advisor.ts); `fix.spec` is the whole fixed model. */
+/** The values a finding's sentences quote: as shown, or an unnamed layer by its path (engine/experiments/advice-text.ts). */
+const AdviceVarsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.object({ layer: z.string() })]));
+
+/**
+ * A placement-advisor finding (engine/experiments/advisor.ts) as data: each language words it from its own
+ * templates by rule, variant and fix action; `fix.spec` is the whole fixed model.
+ */
 const FindingSchema = z.object({
   id: z.string(), rule: z.string(), severity: z.enum(['info', 'warning']), layer: z.string().nullable(),
-  message: z.string(), explanation: z.string(), article_section: z.string().nullable(),
-  fix: z.object({ label: z.string(), spec: SpecSchema }).nullable(),
+  variant: z.string().nullable(), vars: AdviceVarsSchema, article_section: z.string().nullable(),
+  fix: z.object({ action: z.string(), vars: AdviceVarsSchema, spec: SpecSchema }).nullable(),
 });
 
 /** What the advisor may know beyond the spec: a run's epochs (widening gap) and how the model is about to be used. */

@@ -14,6 +14,7 @@ import { TrainingSettingsSchema, describeZodError } from '../train/settings.ts';
 import { expandSweep, PLACEMENTS, SweepError, SweepRunner, type Placement } from '../experiments/sweep.ts';
 import { recommend, type SweepEntry, type SweepMetric } from '../experiments/recommend.ts';
 import { advise, type Finding } from '../experiments/advisor.ts';
+import { ADVICE_EN, renderFinding } from '../experiments/advice-text.ts';
 import type { McStats } from '../experiments/mc-dropout.ts';
 import { defaultSweepWorkers, WorkerTrainPool } from '../host/node/worker-train-pool.ts';
 import { UsageError, type Parsed } from './args.ts';
@@ -127,9 +128,10 @@ export function printAdvice(findings: Finding[], json: boolean): void {
   }
   if (!findings.length) print('advice: nothing to report — dropout placement follows the article');
   for (const f of findings) {
-    print(`${f.severity === 'warning' ? '⚠' : 'ℹ'} ${f.severity}${f.layer ? ` [${f.layer}]` : ''}: ${f.message}`);
-    print(`    ${f.explanation}`);
+    const text = renderFinding(ADVICE_EN, f);
+    print(`${f.severity === 'warning' ? '⚠' : 'ℹ'} ${f.severity}${f.layer ? ` [${f.layer}]` : ''}: ${text.message}`);
+    print(`    ${text.explanation}`);
     if (f.article_section) print(`    article: ${f.article_section}`);
-    if (f.fix) print(`    fix: ${f.fix.label}`);
+    if (text.fix) print(`    fix: ${text.fix}`);
   }
 }

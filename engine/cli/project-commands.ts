@@ -10,12 +10,14 @@ import { shown, validateSpec } from '../nn/spec.ts';
 import { DATASET_INFO, DatasetChoiceSchema, loadDataset, type DatasetChoice, type LoadedData } from '../data/catalog.ts';
 import { parseDatasetArg } from './dataset-arg.ts';
 import { classCounts, type Dataset } from '../data/dataset.ts';
-import { getBatch, normalize, split } from '../data/pipeline.ts';
-import { evaluate, snapshotWeights, Trainer, type Checkpoint, type TrainEvent } from '../train/trainer.ts';
+import { getBatch, normalize } from '../data/pipeline.ts';
+import { evaluate, type TrainEvent } from '../train/trainer.ts';
+import { splitsOf } from '../train/run-splits.ts';
 import { TrainingSettingsSchema, describeZodError } from '../train/settings.ts';
 import { newProject } from '../project/project.ts';
 import { DEFAULT_DATASET, templateSpec, templateTraining } from '../project/templates.ts';
-import { findRun, loadRunModel, newRunId, recordRun } from '../project/runs.ts';
+import { findRun, loadRunModel, newRunId } from '../project/runs.ts';
+import { TrainingRun } from '../host/training-session.ts';
 import { nodeFiles } from '../io/node-files.ts';
 import { openProject, saveProject } from '../io/project-file.ts';
 import { readNpy, writeNpy } from '../io/npy.ts';
@@ -74,18 +76,10 @@ export async function cmdTrain({ values, project: path }: Args<'train'>): Promis
   const data = loadSource(p.dataset, values.json);
   const json = values.json;
   const id = newRunId();
-  const created = new Date().toISOString();
-  const name = values.name ?? `run ${p.runs.length + 1}`;
-  let trainer: Trainer | null = null;
-  let lastCheckpoint: Checkpoint | null = null;
-  const save = (status: 'running' | 'done' | 'cancelled', history = lastCheckpoint?.history, test: { loss: number; accuracy: number | null } | null = null) => {
-    if (!trainer || !history) return;
-    recordRun(bundle, { id, name, created, status, spec: p.model, dataset: p.dataset, settings, history, test, normalizer: trainer.normalizer, checkpoint: status === 'running' ? lastCheckpoint : { weights: snapshotWeights(trainer.model), optimizer: lastCheckpoint?.optimizer ?? { step: 0, lr: 0, buffers: new Map() } }, model: trainer.model });
-    saveProject(path, bundle);
-  };
+  const origin = { run_id: id, name: values.name ?? `run ${p.runs.length + 1}`, created: new Date().toISOString(), spec: p.model, dataset: p.dataset, settings };
   const tty = !json && process.stderr.isTTY;
   let lastDraw = 0;
-  const onEvent = (e: TrainEvent) => {
+  const onEvent = (run: TrainingRun, e: TrainEvent) => {
     if (e.type === 'progress' && tty && performance.now() - lastDraw > 200) {
       lastDraw = performance.now();
       const eta = e.eta_s === null ? '' : `  ETA ${Math.floor(e.eta_s / 60)}m${String(Math.round(e.eta_s % 60)).padStart(2, '0')}s`;
@@ -98,32 +92,26 @@ export async function cmdTrain({ values, project: path }: Args<'train'>): Promis
       const fmt = (v: number | null, d = 4) => (v === null ? '–' : v.toFixed(d));
       out(json, { event: 'epoch', run: id, ...m }, `epoch ${m.epoch}/${settings.epochs}  train loss ${fmt(m.train_loss)} acc ${fmt(m.train_accuracy)}  val loss ${fmt(m.val_loss)} acc ${fmt(m.val_accuracy)}  ${m.seconds.toFixed(1)} s`);
     } else if (e.type === 'checkpoint') {
-      lastCheckpoint = e.checkpoint;
-      save('running'); // a crash now loses at most the epoch in progress
+      run.recordCheckpoint(bundle, e.checkpoint);
+      saveProject(path, bundle); // a crash now loses at most the epoch in progress
     }
   };
   const t0 = performance.now();
-  const running = new Trainer({ spec: p.model, data, settings, onEvent });
-  trainer = running;
-  const res = await untilStopped(() => running.cancel(), () => running.run());
-  save(res.status, res.history, res.test);
+  const run = new TrainingRun(origin, data, { onEvent });
+  const res = await untilStopped(() => run.trainer.cancel(), () => run.trainer.run());
+  run.recordEnd(bundle, res);
+  saveProject(path, bundle);
   const secs = (performance.now() - t0) / 1000;
   const t = res.test;
   out(json, { event: 'done', run: id, status: res.status, seconds: secs, test_loss: t?.loss ?? null, test_accuracy: t?.accuracy ?? null, best_epoch: res.history.best_epoch, stopped_early: res.history.stopped_early, project: path },
     `${res.status === 'done' ? 'done' : 'cancelled'} in ${secs.toFixed(1)} s${t ? `; test loss ${t.loss.toFixed(4)}${t.accuracy !== null ? `, test accuracy ${(t.accuracy * 100).toFixed(2)}%` : ''}` : ''}; saved run ${id} to ${path}`);
 }
 
-function runSplits(run: ReturnType<typeof findRun>) {
-  const data = loadDataset(run.dataset, nodeFiles);
-  const s = run.settings;
-  return split(data.data, { valFraction: s.split.val_fraction, testFraction: s.split.test_fraction, trainFraction: s.split.train_fraction, seed: s.seed }, data.test);
-}
-
 export function cmdEval({ values, project }: Args<'eval'>): void {
   const bundle = openProject(project);
   const run = findRun(bundle, values.run);
   const { model, normalizer } = loadRunModel(bundle, run);
-  const splits = runSplits(run);
+  const splits = splitsOf(loadDataset(run.dataset, nodeFiles), run.settings);
   const d = normalize(values.split === 'val' ? splits.val : splits.test, normalizer);
   const r = evaluate(model, d, 256);
   out(values.json, { run: run.id, split: values.split, samples: d.size, loss: r.loss, accuracy: r.accuracy, mode: 'eval' },

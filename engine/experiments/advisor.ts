@@ -2,11 +2,14 @@
  * The placement advisor: reads a model spec (and, when given, a run's history
  * and the mode the model is used in) and says where its dropout goes against
  * the article's advice, why, and — where a spec edit fixes it — the fixed spec.
- * Shapes come from validateSpec, so "feature map" means a per-sample [C, H, W]
- * activation, not a guess from layer names.
+ * A finding is data (rule, variant, values); each language words it from its
+ * own templates (advice-text.ts for English). Shapes come from validateSpec,
+ * so "feature map" means a per-sample [C, H, W] activation, not a guess from
+ * layer names.
  */
 import { validateSpec, type LayerReport, type LayerSpec, type ModelSpec } from '../nn/spec.ts';
 import type { EpochMetrics } from '../train/trainer.ts';
+import type { AdviceRule, AdviceValue, AdviceVars, FixAction } from './advice-text.ts';
 
 /** The article's headings (seed/dropout-in-pytorch.zh.txt), quoted. */
 export const ARTICLE = {
@@ -23,15 +26,17 @@ export const ARTICLE = {
 export interface Finding {
   /** Rule and layer path, stable across calls: "dropout-after-batchnorm:drop1". */
   id: string;
-  rule: string;
+  rule: AdviceRule;
   severity: 'info' | 'warning';
   /** Dotted path of the layer concerned, or null for the whole model. */
   layer: string | null;
-  message: string;
-  explanation: string;
+  /** Which of the rule's sentences applies, when it has several (e.g. dropout-rate: zero, low, high, extreme). */
+  variant: string | null;
+  /** The values its sentences quote. */
+  vars: AdviceVars;
   /** The article section the advice comes from; null when it comes from elsewhere (named in the explanation). */
   article_section: string | null;
-  fix: { label: string; spec: ModelSpec } | null;
+  fix: { action: FixAction; vars: AdviceVars; spec: ModelSpec } | null;
 }
 
 export interface AdviceContext {
@@ -83,13 +88,15 @@ function editList(spec: ModelSpec, site: Site, edit: (list: LayerSpec[]) => Laye
 const replaceAt = (site: Site, layer: LayerSpec) => (list: LayerSpec[]) => list.map((l, i) => (i === site.index ? layer : l));
 
 const pOf = (l: LayerSpec): number => (typeof l.p === 'number' ? l.p : l.kind === 'DropBlock2d' ? 0.1 : 0.5);
-const nameOf = (s: Site) => (s.spec.name ? `'${s.spec.name}'` : `layer ${s.report.path}`);
+const nameOf = (s: Site): AdviceValue => (s.spec.name ? `'${s.spec.name}'` : { layer: s.report.path });
+
+type NewFinding = Omit<Finding, 'id' | 'variant'> & { variant?: string };
 
 export function advise(spec: ModelSpec, context: AdviceContext = {}): Finding[] {
   const report = validateSpec(spec);
   const all = sites(spec.layers, report.layers);
   const findings: Finding[] = [];
-  const add = (f: Omit<Finding, 'id'>) => findings.push({ id: `${f.rule}:${f.layer ?? 'model'}`, ...f });
+  const add = (f: NewFinding) => findings.push({ id: `${f.rule}:${f.layer ?? 'model'}`, variant: null, ...f });
   const hasSelu = all.some((s) => s.spec.kind === 'SELU');
 
   for (const s of all) {
@@ -104,12 +111,11 @@ export function advise(spec: ModelSpec, context: AdviceContext = {}): Finding[] 
       const act = next && ACTIVATIONS.has(next.kind);
       add({
         rule: 'dropout-after-batchnorm', severity: 'warning', layer: s.report.path,
-        message: `${kind} ${nameOf(s)} comes directly after ${prev.kind}.`,
-        explanation: 'BatchNorm already regularises; dropout right behind it overlaps that effect and makes the statistics BatchNorm learned in training differ from what it sees in eval, which slows and destabilises training. Put the dropout elsewhere (after the activation that follows), or lower p.',
+        vars: { kind, name: nameOf(s), prev: prev.kind },
         article_section: ARTICLE.batchNorm,
         fix: act
-          ? { label: `Move ${kind} after ${next.kind}`, spec: editList(spec, s, (l) => { [l[s.index], l[s.index + 1]] = [l[s.index + 1], l[s.index]]; return l; }) }
-          : p > 0.1 ? { label: `Lower p to 0.1`, spec: editList(spec, s, replaceAt(s, { ...s.spec, p: 0.1 })) } : null,
+          ? { action: 'move-after', vars: { kind, next: next.kind }, spec: editList(spec, s, (l) => { [l[s.index], l[s.index + 1]] = [l[s.index + 1], l[s.index]]; return l; }) }
+          : p > 0.1 ? { action: 'lower-p', vars: { p: 0.1 }, spec: editList(spec, s, replaceAt(s, { ...s.spec, p: 0.1 })) } : null,
       });
     }
 
@@ -118,10 +124,9 @@ export function advise(spec: ModelSpec, context: AdviceContext = {}): Finding[] 
       const [c, h, w] = s.report.inputShape;
       add({
         rule: 'elementwise-dropout-on-feature-maps', severity: 'info', layer: s.report.path,
-        message: `${kind} ${nameOf(s)} drops single pixels of ${c}×${h}×${w} feature maps.`,
-        explanation: 'Neighbouring pixels of a feature map are strongly correlated, so a dropped pixel is easily filled in from its neighbours and element-wise dropout regularises little. Structured dropout drops whole feature maps (Dropout2d) or contiguous blocks (DropBlock2d) instead.',
+        vars: { kind, name: nameOf(s), shape: `${c}×${h}×${w}` },
         article_section: ARTICLE.structured,
-        fix: { label: 'Use Dropout2d (drops whole feature maps)', spec: editList(spec, s, replaceAt(s, { kind: 'Dropout2d', ...(s.spec.name ? { name: s.spec.name } : {}), p })) },
+        fix: { action: 'use-dropout2d', vars: {}, spec: editList(spec, s, replaceAt(s, { kind: 'Dropout2d', ...(s.spec.name ? { name: s.spec.name } : {}), p })) },
       });
     }
 
@@ -132,10 +137,9 @@ export function advise(spec: ModelSpec, context: AdviceContext = {}): Finding[] 
     if (onOutput || beforeSoftmax) {
       add({
         rule: 'dropout-on-output', severity: 'warning', layer: s.report.path,
-        message: `${kind} ${nameOf(s)} acts on the model's output scores${beforeSoftmax ? ` right before ${next.kind}` : ''}.`,
-        explanation: 'Dropout belongs after hidden layers (the article puts it after fully-connected layers, before the output layer), not on the outputs themselves: zeroing output scores at random makes the loss see arbitrary class scores and teaches nothing about the features.',
+        ...(beforeSoftmax ? { variant: 'softmax', vars: { kind, name: nameOf(s), next: next.kind } } : { vars: { kind, name: nameOf(s) } }),
         article_section: ARTICLE.fc,
-        fix: { label: `Remove ${kind} ${nameOf(s)}`, spec: editList(spec, s, (l) => l.filter((_, i) => i !== s.index)) },
+        fix: { action: 'remove', vars: { kind, name: nameOf(s) }, spec: editList(spec, s, (l) => l.filter((_, i) => i !== s.index)) },
       });
     }
 
@@ -144,12 +148,11 @@ export function advise(spec: ModelSpec, context: AdviceContext = {}): Finding[] 
       const high = p >= 0.8;
       add({
         rule: 'dropout-rate', severity: high ? 'warning' : 'info', layer: s.report.path,
-        message: p === 0 ? `${kind} ${nameOf(s)} has p = 0 and does nothing.` : `${kind} ${nameOf(s)} has p = ${p}, ${p < 0.1 ? 'below' : 'above'} the usual 0.1–0.5${high ? '; most units are dropped' : ''}.`,
-        explanation: high
-          ? `With p = ${p} only ${Math.round((1 - p) * 100)}% of the units survive each step; the model usually underfits. 0.3–0.5 is the common range: raise p when the model overfits, lower it when it underfits, and let the validation set decide (a sweep does this).`
-          : '0.3–0.5 is the common range; outside 0.1–0.5 is fine when the validation set says so. Raise p when the model overfits, lower it when it underfits.',
+        ...(p === 0 ? { variant: 'zero', vars: { kind, name: nameOf(s) } }
+          : high ? { variant: 'extreme', vars: { kind, name: nameOf(s), p, keep: Math.round((1 - p) * 100) } }
+          : { variant: p < 0.1 ? 'low' : 'high', vars: { kind, name: nameOf(s), p } }),
         article_section: ARTICLE.probability,
-        fix: high ? { label: 'Set p to 0.5', spec: editList(spec, s, replaceAt(s, { ...s.spec, p: 0.5 })) } : null,
+        fix: high ? { action: 'set-p', vars: { p: 0.5 }, spec: editList(spec, s, replaceAt(s, { ...s.spec, p: 0.5 })) } : null,
       });
     }
 
@@ -157,10 +160,9 @@ export function advise(spec: ModelSpec, context: AdviceContext = {}): Finding[] 
     if ((kind === 'AlphaDropout' || kind === 'FeatureAlphaDropout') && !hasSelu) {
       add({
         rule: 'alpha-dropout-without-selu', severity: 'warning', layer: s.report.path,
-        message: `${kind} ${nameOf(s)} is used in a model without SELU.`,
-        explanation: "AlphaDropout sets dropped units to SELU's negative saturation and rescales so activations keep mean 0 and variance 1; that only holds for self-normalising SELU networks (PyTorch's nn.AlphaDropout documentation; not covered by the article). With other activations use plain Dropout.",
+        vars: { kind, name: nameOf(s) },
         article_section: null,
-        fix: { label: `Use Dropout (p = ${p})`, spec: editList(spec, s, replaceAt(s, { kind: kind === 'AlphaDropout' ? 'Dropout' : 'Dropout2d', ...(s.spec.name ? { name: s.spec.name } : {}), p })) },
+        fix: { action: 'use-dropout', vars: { p }, spec: editList(spec, s, replaceAt(s, { kind: kind === 'AlphaDropout' ? 'Dropout' : 'Dropout2d', ...(s.spec.name ? { name: s.spec.name } : {}), p })) },
       });
     }
   }
@@ -171,8 +173,7 @@ export function advise(spec: ModelSpec, context: AdviceContext = {}): Finding[] 
   if (context.mode === 'train' && (context.action === 'evaluate' || context.action === 'export' || context.action === 'predict')) {
     add({
       rule: 'train-mode-action', severity: 'warning', layer: null,
-      message: `The model is in train mode while you ${context.action} it.`,
-      explanation: 'In train mode dropout keeps dropping units, so scores and predictions are noisy and too pessimistic, and an export would carry the wrong behaviour. Switch to eval (model.eval() in PyTorch) before evaluating, predicting or exporting; use train mode on purpose only for MC-dropout.',
+      variant: context.action, vars: {},
       article_section: ARTICLE.modes,
       fix: null,
     });
@@ -191,7 +192,7 @@ export function gapWidening(history: AdviceContext['history']): { widening: bool
 }
 
 /** A large hidden Linear with no dropout before the next Linear, once a run overfits. */
-function adviseHead(spec: ModelSpec, all: Site[], context: AdviceContext, add: (f: Omit<Finding, 'id'>) => void): void {
+function adviseHead(spec: ModelSpec, all: Site[], context: AdviceContext, add: (f: NewFinding) => void): void {
   const w = gapWidening(context.history);
   if (!w.widening) return;
   const top = all.filter((s) => s.list === spec.layers);
@@ -207,10 +208,12 @@ function adviseHead(spec: ModelSpec, all: Site[], context: AdviceContext, add: (
     const name = uniqueName(`dropout_${s.spec.name ?? s.index}`, spec.layers);
     add({
       rule: 'fc-without-dropout', severity: 'warning', layer: s.report.path,
-      message: `Linear ${nameOf(s)} (${s.report.paramCount.toLocaleString('en')} parameters) has no dropout, and the last run overfits: the validation−training loss gap grew by ${w.growth!.toFixed(3)} over the last ${WIDENING.epochs} epochs to ${w.gap!.toFixed(3)}.`,
-      explanation: `Fully-connected layers hold most of the parameters and couple every unit to every other, which is where overfitting starts; dropout after them is the article's first choice. "Widening" here: the gap grew by more than ${WIDENING.growth} over ${WIDENING.epochs} epochs and exceeds ${WIDENING.min_gap}.`,
+      vars: {
+        name: nameOf(s), params: s.report.paramCount, growth: w.growth!.toFixed(3), gap: w.gap!.toFixed(3),
+        epochs: WIDENING.epochs, threshold: WIDENING.growth, min: WIDENING.min_gap,
+      },
       article_section: ARTICLE.fc,
-      fix: { label: `Add Dropout(p=0.5) after ${s.spec.name ?? `layer ${s.index}`}`, spec: { ...spec, layers: [...spec.layers.slice(0, at), { kind: 'Dropout', name, p: 0.5 }, ...spec.layers.slice(at)] } },
+      fix: { action: 'add-dropout-after', vars: { p: 0.5, name: s.spec.name ?? { layer: String(s.index) } }, spec: { ...spec, layers: [...spec.layers.slice(0, at), { kind: 'Dropout', name, p: 0.5 }, ...spec.layers.slice(at)] } },
     });
   }
 }
@@ -223,19 +226,17 @@ function uniqueName(want: string, layers: readonly LayerSpec[]): string {
 }
 
 /** Encoder blocks without attention-output or feed-forward dropout, and embeddings without dropout. */
-function adviseTransformer(spec: ModelSpec, all: Site[], add: (f: Omit<Finding, 'id'>) => void): void {
+function adviseTransformer(spec: ModelSpec, all: Site[], add: (f: NewFinding) => void): void {
   const blocks = all.filter((s) => s.spec.kind === 'TransformerEncoderBlock');
   const rate = (l: LayerSpec, arg: string) => (typeof l[arg] === 'number' ? (l[arg] as number) : typeof l.dropout === 'number' ? l.dropout : 0.1);
   for (const s of blocks) {
-    for (const [arg, where] of [['dropout1', 'the attention output'], ['dropout2', 'the feed-forward output']] as const) {
+    for (const [arg, rule] of [['dropout1', 'transformer-attention-dropout'], ['dropout2', 'transformer-ffn-dropout']] as const) {
       if (rate(s.spec, arg) > 0) continue;
-      const part = arg === 'dropout1' ? 'attention' : 'feed-forward';
       add({
-        rule: `transformer-${part === 'attention' ? 'attention' : 'ffn'}-dropout`, severity: 'info', layer: s.report.path,
-        message: `Transformer block ${nameOf(s)} has no dropout on ${where}.`,
-        explanation: `The article places dropout after multi-head attention's output and after the feed-forward network, before each residual add (x = LayerNorm(x + Dropout(sublayer(x)))); 0.1 is the usual rate.`,
+        rule, severity: 'info', layer: s.report.path,
+        vars: { name: nameOf(s) },
         article_section: ARTICLE.transformer,
-        fix: { label: `Set ${arg} to 0.1`, spec: editList(spec, s, replaceAt(s, { ...s.spec, [arg]: 0.1 })) },
+        fix: { action: 'set-arg', vars: { arg, value: 0.1 }, spec: editList(spec, s, replaceAt(s, { ...s.spec, [arg]: 0.1 })) },
       });
     }
   }
@@ -248,13 +249,12 @@ function adviseTransformer(spec: ModelSpec, all: Site[], add: (f: Omit<Finding, 
     const positional = end > s.index ? s.list[end] : null;
     const hasDrop = (positional && typeof positional.dropout === 'number' && positional.dropout > 0) || DROPOUTS.has(s.list[end + 1]?.kind ?? '');
     if (hasDrop) continue;
-    const fix = positional
-      ? { label: `Set ${positional.name ?? positional.kind}'s dropout to 0.1`, spec: editList(spec, s, (l) => l.map((x, i) => (i === end ? { ...x, dropout: 0.1 } : x))) }
-      : { label: 'Add Dropout(p=0.1) after the embedding', spec: editList(spec, s, (l) => [...l.slice(0, end + 1), { kind: 'Dropout', name: uniqueName('embed_dropout', l), p: 0.1 }, ...l.slice(end + 1)]) };
+    const fix: Finding['fix'] = positional
+      ? { action: 'set-layer-dropout', vars: { name: positional.name ?? positional.kind, value: 0.1 }, spec: editList(spec, s, (l) => l.map((x, i) => (i === end ? { ...x, dropout: 0.1 } : x))) }
+      : { action: 'add-embedding-dropout', vars: { p: 0.1 }, spec: editList(spec, s, (l) => [...l.slice(0, end + 1), { kind: 'Dropout', name: uniqueName('embed_dropout', l), p: 0.1 }, ...l.slice(end + 1)]) };
     add({
       rule: 'transformer-embedding-dropout', severity: 'info', layer: s.report.path,
-      message: `No dropout after the token${positional ? ' + positional' : ''} embedding ${nameOf(s)}.`,
-      explanation: 'The article also applies dropout to the sum of token and positional embeddings, so the first block cannot lean on any single embedding dimension.',
+      ...(positional ? { variant: 'positional' } : {}), vars: { name: nameOf(s) },
       article_section: ARTICLE.transformer,
       fix,
     });

@@ -1,6 +1,10 @@
 /**
  * A run's metric table as CSV: one row per epoch, one column per metric, and
- * one column per scheduled dropout rate (dropout_p.<layer>). PNG charts are
+ * one column per scheduled dropout rate (dropout_p.<layer>). train_loss is the
+ * steps' loss in train mode (dropout on); train_eval_loss re-measures a fixed
+ * sample of the training split in eval mode (engine/train/train-eval.ts), the
+ * honest side of the generalization gap; empty for runs saved before the lab
+ * measured it. PNG charts are
  * exported by the UI, which draws them.
  */
 import type { RunRecord } from '../project/project.ts';
@@ -14,8 +18,8 @@ function cell(v: unknown): string {
 export function metricsCsv(run: RunRecord): string {
   const epochs = run.history.epochs;
   const rates = [...new Set(epochs.flatMap((e) => Object.keys(e.dropout_p)))];
-  const header = ['epoch', 'train_loss', 'train_accuracy', 'val_loss', 'val_accuracy', 'lr', ...rates.map((r) => `dropout_p.${r}`), 'seconds'];
-  const rows = epochs.map((e) => [e.epoch, e.train_loss, e.train_accuracy, e.val_loss, e.val_accuracy, e.lr, ...rates.map((r) => e.dropout_p[r]), e.seconds].map(cell).join(','));
+  const header = ['epoch', 'train_loss', 'train_accuracy', 'train_eval_loss', 'train_eval_accuracy', 'val_loss', 'val_accuracy', 'lr', ...rates.map((r) => `dropout_p.${r}`), 'seconds'];
+  const rows = epochs.map((e) => [e.epoch, e.train_loss, e.train_accuracy, e.train_eval_loss, e.train_eval_accuracy, e.val_loss, e.val_accuracy, e.lr, ...rates.map((r) => e.dropout_p[r]), e.seconds].map(cell).join(','));
   return `${[header.join(','), ...rows].join('\n')}\n`;
 }
 

@@ -10,7 +10,8 @@ import { stochasticModules } from '../nn/stochastic.ts';
 import type { Module } from '../nn/module.ts';
 import { loadDataset, type DatasetChoice, type FileSource } from '../data/catalog.ts';
 import type { Dataset } from '../data/dataset.ts';
-import { fitNormalizer, split } from '../data/pipeline.ts';
+import { fitNormalizer } from '../data/pipeline.ts';
+import { splitsOf } from '../train/run-splits.ts';
 import type { TrainingSettings } from '../train/settings.ts';
 import { getRunWeights, type ProjectBundle, type RunRecord } from '../project/project.ts';
 import { normalizerFromJson } from '../project/runs.ts';
@@ -70,9 +71,7 @@ function scheduledRates(model: Module): ScheduledRate[] {
 
 /** The lab's split of the run's dataset (the same seed, fractions and separate test set). */
 export function runSplits(source: Pick<ExportSource, 'dataset' | 'settings'>, files: FileSource): { train: Dataset; val: Dataset; test: Dataset } {
-  const loaded = loadDataset(source.dataset, files);
-  const s = source.settings.split;
-  return split(loaded.data, { valFraction: s.val_fraction, testFraction: s.test_fraction, trainFraction: s.train_fraction, seed: source.settings.seed }, loaded.test);
+  return splitsOf(loadDataset(source.dataset, files), source.settings);
 }
 
 /** The split as stored features (bytes stay bytes) and labels (int64 classes, float32 targets). */

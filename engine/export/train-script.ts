@@ -5,13 +5,15 @@
  * random streams, starts from the lab's initial weights (init.safetensors) and
  * follows the run's settings: optimizer, LR schedule, weight decay, gradient
  * clipping, label smoothing, dropout schedules, validation in eval mode after
- * every epoch, early stopping. With dropout off, its per-step losses are the
+ * every epoch (and the lab's fixed sample of the training split, also in eval
+ * mode: train_eval_loss), early stopping. With dropout off, its per-step losses are the
  * lab's (tested); dropout masks come from torch's generator and differ.
  */
 import type { TrainingSettings } from '../train/settings.ts';
 import type { DropoutSchedule } from '../nn/dropout-schedule.ts';
 import { pyDocText, pyLiteral } from './python.ts';
 import { LAB_RANDOM_PY } from './python-runtime.ts';
+import { TRAIN_EVAL_SAMPLES, TRAIN_EVAL_STREAM } from '../train/train-eval.ts';
 
 export interface ScheduledRate {
   /** Dotted module name in the model. */
@@ -85,8 +87,10 @@ CONFIG = ${pyLiteral(config)}
 # Dropout schedules: (module, attribute, schedule, bounds), set before every step.
 SCHEDULES = ${pyLiteral(schedules)}
 
-# Random-stream purposes of the lab (engine/data/pipeline.ts).
-SHUFFLE_STREAM, AUGMENT_STREAM = 2, 3
+# Random-stream purposes of the lab (engine/data/pipeline.ts, engine/train/train-eval.ts).
+SHUFFLE_STREAM, AUGMENT_STREAM, TRAIN_EVAL_STREAM = 2, 3, ${TRAIN_EVAL_STREAM}
+# Training samples re-measured in eval mode after every epoch (train_eval_loss: the gap without dropout's noise).
+TRAIN_EVAL_SAMPLES = ${TRAIN_EVAL_SAMPLES}
 
 
 ${LAB_RANDOM_PY}
@@ -171,6 +175,15 @@ def augment(x, seed, epoch, index):
     return torch.from_numpy(x)
 
 
+def train_eval_sample(split, seed):
+    """engine/train/train-eval.ts: the whole training split when small, else a fixed sample from the lab's stream."""
+    x, y = split
+    if len(y) <= TRAIN_EVAL_SAMPLES:
+        return split
+    rows = torch.from_numpy(LabStream(seed, TRAIN_EVAL_STREAM, 0).permutation(len(y))[:TRAIN_EVAL_SAMPLES])
+    return x[rows], y[rows]
+
+
 def loss_sum(out, y):
     """Summed per-sample loss (the lab averages over the global batch)."""
     if CONFIG["task"] == "classification":
@@ -249,6 +262,7 @@ def main():
     net = DistributedDataParallel(model) if distributed else model
     splits, scale = load_data(args.data)
     x_train, y_train = splits["train"]
+    train_eval_split = train_eval_sample(splits["train"], seed)
     opt = make_optimizer(model.parameters())
     sched = make_scheduler(opt)
     es = CONFIG["early_stopping"]
@@ -290,7 +304,9 @@ def main():
         if sched is not None:
             sched.step()
         val_loss, val_acc = evaluate(model, splits["val"], scale, device)
+        train_eval_loss, train_eval_acc = evaluate(model, train_eval_split, scale, device)
         metrics = {"epoch": epoch + 1, "train_loss": loss_total / n, "train_accuracy": correct / n if CONFIG["task"] == "classification" else None,
+                   "train_eval_loss": train_eval_loss, "train_eval_accuracy": train_eval_acc,
                    "val_loss": val_loss, "val_accuracy": val_acc, "lr": opt.param_groups[0]["lr"],
                    "dropout_p": apply_schedules(model, epoch, step - 1, steps_per_epoch)}
         log["epochs"].append(metrics)

@@ -32,7 +32,7 @@ const MetaSchema = z.object({
   dropoutRng: z.object({ k0: z.number(), k1: z.number(), offset: z.number() }),
   early: z.object({ best: z.number().nullable(), bestEpoch: z.number().nullable(), bad: z.number(), hasBest: z.boolean() }),
   history: z.object({
-    epochs: z.array(z.object({ epoch: z.number(), train_loss: z.number(), train_accuracy: z.number().nullable(), val_loss: z.number().nullable(), val_accuracy: z.number().nullable(), lr: z.number(), dropout_p: z.record(z.string(), z.number()), seconds: z.number() })),
+    epochs: z.array(z.object({ epoch: z.number(), train_loss: z.number(), train_accuracy: z.number().nullable(), train_eval_loss: z.number().nullable().optional(), train_eval_accuracy: z.number().nullable().optional(), val_loss: z.number().nullable(), val_accuracy: z.number().nullable(), lr: z.number(), dropout_p: z.record(z.string(), z.number()), seconds: z.number() })),
     step_losses: z.array(z.number()),
     best_epoch: z.number().nullable(),
     stopped_early: z.boolean(),

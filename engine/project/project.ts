@@ -26,6 +26,8 @@ const EpochSchema = z.object({
   epoch: z.number().int(),
   train_loss: z.number(),
   train_accuracy: z.number().nullable(),
+  train_eval_loss: z.number().nullable().optional(),
+  train_eval_accuracy: z.number().nullable().optional(),
   val_loss: z.number().nullable(),
   val_accuracy: z.number().nullable(),
   lr: z.number(),

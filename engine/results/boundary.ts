@@ -7,7 +7,7 @@
 import type { Module } from '../nn/module.ts';
 import type { Dataset, Normalizer } from '../data/dataset.ts';
 import { normalize } from '../data/pipeline.ts';
-import type { ResultOf } from '../protocol.ts';
+import type { ResultOf, TensorData } from '../protocol.ts';
 import { forwardAll, softmaxRows } from './forward-all.ts';
 
 export const MAX_OVERLAY_POINTS = 2000;
@@ -33,7 +33,8 @@ function range(sets: readonly Dataset[], axis: 0 | 1): [number, number] {
   return [lo - pad, hi + pad];
 }
 
-export async function decisionBoundary(model: Module, normalizer: Normalizer | null, o: { points: Dataset; frame: readonly Dataset[]; grid: number; batchSize?: number }): Promise<NonNullable<ResultOf<'results'>['boundary']>> {
+/** The size×size cell centres over the frame's range (raw coordinates), as a dataset shaped like `points`. */
+export function boundaryGrid(o: { points: Dataset; frame: readonly Dataset[]; grid: number }): { x_min: number; x_max: number; y_min: number; y_max: number; size: number; cells: Dataset } {
   const n = o.grid;
   const [x_min, x_max] = range(o.frame, 0);
   const [y_min, y_max] = range(o.frame, 1);
@@ -44,15 +45,19 @@ export async function decisionBoundary(model: Module, normalizer: Normalizer | n
       cells[(row * n + col) * 2 + 1] = y_min + ((row + 0.5) * (y_max - y_min)) / n;
     }
   }
-  const grid: Dataset = { ...o.points, name: 'grid', size: n * n, features: cells, featureScale: 1, labels: new Int32Array(n * n), norm: null };
-  const { outputs, width } = await forwardAll(model, normalize(grid, normalizer), { batchSize: o.batchSize, scored: false });
-  const m = Math.min(o.points.size, MAX_OVERLAY_POINTS);
-  const points = new Float32Array(m * 2);
-  for (let i = 0; i < m * 2; i++) points[i] = o.points.features[i] * o.points.featureScale;
-  return {
-    x_min, x_max, y_min, y_max, size: n,
-    probs: { shape: [n, n, width], data: softmaxRows(outputs, width) },
-    points: { shape: [m, 2], data: points },
-    point_labels: Array.from(o.points.labels.subarray(0, m)),
-  };
+  return { x_min, x_max, y_min, y_max, size: n, cells: { ...o.points, name: 'grid', size: n * n, features: cells, featureScale: 1, labels: new Int32Array(n * n), norm: null } };
+}
+
+/** The first points of `points` (at most MAX_OVERLAY_POINTS), raw, to draw over the regions. */
+export function overlayPoints(points: Dataset): { points: TensorData; point_labels: number[] } {
+  const m = Math.min(points.size, MAX_OVERLAY_POINTS);
+  const data = new Float32Array(m * 2);
+  for (let i = 0; i < m * 2; i++) data[i] = points.features[i] * points.featureScale;
+  return { points: { shape: [m, 2], data }, point_labels: Array.from(points.labels.subarray(0, m)) };
+}
+
+export async function decisionBoundary(model: Module, normalizer: Normalizer | null, o: { points: Dataset; frame: readonly Dataset[]; grid: number; batchSize?: number }): Promise<NonNullable<ResultOf<'results'>['boundary']>> {
+  const { cells, ...frame } = boundaryGrid(o);
+  const { outputs, width } = await forwardAll(model, normalize(cells, normalizer), { batchSize: o.batchSize, scored: false });
+  return { ...frame, probs: { shape: [o.grid, o.grid, width], data: softmaxRows(outputs, width) }, ...overlayPoints(o.points) };
 }

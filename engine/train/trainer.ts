@@ -20,13 +20,18 @@ import { Adam, AdamW } from '../optim/adam.ts';
 import { CosineAnnealingLR, StepLR, type LRScheduler } from '../optim/scheduler.ts';
 import { DataError, type Dataset } from '../data/dataset.ts';
 import type { LoadedData } from '../data/catalog.ts';
-import { batchCount, fitNormalizer, getBatch, normalize, split, type Normalizer } from '../data/pipeline.ts';
+import { batchCount, fitNormalizer, getBatch, normalize, type Normalizer } from '../data/pipeline.ts';
 import type { TrainingSettings } from './settings.ts';
+import { trainEvalSample } from './train-eval.ts';
+import { splitsOf } from './run-splits.ts';
 
 export interface EpochMetrics {
   epoch: number;
   train_loss: number;
   train_accuracy: number | null;
+  /** Training loss and accuracy re-measured in eval mode (dropout off) on a fixed sample of the training split (train-eval.ts); absent in runs saved before the lab measured it. */
+  train_eval_loss?: number | null;
+  train_eval_accuracy?: number | null;
   val_loss: number | null;
   val_accuracy: number | null;
   lr: number;
@@ -170,6 +175,8 @@ export class Trainer {
   readonly model: Sequential;
   readonly splits: { train: Dataset; val: Dataset; test: Dataset };
   readonly normalizer: Normalizer | null;
+  /** The training samples re-measured in eval mode after every epoch. */
+  private readonly trainEvalSet: Dataset;
   private readonly optimizer: Optimizer;
   private readonly scheduler: LRScheduler | null;
   private readonly dropoutRng: Generator;
@@ -184,10 +191,11 @@ export class Trainer {
     const s = o.settings;
     const { model, report } = buildModel(o.spec, { seed: s.seed });
     this.model = model;
-    const raw = split(o.data.data, { valFraction: s.split.val_fraction, testFraction: s.split.test_fraction, trainFraction: s.split.train_fraction, seed: s.seed }, o.data.test);
+    const raw = splitsOf(o.data, s);
     checkCompatible(o.spec, report.outputShape, raw.train);
     this.normalizer = s.normalize ? fitNormalizer(raw.train) : null;
     this.splits = { train: normalize(raw.train, this.normalizer), val: normalize(raw.val, this.normalizer), test: normalize(raw.test, this.normalizer) };
+    this.trainEvalSet = trainEvalSample(this.splits.train, s.seed);
     this.dropoutRng = Generator.stream(s.seed, DROPOUT_STREAM, 0);
     model.setGenerator(this.dropoutRng);
     this.optimizer = makeOptimizer(model.parameters(), s);
@@ -327,11 +335,15 @@ export class Trainer {
         }
         this.scheduler?.step();
         const v = val.size > 0 ? evaluate(this.model, val, Math.max(s.batch_size, 256)) : null;
+        // Eval mode draws no noise: the dropout stream is where it was, so the run's numbers are unchanged.
+        const t = evaluate(this.model, this.trainEvalSet, Math.max(s.batch_size, 256));
         const dropout_p = Object.fromEntries(scheduledRates);
         const metrics: EpochMetrics = {
           epoch: epoch + 1,
           train_loss: lossSum / seen,
           train_accuracy: train.task === 'classification' ? correct / seen : null,
+          train_eval_loss: t.loss,
+          train_eval_accuracy: t.accuracy,
           val_loss: v?.loss ?? null,
           val_accuracy: v?.accuracy ?? null,
           lr: this.optimizer.lr,

@@ -84,20 +84,25 @@ export async function enter(field: Locator, value: string): Promise<void> {
 
 /** Presses, moves in small steps and releases, as a hand does (the drag library follows pointer events). */
 export async function dragTo(page: Page, from: Locator, to: Locator, where: 'top' | 'bottom'): Promise<void> {
+  const b = await to.boundingBox();
+  if (!b) throw new Error('drag target is not on screen');
+  await dragToPoint(page, from, { x: b.x + b.width / 2, y: where === 'top' ? b.y + 6 : b.y + b.height - 6 });
+}
+
+/** The same drag to a point on the page; `whileHeld` runs at the end of the move, before the release (to see the drop indicator). */
+export async function dragToPoint(page: Page, from: Locator, to: { x: number; y: number }, whileHeld?: () => Promise<void>): Promise<void> {
   await from.scrollIntoViewIfNeeded();
   const a = await from.boundingBox();
-  const b = await to.boundingBox();
-  if (!a || !b) throw new Error('drag source or target is not on screen');
+  if (!a) throw new Error('drag source is not on screen');
   const x0 = a.x + a.width / 2;
   const y0 = a.y + a.height / 2;
-  const x1 = b.x + b.width / 2;
-  const y1 = where === 'top' ? b.y + 6 : b.y + b.height - 6;
   await page.mouse.move(x0, y0);
   await page.mouse.down();
   for (let i = 1; i <= 15; i++) {
-    await page.mouse.move(x0 + ((x1 - x0) * i) / 15, y0 + ((y1 - y0) * i) / 15);
+    await page.mouse.move(x0 + ((to.x - x0) * i) / 15, y0 + ((to.y - y0) * i) / 15);
     await page.waitForTimeout(25);
   }
   await page.waitForTimeout(150);
+  await whileHeld?.();
   await page.mouse.up();
 }

@@ -158,6 +158,37 @@ describe.skipIf(torchMissing)('PyTorch export: train.py', () => {
     expect(log.test.loss).toBeCloseTo(res.test?.loss as number, 4);
   });
 
+  it('logs the eval-mode training loss on the lab\'s fixed sample of a large training split, epoch by epoch', async () => {
+    const c: Case = {
+      name: 'train-eval',
+      spec: { input_shape: [1, 28, 28], layers: [
+        { kind: 'Flatten', name: 'flatten' },
+        { kind: 'Linear', name: 'fc1', in_features: 784, out_features: 32 },
+        { kind: 'ReLU', name: 'relu' },
+        { kind: 'Dropout', name: 'dropout', p: 0 },
+        { kind: 'Linear', name: 'fc2', in_features: 32, out_features: 10 },
+      ] },
+      dataset: { id: 'mnist' },
+      // 10,000 digits, 10% test, 10% of the rest for validation, 30% of what is left: 2,430 training samples, over the 2,000 measured.
+      training: { epochs: 2, batch_size: 100, seed: 8, optimizer: { type: 'adam', lr: 1e-3 }, split: { val_fraction: 0.1, test_fraction: 0.1, train_fraction: 0.3 } },
+    };
+    const dir = exportUntrained(c);
+    const t = new Trainer({ spec: c.spec, data: loadDataset(c.dataset, nodeFiles), settings: TrainingSettingsSchema.parse(c.training), yieldEveryMs: 1e9 });
+    const res = await t.run();
+    expect(t.splits.train.size).toBeGreaterThan(2000);
+    const r = python(dir, ['train.py', '--log', 'log.json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/"train_eval_loss": \d/);
+    const log = JSON.parse(readFileSync(join(dir, 'log.json'), 'utf8')) as { epochs: { train_loss: number; train_eval_loss: number; train_eval_accuracy: number }[] };
+    expect(log.epochs).toHaveLength(2);
+    log.epochs.forEach((e, i) => {
+      const lab = res.history.epochs[i];
+      expect(e.train_eval_loss, `epoch ${i + 1}`).toBeCloseTo(lab.train_eval_loss!, 4);
+      expect(e.train_eval_accuracy, `epoch ${i + 1}`).toBe(lab.train_eval_accuracy);
+      expect(e.train_eval_loss).not.toBe(e.train_loss); // measured after the epoch, not the steps' running mean
+    });
+  });
+
   it('dropout schedules set the same rates as the lab at every epoch end', async () => {
     const c: Case = {
       name: 'schedules',

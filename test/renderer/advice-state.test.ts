@@ -4,7 +4,7 @@ import { Advisor, findingsByLayer, historyContext, layerPath, ordered, severityC
 import type { ModelSpec, RunRecord } from '../../renderer/src/lib/project.svelte.ts';
 
 const spec = (p: number): ModelSpec => ({ input_shape: [2], layers: [{ kind: 'Linear', in_features: 2, out_features: 4 }, { kind: 'Dropout', name: 'drop', p }, { kind: 'Linear', in_features: 4, out_features: 2 }] });
-const finding = (o: Partial<Finding>): Finding => ({ id: 'r:x', rule: 'r', severity: 'info', layer: null, message: 'm', explanation: 'e', article_section: null, fix: null, ...o });
+const finding = (o: Partial<Finding>): Finding => ({ id: 'r:x', rule: 'r', severity: 'info', layer: null, variant: null, vars: {}, article_section: null, fix: null, ...o });
 
 /** An engine whose answers the test releases by hand, in any order. */
 function engine() {

@@ -13,7 +13,7 @@ import { openProject } from '../../io/project-file.ts';
 import { writeFileAtomic } from '../../io/atomic-write.ts';
 import { packProject } from '../../project/project.ts';
 import { writeExportFiles } from '../../io/export-files.ts';
-import { ForbiddenPath, type EngineHost, type PathPurpose } from '../server.ts';
+import { ForbiddenPath, type EngineHost, type PathPurpose } from '../engine-host.ts';
 import { workerTrainPools } from './worker-train-pool.ts';
 import { setMachineMemory } from '../../nn/budget.ts';
 import type { ToClient } from '../../protocol.ts';

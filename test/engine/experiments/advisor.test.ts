@@ -1,5 +1,6 @@
 /** Each advisor rule fires where the article says the placement is wrong, stays silent where it is right, and its fix validates. */
 import { describe, expect, it } from 'vitest';
+import { ADVICE_EN, renderFinding } from '../../../engine/experiments/advice-text.ts';
 import { advise, ARTICLE, gapWidening, type AdviceContext } from '../../../engine/experiments/advisor.ts';
 import { validateSpec, type LayerSpec, type ModelSpec } from '../../../engine/nn/spec.ts';
 import { templateSpec } from '../../../engine/project/templates.ts';
@@ -61,15 +62,19 @@ describe('advise', () => {
     for (const [what, spec, ctx] of CASES) {
       for (const f of advise(spec, ctx)) {
         if (!f.fix) continue;
-        expect(validateSpec(f.fix.spec).errors, `${what}: ${f.fix.label}`).toEqual([]);
-        expect(advise(f.fix.spec, ctx).map((g) => g.id), `${what}: ${f.fix.label}`).not.toContain(f.id);
+        expect(validateSpec(f.fix.spec).errors, `${what}: ${f.fix.action}`).toEqual([]);
+        expect(advise(f.fix.spec, ctx).map((g) => g.id), `${what}: ${f.fix.action}`).not.toContain(f.id);
       }
     }
   });
 
-  it('findings carry a message, an explanation and the article heading they come from', () => {
+  it('findings carry the values their sentences quote, the fix as data and the article heading they come from', () => {
     const [f] = advise(CASES[3][1]);
-    expect(f).toMatchObject({ id: 'dropout-after-batchnorm:d', article_section: '§2.3 BatchNorm 层与 Dropout 的关系', fix: { label: 'Move Dropout after ReLU' } });
+    expect(f).toMatchObject({
+      id: 'dropout-after-batchnorm:d', variant: null, vars: { kind: 'Dropout', name: "'d'", prev: 'BatchNorm1d' },
+      article_section: '§2.3 BatchNorm 层与 Dropout 的关系', fix: { action: 'move-after', vars: { kind: 'Dropout', next: 'ReLU' } },
+    });
+    expect(renderFinding(ADVICE_EN, f)).toMatchObject({ message: "Dropout 'd' comes directly after BatchNorm1d.", fix: 'Move Dropout after ReLU' });
     expect(f.fix!.spec.layers.map((l) => l.kind)).toEqual(['Linear', 'BatchNorm1d', 'ReLU', 'Dropout', 'Linear']);
     expect(Object.values(ARTICLE).every((h) => /^§\d\.\d \S/.test(h))).toBe(true);
   });

@@ -55,9 +55,9 @@ describe('Trainer', () => {
       return forward(x);
     };
     await t.run();
-    // Every training step, then the validation pass (eval), per epoch; then the test pass.
+    // Every training step, then the validation pass and the eval-mode training sample (one batch each here), per epoch; then the test pass.
     const steps = Math.ceil(t.splits.train.size / 16);
-    expect(modes.slice(0, steps + 2)).toEqual([...Array(steps).fill(true), false, true]);
+    expect(modes.slice(0, steps + 3)).toEqual([...Array(steps).fill(true), false, false, true]);
     expect(modes.at(-1)).toBe(false);
   });
 

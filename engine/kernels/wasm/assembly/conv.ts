@@ -1,7 +1,7 @@
 /**
  * Convolution as im2col + GEMM, one (sample, group) unit at a time per
  * thread, and max pooling; the same algorithms as the TypeScript reference.
- * Geometry arrives as an i32 parameter block (see layout.ts in the host).
+ * Geometry arrives as an i32 parameter block laid out by layout.ts.
  *
  * Stride-1 convolutions take packed paths instead: the weights are packed
  * into MR-row panels once per call (they are the same for every sample), and
@@ -12,13 +12,9 @@
  * weights (no col2im scatter); the weight gradient packs dy as A and the
  * image's columns as B panels, accumulating into the thread's partial.
  */
+import { ConvArg, PoolArg, SumPartsArg } from './layout';
+import { arg } from './param-block';
 import { MR, NR, gemmCore, gemmScratchBytes, packA, tile4x8, transpose4 } from './gemm';
-
-// @ts-ignore: decorator
-@inline
-function arg(p: usize, i: i32): i32 {
-  return load<i32>(p + (<usize>i << 2));
-}
 
 // @ts-ignore: decorator
 @inline
@@ -41,10 +37,10 @@ let gKH = 0, gKW = 0, gSH = 0, gSW = 0, gPH = 0, gPW = 0, gDH = 0, gDW = 0, gGro
 let gCg = 0, gOg = 0, gKk = 0, gPlane = 0;
 
 function readGeometry(p: usize): void {
-  gBatch = arg(p, 0); gInC = arg(p, 1); gInH = arg(p, 2); gInW = arg(p, 3);
-  gOutC = arg(p, 4); gOutH = arg(p, 5); gOutW = arg(p, 6); gKH = arg(p, 7); gKW = arg(p, 8);
-  gSH = arg(p, 9); gSW = arg(p, 10); gPH = arg(p, 11); gPW = arg(p, 12);
-  gDH = arg(p, 13); gDW = arg(p, 14); gGroups = arg(p, 15);
+  gBatch = arg(p, ConvArg.batch); gInC = arg(p, ConvArg.inChannels); gInH = arg(p, ConvArg.inH); gInW = arg(p, ConvArg.inW);
+  gOutC = arg(p, ConvArg.outChannels); gOutH = arg(p, ConvArg.outH); gOutW = arg(p, ConvArg.outW); gKH = arg(p, ConvArg.kH); gKW = arg(p, ConvArg.kW);
+  gSH = arg(p, ConvArg.strideH); gSW = arg(p, ConvArg.strideW); gPH = arg(p, ConvArg.padH); gPW = arg(p, ConvArg.padW);
+  gDH = arg(p, ConvArg.dilationH); gDW = arg(p, ConvArg.dilationW); gGroups = arg(p, ConvArg.groups);
   gCg = gInC / gGroups;
   gOg = gOutC / gGroups;
   gKk = gCg * gKH * gKW;
@@ -270,14 +266,14 @@ function packedProduct(pa: usize, m: i32, k: i32, outH: i32, outW: i32, wp: i32,
 // @ts-ignore: decorator
 @inline
 function threadScratch(p: usize, tid: i32): usize {
-  return <usize>arg(p, 20) + <usize>tid * <usize>arg(p, 21);
+  return <usize>arg(p, ConvArg.scratch) + <usize>tid * <usize>arg(p, ConvArg.scratchBytes);
 }
 
-/** Parameter block: 0–15 geometry, 16 input, 17 weight, 18 bias or 0, 19 output, 20 scratch base, 21 scratch bytes per thread. */
+/** Parameter block: ConvArg. */
 export function conv2dForward(p: usize, tid: i32, nt: i32): void {
   readGeometry(p);
-  const x = <usize>arg(p, 16), w = <usize>arg(p, 17), bias = <usize>arg(p, 18), out = <usize>arg(p, 19);
-  const scratch = threadScratch(p, tid), limit = scratch + <usize>arg(p, 21);
+  const x = <usize>arg(p, ConvArg.x), w = <usize>arg(p, ConvArg.w), bias = <usize>arg(p, ConvArg.bias), out = <usize>arg(p, ConvArg.out);
+  const scratch = threadScratch(p, tid), limit = scratch + <usize>arg(p, ConvArg.scratchBytes);
   const units = gBatch * gGroups;
   const u0 = tid * units / nt, u1 = (tid + 1) * units / nt;
   const oneByOne = gKH == 1 && gKW == 1 && gSH == 1 && gSW == 1 && gPH == 0 && gPW == 0;
@@ -318,8 +314,8 @@ export function conv2dForward(p: usize, tid: i32, nt: i32): void {
 /** 16 dy, 17 weight, 19 dx (overwritten). */
 export function conv2dBackwardInput(p: usize, tid: i32, nt: i32): void {
   readGeometry(p);
-  const dy = <usize>arg(p, 16), w = <usize>arg(p, 17), dx = <usize>arg(p, 19);
-  const scratch = threadScratch(p, tid), limit = scratch + <usize>arg(p, 21);
+  const dy = <usize>arg(p, ConvArg.dy), w = <usize>arg(p, ConvArg.w), dx = <usize>arg(p, ConvArg.out);
+  const scratch = threadScratch(p, tid), limit = scratch + <usize>arg(p, ConvArg.scratchBytes);
   const units = gBatch * gGroups;
   const u0 = tid * units / nt, u1 = (tid + 1) * units / nt;
   // Stride 1: dx is dy convolved with the flipped kernel, padded by (k-1)·d - p (which must not be negative).
@@ -430,8 +426,8 @@ function finishChannelSums(sums: usize): void {
  */
 export function conv2dBackwardWeight(p: usize, tid: i32, nt: i32): void {
   readGeometry(p);
-  const dy = <usize>arg(p, 16), x = <usize>arg(p, 17), wantDb = arg(p, 18) != 0;
-  const partial = threadScratch(p, tid), limit = partial + <usize>arg(p, 21);
+  const dy = <usize>arg(p, ConvArg.dy), x = <usize>arg(p, ConvArg.x), wantDb = arg(p, ConvArg.bias) != 0;
+  const partial = threadScratch(p, tid), limit = partial + <usize>arg(p, ConvArg.scratchBytes);
   const sums = align16(ptr(partial, gOutC * gKk));
   const scratch = align16(sums + (wantDb ? <usize>gOutC * 48 : 0));
   if (wantDb) memory.fill(sums, 0, <usize>gOutC * 48);
@@ -481,10 +477,10 @@ export function conv2dBackwardWeight(p: usize, tid: i32, nt: i32): void {
   if (wantDb) finishChannelSums(sums);
 }
 
-/** Sums parts: 0 count, 1 number of parts, 2 first part, 3 bytes between parts, 4 destination. */
+/** Sums parts: SumPartsArg. */
 export function sumParts(p: usize, tid: i32, nt: i32): void {
-  const count = arg(p, 0), parts = arg(p, 1);
-  const first = <usize>arg(p, 2), stride = <usize>arg(p, 3), dst = <usize>arg(p, 4);
+  const count = arg(p, SumPartsArg.count), parts = arg(p, SumPartsArg.parts);
+  const first = <usize>arg(p, SumPartsArg.first), stride = <usize>arg(p, SumPartsArg.stride), dst = <usize>arg(p, SumPartsArg.dst);
   // Split on multiples of 4 so every thread but the last runs whole vectors.
   const quads = (count + 3) >> 2;
   const i0 = min(count, (tid * quads / nt) << 2), i1 = min(count, ((tid + 1) * quads / nt) << 2);
@@ -501,12 +497,13 @@ export function sumParts(p: usize, tid: i32, nt: i32): void {
   }
 }
 
-/** Pool block: 0 batch, 1 channels, 2 inH, 3 inW, 4 outH, 5 outW, 6 kH, 7 kW, 8 sH, 9 sW, 10 pH, 11 pW, 12 dH, 13 dW; 16 x, 17 out, 18 argmax. */
+/** Pool block: PoolArg. */
 export function maxPool2dForward(p: usize, tid: i32, nt: i32): void {
-  const planes = arg(p, 0) * arg(p, 1);
-  const inH = arg(p, 2), inW = arg(p, 3), outH = arg(p, 4), outW = arg(p, 5);
-  const kH = arg(p, 6), kW = arg(p, 7), sH = arg(p, 8), sW = arg(p, 9), pH = arg(p, 10), pW = arg(p, 11), dH = arg(p, 12), dW = arg(p, 13);
-  const x = <usize>arg(p, 16), out = <usize>arg(p, 17), argmax = <usize>arg(p, 18);
+  const planes = arg(p, PoolArg.batch) * arg(p, PoolArg.channels);
+  const inH = arg(p, PoolArg.inH), inW = arg(p, PoolArg.inW), outH = arg(p, PoolArg.outH), outW = arg(p, PoolArg.outW);
+  const kH = arg(p, PoolArg.kH), kW = arg(p, PoolArg.kW), sH = arg(p, PoolArg.strideH), sW = arg(p, PoolArg.strideW);
+  const pH = arg(p, PoolArg.padH), pW = arg(p, PoolArg.padW), dH = arg(p, PoolArg.dilationH), dW = arg(p, PoolArg.dilationW);
+  const x = <usize>arg(p, PoolArg.x), out = <usize>arg(p, PoolArg.out), argmax = <usize>arg(p, PoolArg.argmax);
   const p0 = tid * planes / nt, p1 = (tid + 1) * planes / nt;
   if (kH == 2 && kW == 2 && sH == 2 && sW == 2 && pH == 0 && pW == 0 && dH == 1 && dW == 1 && outH * 2 <= inH && outW * 2 <= inW) {
     maxPool2x2(x, out, argmax, p0, p1, inH, inW, outH, outW);
@@ -601,9 +598,9 @@ function maxPool2x2(x: usize, out: usize, argmax: usize, p0: i32, p1: i32, inH: 
 
 /** 16 dy, 17 argmax, 18 dx (overwritten). */
 export function maxPool2dBackward(p: usize, tid: i32, nt: i32): void {
-  const planes = arg(p, 0) * arg(p, 1);
-  const inPlane = arg(p, 2) * arg(p, 3), outPlane = arg(p, 4) * arg(p, 5);
-  const dy = <usize>arg(p, 16), argmax = <usize>arg(p, 17), dx = <usize>arg(p, 18);
+  const planes = arg(p, PoolArg.batch) * arg(p, PoolArg.channels);
+  const inPlane = arg(p, PoolArg.inH) * arg(p, PoolArg.inW), outPlane = arg(p, PoolArg.outH) * arg(p, PoolArg.outW);
+  const dy = <usize>arg(p, PoolArg.dy), argmax = <usize>arg(p, PoolArg.argmax), dx = <usize>arg(p, PoolArg.out);
   const p0 = tid * planes / nt, p1 = (tid + 1) * planes / nt;
   for (let pl = p0; pl < p1; pl++) {
     const d = ptr(dx, pl * inPlane);

@@ -1,15 +1,11 @@
 /** Element-wise kernels, four lanes at a time, each thread on its own aligned range. */
+import { ColumnSumsArg, MaskMultiplyArg, ReluBackwardArg, ReluForwardArg, SgdArg } from './layout';
+import { arg } from './param-block';
 
-// @ts-ignore: decorator
-@inline
-function arg(p: usize, i: i32): i32 {
-  return load<i32>(p + (<usize>i << 2));
-}
-
-/** Block: 0 count, 1 x, 2 y. y = x where x > 0 else 0 (NaN → 0, as the reference). */
+/** Block: ReluForwardArg. y = x where x > 0 else 0 (NaN → 0, as the reference). */
 export function reluForward(p: usize, tid: i32, nt: i32): void {
-  const n = arg(p, 0);
-  const x = <usize>arg(p, 1), y = <usize>arg(p, 2);
+  const n = arg(p, ReluForwardArg.n);
+  const x = <usize>arg(p, ReluForwardArg.x), y = <usize>arg(p, ReluForwardArg.y);
   const quads = (n + 3) >> 2;
   const i0 = min(n, (tid * quads / nt) << 2), i1 = min(n, ((tid + 1) * quads / nt) << 2);
   const zero = f32x4.splat(0);
@@ -24,11 +20,11 @@ export function reluForward(p: usize, tid: i32, nt: i32): void {
   }
 }
 
-/** Block: 0 count, 1 w, 2 g, 3 lr (f32 bits), 4 weight decay (f32 bits). w ← w − lr·(g + λ·w), in place. */
+/** Block: SgdArg. w ← w − lr·(g + λ·w), in place. */
 export function sgdUpdate(p: usize, tid: i32, nt: i32): void {
-  const n = arg(p, 0);
-  const w = <usize>arg(p, 1), g = <usize>arg(p, 2);
-  const lr = reinterpret<f32>(arg(p, 3)), wd = reinterpret<f32>(arg(p, 4));
+  const n = arg(p, SgdArg.n);
+  const w = <usize>arg(p, SgdArg.w), g = <usize>arg(p, SgdArg.g);
+  const lr = reinterpret<f32>(arg(p, SgdArg.lr)), wd = reinterpret<f32>(arg(p, SgdArg.weightDecay));
   const quads = (n + 3) >> 2;
   const i0 = min(n, (tid * quads / nt) << 2), i1 = min(n, ((tid + 1) * quads / nt) << 2);
   const vlr = f32x4.splat(lr), vwd = f32x4.splat(wd);
@@ -46,10 +42,10 @@ export function sgdUpdate(p: usize, tid: i32, nt: i32): void {
   }
 }
 
-/** Block: 0 count, 1 x, 2 dy, 3 dx. dx = dy where x > 0 else 0. */
+/** Block: ReluBackwardArg. dx = dy where x > 0 else 0. */
 export function reluBackward(p: usize, tid: i32, nt: i32): void {
-  const n = arg(p, 0);
-  const x = <usize>arg(p, 1), dy = <usize>arg(p, 2), dx = <usize>arg(p, 3);
+  const n = arg(p, ReluBackwardArg.n);
+  const x = <usize>arg(p, ReluBackwardArg.x), dy = <usize>arg(p, ReluBackwardArg.dy), dx = <usize>arg(p, ReluBackwardArg.dx);
   const quads = (n + 3) >> 2;
   const i0 = min(n, (tid * quads / nt) << 2), i1 = min(n, ((tid + 1) * quads / nt) << 2);
   const zero = f32x4.splat(0);
@@ -65,15 +61,15 @@ export function reluBackward(p: usize, tid: i32, nt: i32): void {
 }
 
 /**
- * Block: 0 rows, 1 cols, 2 x, 3 out, 4 scratch (cols float64 per thread).
+ * Block: ColumnSumsArg (acc: cols float64 per thread).
  * out[j] = Σᵣ x[r, j] in float64, rows in order (as the reference), then
  * rounded once: nn.Linear's bias gradient. Each thread takes a range of
  * columns and streams the rows through a float64 accumulator row in L1.
  */
 export function columnSums(p: usize, tid: i32, nt: i32): void {
-  const rows = arg(p, 0), cols = arg(p, 1);
-  const x = <usize>arg(p, 2), out = <usize>arg(p, 3);
-  const acc = <usize>arg(p, 4) + (<usize>(tid * cols) << 3);
+  const rows = arg(p, ColumnSumsArg.rows), cols = arg(p, ColumnSumsArg.cols);
+  const x = <usize>arg(p, ColumnSumsArg.x), out = <usize>arg(p, ColumnSumsArg.out);
+  const acc = <usize>arg(p, ColumnSumsArg.acc) + (<usize>(tid * cols) << 3);
   const quads = (cols + 3) >> 2;
   const c0 = min(cols, (tid * quads / nt) << 2), c1 = min(cols, ((tid + 1) * quads / nt) << 2);
   if (c0 >= c1) return;
@@ -95,11 +91,11 @@ export function columnSums(p: usize, tid: i32, nt: i32): void {
   for (let j = 0; j < c1 - c0; j++) store<f32>(out + (<usize>(c0 + j) << 2), <f32>load<f64>(acc + (<usize>j << 3)));
 }
 
-/** Block: 0 count, 1 x, 2 mask, 3 y, 4 scale (f32 bits). y = x·(mask·scale): applying a dropout keep-mask, forward and backward (y may be x). */
+/** Block: MaskMultiplyArg. y = x·(mask·scale): applying a dropout keep-mask, forward and backward (y may be x). */
 export function maskMultiply(p: usize, tid: i32, nt: i32): void {
-  const n = arg(p, 0);
-  const x = <usize>arg(p, 1), mask = <usize>arg(p, 2), y = <usize>arg(p, 3);
-  const scale = reinterpret<f32>(arg(p, 4));
+  const n = arg(p, MaskMultiplyArg.n);
+  const x = <usize>arg(p, MaskMultiplyArg.x), mask = <usize>arg(p, MaskMultiplyArg.mask), y = <usize>arg(p, MaskMultiplyArg.y);
+  const scale = reinterpret<f32>(arg(p, MaskMultiplyArg.scale));
   const quads = (n + 3) >> 2;
   const i0 = min(n, (tid * quads / nt) << 2), i1 = min(n, ((tid + 1) * quads / nt) << 2);
   const vs = f32x4.splat(scale);

@@ -1,9 +1,12 @@
 /**
  * Entry point of the kernel module. Every thread runs `run(op, params, tid,
  * nthreads)` on the same shared memory and takes its own share of the work;
- * op numbers match OP in the host (../wasm-kernels.ts).
+ * op numbers and parameter blocks are the table in layout.ts, which the host
+ * (../wasm-kernels.ts) reads too.
  */
 import { gemmBatchPart, gemmPart, gemmScratchBytes } from './gemm';
+import { GemmArg, GemmBatchArg, Op } from './layout';
+import { arg } from './param-block';
 import { columnSums, maskMultiply, reluBackward, reluForward, sgdUpdate } from './elementwise';
 import { randomBits } from './random';
 import { softmaxBackward, softmaxForward } from './softmax';
@@ -21,51 +24,44 @@ export function zeroBytes(p: usize, bytes: usize): void {
   memory.fill(p, 0, bytes);
 }
 
-// @ts-ignore: decorator
-@inline
-function arg(p: usize, i: i32): i32 {
-  return load<i32>(p + (<usize>i << 2));
-}
-
-/** GEMM block: 0 transA, 1 transB, 2 m, 3 n, 4 k, 5 a, 6 lda, 7 b, 8 ldb, 9 c, 10 ldc, 11 accumulate, 12 scratch base, 13 scratch bytes per thread, 14 bias row or 0. */
 function gemm(p: usize, tid: i32, nt: i32): void {
   gemmPart(
-    tid, nt, arg(p, 0) != 0, arg(p, 1) != 0, arg(p, 2), arg(p, 3), arg(p, 4),
-    <usize>arg(p, 5), arg(p, 6), <usize>arg(p, 7), arg(p, 8), <usize>arg(p, 9), arg(p, 10),
-    arg(p, 11) != 0, <usize>arg(p, 12) + <usize>tid * <usize>arg(p, 13), <usize>arg(p, 14),
+    tid, nt, arg(p, GemmArg.transA) != 0, arg(p, GemmArg.transB) != 0, arg(p, GemmArg.m), arg(p, GemmArg.n), arg(p, GemmArg.k),
+    <usize>arg(p, GemmArg.a), arg(p, GemmArg.lda), <usize>arg(p, GemmArg.b), arg(p, GemmArg.ldb), <usize>arg(p, GemmArg.c), arg(p, GemmArg.ldc),
+    arg(p, GemmArg.accumulate) != 0, <usize>arg(p, GemmArg.scratch) + <usize>tid * <usize>arg(p, GemmArg.scratchBytes), <usize>arg(p, GemmArg.bias),
   );
 }
 
-/** Batched GEMM block: the GEMM block, then 14 batch, 15 strideA, 16 strideB, 17 strideC, 18 heads, 19–21 head strides of A, B, C (elements). */
 function gemmBatch(p: usize, tid: i32, nt: i32): void {
   gemmBatchPart(
-    tid, nt, arg(p, 0) != 0, arg(p, 1) != 0, arg(p, 2), arg(p, 3), arg(p, 4),
-    <usize>arg(p, 5), arg(p, 6), <usize>arg(p, 7), arg(p, 8), <usize>arg(p, 9), arg(p, 10),
-    arg(p, 11) != 0, <usize>arg(p, 12) + <usize>tid * <usize>arg(p, 13), arg(p, 14), arg(p, 15), arg(p, 16), arg(p, 17),
-    arg(p, 18), arg(p, 19), arg(p, 20), arg(p, 21),
+    tid, nt, arg(p, GemmBatchArg.transA) != 0, arg(p, GemmBatchArg.transB) != 0, arg(p, GemmBatchArg.m), arg(p, GemmBatchArg.n), arg(p, GemmBatchArg.k),
+    <usize>arg(p, GemmBatchArg.a), arg(p, GemmBatchArg.lda), <usize>arg(p, GemmBatchArg.b), arg(p, GemmBatchArg.ldb), <usize>arg(p, GemmBatchArg.c), arg(p, GemmBatchArg.ldc),
+    arg(p, GemmBatchArg.accumulate) != 0, <usize>arg(p, GemmBatchArg.scratch) + <usize>tid * <usize>arg(p, GemmBatchArg.scratchBytes),
+    arg(p, GemmBatchArg.batch), arg(p, GemmBatchArg.strideA), arg(p, GemmBatchArg.strideB), arg(p, GemmBatchArg.strideC),
+    arg(p, GemmBatchArg.heads), arg(p, GemmBatchArg.headStrideA), arg(p, GemmBatchArg.headStrideB), arg(p, GemmBatchArg.headStrideC),
   );
 }
 
 export function run(op: i32, p: usize, tid: i32, nt: i32): void {
   switch (op) {
-    case 1: gemm(p, tid, nt); break;
-    case 2: conv2dForward(p, tid, nt); break;
-    case 3: conv2dBackwardInput(p, tid, nt); break;
-    case 4: conv2dBackwardWeight(p, tid, nt); break;
-    case 5: sumParts(p, tid, nt); break;
-    case 6: maxPool2dForward(p, tid, nt); break;
-    case 7: maxPool2dBackward(p, tid, nt); break;
-    case 8: reluForward(p, tid, nt); break;
-    case 9: reluBackward(p, tid, nt); break;
-    case 10: randomBits(p, tid, nt); break;
-    case 11: sgdUpdate(p, tid, nt); break;
-    case 12: gemmBatch(p, tid, nt); break;
-    case 13: softmaxForward(p, tid, nt); break;
-    case 14: softmaxBackward(p, tid, nt); break;
-    case 16: layerNormForward(p, tid, nt); break;
-    case 17: layerNormBackward(p, tid, nt); break;
-    case 18: columnSums(p, tid, nt); break;
-    case 19: maskMultiply(p, tid, nt); break;
+    case Op.gemm: gemm(p, tid, nt); break;
+    case Op.gemmBatch: gemmBatch(p, tid, nt); break;
+    case Op.conv2dForward: conv2dForward(p, tid, nt); break;
+    case Op.conv2dBackwardInput: conv2dBackwardInput(p, tid, nt); break;
+    case Op.conv2dBackwardWeight: conv2dBackwardWeight(p, tid, nt); break;
+    case Op.sumParts: sumParts(p, tid, nt); break;
+    case Op.maxPool2dForward: maxPool2dForward(p, tid, nt); break;
+    case Op.maxPool2dBackward: maxPool2dBackward(p, tid, nt); break;
+    case Op.reluForward: reluForward(p, tid, nt); break;
+    case Op.reluBackward: reluBackward(p, tid, nt); break;
+    case Op.randomBits: randomBits(p, tid, nt); break;
+    case Op.sgdUpdate: sgdUpdate(p, tid, nt); break;
+    case Op.softmaxForward: softmaxForward(p, tid, nt); break;
+    case Op.softmaxBackward: softmaxBackward(p, tid, nt); break;
+    case Op.layerNormForward: layerNormForward(p, tid, nt); break;
+    case Op.layerNormBackward: layerNormBackward(p, tid, nt); break;
+    case Op.columnSums: columnSums(p, tid, nt); break;
+    case Op.maskMultiply: maskMultiply(p, tid, nt); break;
     default: unreachable();
   }
 }

@@ -5,12 +5,8 @@
  * backward pass also leaves each thread's column sums Σ g·x̂ and Σ g (the
  * weight and bias gradients) in float64 partials for the host to add.
  */
-
-// @ts-ignore: decorator
-@inline
-function arg(p: usize, i: i32): i32 {
-  return load<i32>(p + (<usize>i << 2));
-}
+import { LayerNormBackwardArg, LayerNormForwardArg } from './layout';
+import { arg } from './param-block';
 
 // @ts-ignore: decorator
 @inline
@@ -24,11 +20,12 @@ function hsum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
-/** Block: 0 rows, 1 size, 2 eps (f32 bits), 3 x, 4 weight, 5 bias, 6 y, 7 x̂, 8 rstd (f64 per row). */
+/** Block: LayerNormForwardArg (rstd: f64 per row). */
 export function layerNormForward(p: usize, tid: i32, nt: i32): void {
-  const rows = arg(p, 0), size = arg(p, 1);
-  const eps = <f64>reinterpret<f32>(arg(p, 2));
-  const x = <usize>arg(p, 3), w = <usize>arg(p, 4), b = <usize>arg(p, 5), y = <usize>arg(p, 6), xh = <usize>arg(p, 7), rstd = <usize>arg(p, 8);
+  const rows = arg(p, LayerNormForwardArg.rows), size = arg(p, LayerNormForwardArg.size);
+  const eps = <f64>reinterpret<f32>(arg(p, LayerNormForwardArg.eps));
+  const x = <usize>arg(p, LayerNormForwardArg.x), w = <usize>arg(p, LayerNormForwardArg.w), b = <usize>arg(p, LayerNormForwardArg.b);
+  const y = <usize>arg(p, LayerNormForwardArg.y), xh = <usize>arg(p, LayerNormForwardArg.xhat), rstd = <usize>arg(p, LayerNormForwardArg.rstd);
   const r0 = tid * rows / nt, r1 = (tid + 1) * rows / nt;
   for (let r = r0; r < r1; r++) {
     const o = r * size;
@@ -65,14 +62,15 @@ export function layerNormForward(p: usize, tid: i32, nt: i32): void {
 }
 
 /**
- * Block: 0 rows, 1 size, 2 g, 3 x̂, 4 rstd, 5 weight, 6 dx or 0, 7 partials
- * (per thread 2·size f64: Σ g·x̂ then Σ g, over its rows).
+ * Block: LayerNormBackwardArg (dx may be 0; parts: per thread 2·size f64,
+ * Σ g·x̂ then Σ g, over its rows).
  * dx = (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))·rstd with ĝ = g·weight.
  */
 export function layerNormBackward(p: usize, tid: i32, nt: i32): void {
-  const rows = arg(p, 0), size = arg(p, 1);
-  const g = <usize>arg(p, 2), xh = <usize>arg(p, 3), rstd = <usize>arg(p, 4), w = <usize>arg(p, 5), dx = <usize>arg(p, 6);
-  const part = <usize>arg(p, 7) + (<usize>tid * <usize>size << 4);
+  const rows = arg(p, LayerNormBackwardArg.rows), size = arg(p, LayerNormBackwardArg.size);
+  const g = <usize>arg(p, LayerNormBackwardArg.g), xh = <usize>arg(p, LayerNormBackwardArg.xhat), rstd = <usize>arg(p, LayerNormBackwardArg.rstd);
+  const w = <usize>arg(p, LayerNormBackwardArg.w), dx = <usize>arg(p, LayerNormBackwardArg.dx);
+  const part = <usize>arg(p, LayerNormBackwardArg.parts) + (<usize>tid * <usize>size << 4);
   const sumG = part + (<usize>size << 3);
   memory.fill(part, 0, <usize>size << 4);
   const r0 = tid * rows / nt, r1 = (tid + 1) * rows / nt;

@@ -3,6 +3,8 @@
  * engine/tensor/threefry.ts (rotations 13 15 26 6 / 17 29 16 24, a key word
  * injected every four rounds).
  */
+import { RandomArg } from './layout';
+import { arg, argU32 } from './param-block';
 
 // @ts-ignore: decorator
 @inline
@@ -11,18 +13,17 @@ function rotl(x: v128, r: i32): v128 {
 }
 
 /**
- * Block: 0 k0, 1 k1, 2 offset low word, 3 offset high word, 4 word count, 5 output,
- * 6 threshold. With a threshold > 0 each word becomes a keep-mask float instead:
+ * Block: RandomArg. With a threshold > 0 each word becomes a keep-mask float instead:
  * 1 where (word >>> 8) < threshold (= ⌈keep probability·2²⁴⌉), else 0; exactly
  * the reference's (word >>> 8)·2⁻²⁴ < keep probability. A threshold of 0 gives
  * raw words, −1 an all-zero mask.
  */
 export function randomBits(p: usize, tid: i32, nt: i32): void {
-  const k0 = load<u32>(p), k1 = load<u32>(p, 4);
-  const base = (<u64>load<u32>(p, 12) << 32) | <u64>load<u32>(p, 8);
-  const count = load<i32>(p, 16);
-  const out = <usize>load<u32>(p, 20);
-  const threshold = load<i32>(p, 24);
+  const k0 = argU32(p, RandomArg.k0), k1 = argU32(p, RandomArg.k1);
+  const base = (<u64>argU32(p, RandomArg.offsetHi) << 32) | <u64>argU32(p, RandomArg.offsetLo);
+  const count = arg(p, RandomArg.count);
+  const out = <usize>argU32(p, RandomArg.out);
+  const threshold = arg(p, RandomArg.threshold);
   const cut = i32x4.splat(max(threshold, 0));
   const one = f32x4.splat(1);
   const blocks = (count + 1) >> 1;

@@ -6,13 +6,9 @@
  * NaN propagates through max and exp, so a NaN row (or a row masked
  * everywhere, −∞ − −∞) comes out NaN as in the reference.
  */
+import { SoftmaxBackwardArg, SoftmaxForwardArg } from './layout';
+import { arg } from './param-block';
 import { madd } from './simd';
-
-// @ts-ignore: decorator
-@inline
-function arg(p: usize, i: i32): i32 {
-  return load<i32>(p + (<usize>i << 2));
-}
 
 const LO: f32 = -87.33654;
 
@@ -48,11 +44,11 @@ function hmax(v: v128): f32 {
   return max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1));
 }
 
-/** Block: 0 rows, 1 len, 2 scale (f32 bits), 3 x, 4 y. y = softmax(scale·x) per row. */
+/** Block: SoftmaxForwardArg. y = softmax(scale·x) per row. */
 export function softmaxForward(p: usize, tid: i32, nt: i32): void {
-  const rows = arg(p, 0), len = arg(p, 1);
-  const scale = reinterpret<f32>(arg(p, 2));
-  const x = <usize>arg(p, 3), y = <usize>arg(p, 4);
+  const rows = arg(p, SoftmaxForwardArg.rows), len = arg(p, SoftmaxForwardArg.len);
+  const scale = reinterpret<f32>(arg(p, SoftmaxForwardArg.scale));
+  const x = <usize>arg(p, SoftmaxForwardArg.x), y = <usize>arg(p, SoftmaxForwardArg.y);
   const vs = f32x4.splat(scale);
   const r0 = tid * rows / nt, r1 = (tid + 1) * rows / nt;
   for (let r = r0; r < r1; r++) {
@@ -86,11 +82,11 @@ export function softmaxForward(p: usize, tid: i32, nt: i32): void {
   }
 }
 
-/** Block: 0 rows, 1 len, 2 scale (f32 bits), 3 y, 4 g, 5 dx. dx = scale·y⊙(g − Σ g·y) per row. */
+/** Block: SoftmaxBackwardArg. dx = scale·y⊙(g − Σ g·y) per row. */
 export function softmaxBackward(p: usize, tid: i32, nt: i32): void {
-  const rows = arg(p, 0), len = arg(p, 1);
-  const scale = reinterpret<f32>(arg(p, 2));
-  const y = <usize>arg(p, 3), g = <usize>arg(p, 4), dx = <usize>arg(p, 5);
+  const rows = arg(p, SoftmaxBackwardArg.rows), len = arg(p, SoftmaxBackwardArg.len);
+  const scale = reinterpret<f32>(arg(p, SoftmaxBackwardArg.scale));
+  const y = <usize>arg(p, SoftmaxBackwardArg.y), g = <usize>arg(p, SoftmaxBackwardArg.g), dx = <usize>arg(p, SoftmaxBackwardArg.dx);
   const vs = f32x4.splat(scale);
   const r0 = tid * rows / nt, r1 = (tid + 1) * rows / nt;
   for (let r = r0; r < r1; r++) {

@@ -84,7 +84,7 @@ export class ModelEditor {
   /** A finding's one-click fix: the engine's fixed model, as one undoable edit. */
   applyFix(finding: Finding): void {
     if (!finding.fix || !this.advisor.isCurrent(this.spec)) return;
-    this.commit(finding.fix.spec as ModelSpec, adviceText('fix', finding.rule, finding.fix.label));
+    this.commit(finding.fix.spec as ModelSpec, adviceText(finding).fix ?? '');
   }
 
   private commit(model: ModelSpec, label: string, coalesce: string | null = null): void {
