@@ -12,7 +12,7 @@ import { parseNpz } from './npz.ts';
 import { loadCifar } from './cifar.ts';
 import { ImportCancelled, importImageFolder } from './image-folder.ts';
 
-export { DATASET_INFO, DatasetChoiceSchema, type DatasetChoice, type DatasetInfo } from './choice.ts';
+export { DATASET_INFO, DatasetChoiceSchema, resolveSourcePath, type DatasetChoice, type DatasetInfo } from './choice.ts';
 
 export interface FileStat {
   size: number;

@@ -48,3 +48,12 @@ export const DATASET_INFO: DatasetInfo[] = [
   { id: 'csv', title: 'CSV or TSV file', description: 'Numeric feature columns and a label column; comma, tab or semicolon.', path: 'file' },
 ];
 
+
+/**
+ * The choice with its file or folder path passed through `resolve` (a host's
+ * path policy), for every source that reads the user's files; built-in
+ * sources come back unchanged.
+ */
+export function resolveSourcePath(choice: DatasetChoice, resolve: (path: string) => string): DatasetChoice {
+  return 'path' in choice ? { ...choice, path: resolve(choice.path) } : choice;
+}
