@@ -47,6 +47,8 @@ function kinds(): string {
   writeFileSync(join(dir, 'f-jpeg/cut.jpg'), new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16]));
   writeFileSync(join(dir, 'f-jpeg/notes.txt'), 'ignored');
   writeFileSync(join(dir, 'f-jpeg/.hidden.png'), 'ignored');
+  writePng(join(dir, 'h-pal4/two.png'), { width: 2, height: 1, data: new Uint8Array([0b00010000]), channels: 1, depth: 4, palette: [[255, 0, 0, 0], [0, 0, 255, 255]] });
+  writePng(join(dir, 'i-rgba16/pink.png'), { width: 1, height: 1, data: new Uint16Array([65535, 0, 0, 32768]), channels: 4, depth: 16 });
   writePng(join(dir, 'loose.png'), solid(2, 2, [1, 2, 3]));
   mkdirSync(join(dir, 'g-empty'));
   return dir;
@@ -58,8 +60,8 @@ describe('image folders', () => {
   it('decodes RGB, palette, 16-bit grey, alpha on white, 2-bit grey and JPEG to one size; skips and ignores the rest', () => {
     const { data, skipped } = loadDataset({ id: 'images', path: dir, size: 4, gray: false }, counted().files);
     expect(data.inputShape).toEqual([3, 4, 4]);
-    expect(data.classNames).toEqual(['a-rgb', 'b-palette', 'c-grey16', 'd-alpha', 'e-grey2', 'f-jpeg']);
-    expect([...data.labels]).toEqual([0, 1, 2, 3, 3, 4, 5]);
+    expect(data.classNames).toEqual(['a-rgb', 'b-palette', 'c-grey16', 'd-alpha', 'e-grey2', 'f-jpeg', 'h-pal4', 'i-rgba16']);
+    expect([...data.labels]).toEqual([0, 1, 2, 3, 3, 4, 5, 6, 7]);
     expect(data.featureScale).toBe(1 / 255);
     expect(pixel(data, 0, 3, 3)).toEqual([255, 0, 0]);
     expect(pixel(data, 1, 0, 0)).toEqual([0, 0, 255]);
@@ -70,6 +72,11 @@ describe('image folders', () => {
     expect([0, 1, 2, 3].map((x) => pixel(data, 5, x, 2)[0])).toEqual([0, 85, 170, 255]);
     const green = pixel(data, 6, 2, 2);
     expect(Math.abs(green[0]) + Math.abs(green[1] - 200) + Math.abs(green[2])).toBeLessThan(6); // JPEG is lossy
+    // 4-bit palette with alpha: index 1 opaque blue, index 0 transparent red (white); 2×1 → 4×4 keeps the ends.
+    expect(pixel(data, 7, 0, 0)).toEqual([0, 0, 255]);
+    expect(pixel(data, 7, 3, 0)).toEqual([255, 255, 255]);
+    // 16-bit red at alpha 32768/65535 on white: 255·(32767/65535) = 127.498 for green and blue.
+    expect(pixel(data, 8, 1, 1)).toEqual([255, 127, 127]);
     expect(skipped?.map((s) => s.path)).toEqual(['g-empty', 'loose.png', 'f-jpeg/broken.png', 'f-jpeg/cut.jpg']);
     expect(skipped?.[2].reason).toMatch(/not a PNG or JPEG/);
     expect(skipped?.[3].reason).not.toBe('');
