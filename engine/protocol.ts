@@ -12,7 +12,7 @@
  * over MessagePorts, base64 inside JSON elsewhere (engine/host/wire.ts).
  */
 import { z } from 'zod';
-import { DatasetChoiceSchema } from './data/catalog.ts';
+import { DatasetChoiceSchema } from './data/choice.ts';
 import { ProjectSchema, RunSchema } from './project/project.ts';
 import { SweepPlanSchema } from './experiments/sweep-plan.ts';
 

@@ -4,8 +4,8 @@
  * Ranges come from the schemas that check the same numbers elsewhere.
  */
 import type { z } from 'zod';
-import type { Command, FlagOption, IntOption, TextOption } from './args.ts';
-import { DATASET_INFO } from '../data/catalog.ts';
+import type { Command, FlagOption, IntOption, Option, TextOption } from './args.ts';
+import { sourcesHelp } from './dataset-arg.ts';
 import { TEMPLATES } from '../project/templates.ts';
 import { TrainingSettingsSchema } from '../train/settings.ts';
 import { DEFAULT_P, PLACEMENTS, SweepPlanSchema } from '../experiments/sweep-plan.ts';
@@ -18,6 +18,12 @@ function rangeOf(schema: z.ZodNumber): Pick<IntOption, 'min' | 'max'> {
 const settings = TrainingSettingsSchema.shape;
 const json = { kind: 'flag', help: 'print one JSON object per line' } as const satisfies FlagOption;
 const run = { kind: 'text', value: 'ID', help: 'the run to use, by id or name', otherwise: 'the latest trained run' } as const satisfies TextOption;
+/** How a source from the user's files is read; `dlab new` stores them in the project with the source. */
+const sourceOptions = {
+  label: { kind: 'text', value: 'COLUMN', help: 'csv: the label column, by header name or column number (1 = first)', otherwise: 'the last column' },
+  size: { kind: 'int', value: 'N', min: 4, max: 256, help: 'images: resize every picture to N×N', otherwise: '32' },
+  gray: { kind: 'flag', help: 'images: keep one grey channel instead of RGB' },
+} as const satisfies Record<string, Option>;
 const epochs = { kind: 'int', value: 'N', help: 'epochs to train', otherwise: "the project's setting", ...rangeOf(settings.epochs.unwrap()) } as const satisfies IntOption;
 
 export const COMMANDS = {
@@ -25,7 +31,8 @@ export const COMMANDS = {
     summary: 'create a project file from a template',
     options: {
       template: { kind: 'choice', short: 't', choices: TEMPLATES, required: true, help: 'the model to start from' },
-      dataset: { kind: 'text', short: 'd', value: 'DATASET', help: `${DATASET_INFO.filter((d) => d.id !== 'idx' && d.id !== 'csv').map((d) => d.id).join(', ')}; idx:<folder>; csv:<file>`, otherwise: "the template's" },
+      dataset: { kind: 'text', short: 'd', value: 'DATASET', help: sourcesHelp(), otherwise: "the template's" },
+      ...sourceOptions,
       output: { kind: 'text', short: 'o', value: 'FILE', help: 'where to write the project', otherwise: 'TEMPLATE.dlab' },
       force: { kind: 'flag', help: 'overwrite an existing file' },
       json,
@@ -88,8 +95,12 @@ export const COMMANDS = {
     },
   },
   datasets: {
-    summary: 'the datasets available here, with their sizes',
-    options: { json },
+    summary: 'the datasets available here, with their sizes; or one source in detail with --inspect',
+    options: {
+      inspect: { kind: 'text', value: 'SOURCE', help: 'classes, counts, sample shape and skipped files of one source, e.g. images:photos' },
+      ...sourceOptions,
+      json,
+    },
   },
   export: {
     summary: 'write a run as PyTorch code and weights, an ONNX model or metrics CSV',

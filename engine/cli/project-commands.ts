@@ -7,8 +7,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Generator } from '../tensor/random.ts';
 import { noGrad } from '../tensor/grad-mode.ts';
 import { shown, validateSpec } from '../nn/spec.ts';
-import { DATASET_INFO, DatasetChoiceSchema, loadDataset, type DatasetChoice } from '../data/catalog.ts';
-import type { Dataset } from '../data/dataset.ts';
+import { DATASET_INFO, DatasetChoiceSchema, loadDataset, type DatasetChoice, type LoadedData } from '../data/catalog.ts';
+import { parseDatasetArg } from './dataset-arg.ts';
+import { classCounts, type Dataset } from '../data/dataset.ts';
 import { getBatch, normalize } from '../data/pipeline.ts';
 import { evaluate, type TrainEvent } from '../train/trainer.ts';
 import { splitsOf } from '../train/run-splits.ts';
@@ -28,13 +29,18 @@ import { out, print, untilStopped } from './output.ts';
 
 type Args<K extends keyof typeof COMMANDS> = Parsed<(typeof COMMANDS)[K]>;
 
-function parseDatasetArg(arg: string): DatasetChoice {
-  const [id, ...rest] = arg.split(':');
-  const path = rest.join(':');
-  const raw = id === 'idx' || id === 'csv' ? { id, path } : { id };
-  const r = DatasetChoiceSchema.safeParse(raw);
-  if (!r.success) throw new UsageError(`unknown dataset '${arg}'; choose one of ${DATASET_INFO.map((d) => d.id).join(', ')} (idx:<folder>, csv:<file>)`);
-  return r.data;
+/** Loads a source, drawing progress on a terminal while a folder of pictures is decoded. */
+function loadSource(choice: DatasetChoice, json = false): LoadedData {
+  const tty = !json && process.stderr.isTTY;
+  let last = 0;
+  const loaded = loadDataset(choice, nodeFiles, { onProgress: tty ? (p) => {
+    if (Date.now() - last < 200 && p.done < p.total) return;
+    last = Date.now();
+    const eta = p.eta_s === null ? '' : `  ETA ${Math.ceil(p.eta_s)} s`;
+    process.stderr.write(`\r  decoding ${p.done}/${p.total}${eta}   `);
+  } : undefined });
+  if (tty && last > 0) process.stderr.write('\r\x1b[K');
+  return loaded;
 }
 
 function dataShape(d: Dataset): { inputShape: number[]; classes: number; vocab?: number } {
@@ -43,8 +49,10 @@ function dataShape(d: Dataset): { inputShape: number[]; classes: number; vocab?:
 
 export function cmdNew({ values }: Args<'new'>): void {
   const t = values.template;
-  const dataset = values.dataset ? parseDatasetArg(values.dataset) : DEFAULT_DATASET[t];
-  const data = loadDataset(dataset, nodeFiles).data;
+  const { label, size, gray } = values;
+  if (!values.dataset && (label !== undefined || size !== undefined || gray)) throw new UsageError(`--${label !== undefined ? 'label' : size !== undefined ? 'size' : 'gray'} needs -d with a source from your files`);
+  const dataset = values.dataset ? parseDatasetArg(values.dataset, { label, size, gray }) : DEFAULT_DATASET[t];
+  const data = loadSource(dataset, values.json).data;
   const outPath = values.output ?? `${t}.dlab`;
   if (existsSync(outPath) && !values.force) throw new UsageError(`${outPath} already exists; choose another -o or pass --force`);
   const model = templateSpec(t, dataShape(data));
@@ -65,7 +73,7 @@ export async function cmdTrain({ values, project: path }: Args<'train'>): Promis
   const settings = parsed.data;
   const report = validateSpec(p.model);
   if (!report.ok) throw new UsageError(`the model has errors:\n${report.errors.join('\n')}`);
-  const data = loadDataset(p.dataset, nodeFiles);
+  const data = loadSource(p.dataset, values.json);
   const json = values.json;
   const id = newRunId();
   const origin = { run_id: id, name: values.name ?? `run ${p.runs.length + 1}`, created: new Date().toISOString(), spec: p.model, dataset: p.dataset, settings };
@@ -167,10 +175,16 @@ export function cmdInspect({ values, project }: Args<'inspect'>): void {
 }
 
 export function cmdDatasets({ values }: Args<'datasets'>): void {
+  const { label, size, gray } = values;
+  if (values.inspect !== undefined) {
+    inspectSource(parseDatasetArg(values.inspect, { label, size, gray }), values.json);
+    return;
+  }
+  if (label !== undefined || size !== undefined || gray) throw new UsageError('--label, --size and --gray go with --inspect SOURCE');
   const fashion = '/usr/share/datasets/fashion-mnist';
   const rows: { id: string; title: string; samples: number | null; input_shape: number[] | null; classes: number | null; available: boolean; description: string }[] = [];
   for (const info of DATASET_INFO) {
-    if (info.id === 'idx' || info.id === 'csv') {
+    if (info.path) {
       rows.push({ id: info.id, title: info.title, samples: null, input_shape: null, classes: null, available: true, description: info.description });
       continue;
     }
@@ -182,4 +196,21 @@ export function cmdDatasets({ values }: Args<'datasets'>): void {
     rows.push({ id: `idx:${fashion}`, title: 'Fashion-MNIST (Debian dataset-fashion-mnist)', samples: l.data.size + (l.test?.size ?? 0), input_shape: l.data.inputShape, classes: l.data.classNames.length, available: true, description: `${l.data.size} training + ${l.test?.size ?? 0} test images` });
   }
   for (const r of rows) out(values.json, r, `${r.id.padEnd(40)} ${r.samples === null ? 'your file'.padStart(9) : String(r.samples).padStart(9)}  ${r.input_shape ? r.input_shape.join('×').padEnd(9) : ''.padEnd(9)} ${r.description}`);
+}
+
+/** `dlab datasets --inspect SOURCE`: what a source holds, and what was left out of it. */
+function inspectSource(choice: DatasetChoice, json: boolean): void {
+  const { data, test, skipped = [] } = loadSource(choice, json);
+  const train = classCounts(data);
+  const held = test ? classCounts(test) : null;
+  const classes = data.classNames.map((name, i) => ({ name, train: train[i], test: held ? held[i] : null }));
+  const summary = { source: choice, name: data.name, task: data.task, samples: data.size, test_samples: test?.size ?? null, input_shape: data.inputShape, classes, skipped };
+  if (json) {
+    out(true, summary, '');
+    return;
+  }
+  print(`${data.name}: ${data.task}, ${data.size} samples${test ? ` + ${test.size} in its own test set` : ''}, each ${data.inputShape.join('×')}`);
+  for (const c of classes) print(`  ${c.name.padEnd(24)} ${String(c.train).padStart(7)}${c.test !== null ? `  test ${c.test}` : ''}`);
+  print(skipped.length ? `skipped ${skipped.length} file(s):` : 'skipped no files');
+  for (const s of skipped) print(`  ${s.path}: ${s.reason}`);
 }

