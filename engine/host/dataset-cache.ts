@@ -1,10 +1,10 @@
 /**
- * The datasets the engine has loaded, by choice (a few at a time), with IDX and
- * CSV paths resolved through the host's path policy; the dataset.preview
+ * The datasets the engine has loaded, by choice (a few at a time), with every
+ * source's path resolved through the host's path policy; the dataset.preview
  * request, and a run's split of its dataset as it trained.
  */
 import type { ParsedParamsOf, ResultOf } from '../protocol.ts';
-import { loadDataset, type DatasetChoice, type LoadedData } from '../data/catalog.ts';
+import { loadDataset, resolveSourcePath, type DatasetChoice, type LoadedData } from '../data/catalog.ts';
 import { sampleSize, type Dataset } from '../data/dataset.ts';
 import { previewSource } from '../data/preview.ts';
 import type { TrainingSettings } from '../train/settings.ts';
@@ -17,9 +17,9 @@ export class DatasetCache {
 
   constructor(private readonly host: Pick<EngineHost, 'files' | 'resolvePath'>) {}
 
-  /** The choice with its file path (IDX, CSV) resolved through the host's path policy. */
+  /** The choice with its file or folder path (every source that has one) resolved through the host's path policy. */
   resolved(choice: DatasetChoice): DatasetChoice {
-    return choice.id === 'idx' || choice.id === 'csv' ? { ...choice, path: this.host.resolvePath(choice.path, 'dataset') } : choice;
+    return resolveSourcePath(choice, (p) => this.host.resolvePath(p, 'dataset'));
   }
 
   load(choice: DatasetChoice): LoadedData {

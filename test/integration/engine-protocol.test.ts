@@ -281,6 +281,10 @@ describe('export over the protocol, confined to the folder the engine was starte
     await expect(engine.request('export', { format: 'onnx', dir: 'taken/runs.csv' })).rejects.toThrow(/is not a folder/);
     expect(existsSync(join(root, '..', 'elsewhere'))).toBe(false);
   });
+
+  it.each(['idx', 'csv', 'npz', 'images', 'cifar10', 'cifar100'] as const)('refuses a %s dataset path outside the root before reading it', async (id) => {
+    await expect(engine.request('dataset.preview', { dataset: { id, path: '/etc' } })).rejects.toMatchObject({ code: 'forbidden', message: expect.stringContaining('outside the folder') });
+  });
 });
 
 describe('engine crash mid-training', () => {

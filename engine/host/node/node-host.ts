@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { tmpdir, totalmem } from 'node:os';
-import { nodeFiles } from '../../io/node-files.ts';
+import { nodeFileSource } from '../../io/node-files.ts';
 import { openProject } from '../../io/project-file.ts';
 import { writeFileAtomic } from '../../io/atomic-write.ts';
 import { packProject } from '../../project/project.ts';
@@ -66,7 +66,8 @@ export function makeNodeHost(o: { send(msg: ToClient): void; policy: PathPolicy;
   };
   return {
     send: o.send,
-    files: nodeFiles,
+    // Decoded image folders are cached beside the checkpoints (Electron: userData/checkpoints/datasets).
+    files: nodeFileSource(process.env.DLAB_CACHE_DIR ?? join(dir, 'datasets')),
     resolvePath: (p, purpose) => resolveWithPolicy(o.policy, p, purpose),
     openProject,
     saveProject(path, bundle) {
