@@ -64,6 +64,16 @@ const ArgInfoSchema = z.object({
   options: z.array(z.string()).optional(), doc: z.string(),
 });
 
+/** engine/nn/layer-def.ts' LayerTraits; catalog.ts' typed return checks the two agree. */
+const LayerTraitsSchema = z.object({
+  stochastic: z.object({
+    rate: z.string(), sweepable: z.boolean().optional(), conventionalRate: z.boolean().optional(), elementwise: z.boolean().optional(),
+    seluOnly: z.object({ plain: z.string() }).optional(),
+  }).optional(),
+  activation: z.boolean().optional(),
+  shapePassive: z.boolean().optional(),
+});
+
 const RunSummarySchema = z.object({
   id: z.string(), name: z.string(), status: z.string(), created: z.string(), epochs: z.number(),
   test: z.object({ loss: z.number(), accuracy: z.number().nullable() }).nullable(), has_weights: z.boolean(),
@@ -132,7 +142,7 @@ export const REQUESTS = {
     params: z.object({}),
     result: z.object({
       protocol: z.number(), backend: z.string(),
-      layers: z.array(z.object({ kind: z.string(), category: z.string(), description: z.string(), args: z.array(ArgInfoSchema) })),
+      layers: z.array(z.object({ kind: z.string(), category: z.string(), description: z.string(), traits: LayerTraitsSchema, args: z.array(ArgInfoSchema) })),
       datasets: z.array(z.object({ id: z.string(), title: z.string(), description: z.string() })),
     }),
   },

@@ -8,6 +8,7 @@
  * layer names.
  */
 import { validateSpec, type LayerReport, type LayerSpec, type ModelSpec } from '../nn/spec.ts';
+import { layerDef, traitsOf } from '../nn/registry.ts';
 import type { EpochMetrics } from '../train/trainer.ts';
 import type { AdviceRule, AdviceValue, AdviceVars, FixAction } from './advice-text.ts';
 
@@ -55,11 +56,11 @@ export const WIDENING = { epochs: 3, growth: 0.05, min_gap: 0.1 } as const;
 /** A "large" fully-connected layer: this many outputs and parameters or more. */
 export const LARGE_FC = { out_features: 64, params: 4096 } as const;
 
-const DROPOUTS = new Set(['Dropout', 'Dropout1d', 'Dropout2d', 'Dropout3d', 'AlphaDropout', 'FeatureAlphaDropout', 'GaussianDropout', 'DropBlock2d']);
-const RATE_CHECKED = new Set(['Dropout', 'Dropout1d', 'Dropout2d', 'Dropout3d', 'DropBlock2d']);
-const ACTIVATIONS = new Set(['ReLU', 'LeakyReLU', 'GELU', 'ELU', 'SELU', 'Tanh', 'Sigmoid']);
+/** A dropout the advisor judges: one on activations whose rate is a drop probability (its layer's `sweepable` trait). */
+const dropoutOf = (kind: string) => (traitsOf(kind).stochastic?.sweepable ? traitsOf(kind).stochastic : undefined);
+const isActivation = (kind: string) => !!traitsOf(kind).activation;
 /** Layers that leave the output scores' meaning alone: anything else after a dropout means it is not on the output. */
-const PASSIVE = new Set([...ACTIVATIONS, 'Softmax', 'LogSoftmax', 'Identity', 'Flatten']);
+const isPassive = (kind: string) => isActivation(kind) || !!traitsOf(kind).shapePassive;
 
 interface Site {
   spec: LayerSpec;
@@ -87,7 +88,12 @@ function editList(spec: ModelSpec, site: Site, edit: (list: LayerSpec[]) => Laye
 
 const replaceAt = (site: Site, layer: LayerSpec) => (list: LayerSpec[]) => list.map((l, i) => (i === site.index ? layer : l));
 
-const pOf = (l: LayerSpec): number => (typeof l.p === 'number' ? l.p : l.kind === 'DropBlock2d' ? 0.1 : 0.5);
+/** The layer's rate as set, else its argument's default. */
+function rateOf(l: LayerSpec, rate: string): number {
+  const set = l[rate];
+  const d = layerDef(l.kind)?.args.find((a) => a.name === rate)?.default;
+  return typeof set === 'number' ? set : typeof d === 'number' ? d : 0.5;
+}
 const nameOf = (s: Site): AdviceValue => (s.spec.name ? `'${s.spec.name}'` : { layer: s.report.path });
 
 type NewFinding = Omit<Finding, 'id' | 'variant'> & { variant?: string };
@@ -103,24 +109,25 @@ export function advise(spec: ModelSpec, context: AdviceContext = {}): Finding[] 
     const kind = s.spec.kind;
     const prev = s.list[s.index - 1];
     const next = s.list[s.index + 1];
-    if (!DROPOUTS.has(kind)) continue;
-    const p = pOf(s.spec);
+    const trait = dropoutOf(kind);
+    if (!trait) continue;
+    const p = rateOf(s.spec, trait.rate);
 
     // Dropout directly after BatchNorm.
     if (prev && /^BatchNorm/.test(prev.kind)) {
-      const act = next && ACTIVATIONS.has(next.kind);
+      const act = next && isActivation(next.kind);
       add({
         rule: 'dropout-after-batchnorm', severity: 'warning', layer: s.report.path,
         vars: { kind, name: nameOf(s), prev: prev.kind },
         article_section: ARTICLE.batchNorm,
         fix: act
           ? { action: 'move-after', vars: { kind, next: next.kind }, spec: editList(spec, s, (l) => { [l[s.index], l[s.index + 1]] = [l[s.index + 1], l[s.index]]; return l; }) }
-          : p > 0.1 ? { action: 'lower-p', vars: { p: 0.1 }, spec: editList(spec, s, replaceAt(s, { ...s.spec, p: 0.1 })) } : null,
+          : p > 0.1 ? { action: 'lower-p', vars: { p: 0.1 }, spec: editList(spec, s, replaceAt(s, { ...s.spec, [trait.rate]: 0.1 })) } : null,
       });
     }
 
     // Element-wise dropout on convolutional feature maps.
-    if ((kind === 'Dropout' || kind === 'AlphaDropout' || kind === 'GaussianDropout') && s.report.inputShape?.length === 3) {
+    if (trait.elementwise && s.report.inputShape?.length === 3) {
       const [c, h, w] = s.report.inputShape;
       add({
         rule: 'elementwise-dropout-on-feature-maps', severity: 'info', layer: s.report.path,
@@ -132,7 +139,7 @@ export function advise(spec: ModelSpec, context: AdviceContext = {}): Finding[] 
 
     // Dropout on the model's output: nothing but activations/softmax after it at the top level, or right before a softmax.
     const top = s.list === spec.layers;
-    const onOutput = top && s.list.slice(s.index + 1).every((l) => PASSIVE.has(l.kind)) && s.index > 0;
+    const onOutput = top && s.list.slice(s.index + 1).every((l) => isPassive(l.kind)) && s.index > 0;
     const beforeSoftmax = next && (next.kind === 'Softmax' || next.kind === 'LogSoftmax');
     if (onOutput || beforeSoftmax) {
       add({
@@ -144,7 +151,7 @@ export function advise(spec: ModelSpec, context: AdviceContext = {}): Finding[] 
     }
 
     // The rate.
-    if (RATE_CHECKED.has(kind) && (p < 0.1 || p > 0.5)) {
+    if (trait.conventionalRate && (p < 0.1 || p > 0.5)) {
       const high = p >= 0.8;
       add({
         rule: 'dropout-rate', severity: high ? 'warning' : 'info', layer: s.report.path,
@@ -152,17 +159,17 @@ export function advise(spec: ModelSpec, context: AdviceContext = {}): Finding[] 
           : high ? { variant: 'extreme', vars: { kind, name: nameOf(s), p, keep: Math.round((1 - p) * 100) } }
           : { variant: p < 0.1 ? 'low' : 'high', vars: { kind, name: nameOf(s), p } }),
         article_section: ARTICLE.probability,
-        fix: high ? { action: 'set-p', vars: { p: 0.5 }, spec: editList(spec, s, replaceAt(s, { ...s.spec, p: 0.5 })) } : null,
+        fix: high ? { action: 'set-p', vars: { p: 0.5 }, spec: editList(spec, s, replaceAt(s, { ...s.spec, [trait.rate]: 0.5 })) } : null,
       });
     }
 
     // AlphaDropout without SELU.
-    if ((kind === 'AlphaDropout' || kind === 'FeatureAlphaDropout') && !hasSelu) {
+    if (trait.seluOnly && !hasSelu) {
       add({
         rule: 'alpha-dropout-without-selu', severity: 'warning', layer: s.report.path,
         vars: { kind, name: nameOf(s) },
         article_section: null,
-        fix: { action: 'use-dropout', vars: { p }, spec: editList(spec, s, replaceAt(s, { kind: kind === 'AlphaDropout' ? 'Dropout' : 'Dropout2d', ...(s.spec.name ? { name: s.spec.name } : {}), p })) },
+        fix: { action: 'use-dropout', vars: { p }, spec: editList(spec, s, replaceAt(s, { kind: trait.seluOnly.plain, ...(s.spec.name ? { name: s.spec.name } : {}), p })) },
       });
     }
   }
@@ -202,8 +209,8 @@ function adviseHead(spec: ModelSpec, all: Site[], context: AdviceContext, add: (
     const out = Number(s.spec.out_features);
     if (!(out >= LARGE_FC.out_features && s.report.paramCount >= LARGE_FC.params)) continue;
     let j = s.index + 1;
-    while (j < spec.layers.length && ACTIVATIONS.has(spec.layers[j].kind)) j++;
-    if (j < spec.layers.length && DROPOUTS.has(spec.layers[j].kind)) continue;
+    while (j < spec.layers.length && isActivation(spec.layers[j].kind)) j++;
+    if (j < spec.layers.length && dropoutOf(spec.layers[j].kind)) continue;
     const at = j; // insert after the activation(s)
     const name = uniqueName(`dropout_${s.spec.name ?? s.index}`, spec.layers);
     add({
@@ -247,7 +254,7 @@ function adviseTransformer(spec: ModelSpec, all: Site[], add: (f: NewFinding) =>
     let end = s.index;
     while (/Positional/.test(s.list[end + 1]?.kind ?? '')) end++;
     const positional = end > s.index ? s.list[end] : null;
-    const hasDrop = (positional && typeof positional.dropout === 'number' && positional.dropout > 0) || DROPOUTS.has(s.list[end + 1]?.kind ?? '');
+    const hasDrop = (positional && typeof positional.dropout === 'number' && positional.dropout > 0) || !!dropoutOf(s.list[end + 1]?.kind ?? '');
     if (hasDrop) continue;
     const fix: Finding['fix'] = positional
       ? { action: 'set-layer-dropout', vars: { name: positional.name ?? positional.kind, value: 0.1 }, spec: editList(spec, s, (l) => l.map((x, i) => (i === end ? { ...x, dropout: 0.1 } : x))) }

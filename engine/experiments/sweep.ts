@@ -15,6 +15,7 @@
 import type { z } from 'zod';
 import { SweepPlanSchema, type Placement } from './sweep-plan.ts';
 import { validateSpec, type LayerReport, type LayerSpec, type ModelSpec } from '../nn/spec.ts';
+import { traitsOf } from '../nn/registry.ts';
 import type { RunHistory } from '../train/trainer.ts';
 import { inProcessPool, resultModel, type TrainPool, type VariantResult } from './train-pool.ts';
 import type { TrainingSettings } from '../train/settings.ts';
@@ -44,10 +45,11 @@ export class SweepError extends Error {
   }
 }
 
-/** Kinds whose rate a sweep can set through `p`, and which a placement sweep removes first. */
-export const SWEEPABLE = new Set(['Dropout', 'Dropout1d', 'Dropout2d', 'Dropout3d', 'AlphaDropout', 'FeatureAlphaDropout', 'DropBlock2d', 'GaussianDropout']);
-
-const ACTIVATIONS = new Set(['ReLU', 'LeakyReLU', 'GELU', 'ELU', 'SELU', 'Tanh', 'Sigmoid']);
+/** The argument a sweep sets on a kind, and which a placement sweep removes first: its layer's `sweepable` trait; undefined when it has none. */
+export function sweepRate(kind: string): string | undefined {
+  const s = traitsOf(kind).stochastic;
+  return s?.sweepable ? s.rate : undefined;
+}
 
 function flatReports(layers: readonly LayerReport[]): LayerReport[] {
   return layers.flatMap((l) => [l, ...flatReports(l.children ?? [])]);
@@ -65,9 +67,9 @@ function editLayer(spec: ModelSpec, path: string, edit: (l: LayerSpec) => LayerS
 function resolveLayer(spec: ModelSpec, ref: string): string {
   const all = flatReports(validateSpec(spec).layers);
   const hit = all.find((r) => r.path === ref) ?? (all.filter((r) => r.name === ref).length === 1 ? all.find((r) => r.name === ref) : undefined);
-  const dropouts = all.filter((r) => SWEEPABLE.has(r.kind)).map((r) => `'${r.path}' (${r.kind})`);
+  const dropouts = all.filter((r) => sweepRate(r.kind)).map((r) => `'${r.path}' (${r.kind})`);
   if (!hit) throw new SweepError(`no layer '${ref}' in the model; its dropout layers are ${dropouts.join(', ') || 'none — add one, or sweep placements'}`);
-  if (!SWEEPABLE.has(hit.kind)) throw new SweepError(`layer '${ref}' is a ${hit.kind}, which has no dropout rate to sweep; choose one of ${dropouts.join(', ') || 'none (sweep placements instead)'}`);
+  if (!sweepRate(hit.kind)) throw new SweepError(`layer '${ref}' is a ${hit.kind}, which has no dropout rate to sweep; choose one of ${dropouts.join(', ') || 'none (sweep placements instead)'}`);
   return hit.path;
 }
 
@@ -78,7 +80,7 @@ function fmtP(p: number): string {
 /** Every dropout-like layer removed (top level and inside blocks; blocks left empty are dropped too). */
 function withoutDropout(layers: readonly LayerSpec[]): LayerSpec[] {
   return layers.flatMap((l): LayerSpec[] => {
-    if (SWEEPABLE.has(l.kind)) return [];
+    if (sweepRate(l.kind)) return [];
     if (!l.layers) return [l];
     const inner = withoutDropout(l.layers);
     return inner.length ? [{ ...l, layers: inner }] : [];
@@ -101,7 +103,7 @@ export function placeDropout(spec: ModelSpec, placement: Placement, p: number): 
     if (!(conv ? l.kind === 'Conv2d' : l.kind === 'Linear' && i !== lastLinear)) return;
     // Past what belongs to this stage: its activation, and for conv its norm and pooling.
     let j = i;
-    while (j + 1 < base.length && (ACTIVATIONS.has(base[j + 1].kind) || (conv && /Pool2d$|^BatchNorm2d$/.test(base[j + 1].kind)))) j++;
+    while (j + 1 < base.length && (traitsOf(base[j + 1].kind).activation || (conv && /Pool2d$|^BatchNorm2d$/.test(base[j + 1].kind)))) j++;
     const name = uniqueName(`sweep_drop_${l.name ?? i}`, taken);
     after.set(j, placement === 'after-conv-dropblock' ? { kind: 'DropBlock2d', name, p, block_size: 3 } : { kind: conv ? 'Dropout2d' : 'Dropout', name, p });
   });
@@ -137,7 +139,7 @@ export function expandSweep(spec: ModelSpec, settings: TrainingSettings, planIn:
     const combos = plan.tie === 'tied' || paths.length === 1 ? ps.map((p) => paths.map(() => p)) : cartesian(paths.map(() => ps));
     for (const combo of combos) {
       let s = spec;
-      paths.forEach((path, k) => (s = editLayer(s, path, (l) => ({ ...l, p: combo[k] }))));
+      paths.forEach((path, k) => (s = editLayer(s, path, (l) => ({ ...l, [sweepRate(l.kind)!]: combo[k] }))));
       const p = Object.fromEntries(paths.map((path, k) => [path, combo[k]]));
       const group = plan.tie === 'tied' || paths.length === 1 ? `p=${fmtP(combo[0])}` : paths.map((path, k) => `${path}=${fmtP(combo[k])}`).join(' ');
       settingsFor.push({ group, spec: s, p, placement: null });

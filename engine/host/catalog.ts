@@ -11,6 +11,7 @@ export function catalog(backend: string): ResultOf<'catalog'> {
       kind: d.kind,
       category: d.category,
       description: d.description,
+      traits: d.traits ?? {},
       args: d.args.map((a) => ({ name: a.name, type: a.type, default: a.default, required: a.default === undefined, min: a.min, max: a.max, maxExclusive: a.maxExclusive, options: a.options ? [...a.options] : undefined, doc: a.doc })),
     })),
     datasets: DATASET_INFO.map((d) => ({ ...d })),

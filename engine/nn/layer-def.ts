@@ -110,9 +110,33 @@ export class Args {
   }
 }
 
+/** A layer that draws noise while training (and is the identity in eval, unless it lowers otherwise). */
+export interface StochasticTrait {
+  /** The argument holding its rate: p, rate or stddev. */
+  rate: string;
+  /** A dropout on activations whose rate is a drop probability: the advisor places it, a sweep sets its rate. */
+  sweepable?: boolean;
+  /** The article's 0.1–0.5 advice applies to its rate. */
+  conventionalRate?: boolean;
+  /** Drops single elements, so on feature maps channel dropout (Dropout2d) fits better. */
+  elementwise?: boolean;
+  /** Made for SELU networks; without SELU, this plain kind replaces it. */
+  seluOnly?: { plain: string };
+}
+
+/** Per-kind facts the advisor, the sweep, the exporters and the renderer read instead of keeping kind lists. */
+export interface LayerTraits {
+  stochastic?: StochasticTrait;
+  /** An element-wise non-linearity (ReLU, GELU, …): it belongs to the layer before it. */
+  activation?: boolean;
+  /** Leaves the meaning of what flows through alone (Softmax, Identity, Flatten): a dropout followed only by these and activations sits on the output. */
+  shapePassive?: boolean;
+}
+
 export interface LayerDef {
   kind: string;
   category: Category;
+  traits?: LayerTraits;
   /** One line for the palette. */
   description: string;
   args: readonly ArgSpec[];

@@ -1,5 +1,5 @@
 /** Every layer kind the lab knows. Adding a layer: write its file, add one line here. */
-import type { LayerDef } from './layer-def.ts';
+import type { LayerDef, LayerTraits } from './layer-def.ts';
 import { LinearLayer } from './layers/linear.ts';
 import { Conv2dLayer } from './layers/conv2d.ts';
 import { AdaptiveAvgPool2dLayer, AvgPool2dLayer, MaxPool2dLayer } from './layers/pooling.ts';
@@ -74,4 +74,9 @@ export function layerKinds(): string[] {
 
 export function layerDefs(): readonly LayerDef[] {
   return LAYERS;
+}
+
+/** A kind's traits; an unknown kind has none. */
+export function traitsOf(kind: string): LayerTraits {
+  return byKind.get(kind)?.traits ?? {};
 }

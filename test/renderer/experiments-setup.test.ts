@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_P, PLACEMENT_CHOICES, parsePList, runCount, settingsCount, sweepableLayers, toPlan, type SweepForm } from '../../renderer/src/lib/sweep-setup.ts';
 import { DEFAULT_P as ENGINE_P, PLACEMENTS, SweepPlanSchema } from '../../engine/experiments/sweep-plan.ts';
-import { expandSweep, SWEEPABLE } from '../../engine/experiments/sweep.ts';
-import { layerDefs } from '../../engine/nn/registry.ts';
+import { expandSweep, sweepRate } from '../../engine/experiments/sweep.ts';
+import { catalog as engineCatalog } from '../../engine/host/catalog.ts';
 import { defaultSettings } from '../../engine/train/settings.ts';
 import type { Catalog } from '../../renderer/src/lib/engine.svelte.ts';
 import type { ModelSpec } from '../../renderer/src/lib/project.svelte.ts';
 
-const catalog = {
-  protocol: 1, backend: 'js', datasets: [],
-  layers: layerDefs().map((d) => ({ kind: d.kind, category: d.category, description: d.description, args: d.args.map((a) => ({ name: a.name, type: a.type, default: a.default, required: a.default === undefined, doc: a.doc })) })),
-} as Catalog;
+// The engine's own catalog reply, as the renderer receives it.
+const catalog: Catalog = engineCatalog('js');
 
 const mlp: ModelSpec = {
   input_shape: [2],
@@ -55,10 +53,10 @@ describe('the plan', () => {
   it('lists the layers the engine can sweep, by the path it resolves', () => {
     const layers = sweepableLayers(mlp, catalog);
     expect(layers.map((l) => [l.name, l.rate])).toEqual([['drop1', 0.2], ['res.inner', 0.1]]);
-    // The renderer's copy of the engine's set: every dropout-family kind the catalog has is judged alike.
+    // The renderer reads the catalog's traits: every dropout-family kind is judged as the engine judges it.
     for (const l of catalog.layers.filter((c) => c.category === 'Dropout family')) {
       const spec: ModelSpec = { input_shape: [4, 8, 8], layers: [{ kind: l.kind, name: 'x' }] };
-      expect(sweepableLayers(spec, catalog).length, l.kind).toBe(SWEEPABLE.has(l.kind) ? 1 : 0);
+      expect(sweepableLayers(spec, catalog).length, l.kind).toBe(sweepRate(l.kind) ? 1 : 0);
     }
   });
 

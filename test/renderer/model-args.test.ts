@@ -55,10 +55,10 @@ describe('argument boxes', () => {
   });
 });
 
-const dropout: LayerInfo = { kind: 'Dropout', category: 'Dropout family', description: '', args: [p, { name: 'schedule', type: 'schedule', default: null, required: false, doc: '' }] };
-const gauss: LayerInfo = { kind: 'GaussianNoise', category: 'Dropout family', description: '', args: [{ ...p, name: 'stddev', default: 0.1 }, { name: 'schedule', type: 'schedule', default: null, required: false, doc: '' }] };
+const dropout: LayerInfo = { kind: 'Dropout', category: 'Dropout family', description: '', traits: { stochastic: { rate: 'p' } }, args: [p, { name: 'schedule', type: 'schedule', default: null, required: false, doc: '' }] };
+const gauss: LayerInfo = { kind: 'GaussianNoise', category: 'Dropout family', description: '', traits: { stochastic: { rate: 'stddev' } }, args: [{ ...p, name: 'stddev', default: 0.1 }, { name: 'schedule', type: 'schedule', default: null, required: false, doc: '' }] };
 const block: LayerInfo = {
-  kind: 'TransformerEncoderBlock', category: 'Attention & sequence', description: '',
+  kind: 'TransformerEncoderBlock', category: 'Attention & sequence', description: '', traits: {},
   args: [{ name: 'dropout', type: 'float', default: 0.1, required: false, doc: '' }, ...['attn_dropout', 'dropout1', 'ffn_dropout', 'dropout2'].map((name) => ({ name, type: 'float?', default: null, required: false, doc: '' }))],
 };
 

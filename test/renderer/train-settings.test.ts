@@ -9,11 +9,11 @@ const arg = (name: string, d?: number) => ({ name, type: 'float', required: fals
 const catalog = {
   protocol: 1, backend: 'js', datasets: [],
   layers: [
-    { kind: 'Linear', category: 'Core', description: '', args: [arg('in_features'), arg('out_features')] },
-    { kind: 'Dropout', category: 'Dropout family', description: '', args: [arg('p', 0.5), arg('schedule')] },
-    { kind: 'GaussianNoise', category: 'Dropout family', description: '', args: [arg('stddev', 0.1)] },
-    { kind: 'TransformerEncoderLayer', category: 'Attention & sequence', description: '', args: [arg('d_model'), arg('dropout', 0.1)] },
-    { kind: 'Residual', category: 'Blocks', description: '', args: [] },
+    { kind: 'Linear', category: 'Core', description: '', traits: {}, args: [arg('in_features'), arg('out_features')] },
+    { kind: 'Dropout', category: 'Dropout family', description: '', traits: { stochastic: { rate: 'p' } }, args: [arg('p', 0.5), arg('schedule')] },
+    { kind: 'GaussianNoise', category: 'Dropout family', description: '', traits: { stochastic: { rate: 'stddev' } }, args: [arg('stddev', 0.1)] },
+    { kind: 'TransformerEncoderLayer', category: 'Attention & sequence', description: '', traits: {}, args: [arg('d_model'), arg('dropout', 0.1)] },
+    { kind: 'Residual', category: 'Blocks', description: '', traits: {}, args: [] },
   ],
 } as Catalog;
 

@@ -3,7 +3,7 @@ import type { Tensor } from '../../tensor/tensor.ts';
 import { relu, sigmoid, tanh } from '../../ops/elementwise.ts';
 import { elu, gelu, leakyRelu, logSoftmax, selu, softmax } from '../../ops/activations.ts';
 import { Module } from '../module.ts';
-import { defineLayer, LayerError, type Args, type ArgSpec, type Category, type LayerDef } from '../layer-def.ts';
+import { defineLayer, LayerError, type Args, type ArgSpec, type Category, type LayerDef, type LayerTraits } from '../layer-def.ts';
 import { pyValue } from './python.ts';
 
 class Activation extends Module {
@@ -19,10 +19,11 @@ class Activation extends Module {
 // torch's `inplace` flag is accepted so imported specs load; results never alias here.
 const inplace: ArgSpec = { name: 'inplace', type: 'bool', default: false, doc: 'Accepted for PyTorch compatibility; has no effect.' };
 
-function activation(kind: string, description: string, args: ArgSpec[], make: (a: Args) => (x: Tensor) => Tensor, category: Category = 'Activation'): LayerDef {
+function activation(kind: string, description: string, args: ArgSpec[], make: (a: Args) => (x: Tensor) => Tensor, category: Category = 'Activation', traits: LayerTraits = { activation: true }): LayerDef {
   return defineLayer({
     kind,
     category,
+    traits,
     description,
     args,
     infer: (_a, input) => ({ shape: [...input.shape], origin: input.origin }),
@@ -56,7 +57,7 @@ export const ELULayer = activation(
 export const SELULayer = activation('SELU', 'Scaled ELU that keeps activations self-normalising (pair with AlphaDropout).', [inplace], () => selu);
 export const TanhLayer = activation('Tanh', 'Squashes to (−1, 1).', [], () => tanh);
 export const SigmoidLayer = activation('Sigmoid', 'Squashes to (0, 1).', [], () => sigmoid);
-export const IdentityLayer = activation('Identity', 'Passes its input through unchanged (a placeholder).', [], () => (x) => x, 'Core');
+export const IdentityLayer = activation('Identity', 'Passes its input through unchanged (a placeholder).', [], () => (x) => x, 'Core', { shapePassive: true });
 
 /** Softmax's dim counts the batch dimension, as in torch; it must name a per-sample dimension. */
 function checkDim(a: Args, rank: number): void {
@@ -69,6 +70,7 @@ function normaliser(kind: string, description: string, fn: (x: Tensor, dim: numb
   const base = activation(kind, description, [{ name: 'dim', type: 'int', default: -1, doc: 'Dimension to normalise over (counting the batch).' }], (a) => (x) => fn(x, a.int('dim')));
   return {
     ...base,
+    traits: { shapePassive: true },
     infer: (a, input) => {
       checkDim(a, input.shape.length);
       return { shape: [...input.shape] };

@@ -55,6 +55,7 @@ export class AlphaDropout extends StochasticModule {
 export const AlphaDropoutLayer = defineLayer({
   kind: 'AlphaDropout',
   category: 'Dropout family',
+  traits: { stochastic: { rate: 'p', sweepable: true, elementwise: true, seluOnly: { plain: 'Dropout' } } },
   description: "Dropout for SELU networks: dropped units take SELU's saturation value and an affine map keeps mean 0 and variance 1.",
   args: [
     { name: 'p', type: 'float', default: 0.5, min: 0, max: 1, doc: 'Probability of dropping an element.' },
@@ -69,6 +70,7 @@ export const AlphaDropoutLayer = defineLayer({
 export const FeatureAlphaDropoutLayer = defineLayer({
   kind: 'FeatureAlphaDropout',
   category: 'Dropout family',
+  traits: { stochastic: { rate: 'p', sweepable: true, seluOnly: { plain: 'Dropout2d' } } },
   description: 'AlphaDropout over whole channels: each feature map of each sample is kept or set to the saturation value.',
   args: [
     { name: 'p', type: 'float', default: 0.5, min: 0, max: 1, doc: 'Probability of dropping a channel.' },

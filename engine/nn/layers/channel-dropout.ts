@@ -74,6 +74,7 @@ function channelDropoutLayer(variant: Variant, what: string): LayerDef {
   return defineLayer({
     kind: `Dropout${variant}d`,
     category: 'Dropout family',
+    traits: { stochastic: { rate: 'p', sweepable: true, conventionalRate: true } },
     description: `Zeroes whole channels (${what}) with probability p while training, scaling the rest by 1/(1−p); identity in eval.`,
     args: [
       { name: 'p', type: 'float', default: 0.5, min: 0, max: 1, doc: 'Probability of zeroing a channel.' },

@@ -81,6 +81,7 @@ export class DropBlock2d extends StochasticModule {
 export const DropBlock2dLayer = defineLayer({
   kind: 'DropBlock2d',
   category: 'Dropout family',
+  traits: { stochastic: { rate: 'p', sweepable: true, conventionalRate: true } },
   description: 'Zeroes contiguous square blocks of each feature map while training (torchvision drop_block2d), rescaling the rest.',
   args: [
     { name: 'p', type: 'float', default: 0.1, min: 0, max: 1, doc: 'Probability of an element being dropped (blocks are sized so about p of the map goes).' },

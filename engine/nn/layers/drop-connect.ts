@@ -53,6 +53,7 @@ export class DropConnect extends StochasticModule {
 export const DropConnectLayer = defineLayer({
   kind: 'DropConnect',
   category: 'Dropout family',
+  traits: { stochastic: { rate: 'p' } },
   description: 'A Linear layer whose individual weights are dropped with probability p while training (DropConnect).',
   args: [
     ...LinearLayer.args,

@@ -55,6 +55,7 @@ export class Dropout extends StochasticModule {
 export const DropoutLayer = defineLayer({
   kind: 'Dropout',
   category: 'Dropout family',
+  traits: { stochastic: { rate: 'p', sweepable: true, conventionalRate: true, elementwise: true } },
   description: 'Zeroes each activation with probability p while training, scaling survivors by 1/(1−p); identity in eval.',
   args: [
     { name: 'p', type: 'float', default: 0.5, min: 0, max: 1, doc: 'Probability of zeroing an element (0.3–0.5 is common).' },

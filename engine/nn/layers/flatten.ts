@@ -25,6 +25,7 @@ function sampleDim(dim: number, sampleRank: number, arg: string): number {
 export const FlattenLayer = defineLayer({
   kind: 'Flatten',
   category: 'Core',
+  traits: { shapePassive: true },
   description: 'Turns feature maps into one vector per sample, ready for Linear layers.',
   args: [
     { name: 'start_dim', type: 'int', default: 1, doc: 'First dimension to merge (0 is the batch).' },

@@ -57,6 +57,7 @@ export class GaussianNoise extends StochasticModule {
 export const GaussianDropoutLayer = defineLayer({
   kind: 'GaussianDropout',
   category: 'Dropout family',
+  traits: { stochastic: { rate: 'rate', sweepable: true, elementwise: true } },
   description: 'Multiplies each activation by noise from N(1, rate/(1−rate)) while training (Keras); identity in eval.',
   args: [
     { name: 'rate', type: 'float', default: 0.5, min: 0, max: 1, maxExclusive: true, doc: 'The dropout rate whose variance the noise matches: σ² = rate/(1−rate).' },
@@ -82,6 +83,7 @@ export const GaussianDropoutLayer = defineLayer({
 export const GaussianNoiseLayer = defineLayer({
   kind: 'GaussianNoise',
   category: 'Dropout family',
+  traits: { stochastic: { rate: 'stddev' } },
   description: 'Adds noise from N(0, stddev²) to each activation while training (Keras); identity in eval.',
   args: [
     { name: 'stddev', type: 'float', default: 0.1, min: 0, doc: 'Standard deviation of the added noise.' },

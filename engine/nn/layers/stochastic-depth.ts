@@ -44,6 +44,7 @@ function depthLayer(kind: string, modeDefault: DepthMode | undefined, descriptio
   return defineLayer({
     kind,
     category: 'Dropout family',
+    traits: { stochastic: { rate: 'p' } },
     description,
     args: [
       { name: 'p', type: 'float', ...(kind === 'DropPath' ? { default: 0.1 } : {}), min: 0, max: 1, doc: 'Probability of zeroing a sample (row) or the whole batch.' },

@@ -16,12 +16,10 @@ export const DEFAULT_P = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7];
 export const MAX_P = 32;
 export const MAX_SEEDS = 20;
 
-/** The kinds whose rate a sweep sets through `p` (engine/experiments/sweep.ts' SWEEPABLE, which imports the trainer). */
-const SWEEPABLE = new Set(['Dropout', 'Dropout1d', 'Dropout2d', 'Dropout3d', 'AlphaDropout', 'FeatureAlphaDropout', 'DropBlock2d', 'GaussianDropout']);
-
-/** The model's layers a sweep can vary, by the dotted path the engine resolves. */
+/** The model's layers a sweep can vary (their kinds' `sweepable` trait), by the dotted path the engine resolves. */
 export function sweepableLayers(spec: ModelSpec, catalog: Catalog | null): DropoutLayer[] {
-  return dropoutLayers(spec, catalog).filter((l) => SWEEPABLE.has(l.kind));
+  const sweepable = new Set(catalog?.layers.filter((l) => l.traits.stochastic?.sweepable).map((l) => l.kind));
+  return dropoutLayers(spec, catalog).filter((l) => sweepable.has(l.kind));
 }
 
 export type PListError = { key: 'empty' } | { key: 'number'; item: string } | { key: 'range'; item: string } | { key: 'many'; max: number };

@@ -71,14 +71,11 @@ export type Schedule =
   | { type: 'linear' | 'cosine'; start: number; end: number; epochs?: number; steps?: number }
   | { type: 'step'; start: number; milestones?: [number, number][]; step_size?: number; gamma?: number; by?: 'epoch' | 'step' };
 
-const RATE_ARGS = ['p', 'rate', 'stddev'];
-
-/** Which argument is a kind's dropout rate: a Dropout-family layer's p/rate/stddev, or another layer's `dropout`. */
+/** Which argument is a kind's dropout rate: a stochastic layer's own (its trait names it), or another layer's `dropout`. */
 export function rateArgs(catalog: Catalog | null): Map<string, string> {
   const m = new Map<string, string>();
   for (const l of catalog?.layers ?? []) {
-    const names = l.args.map((a) => a.name);
-    const rate = l.category === 'Dropout family' ? RATE_ARGS.find((n) => names.includes(n)) : names.includes('dropout') ? 'dropout' : undefined;
+    const rate = l.traits.stochastic?.rate ?? (l.args.some((a) => a.name === 'dropout') ? 'dropout' : undefined);
     if (rate) m.set(l.kind, rate);
   }
   return m;

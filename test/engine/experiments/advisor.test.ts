@@ -79,6 +79,15 @@ describe('advise', () => {
     expect(Object.values(ARTICLE).every((h) => /^§\d\.\d \S/.test(h))).toBe(true);
   });
 
+  it('reads and lowers a layer\'s own rate argument (GaussianDropout\'s `rate`)', () => {
+    const [f] = advise(vec([fc(8, 16), { kind: 'BatchNorm1d', num_features: 16 }, { kind: 'GaussianDropout', name: 'g', rate: 0.3 }, fc(16, 2)]));
+    expect(f.fix).toMatchObject({ action: 'lower-p', vars: { p: 0.1 } });
+    expect(f.fix!.spec.layers[2]).toEqual({ kind: 'GaussianDropout', name: 'g', rate: 0.1 });
+    expect(validateSpec(f.fix!.spec).errors).toEqual([]);
+    // At rate 0.1 there is nothing to lower (the old reading took an unset `p` as 0.5).
+    expect(advise(vec([fc(8, 16), { kind: 'BatchNorm1d', num_features: 16 }, { kind: 'GaussianDropout', name: 'g', rate: 0.1 }, fc(16, 2)]))[0].fix).toBeNull();
+  });
+
   it('the fixed spec of a new Dropout gets a fresh name and p = 0.5; the original spec is untouched', () => {
     const spec = wide([]);
     const [f] = advise(spec, overfitting);

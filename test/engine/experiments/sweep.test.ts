@@ -33,6 +33,13 @@ describe('expandSweep', () => {
     expect(pOf(mlp, 'drop1')).toBe(0.5); // the original is untouched
   });
 
+  it('sets the argument that is the layer\'s rate: GaussianDropout\'s `rate`, not a `p` it does not take', () => {
+    const gauss: ModelSpec = { ...mlp, layers: mlp.layers.map((l) => (l.name === 'drop1' ? { kind: 'GaussianDropout', name: 'drop1', rate: 0.5 } : l)) };
+    const [v] = expandSweep(gauss, settings, { layers: ['drop1'], p: [0.2], seeds: [0] });
+    expect(v.spec.layers[2]).toEqual({ kind: 'GaussianDropout', name: 'drop1', rate: 0.2 });
+    expect(validateSpec(v.spec).ok).toBe(true);
+  });
+
   it('independent: a grid over each layer', () => {
     const v = expandSweep(mlp, settings, { layers: ['drop1', 'drop2'], tie: 'independent', p: [0, 0.5], seeds: [0] });
     expect(v.map((x) => x.group)).toEqual(['drop1=0 drop2=0', 'drop1=0 drop2=0.5', 'drop1=0.5 drop2=0', 'drop1=0.5 drop2=0.5']);
