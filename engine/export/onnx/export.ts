@@ -11,7 +11,7 @@ import { blockDef } from '../../nn/layers/blocks.ts';
 import type { Normalizer } from '../../data/dataset.ts';
 import { ExportError } from '../pytorch-model.ts';
 import { OnnxGraph, OPSET } from './graph.ts';
-import { ONNX_LAYERS } from './layers.ts';
+import { onnxLowering } from './layers.ts';
 
 export interface OnnxOptions {
   title: string;
@@ -25,7 +25,7 @@ export const ONNX_OUTPUT = 'output';
 export function exportOnnx(spec: ModelSpec, o: OnnxOptions): Uint8Array {
   const report = validateSpec(spec);
   if (!report.ok) throw new ExportError(`the model has errors, fix them before exporting:\n${report.errors.join('\n')}`);
-  const unsupported = [...new Set(kindsIn(spec.layers).filter((k) => !(k in ONNX_LAYERS) && !blockDef(k)))];
+  const unsupported = [...new Set(kindsIn(spec.layers).filter((k) => !onnxLowering(k) && !blockDef(k)))];
   if (unsupported.length) throw new ExportError(`ONNX export does not support ${unsupported.join(', ')} yet; export to PyTorch instead (--format pytorch) and use torch.onnx.export there`);
   const g = new OnnxGraph();
   let x = ONNX_INPUT;
@@ -54,7 +54,7 @@ export function exportOnnx(spec: ModelSpec, o: OnnxOptions): Uint8Array {
       const output = def.infer(args, current);
       const tensor = (suffix: string) => o.weights.get(`${r.path}.${suffix}`) ?? null;
       try {
-        x = ONNX_LAYERS[def.kind]({ g, name: r.path, args, input: current, output, tensor }, x);
+        x = onnxLowering(def.kind)!({ g, name: r.path, args, input: current, output, tensor }, x);
       } catch (e) {
         throw new ExportError(`layer '${r.path}' (${def.kind}): ${(e as Error).message}`);
       }

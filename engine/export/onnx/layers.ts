@@ -1,11 +1,12 @@
 /**
  * Each layer kind's eval-mode graph in ONNX opset 17, one table row per kind.
- * Dropout-like layers are the identity in eval (the article's point), so they
- * add no node. Weights keep their state_dict names as initializer names.
+ * Stochastic layers (the `stochastic` trait) are the identity in eval (the
+ * article's point), so they need no row and add no node; DropConnect has one
+ * because its eval form is a Linear. Weights keep their state_dict names as initializer names.
  * A kind without a row cannot be exported to ONNX yet; the error says which.
  */
 import type { Args, ShapeInfo } from '../../nn/layer-def.ts';
-import { layerDefs } from '../../nn/registry.ts';
+import { layerDefs, traitsOf } from '../../nn/registry.ts';
 import { sinusoidalTable } from '../../nn/layers/embedding.ts';
 import type { Attr, OnnxGraph } from './graph.ts';
 
@@ -203,7 +204,8 @@ function addPositions(c: OnnxLayerContext, x: string, table: string): string {
 
 const SELU = { alpha: { float: 1.6732632423543772 }, gamma: { float: 1.0507009873554805 } };
 
-export const ONNX_LAYERS: Record<string, Lower> = {
+/** Kinds that lower to something of their own; a stochastic kind without a row is the identity (see onnxLowering). */
+const ONNX_LAYERS: Record<string, Lower> = {
   Linear: (c, x) => linear(c, x),
   DropConnect: (c, x) => linear(c, x), // eval: the plain Linear
   Flatten: (c, x) => reshapeTo(c.g, x, c.output.shape, c.name),
@@ -225,17 +227,6 @@ export const ONNX_LAYERS: Record<string, Lower> = {
   Sigmoid: unary('Sigmoid'),
   Softmax: unary('Softmax', (a) => ({ axis: a.int('dim') })),
   LogSoftmax: unary('LogSoftmax', (a) => ({ axis: a.int('dim') })),
-  Dropout: identity,
-  Dropout1d: identity,
-  Dropout2d: identity,
-  Dropout3d: identity,
-  AlphaDropout: identity,
-  FeatureAlphaDropout: identity,
-  GaussianDropout: identity,
-  GaussianNoise: identity,
-  DropBlock2d: identity,
-  StochasticDepth: identity,
-  DropPath: identity,
   BatchNorm1d: batchNorm,
   BatchNorm2d: batchNorm,
   LayerNorm: layerNorm,
@@ -252,7 +243,12 @@ export const ONNX_LAYERS: Record<string, Lower> = {
   GroupNorm: groupNorm,
 };
 
-/** Registered kinds the ONNX exporter has no row for (yet). */
+/** How `kind` lowers: its row, else the identity for a stochastic layer (eval mode draws nothing), else undefined. */
+export function onnxLowering(kind: string): Lower | undefined {
+  return Object.hasOwn(ONNX_LAYERS, kind) ? ONNX_LAYERS[kind] : traitsOf(kind).stochastic ? identity : undefined;
+}
+
+/** Registered kinds the ONNX exporter cannot lower (yet). */
 export function onnxUnsupportedKinds(): string[] {
-  return layerDefs().map((d) => d.kind).filter((k) => !(k in ONNX_LAYERS));
+  return layerDefs().map((d) => d.kind).filter((k) => !onnxLowering(k));
 }
