@@ -62,21 +62,16 @@ const LAYERS: readonly LayerDef[] = [
   SequenceMeanLayer,
 ];
 
-const byKind = new Map(LAYERS.map((d) => [d.kind, d]));
-
-export function layerDef(kind: string): LayerDef | undefined {
-  return byKind.get(kind);
+/** The lookups over a list of kinds; a test builds its own from a fixture list. */
+export function registryOf(layers: readonly LayerDef[]) {
+  const byKind = new Map(layers.map((d) => [d.kind, d]));
+  return {
+    layerDef: (kind: string): LayerDef | undefined => byKind.get(kind),
+    layerKinds: (): string[] => layers.map((d) => d.kind),
+    layerDefs: (): readonly LayerDef[] => layers,
+    /** A kind's traits; an unknown kind has none. */
+    traitsOf: (kind: string): LayerTraits => byKind.get(kind)?.traits ?? {},
+  };
 }
 
-export function layerKinds(): string[] {
-  return LAYERS.map((d) => d.kind);
-}
-
-export function layerDefs(): readonly LayerDef[] {
-  return LAYERS;
-}
-
-/** A kind's traits; an unknown kind has none. */
-export function traitsOf(kind: string): LayerTraits {
-  return byKind.get(kind)?.traits ?? {};
-}
+export const { layerDef, layerKinds, layerDefs, traitsOf } = registryOf(LAYERS);

@@ -1,0 +1,76 @@
+/**
+ * A new layer kind is one file plus one registry line: two throwaway kinds,
+ * added to a fixture registry only, reach the catalog, the renderer's sweep
+ * form, the advisor, the sweep planner and the ONNX and PyTorch exporters.
+ */
+import { createRequire } from 'node:module';
+import { describe, expect, it, vi } from 'vitest';
+import type * as Ort from 'onnxruntime-node';
+import { catalog } from '../../../engine/host/catalog.ts';
+import { advise } from '../../../engine/experiments/advisor.ts';
+import { expandSweep, placeDropout } from '../../../engine/experiments/sweep.ts';
+import { defaultSettings } from '../../../engine/train/settings.ts';
+import { buildModel, validateSpec, type ModelSpec } from '../../../engine/nn/spec.ts';
+import { exportOnnx, ONNX_INPUT, ONNX_OUTPUT } from '../../../engine/export/onnx/export.ts';
+import { onnxUnsupportedKinds } from '../../../engine/export/onnx/layers.ts';
+import { modelLines } from '../../../engine/export/pytorch-model.ts';
+import { Tensor } from '../../../engine/tensor/tensor.ts';
+import { Generator } from '../../../engine/tensor/random.ts';
+import { noGrad } from '../../../engine/tensor/grad-mode.ts';
+import { sweepableLayers } from '../../../renderer/src/lib/sweep-setup.ts';
+
+vi.mock('../../../engine/nn/registry.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../../engine/nn/registry.ts')>();
+  const { JitterDropLayer, WiggleLayer } = await import('./fixtures/throwaway-layers.ts');
+  return { ...real, ...real.registryOf([...real.layerDefs(), JitterDropLayer, WiggleLayer]) };
+});
+
+const ort = createRequire(import.meta.url)('onnxruntime-node') as typeof Ort;
+const fc = (i: number, o: number, name: string) => ({ kind: 'Linear', name, in_features: i, out_features: o });
+const bnSpec: ModelSpec = {
+  input_shape: [8],
+  layers: [fc(8, 16, 'fc1'), { kind: 'BatchNorm1d', name: 'bn', num_features: 16 }, { kind: 'JitterDrop', name: 'j', q: 0.8 }, { kind: 'Wiggle', name: 'w' }, fc(16, 2, 'out')],
+};
+/** Linear → Wiggle → JitterDrop (rate unset) → Linear: the article's placement. */
+const plain: ModelSpec = { input_shape: [8], layers: [fc(8, 16, 'fc1'), { kind: 'Wiggle' }, { kind: 'JitterDrop', name: 'j' }, fc(16, 2, 'out')] };
+
+describe('a layer kind added only to the registry', () => {
+  it('is in the catalog with its traits, and the renderer offers it for a sweep by its own rate argument', () => {
+    const c = catalog('js');
+    expect(c.layers.find((l) => l.kind === 'JitterDrop')?.traits).toEqual({ stochastic: { rate: 'q', sweepable: true, conventionalRate: true, elementwise: true } });
+    expect(sweepableLayers(bnSpec, c)).toMatchObject([{ name: 'j', kind: 'JitterDrop', rateName: 'q', rate: 0.8 }]);
+  });
+
+  it('is judged by the advisor: its rate, its place after BatchNorm, and the activation it moves past', () => {
+    expect(validateSpec(bnSpec).errors).toEqual([]);
+    const found = advise(bnSpec);
+    expect(found.map((f) => `${f.rule}@${f.layer}`)).toEqual(['dropout-after-batchnorm@j', 'dropout-rate@j']);
+    expect(found[0].fix).toMatchObject({ action: 'move-after', vars: { kind: 'JitterDrop', next: 'Wiggle' } });
+    expect(found[1].fix!.spec.layers[2]).toEqual({ kind: 'JitterDrop', name: 'j', q: 0.5 });
+    // Unset, its own default (0.25) is the rate: inside the article's range.
+    expect(advise(plain)).toEqual([]);
+  });
+
+  it('is swept through its rate argument, and placements remove it and go after its activation', () => {
+    const [v] = expandSweep(bnSpec, defaultSettings(), { layers: ['j'], p: [0.3], seeds: [0] });
+    expect(v.spec.layers[2]).toEqual({ kind: 'JitterDrop', name: 'j', q: 0.3 });
+    const placed = placeDropout(plain, 'after-linear', 0.2);
+    expect(placed.spec.layers.map((l) => l.kind)).toEqual(['Linear', 'Wiggle', 'Dropout', 'Linear']);
+  });
+
+  it('exports: ONNX lowers the dropout to the identity (matching the lab in eval), PyTorch writes its constructor', async () => {
+    expect(onnxUnsupportedKinds()).not.toContain('JitterDrop');
+    const spec: ModelSpec = { input_shape: [8], layers: [fc(8, 16, 'fc1'), { kind: 'ReLU' }, { kind: 'JitterDrop', name: 'j', q: 0.5 }, fc(16, 2, 'out')] };
+    const { model } = buildModel(spec, { seed: 1 });
+    model.eval();
+    const weights = new Map([...model.stateDict()].map(([k, t]) => [k, { shape: [...t.shape], data: t.data }]));
+    const bytes = exportOnnx(spec, { title: 'throwaway', weights, normalizer: null });
+    const x = new Tensor(new Generator(2).normal(3 * 8), [3, 8]);
+    const lab = noGrad(() => model.forward(x));
+    const session = await ort.InferenceSession.create(bytes);
+    const out = (await session.run({ [ONNX_INPUT]: new ort.Tensor('float32', x.data, x.shape) }))[ONNX_OUTPUT];
+    const diff = Math.max(...Array.from(out.data as Float32Array, (v, i) => Math.abs(v - lab.data[i])));
+    expect(diff).toBeLessThan(1e-5);
+    expect(modelLines(spec)[2]).toMatchObject({ name: 'j', kind: 'JitterDrop', expr: 'nn.Dropout(p=0.5)' });
+  });
+});
