@@ -1,7 +1,7 @@
 /**
  * A new layer kind is one file plus one registry line: two throwaway kinds,
- * added to a fixture registry only, reach the catalog, the renderer's sweep
- * form, the advisor, the sweep planner and the ONNX and PyTorch exporters.
+ * added to a fixture registry only, reach the catalog, the advisor, the sweep
+ * planner and the ONNX and PyTorch exporters.
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it, vi } from 'vitest';
@@ -17,7 +17,6 @@ import { modelLines } from '../../../engine/export/pytorch-model.ts';
 import { Tensor } from '../../../engine/tensor/tensor.ts';
 import { Generator } from '../../../engine/tensor/random.ts';
 import { noGrad } from '../../../engine/tensor/grad-mode.ts';
-import { sweepableLayers } from '../../../renderer/src/lib/sweep-setup.ts';
 
 vi.mock('../../../engine/nn/registry.ts', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../../engine/nn/registry.ts')>();
@@ -35,10 +34,10 @@ const bnSpec: ModelSpec = {
 const plain: ModelSpec = { input_shape: [8], layers: [fc(8, 16, 'fc1'), { kind: 'Wiggle' }, { kind: 'JitterDrop', name: 'j' }, fc(16, 2, 'out')] };
 
 describe('a layer kind added only to the registry', () => {
-  it('is in the catalog with its traits, and the renderer offers it for a sweep by its own rate argument', () => {
+  it('is in the catalog with its traits (what the renderer reads: test/renderer/experiments-setup.test.ts)', () => {
     const c = catalog('js');
     expect(c.layers.find((l) => l.kind === 'JitterDrop')?.traits).toEqual({ stochastic: { rate: 'q', sweepable: true, conventionalRate: true, elementwise: true } });
-    expect(sweepableLayers(bnSpec, c)).toMatchObject([{ name: 'j', kind: 'JitterDrop', rateName: 'q', rate: 0.8 }]);
+    expect(c.layers.find((l) => l.kind === 'Wiggle')?.traits).toEqual({ activation: true });
   });
 
   it('is judged by the advisor: its rate, its place after BatchNorm, and the activation it moves past', () => {
