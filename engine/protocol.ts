@@ -263,6 +263,8 @@ export const REQUESTS = {
       input: TensorSchema,
       layers: z.array(z.object({
         name: z.string(), kind: z.string(), output: TensorSchema,
+        /** A dropout-like layer (it draws noise while training), whether or not it drew on this forward. */
+        stochastic: z.boolean(),
         /** What a dropout-like layer drew on this forward (null in eval mode or for other layers). */
         noise: z.object({ kind: z.string(), meaning: z.string(), p: z.number(), rate_name: z.string(), scale: z.number().nullable(), mask: TensorSchema }).nullable(),
       })),

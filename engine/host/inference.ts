@@ -61,10 +61,9 @@ export class Inference {
     noGrad(() => m.model.forwardTrace(x, (name, module, out) => {
       let noise: ResultOf<'inspect'>['layers'][number]['noise'] = null;
       if (module instanceof StochasticModule && module.lastNoise && module.lastNoiseShape) {
-        const keep = module.noiseKind === 'keep-mask' && module.p < 1 && !/Alpha/.test(module.constructor.name);
-        noise = { kind: module.noiseKind, meaning: module.noiseMeaning, p: module.p, rate_name: module.rateName, scale: keep ? 1 / (1 - module.p) : null, mask: { shape: [...module.lastNoiseShape], data: module.lastNoise.slice() } };
+        noise = { kind: module.noiseKind, meaning: module.noiseMeaning, p: module.p, rate_name: module.rateName, scale: module.keepScale(), mask: { shape: [...module.lastNoiseShape], data: module.lastNoise.slice() } };
       }
-      layers.push({ name, kind: module.constructor.name, output: tensorData(out), noise });
+      layers.push({ name, kind: module.constructor.name, stochastic: module instanceof StochasticModule, output: tensorData(out), noise });
     }));
     return { mode: p.mode, input: tensorData(x), layers };
   }

@@ -76,6 +76,11 @@ export abstract class StochasticModule extends Module {
     return noise;
   }
 
+  /** What kept values were multiplied by, for the inspector: 1/(1 − p) for an inverted-dropout keep-mask, else null. */
+  keepScale(): number | null {
+    return this.noiseKind === 'keep-mask' && this.p < 1 ? 1 / (1 - this.p) : null;
+  }
+
   /** An eval (or p = 0) forward draws nothing. */
   protected noNoise(): void {
     this.lastNoise = null;

@@ -137,6 +137,7 @@ describe('engine process over the protocol', () => {
     expect(mask.some((m) => m === 0) && mask.some((m) => m === 1)).toBe(true);
     const insEval = await engine.request('inspect', { model: { run_id: start.run_id }, input: { dataset: MOONS, index: 0 }, mode: 'eval' });
     expect(insEval.layers[2].noise).toBeNull();
+    expect(insEval.layers.map((l) => l.stochastic)).toEqual([false, false, true, false]);
     expect([...insEval.layers[2].output.data]).toEqual([...insEval.layers[1].output.data]);
   });
 
@@ -148,6 +149,13 @@ describe('engine process over the protocol', () => {
     expect([...r.layers[0].output.data]).toEqual([2, 4, 6, 8].map((v, i) => v * m[i] * 2));
     const e = await engine.request('inspect', { model: { spec, seed: 0 }, input: x, mode: 'eval' });
     expect([...e.layers[0].output.data]).toEqual([2, 4, 6, 8]);
+  });
+
+  it('inspects AlphaDropout: a keep-mask but no scale (kept values go through an affine map)', async () => {
+    const spec = { input_shape: [4], layers: [{ kind: 'AlphaDropout', name: 'drop', p: 0.5 }] };
+    const x = { tensor: { shape: [1, 4], data: Float32Array.from([2, 4, 6, 8]) } };
+    const r = await engine.request('inspect', { model: { spec, seed: 0 }, input: x, mode: 'train', seed: 5 });
+    expect(r.layers[0]).toMatchObject({ stochastic: true, noise: { kind: 'keep-mask', p: 0.5, scale: null } });
   });
 
   it('pauses, resumes and stops a run at step boundaries', async () => {

@@ -35,6 +35,11 @@ export class AlphaDropout extends StochasticModule {
       : "One 0/1 value per element: 0 sets it to α' (SELU's saturation) before the affine correction.";
   }
 
+  /** Kept values go through the affine map a·x + b, not a scale. */
+  override keepScale(): number | null {
+    return null;
+  }
+
   forward(x: Tensor): Tensor {
     if (this.perChannel && x.rank < 2) throw new RangeError(`FeatureAlphaDropout needs at least 2 dimensions (N, C, …), got ${formatShape(x.shape)}`);
     if (!this.training || this.p === 0) {
