@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { layerDefs } from '../../engine/nn/registry.ts';
+import { catalog as engineCatalog } from '../../engine/host/catalog.ts';
 import { validateSpec } from '../../engine/nn/spec.ts';
 import { BLOCK_INFOS, nameBase, newLayer, shapeAt, type LayerInfo } from '../../renderer/src/lib/layer-defaults.ts';
 import { insert, type ModelSpec } from '../../renderer/src/lib/spec-edit.ts';
 
-/** The catalog as the engine sends it (engine/host/catalog.ts). */
-const catalog: LayerInfo[] = layerDefs().map((d) => ({
-  kind: d.kind, category: d.category, description: d.description,
-  args: d.args.map((a) => ({ name: a.name, type: a.type, default: a.default, required: a.default === undefined, min: a.min, max: a.max, maxExclusive: a.maxExclusive, options: a.options ? [...a.options] : undefined, doc: a.doc })),
-}));
+/** The catalog as the engine sends it. */
+const catalog: LayerInfo[] = engineCatalog('js').layers;
 const info = (kind: string) => [...catalog, ...BLOCK_INFOS].find((l) => l.kind === kind)!;
 
 const mlp: ModelSpec = {

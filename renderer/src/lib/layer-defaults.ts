@@ -12,7 +12,7 @@ export type ArgInfo = LayerInfo['args'][number];
 export type LayerReport = SpecReport['layers'][number];
 
 /** Palette entries for the blocks, which the engine validates but does not list in its catalog. */
-export const BLOCK_INFOS: LayerInfo[] = BLOCK_KINDS.map((kind) => ({ kind, category: 'Blocks', description: '', args: [] }));
+export const BLOCK_INFOS: LayerInfo[] = BLOCK_KINDS.map((kind) => ({ kind, category: 'Blocks', description: '', traits: {}, args: [] }));
 
 /** Short names in the style of the templates (fc1, conv1, dropout); others are the kind in snake_case. */
 const NAME_BASES: Record<string, string> = {
@@ -134,7 +134,7 @@ export function newLayer(info: LayerInfo, spec: ModelSpec, report: SpecReport | 
   }
   const guess = inferred(info.kind, shape);
   // A dropout layer's rate is the knob the lab is about: written out, so the spec and the inspector show it.
-  const rate = info.args.some((a) => a.type === 'schedule') ? ['p', 'rate', 'stddev'].find((n) => info.args.some((a) => a.name === n)) : undefined;
+  const rate = info.traits.stochastic?.rate;
   for (const arg of info.args) {
     if (arg.name in guess) layer[arg.name] = guess[arg.name];
     else if (arg.required) layer[arg.name] = fallback(arg);

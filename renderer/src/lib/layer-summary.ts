@@ -15,14 +15,14 @@ function pairText(v: unknown): string {
   return Array.isArray(v) ? v.join('×') : String(v);
 }
 
-/** The argument a dropout-like layer's rate lives in (and its schedule bounds). */
+/** The argument a scheduled rate lives in: a stochastic layer's own (its trait names it), else a layer's `dropout`. */
 export function rateArg(info: LayerInfo | undefined): string | null {
   if (!info || !info.args.some((a) => a.type === 'schedule')) return null;
-  return ['p', 'rate', 'stddev', 'dropout'].find((n) => info.args.some((a) => a.name === n)) ?? null;
+  return info.traits.stochastic?.rate ?? (info.args.some((a) => a.name === 'dropout') ? 'dropout' : null);
 }
 
 export function isDropoutLike(info: LayerInfo | undefined): boolean {
-  return info?.category === 'Dropout family';
+  return !!info?.traits.stochastic;
 }
 
 export function summary(layer: LayerSpec, info: LayerInfo | undefined): string {
