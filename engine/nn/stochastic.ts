@@ -1,8 +1,9 @@
 /**
  * The shared convention of every dropout-like module, so randomness is
  * inspectable and replayable:
- * - `p` is the layer's rate knob (p, or GaussianDropout's rate, GaussianNoise's
- *   stddev); dropout schedules set it between steps.
+ * - `p` is the layer's rate knob (the argument `rateName`, which the layer's
+ *   stochastic trait also names: p, rate, stddev…); dropout schedules set it
+ *   between steps.
  * - `lastNoise` holds what the last training forward drew (a 0/1 keep-mask,
  *   Gaussian noise, DropBlock's block seeds…), `lastNoiseShape` its shape and
  *   `noiseMeaning` says in one sentence what it is; null after an eval forward.

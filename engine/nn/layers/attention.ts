@@ -298,6 +298,7 @@ export function checkAttentionInput(input: { shape: number[] }, embedDim: number
 export const MultiheadAttentionLayer = defineLayer({
   kind: 'MultiheadAttention',
   category: 'Attention & sequence',
+  traits: { stochastic: { rate: 'dropout' } }, // attention-weight dropout; it lowers to its own ONNX graph
   description: 'Self-attention: every position mixes information from all positions, in several heads.',
   args: [
     { name: 'embed_dim', type: 'int', min: 1, doc: 'Size of each position vector E.' },

@@ -21,8 +21,9 @@ export function rateArg(info: LayerInfo | undefined): string | null {
   return info.traits.stochastic?.rate ?? (info.args.some((a) => a.name === 'dropout') ? 'dropout' : null);
 }
 
+/** A dropout layer itself, not a layer with a dropout inside (MultiheadAttention is stochastic too). */
 export function isDropoutLike(info: LayerInfo | undefined): boolean {
-  return !!info?.traits.stochastic;
+  return info?.category === 'Dropout family';
 }
 
 export function summary(layer: LayerSpec, info: LayerInfo | undefined): string {
