@@ -112,18 +112,36 @@ export class DatasetCache {
     const loaded = 'samples' in p.dataset ? null : await this.prepare(p.dataset);
     const source = previewSource(p.dataset, (c) => this.load(c), this.host.files);
     const d = source.data;
-    const n = Math.min(p.count, d.size);
     const D = sampleSize(d);
-    const features = new Float32Array(n * D);
-    for (let i = 0; i < n * D; i++) features[i] = d.features[i] * d.featureScale;
     const T = d.task === 'regression' ? d.targetDim : 1;
     const view = d.tokens ? 'tokens' : d.inputShape.length === 3 ? 'image' : d.inputShape.length === 1 && d.inputShape[0] === 2 && d.task === 'classification' ? 'points' : d.inputShape.length === 1 && d.inputShape[0] === 1 ? 'curve' : 'vector';
+    // Pictures sorted by class (image folders) would show one class only: take a few of each instead.
+    const picks = view === 'image' && d.task === 'classification' ? fewPerClass(d.labels, d.classNames.length, p.count) : null;
+    const n = picks ? picks.length : Math.min(p.count, d.size);
+    const features = new Float32Array(n * D);
+    const labels: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const i = picks ? picks[k] : k;
+      for (let j = 0; j < D; j++) features[k * D + j] = d.features[i * D + j] * d.featureScale;
+      for (let j = 0; j < T; j++) labels.push(d.labels[i * T + j]);
+    }
     return {
       name: d.name, task: d.task, size: source.size, input_shape: d.inputShape, class_names: d.classNames, class_counts: source.classCounts, view,
       features: { shape: [n, ...d.inputShape], data: features },
-      labels: Array.from(d.labels.subarray(0, n * T)),
+      labels,
       skipped: (loaded?.skipped ?? []).slice(0, MAX_SKIPPED),
       skipped_total: loaded?.skipped?.length ?? 0,
     };
   }
+}
+
+/** Up to `count` sample indices, the first ones of each class in turn (class 0's first, class 1's first, …), in class order. */
+export function fewPerClass(labels: ArrayLike<number>, classes: number, count: number): number[] {
+  const per = Math.max(1, Math.ceil(count / Math.max(1, classes)));
+  const byClass: number[][] = Array.from({ length: classes }, () => []);
+  for (let i = 0; i < labels.length; i++) {
+    const c = labels[i];
+    if (byClass[c] && byClass[c].length < per) byClass[c].push(i);
+  }
+  return byClass.flat().slice(0, count);
 }

@@ -43,6 +43,9 @@ describe('dataset import over the protocol', () => {
     expect(p.class_names).toEqual(['blue', 'green', 'red']);
     expect(p.class_counts).toEqual([150, 150, 150]);
     expect(p.input_shape).toEqual([3, 16, 16]);
+    // A few pictures of each class, not the first class's only.
+    expect(p.labels).toEqual([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2]);
+    expect(p.features.shape).toEqual([12, 3, 16, 16]);
     expect(p.skipped_total).toBe(1);
     expect(p.skipped[0].path).toContain('broken.png');
     expect(p.skipped[0].reason.length).toBeGreaterThan(0);

@@ -37,7 +37,7 @@ describe('dataset options', () => {
 
 const preview = (o: Partial<Preview>): Preview => ({
   name: 'x', task: 'classification', size: 10, input_shape: [2], class_names: ['a', 'b'], class_counts: [5, 5], view: 'points',
-  features: { shape: [2, 2], data: new Float32Array(4) }, labels: [0, 1], ...o,
+  features: { shape: [2, 2], data: new Float32Array(4) }, labels: [0, 1], skipped: [], skipped_total: 0, ...o,
 });
 
 describe('data against the model', () => {
