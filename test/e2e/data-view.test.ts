@@ -24,6 +24,8 @@ describe.runIf(haveChromium)('the Data view with an image folder', () => {
     writeColourFolder(join(lab.root, 'colours'), { red: [220, 30, 30], green: [30, 200, 40], blue: [30, 40, 220] }, 10, 20);
     mkdirSync(join(lab.root, 'colours', 'red'), { recursive: true });
     writeFileSync(join(lab.root, 'colours', 'red', 'broken.png'), 'not a picture');
+    // Large enough that its import takes a few seconds: long enough to see progress and cancel it.
+    writeColourFolder(join(lab.root, 'many'), { cyan: [30, 200, 200], magenta: [200, 30, 200], yellow: [220, 220, 30] }, 2500, 32);
   }, 240_000);
   afterAll(async () => {
     await lab?.close();
@@ -64,4 +66,22 @@ describe.runIf(haveChromium)('the Data view with an image folder', () => {
     await page.screenshot({ path: join(SHOTS, 'data-view-trained.png') });
     expect(problems).toEqual([]);
   }, 300_000);
+
+  it('shows a long import with its progress and ETA, and cancels it', async () => {
+    const { page, problems } = await lab.open();
+    page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? 'many' : undefined));
+    await page.getByTestId('view-data').click();
+    await page.getByTestId('dataset-images').click();
+    await page.getByTestId('dataset-browse').click();
+    const bar = page.getByTestId('dataset-import');
+    await bar.waitFor({ timeout: 30_000 });
+    expect(await bar.textContent()).toMatch(/of 7,500 files/);
+    await expect.poll(() => page.getByTestId('dataset-import-eta').textContent(), { timeout: 20_000, interval: 50 }).toMatch(/about \d+s left/);
+    await page.screenshot({ path: join(SHOTS, 'data-view-import.png') });
+    await page.getByTestId('dataset-import-cancel').click();
+    await page.getByTestId('dataset-import-cancelled').waitFor({ timeout: 20_000 });
+    expect(await bar.count()).toBe(0);
+    expect(await page.getByTestId('dataset-shape').count()).toBe(0);
+    expect(problems).toEqual([]);
+  }, 120_000);
 });
