@@ -57,7 +57,8 @@ export class DatasetCache {
     const key = JSON.stringify(c);
     const hit = this.cache.get(key);
     if (hit) return hit;
-    if (this.importing) throw new ReplyError('busy', 'another dataset is being imported; wait for it or cancel it (dataset.cancel)');
+    // The newest choice wins (the Data view asks again as options change): the older import stops, its request fails with 'cancelled'.
+    if (this.importing) this.importing.cancelled = true;
     const job = { cancelled: false };
     this.importing = job;
     const label = 'path' in c ? c.path : c.id;
@@ -83,7 +84,7 @@ export class DatasetCache {
       if (e instanceof ImportCancelled) throw new ReplyError('cancelled', `import of ${label} cancelled; nothing was kept, choose it again to import`);
       throw e;
     } finally {
-      this.importing = null;
+      if (this.importing === job) this.importing = null;
     }
   }
 

@@ -87,4 +87,17 @@ describe('dataset import over the protocol', () => {
     expect(await ok).toMatchObject({ code: 'cancelled' });
     expect(progress().length).toBeGreaterThan(0);
   }, 120_000);
+
+  it('lets a newer preview take over from an import in progress: the older one fails with cancelled', async () => {
+    const older = engine.request('dataset.preview', { dataset: { id: 'images', path: join(root, 'large'), size: 16 }, count: 4 }).then(() => null, (e: unknown) => e);
+    await new Promise<void>((resolve) => {
+      const off = engine.onEvent((e) => {
+        if (e.type === 'dataset-progress') (off(), resolve());
+      });
+    });
+    const newer = await engine.request('dataset.preview', { dataset: { id: 'images', path: join(root, 'small'), size: 8, gray: true }, count: 3 });
+    expect(await older).toMatchObject({ code: 'cancelled' });
+    expect(newer.input_shape).toEqual([1, 8, 8]);
+    expect(newer.labels).toEqual([0, 1, 2]);
+  }, 120_000);
 });
