@@ -17,6 +17,13 @@ import type { EngineHost } from './engine-host.ts';
 import type { EventPacer } from './event-pacer.ts';
 import { ReplyError } from './reply-error.ts';
 
+/** The import in progress: what it loads, whether it was told to stop, and its outcome. */
+interface ImportJob {
+  key: string;
+  stop: { cancelled: boolean };
+  done: Promise<LoadedData>;
+}
+
 /** An import yields to the event loop at least this often (ms), so messages are heard. */
 const YIELD_MS = 20;
 /** Skipped files listed in a preview (the total is always given). */
@@ -25,7 +32,7 @@ const MAX_SKIPPED = 200;
 export class DatasetCache {
   private readonly cache = new Map<string, LoadedData>();
   /** The import in progress (one at a time), so dataset.cancel can stop it. */
-  private importing: { cancelled: boolean } | null = null;
+  private importing: ImportJob | null = null;
 
   constructor(
     private readonly host: Pick<EngineHost, 'files' | 'resolvePath'>,
@@ -51,22 +58,37 @@ export class DatasetCache {
   /**
    * Loads the choice into the cache without blocking the engine: progress goes
    * out as `dataset-progress` events, and a cancel makes this fail with 'cancelled'.
+   * Asking again for the import in progress joins it; asking for another one stops it.
    */
-  async prepare(choice: DatasetChoice): Promise<LoadedData> {
+  prepare(choice: DatasetChoice): Promise<LoadedData> {
     const c = this.resolved(choice);
     const key = JSON.stringify(c);
     const hit = this.cache.get(key);
-    if (hit) return hit;
+    if (hit) return Promise.resolve(hit);
+    if (this.importing?.key === key && !this.importing.stop.cancelled) return this.importing.done;
     // The newest choice wins (the Data view asks again as options change): the older import stops, its request fails with 'cancelled'.
-    if (this.importing) this.importing.cancelled = true;
-    const job = { cancelled: false };
-    this.importing = job;
+    if (this.importing) this.importing.stop.cancelled = true;
+    const stop = { cancelled: false };
+    const done = this.run(c, key, stop).finally(() => {
+      if (this.importing?.stop === stop) this.importing = null;
+    });
+    this.importing = { key, stop, done };
+    return done;
+  }
+
+  private async run(c: DatasetChoice, key: string, stop: { readonly cancelled: boolean }): Promise<LoadedData> {
     const label = 'path' in c ? c.path : c.id;
     try {
       const steps = loadDatasetSteps(c, this.host.files);
       const started = performance.now();
       let lastYield = started;
       for (;;) {
+        // The first step runs after a yield too, so `importing` is set before any of it.
+        if (performance.now() - lastYield > YIELD_MS || lastYield === started) {
+          await new Promise((r) => setTimeout(r, 0));
+          lastYield = performance.now();
+        }
+        if (stop.cancelled) throw new ImportCancelled(label);
         const step = steps.next();
         if (step.done) {
           this.remember(key, step.value);
@@ -74,24 +96,17 @@ export class DatasetCache {
         }
         const { done, total, eta_s } = step.value;
         this.pacer?.event({ type: 'dataset-progress', source: label, done, total, fraction: total > 0 ? done / total : 1, elapsed_s: (performance.now() - started) / 1000, eta_s });
-        if (performance.now() - lastYield > YIELD_MS) {
-          await new Promise((r) => setTimeout(r, 0));
-          lastYield = performance.now();
-        }
-        if (job.cancelled) throw new ImportCancelled(label);
       }
     } catch (e) {
       if (e instanceof ImportCancelled) throw new ReplyError('cancelled', `import of ${label} cancelled; nothing was kept, choose it again to import`);
       throw e;
-    } finally {
-      if (this.importing === job) this.importing = null;
     }
   }
 
   /** Stops the import in progress; its request then fails with 'cancelled'. */
   cancel(): { state: 'cancelling' | 'idle' } {
     if (!this.importing) return { state: 'idle' };
-    this.importing.cancelled = true;
+    this.importing.stop.cancelled = true;
     return { state: 'cancelling' };
   }
 

@@ -88,6 +88,21 @@ describe('dataset import over the protocol', () => {
     expect(progress().length).toBeGreaterThan(0);
   }, 120_000);
 
+  it('joins an import in progress when the same data is asked for again (one import, both answered)', async () => {
+    events.length = 0;
+    const dataset = { id: 'images', path: join(root, 'large'), size: 12 } as const;
+    const [a, b] = await Promise.all([
+      engine.request('dataset.preview', { dataset, count: 3 }),
+      new Promise((r) => setTimeout(r, 100)).then(() => engine.request('dataset.preview', { dataset, count: 6 })),
+    ]);
+    expect(a.class_counts).toEqual([1500, 1500, 1500]);
+    expect(b.labels).toEqual([0, 0, 1, 1, 2, 2]);
+    // One pass over the files: progress only climbs, and ends once at the total.
+    const done = progress().map((e) => e.done);
+    expect(done).toEqual([...done].sort((x, y) => x - y));
+    expect(done.filter((d) => d === 4500)).toHaveLength(1);
+  }, 120_000);
+
   it('lets a newer preview take over from an import in progress: the older one fails with cancelled', async () => {
     const older = engine.request('dataset.preview', { dataset: { id: 'images', path: join(root, 'large'), size: 16 }, count: 4 }).then(() => null, (e: unknown) => e);
     await new Promise<void>((resolve) => {
