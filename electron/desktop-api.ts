@@ -80,7 +80,7 @@ export function createDesktopApi<E extends { ports: readonly unknown[] }>(ipc: I
     showOpenDialog: async () => asOpenedFile(await ipc.invoke(IPC.openDialog)),
     showSaveDialog: async (name) => asOpenedFile(await ipc.invoke(IPC.saveDialog, String(name))),
     showExportDialog: async (name) => asOpenedFile(await ipc.invoke(IPC.exportDialog, String(name))),
-    showDataDialog: async (kind) => asOpenedFile(await ipc.invoke(IPC.dataDialog, kind === 'idx' ? 'idx' : 'csv')),
+    showDataDialog: async (kind) => asOpenedFile(await ipc.invoke(IPC.dataDialog, kind === 'idx' || kind === 'folder' || kind === 'npz' ? kind : 'csv')),
     setDocumentState: (s) => ipc.send(IPC.documentState, { dirty: Boolean(s.dirty), title: String(s.title), path: s.path === null ? null : String(s.path) }),
     noteRecentFile: (path) => ipc.send(IPC.recent, String(path)),
     openDropped: (files) => openDropped(ipc, files, pathOf),

@@ -9,7 +9,7 @@ import { Menu, app, crashReporter, dialog, ipcMain, nativeTheme, screen, shell, 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startTheme } from './appearance.ts';
-import { AppearanceMessage, DataKind, DocumentStateMessage, DroppedPaths, RecentPath, RunReportMessage, SuggestedName } from './ipc-messages.ts';
+import { AppearanceMessage, DataDialogKind, DocumentStateMessage, DroppedPaths, RecentPath, RunReportMessage, SuggestedName } from './ipc-messages.ts';
 import { buildMenu } from './menu.ts';
 import { NATIVE_TEXT, fill, systemLocale, type NativeText } from './native-text.ts';
 import { ProjectWindow, type AppPaths } from './project-window.ts';
@@ -148,7 +148,7 @@ function registerIpc(): void {
   ipcMain.handle(IPC.initialFile, (e) => sender(e)?.initialFile() ?? null);
   ipcMain.handle(IPC.openDialog, (e) => sender(e)?.openDialog() ?? null);
   ipcMain.handle(IPC.saveDialog, (e, name: unknown) => sender(e)?.saveDialog(SuggestedName.catch('Untitled.dlab').parse(name)) ?? null);
-  ipcMain.handle(IPC.dataDialog, (e, kind: unknown) => sender(e)?.dataDialog(DataKind.catch('csv').parse(kind)) ?? null);
+  ipcMain.handle(IPC.dataDialog, (e, kind: unknown) => sender(e)?.dataDialog(DataDialogKind.catch('csv').parse(kind)) ?? null);
   ipcMain.handle(IPC.exportDialog, (e, name: unknown) => sender(e)?.exportDialog(SuggestedName.catch('export').parse(name)) ?? null);
   ipcMain.on(IPC.documentState, (e, s: unknown) => {
     const m = DocumentStateMessage.safeParse(s);

@@ -22,6 +22,9 @@ export interface RunReport {
   fraction: number | null;
 }
 
+/** What the Data view's chooser asks for (electron/ipc-messages.ts validates it in main). */
+export type DataDialogKind = 'csv' | 'npz' | 'idx' | 'folder';
+
 export type DesktopLocale = 'en' | 'zh';
 export type DesktopTheme = 'light' | 'dark';
 
@@ -64,8 +67,8 @@ export interface DropoutLabDesktopApi {
   showSaveDialog(suggestedName: string): Promise<OpenedFile | null>;
   /** A folder to export a run into (File › Export); granted to this window's engine like the others. */
   showExportDialog(suggestedName: string): Promise<OpenedFile | null>;
-  /** A CSV file or an IDX folder to train on; granted to this window's engine for reading. */
-  showDataDialog(kind: 'csv' | 'idx'): Promise<OpenedFile | null>;
+  /** A CSV/TSV or .npz file, or a folder (IDX, images, CIFAR), to train on; granted to this window's engine for reading. */
+  showDataDialog(kind: DataDialogKind): Promise<OpenedFile | null>;
   /** Tells main whether there are unsaved changes (for the close/quit prompt) and the title to show. */
   setDocumentState(state: { dirty: boolean; title: string; path: string | null }): void;
   /** Adds a saved/opened file to Open Recent. */

@@ -144,12 +144,14 @@ export class ProjectWindow {
     return { path: r.filePath };
   }
 
-  /** A CSV file, or a folder of IDX files (MNIST layout), for the Data view. */
-  async dataDialog(kind: 'csv' | 'idx'): Promise<OpenedFile | null> {
+  /** A CSV/TSV or .npz file, or a folder (IDX files, class subfolders of images, CIFAR binaries), for the Data view. */
+  async dataDialog(kind: 'csv' | 'npz' | 'idx' | 'folder'): Promise<OpenedFile | null> {
     const tx = this.host.text();
     const r = kind === 'csv'
       ? await dialog.showOpenDialog(this.win, { title: tx.chooseCsv, properties: ['openFile'], filters: [{ name: tx.csvFilter, extensions: ['csv', 'tsv', 'txt'] }] })
-      : await dialog.showOpenDialog(this.win, { title: tx.chooseIdx, properties: ['openDirectory'] });
+      : kind === 'npz'
+        ? await dialog.showOpenDialog(this.win, { title: tx.chooseNpz, properties: ['openFile'], filters: [{ name: tx.npzFilter, extensions: ['npz'] }] })
+        : await dialog.showOpenDialog(this.win, { title: kind === 'idx' ? tx.chooseIdx : tx.chooseDataFolder, properties: ['openDirectory'] });
     const path = r.canceled ? undefined : r.filePaths[0];
     if (!path) return null;
     this.grant(path);

@@ -159,8 +159,13 @@ export const REQUESTS = {
       view: z.enum(['image', 'points', 'curve', 'tokens', 'vector']),
       features: TensorSchema,
       labels: z.array(z.number()),
+      /** Files of the source left out and why (undecodable images), at most 200; `skipped_total` counts them all. */
+      skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+      skipped_total: z.number(),
     }),
   },
+  /** Stops the dataset import in progress (a preview's or a training start's): its request then fails with the code 'cancelled'. */
+  'dataset.cancel': { params: z.object({}), result: z.object({ state: z.enum(['cancelling', 'idle']) }) },
   'train.start': {
     params: z.object({
       spec: SpecSchema, dataset: DatasetChoiceSchema, settings: z.unknown().default({}),
@@ -342,6 +347,8 @@ export const EngineEventSchema = z.discriminatedUnion('type', [
     p: z.record(z.string(), z.number()), placement: z.string().nullable(), seed: z.number(), run: RunSchema, train_eval: z.object({ loss: z.number(), accuracy: z.number().nullable() }),
   }),
   /** The MC-dropout in progress (one at a time): the fraction of its passes done. */
+  /** A dataset import in progress (files read of total): sent while a preview or training start imports a folder. */
+  z.object({ type: z.literal('dataset-progress'), source: z.string(), done: z.number(), total: z.number(), fraction: z.number(), elapsed_s: z.number(), eta_s: z.number().nullable() }),
   z.object({ type: z.literal('mc-progress'), fraction: z.number(), elapsed_s: z.number(), eta_s: z.number().nullable() }),
   z.object({ type: z.literal('sweep-finished'), sweep_id: z.string(), status: z.enum(['done', 'cancelled', 'failed']), runs: z.number(), error: z.string().nullable(), recommendation: RecommendationSchema.nullable() }),
   /** Sent by the host (Electron main, web host), not the engine: the engine process died; `restarted` when a fresh one is starting. */

@@ -84,7 +84,11 @@ export function normalize(d: Dataset, norm: Normalizer | null): Dataset {
 }
 
 export interface Augmentation {
-  /** Random translation by up to this many pixels (zero fill), as pad-and-crop. */
+  /**
+   * Random crop with padding: pad by this many pixels, crop back to H×W at a
+   * uniform offset (torchvision's RandomCrop(size, padding=shift)). It runs on
+   * normalised inputs, so the zero padding is each channel's training mean.
+   */
   shift: number;
   hflip: boolean;
   /** Standard deviation of additive Gaussian noise (in normalised units). */

@@ -5,7 +5,7 @@
  * shows seconds late and the engine spends its time encoding messages.
  *
  * - Step losses are gathered into one `steps` event per interval.
- * - Progress events (`progress`, `sweep-progress`, `mc-progress`) keep only the
+ * - Progress events (`progress`, `sweep-progress`, `mc-progress`, `dataset-progress`) keep only the
  *   latest per run (a sweep's runs each have their own) and leave once per
  *   interval, in the order of their latest news.
  * - Any other event first sends what is held, so the order a client sees is
@@ -13,7 +13,7 @@
  */
 import type { EngineEvent } from '../protocol.ts';
 
-type Paced = Extract<EngineEvent, { type: 'progress' | 'sweep-progress' | 'mc-progress' }>;
+type Paced = Extract<EngineEvent, { type: 'progress' | 'sweep-progress' | 'mc-progress' | 'dataset-progress' }>;
 type Steps = Extract<EngineEvent, { type: 'steps' }>;
 
 /** Held events leave at most once per this many milliseconds (20 batches a second). */
@@ -43,7 +43,7 @@ export class EventPacer {
 
   /** Any event: progress kinds are held (latest wins), others go out at once after what is held. */
   event(e: EngineEvent): void {
-    if (e.type === 'progress' || e.type === 'sweep-progress' || e.type === 'mc-progress') {
+    if (e.type === 'progress' || e.type === 'sweep-progress' || e.type === 'mc-progress' || e.type === 'dataset-progress') {
       // Latest per run (a sweep trains several at once); re-inserted so they leave in the order of their last news.
       const key = e.type === 'progress' ? `progress ${e.run_id}` : e.type === 'sweep-progress' ? `sweep ${e.sweep_id} ${e.run_index}` : e.type;
       this.latest.delete(key);

@@ -40,7 +40,7 @@ export class EngineServer {
   private readonly handlers: Handlers;
 
   constructor(private readonly host: EngineHost) {
-    const datasets = new DatasetCache(host);
+    const datasets = new DatasetCache(host, this.pacer);
     const project = new ProjectSession(host, datasets, this.pacer);
     const training = new TrainingSession(host, datasets, project, this.pacer);
     const sweeps = new SweepSession(host, datasets, project, this.pacer);
@@ -55,7 +55,9 @@ export class EngineServer {
       catalog: () => catalog(host.backend),
       validate: (p) => validateSpec(p.spec),
       'dataset.preview': (p) => datasets.preview(p),
-      'train.start': (p) => (idle(), training.start(p)),
+      'dataset.cancel': () => datasets.cancel(),
+      // The dataset is imported (with progress, cancellable) before the run starts; the run then finds it cached.
+      'train.start': async (p) => (idle(), p.resume_run || (await datasets.prepare(p.dataset)), idle(), training.start(p)),
       'train.pause': () => training.control('pause'),
       'train.resume': () => training.control('resume'),
       'train.stop': () => training.control('stop'),

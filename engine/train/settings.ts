@@ -35,6 +35,7 @@ export const TrainingSettingsSchema = z.object({
     train_fraction: z.number().gt(0).max(1).default(1),
   }).default({ val_fraction: 0.1, test_fraction: 0.1, train_fraction: 1 }),
   normalize: z.boolean().default(true),
+  /** Training batches only: shift = random crop with this padding (pixels), hflip = flip half the images, noise = Gaussian std. */
   augment: z.object({ shift: z.number().int().min(0).max(8).default(0), hflip: z.boolean().default(false), noise: z.number().min(0).max(5).default(0) }).default({ shift: 0, hflip: false, noise: 0 }),
   early_stopping: EarlyStoppingSchema.nullable().default(null),
   label_smoothing: z.number().min(0).max(0.99).default(0),

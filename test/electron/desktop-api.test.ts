@@ -97,6 +97,14 @@ describe('preload API', () => {
     expect(await api.showDataDialog('idx')).toEqual({ path: '/data/fashion' });
   });
 
+  it('asks main for the data chooser kind it names, and a CSV file for anything else', async () => {
+    const { ipc, api } = setup();
+    ipc.replies.set(IPC.dataDialog, { path: '/data/pets' });
+    for (const kind of ['folder', 'npz', 'idx', 'csv'] as const) await api.showDataDialog(kind);
+    await api.showDataDialog('../../etc' as 'csv');
+    expect(ipc.sent).toEqual([[IPC.dataDialog, 'folder'], [IPC.dataDialog, 'npz'], [IPC.dataDialog, 'idx'], [IPC.dataDialog, 'csv'], [IPC.dataDialog, 'csv']]);
+  });
+
   it('asks paths only for names that could be a project, a table or a folder, and lets main decide', async () => {
     const { ipc, api, asked } = setup();
     const answer = { project: '/home/u/a.dlab', openedElsewhere: 0, data: { kind: 'csv', path: '/data/iris.csv' }, refused: [{ name: 'mnist', reason: 'one-data-source' }] };

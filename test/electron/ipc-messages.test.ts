@@ -1,6 +1,6 @@
 /** What main accepts from a renderer: the right shapes, nothing more. */
 import { describe, expect, it } from 'vitest';
-import { AppearanceMessage, DataKind, DocumentStateMessage, DroppedPaths, RunReportMessage, SuggestedName } from '../../electron/ipc-messages.ts';
+import { AppearanceMessage, DataDialogKind, DataKind, DocumentStateMessage, DroppedPaths, RunReportMessage, SuggestedName } from '../../electron/ipc-messages.ts';
 
 describe('IPC messages from the renderer', () => {
   it.each([
@@ -18,6 +18,9 @@ describe('IPC messages from the renderer', () => {
     ['a flood of paths', false, DroppedPaths, Array.from({ length: 65 }, (_, i) => `/p${i}`)],
     ['a data kind', true, DataKind, 'idx'],
     ['an unknown data kind', false, DataKind, 'parquet'],
+    ['a folder for the data chooser', true, DataDialogKind, 'folder'],
+    ['an .npz file for the data chooser', true, DataDialogKind, 'npz'],
+    ['an unknown chooser kind', false, DataDialogKind, 'anything'],
     ['a suggested name', true, SuggestedName, 'run.dlab'],
   ])('%s: accepted = %s', (_what, ok, schema, value) => {
     expect(schema.safeParse(value).success).toBe(ok);

@@ -17,6 +17,7 @@ import { Trainer } from '../../engine/train/trainer.ts';
 import { TrainingSettingsSchema } from '../../engine/train/settings.ts';
 import { exportPytorch, exportSource } from '../../engine/export/pytorch.ts';
 import { python, tempDir, torchMissing, writeFiles } from './helpers.ts';
+import { writePng } from '../engine/data/image-folder-fixture.ts';
 
 interface Case {
   name: string;
@@ -49,6 +50,19 @@ const cases: Case[] = [
     ] },
     dataset: { id: 'mnist' },
     training: { epochs: 1, batch_size: 50, seed: 2, optimizer: { type: 'adam', lr: 1e-3 }, label_smoothing: 0.1, split: { val_fraction: 0.1, test_fraction: 0.1, train_fraction: 0.04 }, augment: { shift: 2, hflip: true, noise: 0.1 } },
+  },
+  {
+    name: 'CNN on a 3×12×12 colour image folder, per-channel normalisation, random crop (pad 4) and horizontal flip',
+    spec: { input_shape: [3, 12, 12], layers: [
+      { kind: 'Conv2d', name: 'conv', in_channels: 3, out_channels: 6, kernel_size: 3, padding: 1 },
+      { kind: 'ReLU', name: 'relu' },
+      { kind: 'MaxPool2d', name: 'pool', kernel_size: 2 },
+      { kind: 'Dropout2d', name: 'drop2d', p: 0 },
+      { kind: 'Flatten', name: 'flatten' },
+      { kind: 'Linear', name: 'fc', in_features: 6 * 6 * 6, out_features: 3 },
+    ] },
+    dataset: { id: 'images', path: colourFolder(), size: 12, gray: false },
+    training: { epochs: 1, batch_size: 8, seed: 7, optimizer: { type: 'adam', lr: 3e-3 }, augment: { shift: 4, hflip: true, noise: 0 } },
   },
   {
     name: 'Transformer on the sequence task (token ids, no normalisation), Adam',
@@ -94,6 +108,27 @@ function csvFile(): string {
   }
   writeFileSync(path, `${rows.join('\n')}\n`);
   return path;
+}
+
+/**
+ * Three classes of 12×12 RGB pictures, each a left-to-right ramp in its own
+ * channel over a textured background, so crops and flips change the inputs.
+ */
+function colourFolder(): string {
+  const dir = tempDir('colour');
+  const size = 12;
+  ['red', 'green', 'blue'].forEach((name, k) => {
+    for (let i = 0; i < 30; i++) {
+      const data = new Uint8Array(size * size * 3);
+      for (let y = 0; y < size; y++) {
+        for (let x = 0; x < size; x++) {
+          for (let c = 0; c < 3; c++) data[(y * size + x) * 3 + c] = c === k ? 20 * x + ((i * 7) % 15) : (x * 31 + y * 17 + i * 13 + c * 53) % 120;
+        }
+      }
+      writePng(join(dir, name, `${i}.png`), { width: size, height: size, data, channels: 3, depth: 8 });
+    }
+  });
+  return dir;
 }
 
 async function labRun(c: Case): Promise<number[]> {

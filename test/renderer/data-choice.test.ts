@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultChoice, fieldsFor, modelFit, splitSizes, withOption, type Preview } from '../../renderer/src/lib/data-choice.ts';
-import { DatasetChoiceSchema } from '../../engine/data/catalog.ts';
+import { FILE_SETS, defaultChoice, fieldsFor, isFileSet, modelFit, splitSizes, withOption, type Preview } from '../../renderer/src/lib/data-choice.ts';
+import { DATASET_INFO, DatasetChoiceSchema } from '../../engine/data/catalog.ts';
 import { bounds, column, sampleRgba } from '../../renderer/src/lib/data-preview.ts';
 
 describe('dataset options', () => {
@@ -11,6 +11,17 @@ describe('dataset options', () => {
     }
     expect(defaultChoice('csv')).toBeNull();
     expect(defaultChoice('csv', 'data/iris.csv')).toEqual({ id: 'csv', path: 'data/iris.csv' });
+  });
+
+  it('offers every source the engine reads from the user\'s files, each with a path the engine accepts', () => {
+    const engineFileSources = DATASET_INFO.filter((d) => d.path).map((d) => d.id).sort();
+    expect([...FILE_SETS].sort()).toEqual(engineFileSources);
+    for (const id of FILE_SETS) {
+      expect(isFileSet(id)).toBe(true);
+      expect(defaultChoice(id), id).toBeNull();
+      expect(DatasetChoiceSchema.safeParse(defaultChoice(id, 'data/x')).success, id).toBe(true);
+    }
+    expect(DatasetChoiceSchema.parse(defaultChoice('images', 'pets'))).toEqual({ id: 'images', path: 'pets', size: 32, gray: false });
   });
 
   it('offers classes only where the generator takes them', () => {
@@ -37,7 +48,7 @@ describe('dataset options', () => {
 
 const preview = (o: Partial<Preview>): Preview => ({
   name: 'x', task: 'classification', size: 10, input_shape: [2], class_names: ['a', 'b'], class_counts: [5, 5], view: 'points',
-  features: { shape: [2, 2], data: new Float32Array(4) }, labels: [0, 1], ...o,
+  features: { shape: [2, 2], data: new Float32Array(4) }, labels: [0, 1], skipped: [], skipped_total: 0, ...o,
 });
 
 describe('data against the model', () => {

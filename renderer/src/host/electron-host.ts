@@ -2,7 +2,7 @@
 import type { DesktopLocale, DesktopTheme, DropoutLabDesktopApi } from '../../../electron/preload-api.ts';
 import type { ToClient } from '../../../engine/protocol.ts';
 import { transferables } from '../../../engine/host/wire.ts';
-import { isToClient, type ConnectionStatus, type DropResult, type Host, type RunReport } from './host.ts';
+import { isToClient, type ConnectionStatus, type DropResult, type FileSetId, type Host, type RunReport } from './host.ts';
 
 export class ElectronHost implements Host {
   readonly kind = 'electron';
@@ -58,8 +58,9 @@ export class ElectronHost implements Host {
     return (await this.api.showSaveDialog(suggestedName))?.path ?? null;
   }
 
-  async chooseDataPath(kind: 'csv' | 'idx'): Promise<string | null> {
-    return (await this.api.showDataDialog(kind))?.path ?? null;
+  async chooseDataPath(kind: FileSetId): Promise<string | null> {
+    const dialog = kind === 'csv' || kind === 'npz' || kind === 'idx' ? kind : 'folder';
+    return (await this.api.showDataDialog(dialog))?.path ?? null;
   }
 
   async chooseExportDir(suggestedName: string): Promise<string | null> {

@@ -5,6 +5,9 @@
  */
 import type { DesktopLocale, DesktopTheme, DropResult, RunReport } from '../../../electron/preload-api.ts';
 import type { ToClient } from '../../../engine/protocol.ts';
+import type { FileSetId } from '../lib/data-choice.ts';
+
+export type { FileSetId };
 
 export type { DropResult, RunReport };
 
@@ -23,8 +26,8 @@ export interface Host {
   /** A path to open, or null when the user cancelled. */
   chooseOpenPath(): Promise<string | null>;
   chooseSavePath(suggestedName: string): Promise<string | null>;
-  /** A CSV file or an IDX folder to load as a dataset, or null when cancelled. */
-  chooseDataPath(kind: 'csv' | 'idx'): Promise<string | null>;
+  /** A path for a dataset source read from the user's files (a file or folder, as the source takes). */
+  chooseDataPath(kind: FileSetId): Promise<string | null>;
   /** A folder to export into (created by the engine if new), or null when cancelled. */
   chooseExportDir(suggestedName: string): Promise<string | null>;
   /** The project to open at start, if the app was launched with one. */

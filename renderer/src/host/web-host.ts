@@ -7,7 +7,13 @@
 import { MAX_MESSAGE_BYTES, type ToClient } from '../../../engine/protocol.ts';
 import { tooLargeMessage } from '../../../engine/host/message-limits.ts';
 import { decodeWire, encodeWire } from '../../../engine/host/wire.ts';
-import { isToClient, type ConnectionStatus, type DropResult, type Host } from './host.ts';
+import { isToClient, type ConnectionStatus, type DropResult, type FileSetId, type Host } from './host.ts';
+
+/** What the web host's prompt asks for, per file-backed source. */
+const WEB_PROMPT: Record<FileSetId, string> = {
+  csv: 'CSV or TSV file', npz: 'NumPy .npz file', idx: 'Folder of IDX files',
+  images: 'Image folder, one subfolder per class', cifar10: 'CIFAR-10 binary folder', cifar100: 'CIFAR-100 binary folder',
+};
 
 export function tokenFromLocation(loc: Location): string | null {
   const m = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(loc.hash);
@@ -69,8 +75,8 @@ export class WebHost implements Host {
     return window.prompt('Save as (a .dlab path inside the web host folder):', suggestedName);
   }
 
-  async chooseDataPath(kind: 'csv' | 'idx'): Promise<string | null> {
-    return window.prompt(kind === 'csv' ? 'CSV file (a path inside the web host folder):' : 'Folder of IDX files (a path inside the web host folder):', '');
+  async chooseDataPath(kind: FileSetId): Promise<string | null> {
+    return window.prompt(`${WEB_PROMPT[kind]} (a path inside the web host folder):`, '');
   }
 
   async chooseExportDir(suggestedName: string): Promise<string | null> {

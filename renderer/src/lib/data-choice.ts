@@ -13,7 +13,8 @@ export type Preview = ResultOf<'dataset.preview'>;
 
 export const TWO_D = ['spiral', 'moons', 'circles', 'xor', 'blobs'] as const;
 export const CURVES = ['sine', 'cubic', 'step'] as const;
-export const FILE_SETS = ['idx', 'csv'] as const;
+export const FILE_SETS = ['idx', 'images', 'cifar10', 'cifar100', 'npz', 'csv'] as const;
+export type FileSetId = (typeof FILE_SETS)[number];
 
 export interface NumberField {
   key: string;
@@ -33,7 +34,7 @@ const TWO_D_CLASSES: Record<string, number> = { spiral: 2, blobs: 3 };
 
 const is = <T extends readonly string[]>(list: T, id: string): id is T[number] => (list as readonly string[]).includes(id);
 
-export function isFileSet(id: string): id is 'idx' | 'csv' {
+export function isFileSet(id: string): id is FileSetId {
   return is(FILE_SETS, id);
 }
 

@@ -54,6 +54,22 @@ describe('normalisation', () => {
     const valNorm = fitNormalizer(s.val)!;
     expect(valNorm.mean).not.toEqual(norm.mean);
   });
+
+  it('is per channel for colour images [C, H, W]: one mean and std over every pixel of each channel', () => {
+    // Two 3×1×2 byte images (scale 1/255): R = 0, 51, 102, 153; G = 255 everywhere; B = 0, 0, 255, 255.
+    const bytes = Uint8Array.from([0, 51, 255, 255, 0, 0, 102, 153, 255, 255, 255, 255]);
+    const rgb: Dataset = { name: 'rgb', task: 'classification', inputShape: [3, 1, 2], size: 2, features: bytes, featureScale: 1 / 255, labels: Int32Array.from([0, 1]), classNames: ['a', 'b'], targetDim: 1 };
+    const norm = fitNormalizer(rgb)!;
+    expect(norm.group).toBe(2);
+    expect([...norm.mean]).toEqual([0.3, 1, 0.5].map(Math.fround));
+    // Population std over 4 pixels: R sqrt(0.05) (0, .2, .4, .6 about .3), G constant (kept at 1), B 0.5.
+    expect(norm.std[0]).toBeCloseTo(Math.sqrt(0.05), 6);
+    expect(norm.std[1]).toBe(1);
+    expect(norm.std[2]).toBeCloseTo(0.5, 6);
+    const x = getBatch(normalize(rgb, norm), 2, 0).x.data;
+    expect(x[4]).toBeCloseTo(-1, 6); // first image's blue pixel: (0 - 0.5) / 0.5
+    expect(x[10]).toBeCloseTo(1, 6); // second image's blue pixel: (1 - 0.5) / 0.5
+  });
 });
 
 describe('batches', () => {
@@ -76,6 +92,36 @@ describe('batches', () => {
     expect(trained.x.data).not.toEqual(unaugmented.x.data);
     // A shift or flip keeps values from the image (or zero fill), never invents new ones.
     for (const v of trained.x.data) expect(v === 0 || Number.isInteger(v)).toBe(true);
+  });
+
+  it('random crop with padding and horizontal flip: each image is its pad-s crop at an offset in [-s, s]², flipped about half the time', () => {
+    const s = 2;
+    const [C, H, W] = [2, 5, 6];
+    const D = C * H * W;
+    // Distinct positive values per sample and pixel, so the crop offset and flip can be read back.
+    const many: Dataset = { ...images, inputShape: [C, H, W], size: 400, features: Float32Array.from({ length: 400 * D }, (_, i) => 1 + i), labels: new Int32Array(400) };
+    const b = getBatch(many, 400, 0, { seed: 3, epoch: 1, augment: { shift: s, hflip: true, noise: 0 } });
+    const order = getBatch(many, 400, 0, { seed: 3, epoch: 1 }).x.data;
+    const cropped = (src: Float32Array, dy: number, dx: number, flip: boolean) => Float32Array.from({ length: D }, (_, j) => {
+      const [c, y, x] = [Math.floor(j / (H * W)), Math.floor(j / W) % H, j % W];
+      const [sy, sx] = [y - dy, x - dx];
+      if (sy < 0 || sy >= H || sx < 0 || sx >= W) return 0; // the padding
+      return src[(c * H + sy) * W + (flip ? W - 1 - sx : sx)];
+    });
+    const seen = new Set<string>();
+    let flips = 0;
+    for (let i = 0; i < 400; i++) {
+      const src = order.subarray(i * D, (i + 1) * D);
+      const out = b.x.data.subarray(i * D, (i + 1) * D);
+      const match = [...Array(2 * s + 1).keys()].flatMap((a) => [...Array(2 * s + 1).keys()].flatMap((c) => [false, true].map((f) => [a - s, c - s, f] as const)))
+        .find(([dy, dx, f]) => cropped(src, dy, dx, f).every((v, j) => v === out[j]));
+      expect(match, `sample ${i}`).toBeDefined();
+      seen.add(`${match![0]},${match![1]}`);
+      if (match![2]) flips++;
+    }
+    expect(seen.size).toBe((2 * s + 1) ** 2); // every offset occurs
+    expect(flips).toBeGreaterThan(160);
+    expect(flips).toBeLessThan(240);
   });
 
   it('Gaussian-noise augmentation adds noise with the asked spread', () => {

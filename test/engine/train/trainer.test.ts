@@ -121,6 +121,40 @@ describe('Trainer', () => {
     expect(numbers(r.history)).toEqual(numbers(full.history));
   });
 
+  it('with colour images, random crop and flip, pause/resume and an epoch checkpoint both continue exactly', async () => {
+    // 60 RGB 6×6 byte images in 3 classes, textured so crops and flips change them.
+    const D = 3 * 6 * 6;
+    const colour = { data: { name: 'rgb', task: 'classification' as const, inputShape: [3, 6, 6], size: 60, features: Uint8Array.from({ length: 60 * D }, (_, i) => (i * 97 + Math.floor(i / D) * 31) % 256), featureScale: 1 / 255, labels: Int32Array.from({ length: 60 }, (_, i) => i % 3), classNames: ['a', 'b', 'c'], targetDim: 1 } };
+    const cnn: ModelSpec = { input_shape: [3, 6, 6], layers: [
+      { kind: 'Conv2d', name: 'conv', in_channels: 3, out_channels: 4, kernel_size: 3, padding: 1 },
+      { kind: 'ReLU' },
+      { kind: 'Dropout2d', name: 'drop', p: 0.2 },
+      { kind: 'Flatten' },
+      { kind: 'Linear', name: 'fc', in_features: 4 * 36, out_features: 3 },
+    ] };
+    const augmented = () => settings({ epochs: 4, batch_size: 8, augment: { shift: 2, hflip: true, noise: 0 } });
+    const straight = new Trainer({ spec: cnn, data: colour, settings: augmented() });
+    await straight.run();
+    const plain = new Trainer({ spec: cnn, data: colour, settings: settings({ epochs: 4, batch_size: 8 }) });
+    await plain.run();
+    expect(weights(plain)).not.toEqual(weights(straight)); // the augmentation is in play
+    let second: Checkpoint | null = null;
+    let paused = 0;
+    const t: Trainer = new Trainer({
+      spec: cnn, data: colour, settings: augmented(), yieldEveryMs: 0,
+      onEvent: (e) => {
+        if (e.type === 'checkpoint' && e.checkpoint.epoch === 2) second = e.checkpoint;
+        if (e.type === 'step' && e.step % 7 === 0) { t.pause(); paused++; setTimeout(() => t.resume(), 2); }
+      },
+    });
+    await t.run();
+    expect(paused).toBeGreaterThan(2);
+    expect(weights(t)).toEqual(weights(straight));
+    const resumed = new Trainer({ spec: cnn, data: colour, settings: augmented(), resumeFrom: second });
+    await resumed.run();
+    expect(weights(resumed)).toEqual(weights(straight));
+  });
+
   it('cancel stops at a step boundary and reports cancelled', async () => {
     const t: Trainer = new Trainer({ spec, data, settings: settings({ epochs: 50 }), onEvent: (e) => { if (e.type === 'step' && e.step === 30) t.cancel(); } });
     const r = await t.run();

@@ -1,0 +1,87 @@
+/**
+ * Bring your own pictures, end to end in Chromium against the web host: a
+ * generated 3-class colour PNG folder inside the host's root is chosen in the
+ * Data view (the web host's prompt), previewed at 16×16 with its classes,
+ * counts and skipped file, then the CNN template trains two epochs on it.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { enter, haveChromium, startLab, type Lab } from './harness.ts';
+import { writeColourFolder } from '../engine/data/image-folder-fixture.ts';
+
+/** Screenshots to look at by eye (DLAB_SHOTS, or the temp folder). */
+const SHOTS = process.env.DLAB_SHOTS ?? tmpdir();
+const trainState = (page: Page) => page.getByTestId('train-state').evaluate((el) => ['idle', 'starting', 'running', 'paused', 'cancelled', 'done', 'failed'].find((s) => el.classList.contains(s)));
+const points = async (page: Page, id: string) => Number(await page.getByTestId(id).getAttribute('data-points'));
+
+describe.runIf(haveChromium)('the Data view with an image folder', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab({ threads: 1 });
+    writeColourFolder(join(lab.root, 'colours'), { red: [220, 30, 30], green: [30, 200, 40], blue: [30, 40, 220] }, 10, 20);
+    mkdirSync(join(lab.root, 'colours', 'red'), { recursive: true });
+    writeFileSync(join(lab.root, 'colours', 'red', 'broken.png'), 'not a picture');
+    // Large enough that its import takes a few seconds: long enough to see progress and cancel it.
+    writeColourFolder(join(lab.root, 'many'), { cyan: [30, 200, 200], magenta: [200, 30, 200], yellow: [220, 220, 30] }, 2500, 32);
+  }, 240_000);
+  afterAll(async () => {
+    await lab?.close();
+  });
+
+  it('chooses the folder, previews it and trains the CNN template on it', async () => {
+    const { page, problems } = await lab.open();
+    page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? 'colours' : undefined));
+
+    await page.getByTestId('view-data').click();
+    await page.getByTestId('dataset-images').click();
+    await page.getByTestId('dataset-browse').click();
+    await expect.poll(() => page.getByTestId('dataset-shape').textContent(), { timeout: 30_000 }).toBe('3 × 32 × 32');
+    await enter(page.getByTestId('dataset-img-size'), '16');
+    await expect.poll(() => page.getByTestId('dataset-shape').textContent(), { timeout: 30_000 }).toBe('3 × 16 × 16');
+    expect(await page.getByTestId('dataset-size').textContent()).toBe('30');
+    const preview = page.getByTestId('dataset-preview');
+    for (const name of ['blue', 'green', 'red']) expect(await preview.textContent()).toContain(name);
+    const skipped = page.getByTestId('dataset-skipped');
+    await skipped.locator('summary').click();
+    expect(await skipped.textContent()).toContain('broken.png');
+
+    // The CNN template keeps the chosen folder and adapts to 3×16×16 and 3 classes: nothing to fix.
+    await page.getByTestId('project-new').click();
+    await page.getByTestId('template-cnn').click();
+    await page.getByTestId('view-data').click();
+    await expect.poll(() => page.getByTestId('dataset-shape').textContent(), { timeout: 30_000 }).toBe('3 × 16 × 16');
+    expect(await page.getByTestId('dataset-mismatch').count()).toBe(0);
+    await page.screenshot({ path: join(SHOTS, 'data-view.png') });
+
+    await page.getByTestId('view-train').click();
+    await enter(page.getByTestId('setting-epochs'), '2');
+    await enter(page.getByTestId('setting-batch'), '8');
+    await page.getByTestId('train-start').click();
+    await expect.poll(() => trainState(page), { timeout: 120_000, interval: 100 }).toBe('done');
+    await expect.poll(() => points(page, 'chart-loss')).toBe(2);
+    await expect.poll(() => page.getByTestId('run-row').count()).toBe(1);
+    await page.screenshot({ path: join(SHOTS, 'data-view-trained.png') });
+    expect(problems).toEqual([]);
+  }, 300_000);
+
+  it('shows a long import with its progress and ETA, and cancels it', async () => {
+    const { page, problems } = await lab.open();
+    page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? 'many' : undefined));
+    await page.getByTestId('view-data').click();
+    await page.getByTestId('dataset-images').click();
+    await page.getByTestId('dataset-browse').click();
+    const bar = page.getByTestId('dataset-import');
+    await bar.waitFor({ timeout: 30_000 });
+    expect(await bar.textContent()).toMatch(/of 7,500 files/);
+    await expect.poll(() => page.getByTestId('dataset-import-eta').textContent(), { timeout: 20_000, interval: 50 }).toMatch(/about \d+s left/);
+    await page.screenshot({ path: join(SHOTS, 'data-view-import.png') });
+    await page.getByTestId('dataset-import-cancel').click();
+    await page.getByTestId('dataset-import-cancelled').waitFor({ timeout: 20_000 });
+    expect(await bar.count()).toBe(0);
+    expect(await page.getByTestId('dataset-shape').count()).toBe(0);
+    expect(problems).toEqual([]);
+  }, 120_000);
+});
