@@ -2,7 +2,8 @@
  * What a drop on a window may do, decided without Electron so it is tested
  * with plain data: a `.dlab` opens (the first in the window it was dropped on,
  * any others each in a window of their own, as the OS's "open with" does); a
- * CSV/TSV file or a folder is offered to the Data view; anything else is
+ * CSV/TSV or .npz file or a folder is offered to the Data view (a folder as
+ * IDX or CIFAR files when it holds them, else as an image folder); anything else is
  * refused with a reason the renderer words in the user's language.
  */
 import type { DropRefusal, DroppedData } from './preload-api.ts';
@@ -12,6 +13,7 @@ export const MAX_DROPPED = 16;
 
 const PROJECT = /\.dlab$/i;
 const TABLE = /\.(csv|tsv)$/i;
+const ARRAYS = /\.npz$/i;
 /** A name with an extension we do not read; anything without one may be a folder, which main checks on disk. */
 const OTHER_EXTENSION = /\.[A-Za-z0-9]{1,8}$/;
 
@@ -21,7 +23,7 @@ const OTHER_EXTENSION = /\.[A-Za-z0-9]{1,8}$/;
  * where any other file lives. Folders usually have no extension.
  */
 export function wantsPath(name: string): boolean {
-  return PROJECT.test(name) || TABLE.test(name) || !OTHER_EXTENSION.test(name);
+  return PROJECT.test(name) || TABLE.test(name) || ARRAYS.test(name) || !OTHER_EXTENSION.test(name);
 }
 
 /** The last part of a path, either separator (this module runs in the preload too, without node:path). */
@@ -33,6 +35,17 @@ export function baseName(path: string): string {
 export interface DroppedEntry {
   path: string;
   kind: 'file' | 'directory' | 'missing';
+  /** For a folder: the names it holds (main lists them), which say what kind of data it is. */
+  names?: readonly string[];
+}
+
+/** What a dropped folder holds, by the files the engine's readers look for (engine/data: idx, cifar, image-folder). */
+export function folderKind(names: readonly string[]): DroppedData['kind'] {
+  const has = (re: RegExp) => names.some((n) => re.test(n));
+  if (has(/-idx[13]-ubyte(\.gz)?$/i)) return 'idx';
+  if (has(/^(data_batch_1\.bin|cifar-10-batches-bin)$/i)) return 'cifar10';
+  if (has(/^(train\.bin|cifar-100-binary)$/i)) return 'cifar100';
+  return 'images';
 }
 
 export interface DropPlan {
@@ -50,7 +63,11 @@ export function planDrop(entries: readonly DroppedEntry[]): DropPlan {
     const refuse = (reason: DropRefusal['reason']) => plan.refused.push({ name: baseName(e.path), reason });
     if (i >= MAX_DROPPED) return refuse('too-many');
     if (e.kind === 'missing') return refuse('missing');
-    const offer: DroppedData | null = e.kind === 'directory' ? { kind: 'idx', path: e.path } : TABLE.test(e.path) ? { kind: 'csv', path: e.path } : null;
+    const offer: DroppedData | null =
+      e.kind === 'directory' ? { kind: folderKind(e.names ?? []), path: e.path }
+      : TABLE.test(e.path) ? { kind: 'csv', path: e.path }
+      : ARRAYS.test(e.path) ? { kind: 'npz', path: e.path }
+      : null;
     if (e.kind === 'file' && PROJECT.test(e.path)) {
       if (plan.project === null) plan.project = e.path;
       else plan.moreProjects.push(e.path);

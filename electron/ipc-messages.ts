@@ -15,7 +15,7 @@ export const DocumentStateMessage = z.strictObject({
 });
 
 export const SuggestedName = z.string().max(1000);
-export const DataKind = z.enum(['csv', 'idx']);
+export const DataKind = z.enum(['csv', 'npz', 'idx', 'cifar10', 'cifar100', 'images']);
 /** What the Data view's chooser asks for: a CSV/TSV file, an .npz file, or a folder (IDX, image or CIFAR). */
 export const DataDialogKind = z.enum(['csv', 'npz', 'idx', 'folder']);
 export const RecentPath = path;

@@ -28,9 +28,9 @@ export type DataDialogKind = 'csv' | 'npz' | 'idx' | 'folder';
 export type DesktopLocale = 'en' | 'zh';
 export type DesktopTheme = 'light' | 'dark';
 
-/** A dropped CSV/TSV file or folder, granted to this window's engine, for the Data view to offer. */
+/** A dropped CSV/TSV or .npz file or a folder, granted to this window's engine, for the Data view to offer. */
 export interface DroppedData {
-  kind: 'csv' | 'idx';
+  kind: 'csv' | 'npz' | 'idx' | 'cifar10' | 'cifar100' | 'images';
   path: string;
 }
 

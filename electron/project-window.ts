@@ -5,7 +5,7 @@
  * closing stops the engine.
  */
 import { BrowserWindow, MessageChannelMain, dialog, powerSaveBlocker, utilityProcess, type MessagePortMain } from 'electron';
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, isAbsolute } from 'node:path';
 import { BACKGROUND } from './appearance.ts';
 import { planDrop, type DroppedEntry } from './dropped-files.ts';
@@ -188,7 +188,8 @@ export class ProjectWindow {
     const entries = await Promise.all(paths.map(async (path): Promise<DroppedEntry> => {
       // getPathForFile gives absolute paths; anything else would resolve against our cwd.
       const s = isAbsolute(path) ? await stat(path).catch(() => null) : null;
-      return { path, kind: s?.isDirectory() ? 'directory' : s?.isFile() ? 'file' : 'missing' };
+      if (s?.isDirectory()) return { path, kind: 'directory', names: await readdir(path).catch(() => []) };
+      return { path, kind: s?.isFile() ? 'file' : 'missing' };
     }));
     const plan = planDrop(entries);
     if (plan.project) this.grant(plan.project);

@@ -25,10 +25,15 @@ describe('planDrop', () => {
     expect(planDrop([file('/p/a.dlab'), file('/p/b.dlab'), file('/p/c.DLAB')])).toEqual({ project: '/p/a.dlab', moreProjects: ['/p/b.dlab', '/p/c.DLAB'], data: null, refused: [] });
   });
 
-  it('offers a CSV or TSV file as a CSV source and a folder as an IDX folder', () => {
+  it('offers a CSV or TSV file as a CSV source, an .npz as arrays, and a folder by what it holds', () => {
     expect(planDrop([file('/d/iris.csv')]).data).toEqual({ kind: 'csv', path: '/d/iris.csv' });
     expect(planDrop([file('C:\\d\\scores.tsv')]).data).toEqual({ kind: 'csv', path: 'C:\\d\\scores.tsv' });
-    expect(planDrop([dir('/d/fashion-mnist')]).data).toEqual({ kind: 'idx', path: '/d/fashion-mnist' });
+    expect(planDrop([file('/d/xy.NPZ')]).data).toEqual({ kind: 'npz', path: '/d/xy.NPZ' });
+    expect(planDrop([{ ...dir('/d/fashion-mnist'), names: ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz'] }]).data).toEqual({ kind: 'idx', path: '/d/fashion-mnist' });
+    expect(planDrop([{ ...dir('/d/c10'), names: ['batches.meta.txt', 'data_batch_1.bin', 'test_batch.bin'] }]).data).toEqual({ kind: 'cifar10', path: '/d/c10' });
+    expect(planDrop([{ ...dir('/d/c100'), names: ['fine_label_names.txt', 'train.bin', 'test.bin'] }]).data).toEqual({ kind: 'cifar100', path: '/d/c100' });
+    expect(planDrop([{ ...dir('/d/pets'), names: ['cat', 'dog', '.DS_Store'] }]).data).toEqual({ kind: 'images', path: '/d/pets' });
+    expect(wantsPath('xy.npz')).toBe(true);
   });
 
   it('offers one data source and says why it refused the rest', () => {
@@ -41,7 +46,7 @@ describe('planDrop', () => {
     const plan = planDrop([file('/d/photo.png'), file('/d/README'), { path: '/gone/x.dlab', kind: 'missing' }, dir('/d/odd.dlab')]);
     expect(plan.project).toBeNull();
     // A folder is data whatever its name; only a file is a project.
-    expect(plan.data).toEqual({ kind: 'idx', path: '/d/odd.dlab' });
+    expect(plan.data).toEqual({ kind: 'images', path: '/d/odd.dlab' });
     expect(plan.refused).toEqual([{ name: 'photo.png', reason: 'unsupported' }, { name: 'README', reason: 'unsupported' }, { name: 'x.dlab', reason: 'missing' }]);
   });
 
