@@ -4,7 +4,7 @@
  * plain messages for bad values, usage errors exit 2, and a reader that stops
  * early (`| head -1`) ends the program quietly.
  */
-import { spawn } from 'node:child_process';
+import { runProcess } from '../helpers/run-process.ts';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,18 +16,7 @@ import { newProject } from '../../engine/project/project.ts';
 const bin = fileURLToPath(new URL('../../bin/dlab.mjs', import.meta.url));
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 const dir = mkdtempSync(join(tmpdir(), 'dlab-conventions-'));
-/** Runs a process to its end without blocking the test worker (a string of synchronous spawns starves Vitest's RPC). */
-function run(command: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(command, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (status) => done({ status, stdout, stderr }));
-  });
-}
+const run = (command: string, args: string[]) => runProcess(command, args, { cwd: dir });
 const dlab = (...args: string[]) => run(process.execPath, [bin, ...args]);
 /** Runs `dlab …` with its stdout piped into `head -1`; dlab's own exit status comes back on stderr. */
 const throughHead = (args: string) => run('sh', ['-c', `(${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} ${args}; echo "dlab exit $?" >&2) | head -1`]);

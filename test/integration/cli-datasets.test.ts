@@ -1,5 +1,5 @@
 /** `dlab` on the user's own data, run as a user runs it: --label, --inspect, image folders and CIFAR, and the errors. */
-import { spawn } from 'node:child_process';
+import { runProcess } from '../helpers/run-process.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,18 +12,7 @@ const bin = fileURLToPath(new URL('../../bin/dlab.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'dlab-data-'));
 const env = { ...process.env, DLAB_CACHE_DIR: join(dir, 'cache') };
 
-/** Runs dlab without blocking the test worker. */
-function dlab(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (status) => done({ status, stdout, stderr }));
-  });
-}
+const dlab = (...args: string[]) => runProcess(process.execPath, [bin, ...args], { cwd: dir, env });
 const json = (s: string) => JSON.parse(s.trim().split('\n')[0]) as Record<string, unknown>;
 
 describe('dlab on your own data', () => {
