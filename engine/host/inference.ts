@@ -57,13 +57,15 @@ export class Inference {
     const x = this.input(p.input, m.spec, m.normalizer);
     if (x.shape[0] !== 1) throw new ReplyError('bad-params', `inspect takes one sample; got a batch of ${x.shape[0]}`);
     setMode(m.model, p.mode, p.seed);
+    // The kind as the spec wrote it (a trace visits the top-level layers, named as the spec names them): MaxPool2d, not the PoolModule class behind it.
+    const kinds = new Map(m.spec.layers.map((l, i) => [l.name ?? String(i), l.kind]));
     const layers: ResultOf<'inspect'>['layers'] = [];
     noGrad(() => m.model.forwardTrace(x, (name, module, out) => {
       let noise: ResultOf<'inspect'>['layers'][number]['noise'] = null;
       if (module instanceof StochasticModule && module.lastNoise && module.lastNoiseShape) {
         noise = { kind: module.noiseKind, meaning: module.noiseMeaning, p: module.p, rate_name: module.rateName, scale: module.keepScale(), mask: { shape: [...module.lastNoiseShape], data: module.lastNoise.slice() } };
       }
-      layers.push({ name, kind: module.constructor.name, stochastic: module instanceof StochasticModule, output: tensorData(out), noise });
+      layers.push({ name, kind: kinds.get(name) ?? module.constructor.name, stochastic: module instanceof StochasticModule, output: tensorData(out), noise });
     }));
     return { mode: p.mode, input: tensorData(x), layers };
   }

@@ -151,6 +151,13 @@ describe('engine process over the protocol', () => {
     expect([...e.layers[0].output.data]).toEqual([2, 4, 6, 8]);
   });
 
+  it('names each inspected layer by its kind in the spec, not the class that runs it', async () => {
+    const spec = { input_shape: [1, 4, 4], layers: [{ kind: 'MaxPool2d', name: 'pool1', kernel_size: 2 }, { kind: 'ReLU' }, { kind: 'AvgPool2d', kernel_size: 2 }] };
+    const x = { tensor: { shape: [1, 1, 4, 4], data: new Float32Array(16) } };
+    const r = await engine.request('inspect', { model: { spec, seed: 0 }, input: x, mode: 'eval' });
+    expect(r.layers.map((l) => [l.name, l.kind])).toEqual([['pool1', 'MaxPool2d'], ['1', 'ReLU'], ['2', 'AvgPool2d']]);
+  });
+
   it('inspects AlphaDropout: a keep-mask but no scale (kept values go through an affine map)', async () => {
     const spec = { input_shape: [4], layers: [{ kind: 'AlphaDropout', name: 'drop', p: 0.5 }] };
     const x = { tensor: { shape: [1, 4], data: Float32Array.from([2, 4, 6, 8]) } };
