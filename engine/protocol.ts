@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { DatasetChoiceSchema } from './data/choice.ts';
+import { MissingSourceSchema } from './data/source-missing.ts';
 import { ProjectSchema, RunSchema } from './project/project.ts';
 import { SweepPlanSchema } from './experiments/sweep-plan.ts';
 
@@ -279,7 +280,8 @@ export const REQUESTS = {
     params: z.object({ name: z.string().max(200).optional(), template: z.enum(['mlp', 'cnn', 'transformer', 'blank']).default('mlp'), dataset: DatasetChoiceSchema.optional() }),
     result: z.object({ doc: ProjectSchema }),
   },
-  'project.open': { params: z.object({ path: z.string().min(1) }), result: z.object({ path: z.string(), doc: ProjectSchema }) },
+  /** Opens even when the data source moved: `data_missing` then says which, where and what (the Data view offers to choose it again). */
+  'project.open': { params: z.object({ path: z.string().min(1) }), result: z.object({ path: z.string(), doc: ProjectSchema, data_missing: MissingSourceSchema.nullable() }) },
   /** Saves `doc` with the engine-side run weights; the engine keeps the weights of runs the doc still lists. */
   'project.save': { params: z.object({ path: z.string().min(1), doc: ProjectSchema }), result: z.object({ path: z.string(), bytes: z.number() }) },
   /**
@@ -358,13 +360,16 @@ export type EngineEvent = z.infer<typeof EngineEventSchema>;
 
 // ---------------------------------------------------------------- engine → client envelopes
 
-/** 'too-large': over MAX_MESSAGE_BYTES; 'engine-lost': the engine process died before answering (sent by the host). */
-export const ErrorCodeSchema = z.enum(['bad-message', 'unknown-type', 'bad-params', 'failed', 'busy', 'not-found', 'forbidden', 'cancelled', 'too-large', 'engine-lost']);
+/**
+ * 'too-large': over MAX_MESSAGE_BYTES; 'engine-lost': the engine process died before answering (sent by the host);
+ * 'data-missing': the request's data source moved or changed, and the error's `data_missing` says how.
+ */
+export const ErrorCodeSchema = z.enum(['bad-message', 'unknown-type', 'bad-params', 'failed', 'busy', 'not-found', 'forbidden', 'cancelled', 'too-large', 'engine-lost', 'data-missing']);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 
 export const ToClientSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('response'), id: RequestIdSchema, result: z.unknown() }),
-  z.object({ type: z.literal('error'), id: RequestIdSchema.nullable(), error: z.object({ code: ErrorCodeSchema, message: z.string() }) }),
+  z.object({ type: z.literal('error'), id: RequestIdSchema.nullable(), error: z.object({ code: ErrorCodeSchema, message: z.string(), data_missing: MissingSourceSchema.optional() }) }),
   z.object({ type: z.literal('event'), event: EngineEventSchema }),
 ]);
 export type ToClient = z.infer<typeof ToClientSchema>;

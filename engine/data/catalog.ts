@@ -5,14 +5,16 @@
  */
 import { DataError, type Dataset } from './dataset.ts';
 import { makeCurve, makeSequenceTask, makeTwoD } from './synthetic.ts';
-import type { DatasetChoice } from './choice.ts';
+import { DATASET_INFO, type DatasetChoice } from './choice.ts';
 import { DIGIT_CLASSES, FASHION_CLASSES, idxDataset, parseIdx } from './idx.ts';
 import { parseCsv } from './csv.ts';
 import { parseNpz } from './npz.ts';
 import { loadCifar } from './cifar.ts';
 import { ImportCancelled, importImageFolder } from './image-folder.ts';
+import { SourceMissing, whereMissing } from './source-missing.ts';
 
-export { ImportCancelled };
+export { ImportCancelled, SourceMissing };
+export type { MissingSource } from './source-missing.ts';
 
 export { DATASET_INFO, DatasetChoiceSchema, resolveSourcePath, type DatasetChoice, type DatasetInfo } from './choice.ts';
 
@@ -66,7 +68,10 @@ function idxFiles(dir: string, files: FileSource): { trainImages: string; trainL
   };
   const trainImages = find('train', 'images');
   const trainLabels = find('train', 'labels');
-  if (!trainImages || !trainLabels) throw new DataError(`${dir}: no train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] here (found: ${names.slice(0, 8).join(', ') || 'nothing'})`);
+  if (!trainImages || !trainLabels) {
+    const info = { source: 'idx', path: dir, missing: 'contents' as const, files: ['train-images-idx3-ubyte[.gz]', 'train-labels-idx1-ubyte[.gz]'] };
+    throw new SourceMissing(info, `${dir}: no train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz] here (found: ${names.slice(0, 8).join(', ') || 'nothing'})`);
+  }
   return { trainImages, trainLabels, testImages: find('t10k', 'images'), testLabels: find('t10k', 'labels') };
 }
 
@@ -80,15 +85,16 @@ function drive(steps: Generator<LoadProgress, LoadedData>, what: string, options
   }
 }
 
-/** The source's bytes, or a plain error naming the path when it moved. */
-function readSource(path: string, what: 'file' | 'folder', files: FileSource): Uint8Array {
-  if (!files.exists(path)) throw movedError(path, what);
-  return files.read(path);
-}
-
-/** What to say when a project's file or folder is not where it was. */
-export function movedError(path: string, what: 'file' | 'folder'): DataError {
-  return new DataError(`${path}: no such ${what}; it may have been moved or renamed. Put it back there, or choose it again (dlab new -d …:<new path>, or Data in the app); the project's model and runs are kept`);
+/**
+ * The source's file or folder when it is not there (moved, renamed, deleted)
+ * or is the other kind of thing; null for built-in sets and sources that are
+ * in place. Cheap: one stat, no reading.
+ */
+export function missingSource(choice: DatasetChoice, files: FileSource): SourceMissing | null {
+  if (!('path' in choice)) return null;
+  const kind = DATASET_INFO.find((d) => d.id === choice.id)?.path ?? 'file';
+  const stat = files.stat ? files.stat.bind(files) : (p: string) => (files.exists(p) ? { isDirectory: kind === 'folder' } : null);
+  return whereMissing(choice.id, choice.path, kind, stat);
 }
 
 /** Loads a source here and now, reporting progress and stopping between files when cancelled. */
@@ -102,6 +108,8 @@ export function loadDataset(choice: DatasetChoice, files: FileSource, options: L
  * stay responsive and to notice a cancel request. Other sources yield nothing.
  */
 export function* loadDatasetSteps(choice: DatasetChoice, files: FileSource): Generator<LoadProgress, LoadedData> {
+  const missing = missingSource(choice, files);
+  if (missing) throw missing;
   switch (choice.id) {
     case 'spiral':
     case 'moons':
@@ -120,7 +128,6 @@ export function* loadDatasetSteps(choice: DatasetChoice, files: FileSource): Gen
       return { data: idxDataset('mnist', parseIdx(images, 'bundled MNIST images'), parseIdx(labels, 'bundled MNIST labels'), DIGIT_CLASSES, 'bundled MNIST') };
     }
     case 'idx': {
-      if (!files.exists(choice.path)) throw movedError(choice.path, 'folder');
       const f = idxFiles(choice.path, files);
       const looksFashion = /fashion/i.test(choice.path);
       const classes = choice.classNames ?? (looksFashion ? FASHION_CLASSES : DIGIT_CLASSES);
@@ -130,16 +137,14 @@ export function* loadDatasetSteps(choice: DatasetChoice, files: FileSource): Gen
       return { data, test };
     }
     case 'images':
-      if (!files.exists(choice.path)) throw movedError(choice.path, 'folder');
       return yield* importImageFolder(choice.path, choice, files);
     case 'cifar10':
     case 'cifar100':
-      if (!files.exists(choice.path)) throw movedError(choice.path, 'folder');
       return loadCifar(choice.id, choice.path, files);
     case 'npz':
-      return { data: parseNpz(readSource(choice.path, 'file', files), choice.path) };
+      return { data: parseNpz(files.read(choice.path), choice.path) };
     case 'csv': {
-      const text = new TextDecoder('utf-8').decode(readSource(choice.path, 'file', files));
+      const text = new TextDecoder('utf-8').decode(files.read(choice.path));
       return { data: parseCsv(text, choice.path, { label: choice.label, header: choice.header, task: choice.task }) };
     }
   }

@@ -9,6 +9,7 @@
  */
 import type { FileSource, LoadedData } from './catalog.ts';
 import { DataError, type Dataset } from './dataset.ts';
+import { SourceMissing } from './source-missing.ts';
 
 const PIXELS = 3 * 32 * 32;
 
@@ -77,7 +78,10 @@ export function loadCifar(kind: 'cifar10' | 'cifar100', dir: string, files: File
     names = files.list(root);
   }
   const train = layout.train(names);
-  if (train.length === 0) throw new DataError(`${dir}: no ${kind === 'cifar10' ? 'data_batch_1.bin … data_batch_5.bin' : 'train.bin'} here (found: ${names.slice(0, 8).join(', ') || 'nothing'}); choose the folder of the binary version ("${layout.folder}")`);
+  if (train.length === 0) {
+    const wanted = kind === 'cifar10' ? 'data_batch_1.bin … data_batch_5.bin' : 'train.bin';
+    throw new SourceMissing({ source: kind, path: dir, missing: 'contents', files: [wanted] }, `${dir}: no ${wanted} here (found: ${names.slice(0, 8).join(', ') || 'nothing'}); choose the folder of the binary version ("${layout.folder}")`);
+  }
   const at = (n: string) => `${root}/${n}`;
   const text = names.includes(layout.namesFile) ? new TextDecoder().decode(files.read(at(layout.namesFile))) : '';
   const listed = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);

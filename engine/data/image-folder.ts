@@ -14,6 +14,7 @@ import type { FileSource, LoadedData, LoadProgress } from './catalog.ts';
 import { DataError, type Dataset } from './dataset.ts';
 import { decodeImage } from './decode-image.ts';
 import { resizeInto } from './resize-image.ts';
+import { SourceMissing } from './source-missing.ts';
 
 export interface ImageFolderOptions {
   size: number;
@@ -153,7 +154,10 @@ function* decodeAll(root: string, l: Listing, o: ImageFolderOptions, files: File
 export function* importImageFolder(root: string, o: ImageFolderOptions, files: FileSource): Generator<LoadProgress, LoadedData> {
   const listing = listFolder(root.replace(/\/$/, '') || '/', files);
   const dir = root.replace(/\/$/, '') || '/';
-  if (listing.pictures.length === 0) throw new DataError(`${root}: no PNG or JPEG pictures in class subfolders; put each class's pictures in a folder named after it (e.g. ${root}/cats/1.png)`);
+  if (listing.pictures.length === 0) {
+    const info = { source: 'images', path: root, missing: 'contents' as const, files: ['class folders of PNG or JPEG pictures'] };
+    throw new SourceMissing(info, `${root}: no PNG or JPEG pictures in class subfolders; put each class's pictures in a folder named after it (e.g. ${root}/cats/1.png)`);
+  }
   const m = manifest(listing, o);
   const key = cacheKey(JSON.stringify({ folder: dir, size: o.size, gray: o.gray }));
   const per = (o.gray ? 1 : 3) * o.size * o.size;

@@ -4,9 +4,11 @@
  * renderer (MessagePort or WebSocket), the web host and the tests.
  */
 import type { EngineEvent, ParamsOf, RequestType, ResultOf, ToClient } from '../protocol.ts';
+import type { MissingSource } from '../data/source-missing.ts';
 
 export class EngineRequestError extends Error {
-  constructor(readonly code: string, message: string, readonly requestType: string) {
+  /** `dataMissing`: with code 'data-missing', the data source that moved or changed. */
+  constructor(readonly code: string, message: string, readonly requestType: string, readonly dataMissing: MissingSource | null = null) {
     super(message);
     this.name = 'EngineRequestError';
   }
@@ -58,7 +60,7 @@ export class EngineClient {
           return;
         }
         this.pending.delete(msg.id as number);
-        p.reject(new EngineRequestError(msg.error.code, msg.error.message, p.type));
+        p.reject(new EngineRequestError(msg.error.code, msg.error.message, p.type, msg.error.data_missing ?? null));
         break;
       }
       case 'event':

@@ -8,12 +8,12 @@
  * few milliseconds, so progress events leave and a dataset.cancel is heard.
  */
 import type { ParsedParamsOf, ResultOf } from '../protocol.ts';
-import { ImportCancelled, loadDataset, loadDatasetSteps, resolveSourcePath, type DatasetChoice, type LoadedData } from '../data/catalog.ts';
+import { ImportCancelled, loadDataset, loadDatasetSteps, missingSource, resolveSourcePath, type DatasetChoice, type LoadedData, type MissingSource } from '../data/catalog.ts';
 import { sampleSize, type Dataset } from '../data/dataset.ts';
 import { previewSource } from '../data/preview.ts';
 import type { TrainingSettings } from '../train/settings.ts';
 import { splitsOf } from '../train/run-splits.ts';
-import type { EngineHost } from './engine-host.ts';
+import { ForbiddenPath, type EngineHost } from './engine-host.ts';
 import type { EventPacer } from './event-pacer.ts';
 import { ReplyError } from './reply-error.ts';
 
@@ -44,6 +44,20 @@ export class DatasetCache {
     return resolveSourcePath(choice, (p) => this.host.resolvePath(p, 'dataset'));
   }
 
+  /**
+   * The choice's file or folder when it is not where the choice says (a
+   * project opened after its data moved); null when it is there, or when the
+   * path is refused (the request that reads it says why).
+   */
+  missing(choice: DatasetChoice): MissingSource | null {
+    try {
+      return missingSource(this.resolved(choice), this.host.files)?.info ?? null;
+    } catch (e) {
+      if (e instanceof ForbiddenPath) return null;
+      throw e;
+    }
+  }
+
   load(choice: DatasetChoice): LoadedData {
     const c = this.resolved(choice);
     const key = JSON.stringify(c);
@@ -63,6 +77,9 @@ export class DatasetCache {
   prepare(choice: DatasetChoice): Promise<LoadedData> {
     const c = this.resolved(choice);
     const key = JSON.stringify(c);
+    // A source moved since it was loaded says so, as it would to a fresh engine.
+    const moved = missingSource(c, this.host.files);
+    if (moved) return Promise.reject(moved);
     const hit = this.cache.get(key);
     if (hit) return Promise.resolve(hit);
     if (this.importing?.key === key && !this.importing.stop.cancelled) return this.importing.done;

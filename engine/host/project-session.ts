@@ -70,15 +70,24 @@ export class ProjectSession {
     return newProject({ name: name ?? 'Untitled', model: templateSpec(template, shape), dataset: ds, training: templateTraining(template, shape) });
   }
 
-  new(p: ParsedParamsOf<'project.new'>): ResultOf<'project.new'> {
+  /** Counts New/Open, so a New still importing its dataset never replaces a project opened meanwhile. */
+  private loads = 0;
+
+  async new(p: ParsedParamsOf<'project.new'>): Promise<ResultOf<'project.new'>> {
+    const seq = ++this.loads;
+    // Imported with progress events and cancellable, not in one blocking step; newBundle then finds it cached.
+    await this.datasets.prepare(p.dataset ?? DEFAULT_DATASET[p.template]);
+    if (seq !== this.loads) throw new ReplyError('cancelled', 'another project was opened or created while this one was importing its dataset; it was not made');
     this.bundle = this.newBundle(p.template, p.dataset, p.name);
     return { doc: this.bundle.project };
   }
 
+  /** The project opens even when its data source moved or changed; `data_missing` then says which and where. */
   open(p: ParsedParamsOf<'project.open'>): ResultOf<'project.open'> {
     const path = this.host.resolvePath(p.path, 'open');
     this.bundle = this.host.openProject(path);
-    return { path, doc: this.bundle.project };
+    this.loads++;
+    return { path, doc: this.bundle.project, data_missing: this.datasets.missing(this.bundle.project.dataset) };
   }
 
   save(p: ParsedParamsOf<'project.save'>): ResultOf<'project.save'> {

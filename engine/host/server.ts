@@ -13,6 +13,7 @@ import {
 } from '../protocol.ts';
 import { validateSpec, type ModelSpec } from '../nn/spec.ts';
 import { advise } from '../experiments/advisor.ts';
+import { SourceMissing } from '../data/source-missing.ts';
 import { catalog } from './catalog.ts';
 import { DatasetCache } from './dataset-cache.ts';
 import { ForbiddenPath, type EngineHost } from './engine-host.ts';
@@ -99,8 +100,9 @@ export class EngineServer {
       const result = await this.dispatch(type, params);
       this.reply({ type: 'response', id, result });
     } catch (e) {
-      const code: ErrorCode = e instanceof ReplyError ? e.code : e instanceof ForbiddenPath ? 'forbidden' : 'failed';
-      this.reply({ type: 'error', id, error: { code, message: e instanceof Error ? e.message : String(e) } });
+      const code: ErrorCode = e instanceof ReplyError ? e.code : e instanceof ForbiddenPath ? 'forbidden' : e instanceof SourceMissing ? 'data-missing' : 'failed';
+      const missing = e instanceof SourceMissing ? { data_missing: e.info } : {};
+      this.reply({ type: 'error', id, error: { code, message: e instanceof Error ? e.message : String(e), ...missing } });
     }
   }
 

@@ -2,9 +2,10 @@
  * Importing an image folder through the real engine process: progress events
  * with an ETA while it decodes, a dataset.cancel that fails the pending
  * preview with 'cancelled', the skipped files in the preview, and a second
- * preview served from the engine's cache (no progress, no decoding).
+ * preview served from the engine's cache (no progress, no decoding); a
+ * project whose folder moved opens whole and names the folder it misses.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,4 +116,72 @@ describe('dataset import over the protocol', () => {
     expect(newer.input_shape).toEqual([1, 8, 8]);
     expect(newer.labels).toEqual([0, 1, 2]);
   }, 120_000);
+
+  /** The next `finished` event. */
+  const finishedRun = () => new Promise<Extract<EngineEvent, { type: 'finished' }>>((resolve) => {
+    const off = engine.onEvent((e) => {
+      if (e.type === 'finished') (off(), resolve(e));
+    });
+  });
+
+  it('opens a project whose image folder moved with its model, settings, runs and weights, names the folder, and trains once it is chosen again', async () => {
+    const folder = writeColourFolder(join(root, 'pets'), COLOURS, 12, 16);
+    events.length = 0;
+    // project.new imports the folder as previews do: with progress, not in one blocking step.
+    const { doc } = await engine.request('project.new', { template: 'cnn', dataset: { id: 'images', path: folder, size: 16 } });
+    expect(progress().at(-1)).toMatchObject({ source: folder, done: 36, total: 36 });
+    expect(doc.model.input_shape).toEqual([3, 16, 16]);
+    const ran = finishedRun();
+    await engine.request('train.start', { spec: doc.model, dataset: doc.dataset, settings: { ...doc.training, epochs: 1, batch_size: 8 } });
+    const fin = await ran;
+    expect(fin.status).toBe('done');
+    const run = fin.run!;
+    const path = join(root, 'pets.dlab');
+    await engine.request('project.save', { path, doc: { ...doc, runs: [run] } });
+
+    const moved = join(root, 'pets-moved');
+    renameSync(folder, moved);
+    const opened = await engine.request('project.open', { path });
+    expect(opened.data_missing).toEqual({ source: 'images', path: folder, missing: 'folder', files: [] });
+    expect(opened.doc.model).toEqual(doc.model);
+    expect(opened.doc.training).toEqual(doc.training);
+    expect(opened.doc.dataset).toEqual(doc.dataset);
+    expect(opened.doc.runs.map((r) => [r.id, r.weights?.crc32, r.history.epochs.length])).toEqual([[run.id, run.weights!.crc32, 1]]);
+    expect((await engine.request('runs.list', {})).runs).toMatchObject([{ id: run.id, has_weights: true }]);
+
+    // Reading the data says the same, as a typed error naming the folder.
+    for (const ask of [
+      () => engine.request('dataset.preview', { dataset: doc.dataset, count: 4 }),
+      () => engine.request('train.start', { spec: doc.model, dataset: doc.dataset, settings: { ...doc.training, epochs: 1 } }),
+    ]) {
+      const err = await ask().then(() => null, (e: unknown) => e);
+      expect(err).toMatchObject({ code: 'data-missing', dataMissing: { source: 'images', path: folder, missing: 'folder' } });
+      expect((err as Error).message).toContain(`${folder}: no such folder; it may have been moved or renamed`);
+    }
+
+    // Chosen again: previews, trains, and the project saves and reopens with nothing missing and its first run kept.
+    const again = { ...doc.dataset, path: moved };
+    expect((await engine.request('dataset.preview', { dataset: again, count: 3 })).class_counts).toEqual([12, 12, 12]);
+    const ran2 = finishedRun();
+    await engine.request('train.start', { spec: doc.model, dataset: again, settings: { ...doc.training, epochs: 1, batch_size: 8 } });
+    const fin2 = await ran2;
+    expect(fin2.status).toBe('done');
+    await engine.request('project.save', { path, doc: { ...opened.doc, dataset: again, runs: [...opened.doc.runs, fin2.run!] } });
+    const reopened = await engine.request('project.open', { path });
+    expect(reopened.data_missing).toBeNull();
+    expect((await engine.request('runs.list', {})).runs.map((r) => [r.id, r.has_weights])).toEqual([[run.id, true], [fin2.run_id, true]]);
+  }, 180_000);
+
+  it('says which files a folder that changed no longer holds', async () => {
+    const folder = join(root, 'emptied');
+    writeColourFolder(folder, COLOURS, 2, 8);
+    for (const c of Object.keys(COLOURS)) rmSync(join(folder, c), { recursive: true });
+    mkdirSync(join(folder, 'notes'));
+    const err = await engine.request('dataset.preview', { dataset: { id: 'images', path: folder }, count: 4 }).then(() => null, (e: unknown) => e);
+    expect(err).toMatchObject({ code: 'data-missing', dataMissing: { source: 'images', path: folder, missing: 'contents', files: ['class folders of PNG or JPEG pictures'] } });
+    const cifar = await engine.request('dataset.preview', { dataset: { id: 'cifar10', path: folder }, count: 4 }).then(() => null, (e: unknown) => e);
+    expect(cifar).toMatchObject({ code: 'data-missing', dataMissing: { source: 'cifar10', path: folder, missing: 'contents', files: ['data_batch_1.bin … data_batch_5.bin'] } });
+    const file = await engine.request('dataset.preview', { dataset: { id: 'csv', path: folder }, count: 4 }).then(() => null, (e: unknown) => e);
+    expect(file).toMatchObject({ code: 'data-missing', dataMissing: { source: 'csv', path: folder, missing: 'file' } });
+  });
 });
