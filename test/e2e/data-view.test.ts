@@ -2,9 +2,13 @@
  * Bring your own pictures, end to end in Chromium against the web host: a
  * generated 3-class colour PNG folder inside the host's root is chosen in the
  * Data view (the web host's prompt), previewed at 16×16 with its classes,
- * counts and skipped file, then the CNN template trains two epochs on it.
+ * counts and skipped file, then the CNN template trains two epochs on it. A
+ * long import shows its progress in the Data view and in the Train view, and
+ * is cancelled from either. A saved project whose folder then moved reopens
+ * with a banner naming the folder, is pointed at the folder's new place, and
+ * trains.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,6 +86,78 @@ describe.runIf(haveChromium)('the Data view with an image folder', () => {
     await page.getByTestId('dataset-import-cancelled').waitFor({ timeout: 20_000 });
     expect(await bar.count()).toBe(0);
     expect(await page.getByTestId('dataset-shape').count()).toBe(0);
+
+    // Nothing was kept, so a training start imports the folder again: the Train view shows it, and cancels it.
+    await page.getByTestId('view-train').click();
+    await page.getByTestId('train-start').click();
+    const trainBar = page.getByTestId('dataset-import');
+    await trainBar.waitFor({ timeout: 30_000 });
+    expect(await trainBar.textContent()).toMatch(/Importing many.*of 7,500 files/);
+    await page.screenshot({ path: join(SHOTS, 'train-view-import.png') });
+    await page.getByTestId('dataset-import-cancel').click();
+    await expect.poll(() => page.getByTestId('train-error').textContent(), { timeout: 20_000 }).toMatch(/import of .*many cancelled/);
+    expect(await trainBar.count()).toBe(0);
+    expect(await trainState(page)).toBe('failed');
     expect(problems).toEqual([]);
   }, 120_000);
+
+  it('reopens a project whose folder moved: says so, keeps its run, and trains once the folder is chosen again', async () => {
+    writeColourFolder(join(lab.root, 'pets'), { cats: [200, 120, 40], dogs: [90, 60, 30], fish: [40, 120, 220] }, 8, 16);
+    const { page, problems } = await lab.open();
+    const answers = ['pets', 'pets.dlab', 'pets.dlab'];
+    page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? answers.shift() : undefined));
+    await page.getByTestId('view-data').click();
+    await page.getByTestId('dataset-images').click();
+    await page.getByTestId('dataset-browse').click();
+    await expect.poll(() => page.getByTestId('dataset-size').textContent(), { timeout: 30_000 }).toBe('24');
+    await page.getByTestId('project-new').click();
+    await page.getByTestId('template-cnn').click();
+    await page.getByTestId('view-train').click();
+    await enter(page.getByTestId('setting-epochs'), '1');
+    await enter(page.getByTestId('setting-batch'), '8');
+    await page.getByTestId('train-start').click();
+    await expect.poll(() => trainState(page), { timeout: 120_000, interval: 100 }).toBe('done');
+    await expect.poll(() => page.getByTestId('run-row').count()).toBe(1);
+    await page.getByTestId('project-save').click();
+    await expect.poll(() => page.getByTestId('dirty').count()).toBe(0);
+
+    renameSync(join(lab.root, 'pets'), join(lab.root, 'pets-moved'));
+    await page.reload();
+    await page.locator('[data-testid="status"].connected').waitFor();
+    await page.getByTestId('project-open').click();
+    await expect.poll(() => page.getByTestId('project-title').textContent()).toContain('pets');
+    expect(await page.getByTestId('notice').textContent()).toContain(`Its data is not where it was (${join(lab.root, 'pets')})`);
+    await page.getByTestId('view-train').click();
+    await expect.poll(() => page.getByTestId('run-row').count()).toBe(1);
+
+    await page.getByTestId('view-data').click();
+    const banner = page.getByTestId('dataset-missing');
+    await banner.waitFor({ timeout: 30_000 });
+    expect(await banner.textContent()).toContain(`The folder ${join(lab.root, 'pets')} is not there: it may have been moved, renamed or deleted.`);
+    expect(await banner.textContent()).toContain('the runs and their weights are all kept');
+    expect(await page.getByTestId('dataset-error').count()).toBe(0);
+    await page.screenshot({ path: join(SHOTS, 'data-view-missing.png') });
+
+    answers.push('pets-moved');
+    await page.getByTestId('dataset-missing-choose').click();
+    await expect.poll(() => page.getByTestId('dataset-size').textContent(), { timeout: 30_000 }).toBe('24');
+    expect(await banner.count()).toBe(0);
+    expect(await page.getByTestId('dataset-path').inputValue()).toBe('pets-moved');
+    await page.getByTestId('view-train').click();
+    await page.getByTestId('train-start').click();
+    await expect.poll(() => trainState(page), { timeout: 120_000, interval: 100 }).toBe('done');
+    await expect.poll(() => page.getByTestId('run-row').count()).toBe(2);
+    expect(problems).toEqual([]);
+
+    // The same banner in Chinese.
+    const zh = await lab.open({ locale: 'zh' });
+    zh.page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? 'pets.dlab' : undefined));
+    renameSync(join(lab.root, 'pets-moved'), join(lab.root, 'pets-gone'));
+    await zh.page.getByTestId('project-open').click();
+    await zh.page.getByTestId('view-data').click();
+    await zh.page.getByTestId('dataset-missing').waitFor({ timeout: 30_000 });
+    expect(await zh.page.getByTestId('dataset-missing').textContent()).toContain('重新选择文件夹');
+    await zh.page.screenshot({ path: join(SHOTS, 'data-view-missing-zh.png') });
+    expect(zh.problems).toEqual([]);
+  }, 300_000);
 });

@@ -216,7 +216,8 @@ export class ProjectState {
     this.load(r.doc, r.path, false);
     this.remember(r.path);
     this.clearRecovery();
-    this.notice = { kind: 'info', text: `Opened ${r.path}` };
+    const gone = r.data_missing ? `. Its data is not where it was (${r.data_missing.path}); everything else is kept: choose it again in the Data view.` : '';
+    this.notice = { kind: 'info', text: `Opened ${r.path}${gone}` };
     return true;
   }
 
