@@ -2,7 +2,7 @@
  * Image-folder import speed (issue #15): generates N 32×32 RGB PNGs in 10
  * class folders once, then times, each in a fresh process so memory is its
  * own, the first import (decoding everything, writing the cache) and a
- * cached reopen.
+ * cached reopen, with the process's RSS at the end and at its peak.
  *
  *   npx tsx bench/image-folder.ts [N=5000] [DIR=/tmp/dlab-bench-images-N]
  */
@@ -23,7 +23,7 @@ if (mode === '--child') {
   const t0 = performance.now();
   const { data } = loadDataset({ id: 'images', path: dir, size: 32, gray: false }, nodeFiles);
   const seconds = (performance.now() - t0) / 1000;
-  process.stdout.write(JSON.stringify({ samples: data.size, seconds, rss_mb: process.memoryUsage().rss / 2 ** 20 }));
+  process.stdout.write(JSON.stringify({ samples: data.size, seconds, rss_mb: process.memoryUsage().rss / 2 ** 20, peak_mb: process.resourceUsage().maxRSS / 1024 }));
 } else {
   const n = Number(mode ?? 5000);
   const dir = rest[0] ?? join(tmpdir(), `dlab-bench-images-${n}`);
@@ -45,7 +45,7 @@ if (mode === '--child') {
   for (const label of ['first import', 'cached reopen']) {
     const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', dir, cache], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(r.stderr);
-    const m = JSON.parse(r.stdout) as { samples: number; seconds: number; rss_mb: number };
-    console.log(`${label}: ${m.samples} pictures in ${m.seconds.toFixed(2)} s, RSS ${m.rss_mb.toFixed(0)} MB`);
+    const m = JSON.parse(r.stdout) as { samples: number; seconds: number; rss_mb: number; peak_mb: number };
+    console.log(`${label}: ${m.samples} pictures in ${m.seconds.toFixed(2)} s, RSS ${m.rss_mb.toFixed(0)} MB (peak ${m.peak_mb.toFixed(0)} MB)`);
   }
 }

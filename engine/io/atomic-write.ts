@@ -49,15 +49,18 @@ export function removeStaleTemps(dir: string, target: string): string[] {
   return removed;
 }
 
-export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+/** Writes `bytes`, or parts one after another (a large file is then never joined into one buffer). */
+export function writeFileAtomic(path: string, bytes: Uint8Array | readonly Uint8Array[]): void {
   const dir = dirname(path);
   removeStaleTemps(dir, basename(path));
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   let fd = -1;
   try {
     fd = openSync(tmp, 'wx', 0o644);
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+    for (const part of bytes instanceof Uint8Array ? [bytes] : bytes) {
+      let off = 0;
+      while (off < part.length) off += writeSync(fd, part, off, part.length - off);
+    }
     fsyncSync(fd);
     closeSync(fd);
     fd = -1;

@@ -47,10 +47,10 @@ export function nodeFileSource(cacheDir: string): FileSource {
         }
       },
       // A cache that cannot be written only costs a decode next time.
-      write(key, bytes) {
+      write(key, parts) {
         try {
           mkdirSync(cacheDir, { recursive: true });
-          writeFileAtomic(join(cacheDir, key), bytes);
+          writeFileAtomic(join(cacheDir, key), parts);
         } catch {
           /* the data is loaded either way */
         }

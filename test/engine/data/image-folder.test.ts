@@ -120,6 +120,21 @@ describe('image folders', () => {
     expect(c.reads()).toBe(18);
   });
 
+  it('caches a folder with skipped files: the cached load gives the same pictures, labels and skipped list', () => {
+    const folder = writeColourFolder(join(root, 'cached-skips'), { red: [220, 20, 20], blue: [20, 20, 220] }, 3);
+    writeFileSync(join(folder, 'red', 'x-broken.png'), 'not a png');
+    const c = counted();
+    const first = loadDataset({ id: 'images', path: folder, size: 4, gray: false }, c.files);
+    expect(first.data.size).toBe(6);
+    expect(first.data.features.length).toBe(6 * 3 * 4 * 4);
+    const second = loadDataset({ id: 'images', path: folder, size: 4, gray: false }, c.files);
+    expect(c.reads()).toBe(7);
+    expect([...second.data.features]).toEqual([...first.data.features]);
+    expect([...second.data.labels]).toEqual([0, 0, 0, 1, 1, 1]);
+    expect(second.skipped).toEqual(first.skipped);
+    expect(second.skipped?.map((k) => k.path)).toEqual(['red/x-broken.png']);
+  });
+
   it('reports progress per picture and stops when cancelled, keeping nothing in the cache', () => {
     const folder = writeColourFolder(join(root, 'cancel'), { a: [0, 0, 0], b: [255, 255, 255] }, 10, 4);
     const c = counted();

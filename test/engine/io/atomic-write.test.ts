@@ -37,4 +37,10 @@ describe('stale temporary files', () => {
     writeFileAtomic(join(dir, 'run-1.ckpt'), new Uint8Array([4]));
     expect(readdirSync(dir)).not.toContain(files.deadCheckpoint);
   });
+
+  it('writes parts one after another as one file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlab-atomic-parts-'));
+    writeFileAtomic(join(dir, 'entry'), [new Uint8Array([1, 2]), new Uint8Array(0), new Uint8Array([3, 4, 5])]);
+    expect([...readFileSync(join(dir, 'entry'))]).toEqual([1, 2, 3, 4, 5]);
+  });
 });
