@@ -6,7 +6,8 @@
  * long import shows its progress in the Data view and in the Train view, and
  * is cancelled from either. A saved project whose folder then moved reopens
  * with a banner naming the folder, is pointed at the folder's new place, and
- * trains.
+ * trains. A CIFAR-10 binary layout is chosen the same way (its parent
+ * folder, as the archive extracts) and previewed.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { enter, haveChromium, startLab, type Lab } from './harness.ts';
 import { writeColourFolder } from '../engine/data/image-folder-fixture.ts';
+import { writeCifar } from '../engine/data/cifar-layout.ts';
 
 /** Screenshots to look at by eye (DLAB_SHOTS, or the temp folder). */
 const SHOTS = process.env.DLAB_SHOTS ?? tmpdir();
@@ -160,4 +162,31 @@ describe.runIf(haveChromium)('the Data view with an image folder', () => {
     await zh.page.screenshot({ path: join(SHOTS, 'data-view-missing-zh.png') });
     expect(zh.problems).toEqual([]);
   }, 300_000);
+
+  it('chooses a CIFAR-10 layout through the prompt and previews its pictures, classes and counts', async () => {
+    // 5 batches of 20 records and a test batch, every picture its class's colour: red 25·label, green 255 − 25·label, blue 100.
+    const NAMES = ['plane', 'car', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+    const batch = (k: number) => Array.from({ length: 20 }, (_, i) => (i + k) % 10);
+    const colour = (_r: number, j: number, y: number) => [25 * y, 255 - 25 * y, 100][Math.floor(j / 1024)];
+    writeCifar(join(lab.root, 'downloads', 'cifar-10-batches-bin'), 'cifar10', {
+      'data_batch_1.bin': batch(0), 'data_batch_2.bin': batch(1), 'data_batch_3.bin': batch(2), 'data_batch_4.bin': batch(3), 'data_batch_5.bin': batch(4), 'test_batch.bin': batch(5),
+    }, NAMES, colour);
+    const { page, problems } = await lab.open();
+    page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? 'downloads' : undefined));
+    await page.getByTestId('view-data').click();
+    await page.getByTestId('dataset-cifar10').click();
+    await page.getByTestId('dataset-browse').click();
+    await expect.poll(() => page.getByTestId('dataset-size').textContent(), { timeout: 30_000 }).toBe('100');
+    expect(await page.getByTestId('dataset-shape').textContent()).toBe('3 × 32 × 32');
+    const tiles = page.getByTestId('preview-images').locator('figure');
+    expect(await tiles.count()).toBe(48);
+    const captions = await tiles.locator('figcaption').allTextContents();
+    expect(new Set(captions)).toEqual(new Set(NAMES));
+    // Each tile shows its class's colour, so labels and the planes' order (red, green, blue) came through.
+    const firstOf = async (name: string) => tiles.nth(captions.indexOf(name)).locator('canvas').evaluate((c: { getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null }) => [...(c.getContext('2d')?.getImageData(5, 5, 1, 1).data ?? [])]);
+    expect(await firstOf('plane')).toEqual([0, 255, 100, 255]);
+    expect(await firstOf('truck')).toEqual([225, 30, 100, 255]);
+    await page.screenshot({ path: join(SHOTS, 'data-view-cifar10.png') });
+    expect(problems).toEqual([]);
+  }, 120_000);
 });
