@@ -76,7 +76,7 @@ export class EngineServer {
       'mc.samples': (p) => mc.samples(p),
       'mc.cancel': () => mc.cancel(),
       advice: (p) => ({ findings: advise(p.spec as ModelSpec, p.context) }),
-      'sweep.start': (p) => (idle(), sweeps.start(p)),
+      'sweep.start': async (p) => (idle(), await datasets.prepare(p.dataset), idle(), sweeps.start(p)),
       'sweep.cancel': () => sweeps.cancel(),
     };
   }

@@ -117,6 +117,20 @@ describe('dataset import over the protocol', () => {
     expect(newer.labels).toEqual([0, 1, 2]);
   }, 120_000);
 
+  it('imports the folder of a sweep with progress before the sweep starts, and cancels it there', async () => {
+    events.length = 0;
+    const spec = { input_shape: [3, 10, 10], layers: [{ kind: 'Flatten' }, { kind: 'Dropout', name: 'dropout', p: 0.5 }, { kind: 'Linear', in_features: 300, out_features: 3 }] };
+    const sweep = engine.request('sweep.start', { spec, dataset: { id: 'images', path: join(root, 'large'), size: 10 }, plan: { layers: ['dropout'], p: [0, 0.5], seeds: [0] } }).then(() => null, (e: unknown) => e);
+    await new Promise<void>((resolve) => {
+      const off = engine.onEvent((e) => {
+        if (e.type === 'dataset-progress') (off(), resolve());
+      });
+    });
+    await engine.request('dataset.cancel', {});
+    expect(await sweep).toMatchObject({ code: 'cancelled' });
+    expect(progress().at(-1)).toMatchObject({ source: join(root, 'large'), total: 4500 });
+  }, 120_000);
+
   /** The next `finished` event. */
   const finishedRun = () => new Promise<Extract<EngineEvent, { type: 'finished' }>>((resolve) => {
     const off = engine.onEvent((e) => {
