@@ -183,7 +183,7 @@ describe.runIf(haveChromium)('the Data view with an image folder', () => {
     const captions = await tiles.locator('figcaption').allTextContents();
     expect(new Set(captions)).toEqual(new Set(NAMES));
     // Each tile shows its class's colour, so labels and the planes' order (red, green, blue) came through.
-    const firstOf = async (name: string) => tiles.nth(captions.indexOf(name)).locator('canvas').evaluate((c: { getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null }) => [...(c.getContext('2d')?.getImageData(5, 5, 1, 1).data ?? [])]);
+    const firstOf = async (name: string) => tiles.nth(captions.indexOf(name)).locator('canvas').evaluate((c) => [...(c as HTMLCanvasElement).getContext('2d')!.getImageData(5, 5, 1, 1).data]);
     expect(await firstOf('plane')).toEqual([0, 255, 100, 255]);
     expect(await firstOf('truck')).toEqual([225, 30, 100, 255]);
     await page.screenshot({ path: join(SHOTS, 'data-view-cifar10.png') });
