@@ -130,4 +130,8 @@ async function main(): Promise<void> {
 }
 
 process.on('uncaughtException', (e) => process.stderr.write(`engine: uncaught ${e.stack ?? e.message}\n`));
-void main();
+main().catch((e: Error) => {
+  // Without this the process would idle with no server and no `ready`, and the host would wait for ever.
+  process.stderr.write(`engine: could not start: ${e.stack ?? e.message}\n`);
+  process.exit(1);
+});

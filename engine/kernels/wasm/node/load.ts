@@ -17,6 +17,8 @@ import { hasRelaxedSimd, hasSharedMemory, hasWasmSimd } from '../features.ts';
 import { createWasmKernels, type WasmKernels, type WasmRuntime } from '../wasm-kernels.ts';
 import { wasmApi, type KernelExports } from '../wasm-api.ts';
 import { ThreadPool } from './thread-pool.ts';
+import { kernelMismatch } from '../self-test.ts';
+import { referenceKernels } from '../../reference.ts';
 import { runtimeFiles } from '../../../io/runtime-files.ts';
 
 export interface WasmBackendOptions {
@@ -73,6 +75,11 @@ export function installWasmBackend(options: WasmBackendOptions = {}): WasmKernel
     dispatch: (op, params, nt) => pool.run(op, params, nt),
   };
   const kernels = createWasmKernels(runtime);
+  const mismatch = kernelMismatch(kernels, referenceKernels);
+  if (mismatch) {
+    void pool.terminate();
+    throw new Error(`${file} does not match this engine: ${mismatch}; it was built from other sources, run 'npm run build:wasm' (or rebuild the app)`);
+  }
   registerBackend(kernels);
   installed = {
     kernels,
