@@ -1,0 +1,252 @@
+/**
+ * Winograd F(2×2, 3×3) for stride-1 3×3 convolutions (Lavin & Gray, 2015).
+ * A 2×2 output tile is Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A over its 4×4 input tile d:
+ * 16 products per (tile, in-channel, out-channel) where direct convolution
+ * does 36, 2.25× fewer multiplies. Summed over channels, the 16 element-wise
+ * products are 16 GEMMs (transformed weights × transformed tiles) on the
+ * packed GEMM's micro-kernel; the transforms are adds and halvings.
+ *
+ * Forward: weights w[o, c] as they are. Input gradient: the same convolution
+ * of dy with the flipped, transposed kernel w[o, c, 2-i, 2-j] and padding 2 - p.
+ * Weight gradient: dg = Gᵀ[Σ_tiles (A dY Aᵀ) ⊙ (Bᵀ d B)]G, 16 GEMMs summed
+ * over tiles. Tiles are taken four at a time (one per SIMD lane), a row of
+ * tiles padded to a multiple of four; a sample's tiles run in chunks of
+ * about CHUNK so the transformed tiles stay in L2.
+ */
+import { MR, NR, tile4x8 } from './gemm';
+
+// @ts-ignore: decorator
+@inline
+function ptr(base: usize, index: i32): usize {
+  return base + (<usize>index << 2);
+}
+
+function align16(n: usize): usize {
+  return (n + 15) & ~(<usize>15);
+}
+
+const CHUNK: i32 = 64;
+
+// This thread's plan and scratch (globals are per instance, so per thread).
+let pM = 0, pMp = 0, pK = 0, pTilesH = 0, pTilesW = 0, pTw4 = 0, pRows = 0, pNc = 0, pHp = 0, pWp = 0;
+let sV: usize = 0, sU: usize = 0, sM: usize = 0, sImg: usize = 0, sTmp: usize = 0;
+
+/** m output rows (channels the pass writes), k channels summed over, an outH × outW output. */
+function plan(m: i32, k: i32, outH: i32, outW: i32): void {
+  pM = m;
+  pMp = (m + MR - 1) / MR * MR;
+  pK = k;
+  pTilesH = (outH + 1) >> 1;
+  pTilesW = (outW + 1) >> 1;
+  pTw4 = (pTilesW + 3) & ~3;
+  pRows = min(pTilesH, max(1, CHUNK / pTw4));
+  pNc = (pRows * pTw4 + NR - 1) / NR * NR;
+  // A tile reads input rows 2ty..2ty+3; four tiles read columns up to 2·tx0 + 9.
+  pHp = 2 * pTilesH + 2;
+  pWp = 2 * pTw4 + 2;
+}
+
+function layout(base: usize, limit: usize): bool {
+  sV = align16(base);
+  sU = align16(ptr(sV, 16 * pMp * pK));
+  sM = align16(ptr(sU, 16 * pK * pNc));
+  sImg = align16(ptr(sM, 16 * pMp * pNc));
+  sTmp = align16(ptr(sImg, pK * pHp * pWp));
+  return ptr(sTmp, 16) <= limit;
+}
+
+/** Bytes of one thread's scratch for a pass with m output rows, k summed channels and an outH × outW output. */
+export function winogradScratchBytes(m: i32, k: i32, outH: i32, outW: i32): i32 {
+  plan(m, k, outH, outW);
+  return (16 * pMp * pK + 16 * pK * pNc + 16 * pMp * pNc + pK * pHp * pWp + 16) * 4 + 5 * 16;
+}
+
+/**
+ * V = G g Gᵀ for every (row i, channel q), packed as MR-row A panels per
+ * element e (panel layout of gemm.ts, rows past m zero). g is w[i, q] or,
+ * transposed, w[q, i] flipped; w is [rows of the forward, its channels, 3, 3].
+ */
+function transformWeights(w: usize, transposed: bool): void {
+  const m = pM, k = pK, eStride = <usize>(pMp * k) << 2;
+  for (let i = 0; i < pMp; i++) {
+    for (let q = 0; q < k; q++) {
+      const dst = ptr(sV, (i / MR) * MR * k + q * MR + i % MR);
+      if (i >= m) {
+        for (let e = 0; e < 16; e++) store<f32>(dst + <usize>e * eStride, 0);
+        continue;
+      }
+      const g = transposed ? ptr(w, (q * m + i) * 9) : ptr(w, (i * k + q) * 9);
+      // t = G g (4×3), by columns.
+      for (let c = 0; c < 3; c++) {
+        const g0 = transposed ? load<f32>(ptr(g, 8 - c)) : load<f32>(ptr(g, c));
+        const g1 = transposed ? load<f32>(ptr(g, 5 - c)) : load<f32>(ptr(g, 3 + c));
+        const g2 = transposed ? load<f32>(ptr(g, 2 - c)) : load<f32>(ptr(g, 6 + c));
+        store<f32>(ptr(sTmp, c), g0);
+        store<f32>(ptr(sTmp, 3 + c), <f32>0.5 * (g0 + g1 + g2));
+        store<f32>(ptr(sTmp, 6 + c), <f32>0.5 * (g0 - g1 + g2));
+        store<f32>(ptr(sTmp, 9 + c), g2);
+      }
+      // V = t Gᵀ, by rows.
+      for (let r = 0; r < 4; r++) {
+        const t0 = load<f32>(ptr(sTmp, 3 * r)), t1 = load<f32>(ptr(sTmp, 3 * r + 1)), t2 = load<f32>(ptr(sTmp, 3 * r + 2));
+        const d = dst + <usize>(4 * r) * eStride;
+        store<f32>(d, t0);
+        store<f32>(d + eStride, <f32>0.5 * (t0 + t1 + t2));
+        store<f32>(d + 2 * eStride, <f32>0.5 * (t0 - t1 + t2));
+        store<f32>(d + 3 * eStride, t2);
+      }
+    }
+  }
+}
+
+/** Copies k planes of h × w into the padded image at (ph, pw); the border was zeroed once and is never written. */
+function padImage(src: usize, h: i32, w: i32, ph: i32, pw: i32): void {
+  for (let c = 0; c < pK; c++) {
+    for (let y = 0; y < h; y++) {
+      const s = ptr(src, (c * h + y) * w), d = ptr(sImg, (c * pHp + y + ph) * pWp + pw);
+      let x = 0;
+      for (; x + 4 <= w; x += 4) v128.store(ptr(d, x), v128.load(ptr(s, x)));
+      for (; x < w; x++) store<f32>(ptr(d, x), load<f32>(ptr(s, x)));
+    }
+  }
+}
+
+/**
+ * Row r of four adjacent tiles' 4×4 inputs, one vector per column: tile
+ * tx0 + l reads columns 2(tx0 + l) .. 2(tx0 + l) + 3.
+ */
+// @ts-ignore: decorator
+@inline
+function even(a: v128, b: v128): v128 { return f32x4.shuffle(a, b, 0, 2, 4, 6); }
+// @ts-ignore: decorator
+@inline
+function odd(a: v128, b: v128): v128 { return f32x4.shuffle(a, b, 1, 3, 5, 7); }
+
+/**
+ * Bᵀ d B for the chunk's tiles (tile rows ty0..ty0+rows), channel by
+ * channel, into U as KC×NR B panels per element e: tile t, channel q at
+ * (t / NR)·k·NR + q·NR + t % NR, elements k·nc apart.
+ */
+function transformInput(ty0: i32, rows: i32): void {
+  const k = pK, eStride = <usize>(k * pNc) << 2, rowBytes = <usize>pWp << 2;
+  const tiles = rows * pTw4;
+  for (let q = 0; q < k; q++) {
+    for (let r = 0; r < rows; r++) {
+      const rowBase = ptr(sImg, (q * pHp + 2 * (ty0 + r)) * pWp);
+      for (let tx0 = 0; tx0 < pTw4; tx0 += 4) {
+        const t = r * pTw4 + tx0;
+        const s0 = rowBase + (<usize>(2 * tx0) << 2), s1 = s0 + rowBytes, s2 = s1 + rowBytes, s3 = s2 + rowBytes;
+        // d[row][col], then t = Bᵀ d (rows: d0 - d2, d1 + d2, d2 - d1, d1 - d3), per column.
+        let a = v128.load(s0), b = v128.load(s0, 16), c = v128.load(s0, 8), d = v128.load(s0, 24);
+        const d00 = even(a, b), d01 = odd(a, b), d02 = even(c, d), d03 = odd(c, d);
+        a = v128.load(s1); b = v128.load(s1, 16); c = v128.load(s1, 8); d = v128.load(s1, 24);
+        const d10 = even(a, b), d11 = odd(a, b), d12 = even(c, d), d13 = odd(c, d);
+        a = v128.load(s2); b = v128.load(s2, 16); c = v128.load(s2, 8); d = v128.load(s2, 24);
+        const d20 = even(a, b), d21 = odd(a, b), d22 = even(c, d), d23 = odd(c, d);
+        a = v128.load(s3); b = v128.load(s3, 16); c = v128.load(s3, 8); d = v128.load(s3, 24);
+        const d30 = even(a, b), d31 = odd(a, b), d32 = even(c, d), d33 = odd(c, d);
+        const dst = ptr(sU, (t / NR) * k * NR + q * NR + t % NR);
+        inputRow(f32x4.sub(d00, d20), f32x4.sub(d01, d21), f32x4.sub(d02, d22), f32x4.sub(d03, d23), dst, eStride);
+        inputRow(f32x4.add(d10, d20), f32x4.add(d11, d21), f32x4.add(d12, d22), f32x4.add(d13, d23), dst + 4 * eStride, eStride);
+        inputRow(f32x4.sub(d20, d10), f32x4.sub(d21, d11), f32x4.sub(d22, d12), f32x4.sub(d23, d13), dst + 8 * eStride, eStride);
+        inputRow(f32x4.sub(d10, d30), f32x4.sub(d11, d31), f32x4.sub(d12, d32), f32x4.sub(d13, d33), dst + 12 * eStride, eStride);
+      }
+    }
+    // A half-filled last panel: its other four lanes are zero columns.
+    if (tiles % NR != 0) {
+      const dst = ptr(sU, (tiles / NR) * k * NR + q * NR + tiles % NR);
+      for (let e = 0; e < 16; e++) v128.store(dst + <usize>e * eStride, f32x4.splat(0));
+    }
+  }
+}
+
+/** One row of t B (columns: t0 - t2, t1 + t2, t2 - t1, t1 - t3), four elements e apart by eStride. */
+// @ts-ignore: decorator
+@inline
+function inputRow(t0: v128, t1: v128, t2: v128, t3: v128, dst: usize, eStride: usize): void {
+  v128.store(dst, f32x4.sub(t0, t2));
+  v128.store(dst + eStride, f32x4.add(t1, t2));
+  v128.store(dst + 2 * eStride, f32x4.sub(t2, t1));
+  v128.store(dst + 3 * eStride, f32x4.sub(t1, t3));
+}
+
+/** M_e = V_e · U_e for the 16 elements: mp × nc products over k, in MR×NR tiles. */
+function products(nc: i32): void {
+  const k = pK;
+  for (let e = 0; e < 16; e++) {
+    const a = ptr(sV, e * pMp * k), b = ptr(sU, e * k * pNc), c = ptr(sM, e * pMp * pNc);
+    for (let j0 = 0; j0 < nc; j0 += NR) {
+      const pb = ptr(b, j0 * k);
+      for (let i0 = 0; i0 < pMp; i0 += MR) tile4x8(k, ptr(a, i0 * k), pb, ptr(c, i0 * pNc + j0), pNc, false, 0);
+    }
+  }
+}
+
+/** Y = Aᵀ M A (+ bias) for the chunk's tiles, written to out (m planes of outH × outW); tiles past the edge write what fits. */
+function transformOutput(out: usize, outH: i32, outW: i32, ty0: i32, rows: i32, bias: usize): void {
+  const eStride = <usize>(pMp * pNc) << 2, plane = outH * outW;
+  for (let i = 0; i < pM; i++) {
+    const bv = f32x4.splat(bias != 0 ? load<f32>(ptr(bias, i)) : 0);
+    const o = ptr(out, i * plane);
+    for (let r = 0; r < rows; r++) {
+      const oy = 2 * (ty0 + r);
+      for (let tx0 = 0; tx0 < pTilesW; tx0 += 4) {
+        const s = ptr(sM, i * pNc + r * pTw4 + tx0);
+        // s_r = rows of Aᵀ m: m0 + m1 + m2, m1 - m2 - m3 (per column).
+        const m00 = v128.load(s), m01 = v128.load(s + eStride), m02 = v128.load(s + 2 * eStride), m03 = v128.load(s + 3 * eStride);
+        const m10 = v128.load(s + 4 * eStride), m11 = v128.load(s + 5 * eStride), m12 = v128.load(s + 6 * eStride), m13 = v128.load(s + 7 * eStride);
+        const m20 = v128.load(s + 8 * eStride), m21 = v128.load(s + 9 * eStride), m22 = v128.load(s + 10 * eStride), m23 = v128.load(s + 11 * eStride);
+        const m30 = v128.load(s + 12 * eStride), m31 = v128.load(s + 13 * eStride), m32 = v128.load(s + 14 * eStride), m33 = v128.load(s + 15 * eStride);
+        const a0 = f32x4.add(f32x4.add(m00, m10), m20), a1 = f32x4.add(f32x4.add(m01, m11), m21);
+        const a2 = f32x4.add(f32x4.add(m02, m12), m22), a3 = f32x4.add(f32x4.add(m03, m13), m23);
+        const b0 = f32x4.sub(f32x4.sub(m10, m20), m30), b1 = f32x4.sub(f32x4.sub(m11, m21), m31);
+        const b2 = f32x4.sub(f32x4.sub(m12, m22), m32), b3 = f32x4.sub(f32x4.sub(m13, m23), m33);
+        const y00 = f32x4.add(f32x4.add(f32x4.add(a0, a1), a2), bv), y01 = f32x4.add(f32x4.sub(f32x4.sub(a1, a2), a3), bv);
+        const y10 = f32x4.add(f32x4.add(f32x4.add(b0, b1), b2), bv), y11 = f32x4.add(f32x4.sub(f32x4.sub(b1, b2), b3), bv);
+        const ox = 2 * tx0;
+        if (ox + 8 <= outW && oy + 2 <= outH) {
+          const d0 = ptr(o, oy * outW + ox), d1 = ptr(d0, outW);
+          v128.store(d0, f32x4.shuffle(y00, y01, 0, 4, 1, 5));
+          v128.store(d0, f32x4.shuffle(y00, y01, 2, 6, 3, 7), 16);
+          v128.store(d1, f32x4.shuffle(y10, y11, 0, 4, 1, 5));
+          v128.store(d1, f32x4.shuffle(y10, y11, 2, 6, 3, 7), 16);
+          continue;
+        }
+        v128.store(sTmp, f32x4.shuffle(y00, y01, 0, 4, 1, 5));
+        v128.store(sTmp, f32x4.shuffle(y00, y01, 2, 6, 3, 7), 16);
+        v128.store(sTmp, f32x4.shuffle(y10, y11, 0, 4, 1, 5), 32);
+        v128.store(sTmp, f32x4.shuffle(y10, y11, 2, 6, 3, 7), 48);
+        const n = min(8, outW - ox);
+        for (let j = 0; j < n; j++) store<f32>(ptr(o, oy * outW + ox + j), load<f32>(ptr(sTmp, j)));
+        if (oy + 1 < outH) for (let j = 0; j < n; j++) store<f32>(ptr(o, (oy + 1) * outW + ox + j), load<f32>(ptr(sTmp, 8 + j)));
+      }
+    }
+  }
+}
+
+/**
+ * out[n] = the 3×3 stride-1 convolution of src[n] (k planes of inH × inW,
+ * padded by ph, pw) for samples n0..n1: m planes of outH × outW (+ bias).
+ * False when the thread's scratch (scratch..limit) is too small; the caller
+ * then takes the direct path.
+ */
+export function winogradConv(
+  w: usize, transposed: bool, m: i32, k: i32, src: usize, inH: i32, inW: i32, ph: i32, pw: i32,
+  out: usize, outH: i32, outW: i32, bias: usize, n0: i32, n1: i32, scratch: usize, limit: usize,
+): bool {
+  plan(m, k, outH, outW);
+  if (!layout(scratch, limit)) return false;
+  transformWeights(w, transposed);
+  memory.fill(sImg, 0, <usize>(k * pHp * pWp) << 2);
+  for (let n = n0; n < n1; n++) {
+    padImage(ptr(src, n * k * inH * inW), inH, inW, ph, pw);
+    const o = ptr(out, n * m * outH * outW);
+    for (let ty0 = 0; ty0 < pTilesH; ty0 += pRows) {
+      const rows = min(pRows, pTilesH - ty0);
+      transformInput(ty0, rows);
+      products((rows * pTw4 + NR - 1) / NR * NR);
+      transformOutput(o, outH, outW, ty0, rows, bias);
+    }
+  }
+  return true;
+}
