@@ -17,6 +17,7 @@ export interface KernelExports {
   zeroBytes(p: number, bytes: number): void;
   gemmScratchBytes(): number;
   winogradScratchBytes(m: number, k: number, outH: number, outW: number): number;
+  winogradWeightScratchBytes(m: number, k: number, outH: number, outW: number): number;
 }
 
 export interface WasmApi {

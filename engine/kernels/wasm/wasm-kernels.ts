@@ -74,10 +74,11 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
     // then the general path's packing buffers and im2col columns, or the packed path's buffers.
     const sumsAt = pass === 'weight' ? align(g.outChannels * kk * 4, 16) : 0;
     const head = pass === 'weight' ? sumsAt + g.outChannels * 48 : 0;
-    // Winograd (winograd.ts) for the forward and input-gradient passes, when conv.ts takes it.
-    const winograd = pass === 'weight' || g.kH !== 3 || g.kW !== 3 ? 0
+    // Winograd (winograd.ts), when conv.ts takes it.
+    const winograd = g.kH !== 3 || g.kW !== 3 ? 0
       : pass === 'forward' ? rt.exports.winogradScratchBytes(g.outChannels, g.inChannels, g.outH, g.outW)
-      : rt.exports.winogradScratchBytes(g.inChannels, g.outChannels, g.inH, g.inW);
+      : pass === 'input' ? rt.exports.winogradScratchBytes(g.inChannels, g.outChannels, g.inH, g.inW)
+      : rt.exports.winogradWeightScratchBytes(g.outChannels, g.inChannels, g.outH, g.outW) + 16;
     const per = align(head + Math.max(gemmScratch + 16 + colBytes, packedFloats * 4 + 96, winograd), 64);
     const nt = split(flops, MIN_FLOPS_PER_THREAD, g.batch * g.groups);
     return { kk, per, nt, sumsAt };

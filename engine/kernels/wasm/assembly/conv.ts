@@ -15,7 +15,7 @@
 import { ConvArg, PoolArg, SumPartsArg } from './layout';
 import { arg } from './param-block';
 import { MR, NR, gemmCore, gemmScratchBytes, packA, tile4x8, transpose4 } from './gemm';
-import { winogradConv } from './winograd';
+import { winogradConv, winogradWeight } from './winograd';
 
 // @ts-ignore: decorator
 @inline
@@ -452,6 +452,14 @@ export function conv2dBackwardWeight(p: usize, tid: i32, nt: i32): void {
   if (wantDb) memory.fill(sums, 0, <usize>gOutC * 48);
   const units = gBatch * gGroups;
   const u0 = tid * units / nt, u1 = (tid + 1) * units / nt;
+  if (winogradFits(p, gOutC, gInC, gInH, gInW, gOutH, gOutW, gPH, gPW)
+    && winogradWeight(dy, x, gOutC, gInC, gInH, gInW, gPH, gPW, gOutH, gOutW, u0, u1, partial, scratch, limit)) {
+    if (wantDb) {
+      for (let u = u0; u < u1; u++) addChannelSums(ptr(dy, u * gOutC * gPlane), 0, gOutC, sums);
+      finishChannelSums(sums);
+    }
+    return;
+  }
   const hp = gInH + 2 * gPH, wp = gInW + 2 * gPW;
   const pb = min(gPlane, PB);
   // The packed path sums into a dW padded to whole tiles (rows to MR per group, columns to NR): no edge tiles, e.g. for K = 27.

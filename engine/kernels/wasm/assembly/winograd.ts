@@ -13,7 +13,7 @@
  * tiles padded to a multiple of four; a sample's tiles run in chunks of
  * about CHUNK so the transformed tiles stay in L2.
  */
-import { MR, NR, tile4x8 } from './gemm';
+import { MR, NR, tile4x8, transpose4 } from './gemm';
 
 // @ts-ignore: decorator
 @inline
@@ -248,5 +248,190 @@ export function winogradConv(
       transformOutput(o, outH, outW, ty0, rows, bias);
     }
   }
+  return true;
+}
+
+// ---- Weight gradient ----
+
+let pKp = 0, pT = 0;
+let sAcc: usize = 0, sDy: usize = 0, sX: usize = 0, sDyImg: usize = 0;
+
+/** The forward's plan, plus channels padded to NR (B-panel columns) and tiles per chunk. */
+function planWeight(m: i32, k: i32, outH: i32, outW: i32): void {
+  plan(m, k, outH, outW);
+  pKp = (k + NR - 1) / NR * NR;
+  pT = pRows * pTw4;
+}
+
+function layoutWeight(base: usize, limit: usize): bool {
+  sAcc = align16(base);
+  sDy = align16(ptr(sAcc, 16 * pMp * pKp));
+  sX = align16(ptr(sDy, 16 * pMp * pT));
+  sImg = align16(ptr(sX, 16 * pKp * pT));
+  sDyImg = align16(ptr(sImg, pK * pHp * pWp));
+  sTmp = align16(ptr(sDyImg, pM * 2 * pTilesH * 2 * pTw4));
+  return ptr(sTmp, 256) <= limit;
+}
+
+/** Bytes of one thread's scratch for the weight gradient of an m-out, k-in convolution with an outH × outW output. */
+export function winogradWeightScratchBytes(m: i32, k: i32, outH: i32, outW: i32): i32 {
+  planWeight(m, k, outH, outW);
+  return (16 * pMp * pKp + 16 * pMp * pT + 16 * pKp * pT + pK * pHp * pWp + pM * 4 * pTilesH * pTw4 + 256) * 4 + 7 * 16;
+}
+
+/** Stores the 4×4 transpose of sTmp's four channels' vectors for element e (channel j at sTmp + (j·16 + e)·16 bytes). */
+// @ts-ignore: decorator
+@inline
+function storeTransposed(e: i32, dst: usize, stride: usize): void {
+  const at = sTmp + (<usize>e << 4);
+  transpose4(v128.load(at), v128.load(at, 256), v128.load(at, 512), v128.load(at, 768), dst, stride);
+}
+
+/**
+ * A dY Aᵀ for the chunk's tiles, four output channels at a time, into A
+ * panels per element e: channel o, tile t at (o / MR)·MR·T + t·MR + o % MR.
+ */
+function transformGradOutput(ty0: i32, rows: i32): void {
+  const eStride = <usize>(pMp * pT) << 2, w2 = 2 * pTw4, h2 = 2 * pTilesH;
+  for (let o0 = 0; o0 < pMp; o0 += MR) {
+    for (let r = 0; r < rows; r++) {
+      for (let tx0 = 0; tx0 < pTw4; tx0 += 4) {
+        const t = r * pTw4 + tx0;
+        for (let j = 0; j < MR; j++) {
+          const z = sTmp + (<usize>(j * 16) << 4);
+          if (o0 + j >= pM) {
+            for (let e = 0; e < 16; e++) v128.store(z + (<usize>e << 4), f32x4.splat(0));
+            continue;
+          }
+          const s0 = ptr(sDyImg, ((o0 + j) * h2 + 2 * (ty0 + r)) * w2 + 2 * tx0), s1 = ptr(s0, w2);
+          let a = v128.load(s0), b = v128.load(s0, 16);
+          const y00 = even(a, b), y01 = odd(a, b);
+          a = v128.load(s1); b = v128.load(s1, 16);
+          const y10 = even(a, b), y11 = odd(a, b);
+          // Rows of A y: y0, y0 + y1, y0 - y1, -y1; then the same along columns.
+          gradRow(y00, y01, z);
+          gradRow(f32x4.add(y00, y10), f32x4.add(y01, y11), z + 64);
+          gradRow(f32x4.sub(y00, y10), f32x4.sub(y01, y11), z + 128);
+          gradRow(f32x4.neg(y10), f32x4.neg(y11), z + 192);
+        }
+        const dst = ptr(sDy, o0 * pT + t * MR);
+        for (let e = 0; e < 16; e++) storeTransposed(e, dst + <usize>e * eStride, 16);
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function gradRow(a: v128, b: v128, z: usize): void {
+  v128.store(z, a);
+  v128.store(z, f32x4.add(a, b), 16);
+  v128.store(z, f32x4.sub(a, b), 32);
+  v128.store(z, f32x4.neg(b), 48);
+}
+
+/** Bᵀ d B for the chunk's tiles, four input channels at a time, into B panels per element e: channel c, tile t at (c / NR)·NR·T + t·NR + c % NR. */
+function transformInputColumns(ty0: i32, rows: i32): void {
+  const eStride = <usize>(pKp * pT) << 2, rowBytes = <usize>pWp << 2;
+  for (let c0 = 0; c0 < pKp; c0 += 4) {
+    for (let r = 0; r < rows; r++) {
+      for (let tx0 = 0; tx0 < pTw4; tx0 += 4) {
+        const t = r * pTw4 + tx0;
+        for (let j = 0; j < 4; j++) {
+          const z = sTmp + (<usize>(j * 16) << 4);
+          if (c0 + j >= pK) {
+            for (let e = 0; e < 16; e++) v128.store(z + (<usize>e << 4), f32x4.splat(0));
+            continue;
+          }
+          const s0 = ptr(sImg, ((c0 + j) * pHp + 2 * (ty0 + r)) * pWp + 2 * tx0), s1 = s0 + rowBytes, s2 = s1 + rowBytes, s3 = s2 + rowBytes;
+          let a = v128.load(s0), b = v128.load(s0, 16), c = v128.load(s0, 8), d = v128.load(s0, 24);
+          const d00 = even(a, b), d01 = odd(a, b), d02 = even(c, d), d03 = odd(c, d);
+          a = v128.load(s1); b = v128.load(s1, 16); c = v128.load(s1, 8); d = v128.load(s1, 24);
+          const d10 = even(a, b), d11 = odd(a, b), d12 = even(c, d), d13 = odd(c, d);
+          a = v128.load(s2); b = v128.load(s2, 16); c = v128.load(s2, 8); d = v128.load(s2, 24);
+          const d20 = even(a, b), d21 = odd(a, b), d22 = even(c, d), d23 = odd(c, d);
+          a = v128.load(s3); b = v128.load(s3, 16); c = v128.load(s3, 8); d = v128.load(s3, 24);
+          const d30 = even(a, b), d31 = odd(a, b), d32 = even(c, d), d33 = odd(c, d);
+          inputRow(f32x4.sub(d00, d20), f32x4.sub(d01, d21), f32x4.sub(d02, d22), f32x4.sub(d03, d23), z, 16);
+          inputRow(f32x4.add(d10, d20), f32x4.add(d11, d21), f32x4.add(d12, d22), f32x4.add(d13, d23), z + 64, 16);
+          inputRow(f32x4.sub(d20, d10), f32x4.sub(d21, d11), f32x4.sub(d22, d12), f32x4.sub(d23, d13), z + 128, 16);
+          inputRow(f32x4.sub(d10, d30), f32x4.sub(d11, d31), f32x4.sub(d12, d32), f32x4.sub(d13, d33), z + 192, 16);
+        }
+        const dst = ptr(sX, (c0 / NR) * NR * pT + t * NR + c0 % NR);
+        for (let e = 0; e < 16; e++) storeTransposed(e, dst + <usize>e * eStride, 32);
+      }
+    }
+  }
+}
+
+/** dW partial[o, c·9 + i·3 + j] = (Gᵀ dV G)[i, j] of the accumulated 4×4 dV per (o, c). */
+function transformWeightGradient(partial: usize): void {
+  const eStride = <usize>(pMp * pKp) << 2;
+  for (let o = 0; o < pM; o++) {
+    for (let c = 0; c < pK; c++) {
+      const s = ptr(sAcc, o * pKp + c), g = ptr(partial, (o * pK + c) * 9);
+      // t = Gᵀ dV (3×4), by columns: v0 + ½(v1 + v2), ½(v1 - v2), ½(v1 + v2) + v3.
+      for (let col = 0; col < 4; col++) {
+        const v0 = load<f32>(s + <usize>col * eStride), v1 = load<f32>(s + <usize>(4 + col) * eStride);
+        const v2 = load<f32>(s + <usize>(8 + col) * eStride), v3 = load<f32>(s + <usize>(12 + col) * eStride);
+        const h = <f32>0.5 * (v1 + v2);
+        store<f32>(ptr(sTmp, col), v0 + h);
+        store<f32>(ptr(sTmp, 4 + col), <f32>0.5 * (v1 - v2));
+        store<f32>(ptr(sTmp, 8 + col), h + v3);
+      }
+      // dg = t G, by rows.
+      for (let r = 0; r < 3; r++) {
+        const t0 = load<f32>(ptr(sTmp, 4 * r)), t1 = load<f32>(ptr(sTmp, 4 * r + 1)), t2 = load<f32>(ptr(sTmp, 4 * r + 2)), t3 = load<f32>(ptr(sTmp, 4 * r + 3));
+        const h = <f32>0.5 * (t1 + t2);
+        store<f32>(ptr(g, 3 * r), t0 + h);
+        store<f32>(ptr(g, 3 * r + 1), <f32>0.5 * (t1 - t2));
+        store<f32>(ptr(g, 3 * r + 2), h + t3);
+      }
+    }
+  }
+}
+
+/**
+ * partial (m × k·9, overwritten) = the weight gradient over samples n0..n1
+ * of the 3×3 stride-1 convolution of x (k planes of inH × inW, padded by
+ * ph, pw) whose output gradient is dy (m planes of outH × outW). False when
+ * the thread's scratch is too small; the caller then takes the direct path.
+ */
+export function winogradWeight(
+  dy: usize, x: usize, m: i32, k: i32, inH: i32, inW: i32, ph: i32, pw: i32, outH: i32, outW: i32,
+  n0: i32, n1: i32, partial: usize, scratch: usize, limit: usize,
+): bool {
+  planWeight(m, k, outH, outW);
+  if (!layoutWeight(scratch, limit)) return false;
+  memory.fill(sAcc, 0, <usize>(16 * pMp * pKp) << 2);
+  memory.fill(sImg, 0, <usize>(k * pHp * pWp) << 2);
+  const w2 = 2 * pTw4, h2 = 2 * pTilesH;
+  memory.fill(sDyImg, 0, <usize>(m * h2 * w2) << 2);
+  for (let n = n0; n < n1; n++) {
+    padImage(ptr(x, n * k * inH * inW), inH, inW, ph, pw);
+    // dy into a frame of whole tiles; the frame's edge past the output stays zero.
+    const src = ptr(dy, n * m * outH * outW);
+    for (let o = 0; o < m; o++) {
+      for (let y = 0; y < outH; y++) {
+        const s = ptr(src, (o * outH + y) * outW), d = ptr(sDyImg, (o * h2 + y) * w2);
+        let j = 0;
+        for (; j + 4 <= outW; j += 4) v128.store(ptr(d, j), v128.load(ptr(s, j)));
+        for (; j < outW; j++) store<f32>(ptr(d, j), load<f32>(ptr(s, j)));
+      }
+    }
+    for (let ty0 = 0; ty0 < pTilesH; ty0 += pRows) {
+      const rows = min(pRows, pTilesH - ty0), tiles = rows * pTw4;
+      transformGradOutput(ty0, rows);
+      transformInputColumns(ty0, rows);
+      for (let e = 0; e < 16; e++) {
+        const a = ptr(sDy, e * pMp * pT), b = ptr(sX, e * pKp * pT), c = ptr(sAcc, e * pMp * pKp);
+        for (let j0 = 0; j0 < pKp; j0 += NR) {
+          const pb = ptr(b, j0 * pT);
+          for (let i0 = 0; i0 < pMp; i0 += MR) tile4x8(tiles, ptr(a, i0 * pT), pb, ptr(c, i0 * pKp + j0), pKp, true, 0);
+        }
+      }
+    }
+  }
+  transformWeightGradient(partial);
   return true;
 }
