@@ -267,10 +267,11 @@ function packedProduct(pa: usize, m: i32, k: i32, outH: i32, outW: i32, wp: i32,
  * A 3×3, stride-1, undilated, ungrouped convolution whose output is its
  * input padded by (ph, pw) less 2, writing m ≥ WINOGRAD_MIN_M planes from
  * k ≥ WINOGRAD_MIN_K channels: the Winograd path (winograd.ts). With fewer
- * the transforms cost more than the multiplies they save (W2's input
- * gradient of 3→32, m = 3, ran 1.6× slower).
+ * the transforms cost more than the multiplies they save (measured at 32×32,
+ * batch 64: m = 3 ran 1.6× slower; k = 3 and 4 1.4–2× slower forward and for
+ * the weight gradient; k = 8 about even; k = 16 0.5–0.9×).
  */
-const WINOGRAD_MIN_M: i32 = 16, WINOGRAD_MIN_K: i32 = 4;
+const WINOGRAD_MIN_M: i32 = 16, WINOGRAD_MIN_K: i32 = 8;
 
 function winogradFits(p: usize, m: i32, k: i32, inH: i32, inW: i32, outH: i32, outW: i32, ph: i32, pw: i32): bool {
   return arg(p, ConvArg.direct) == 0 && gKH == 3 && gKW == 3 && gSH == 1 && gSW == 1 && gDH == 1 && gDW == 1 && gGroups == 1
