@@ -1,6 +1,8 @@
 /**
  * `npm run bench` (later `dlab bench`): the standard workloads W0–W4 of issue
- * #4, each in a fresh process so its peak RSS is its own.
+ * #4 and W5 of issue #18 (when Fashion-MNIST is installed), each in a fresh
+ * process so its peak RSS is its own. W5 also prints the time of one epoch,
+ * extrapolated from its step time.
  *
  *   npm run bench -- [--json] [--backend wasm|reference] [--threads N]
  *                    [--only W1,W2] [--repeats N] [--vs-torch] [--rss-growth]
@@ -12,7 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { FLOPS, WORKLOADS, makeWorkload, type WorkloadId } from './workloads.ts';
+import { FLOPS, WORKLOADS, availableWorkloads, makeWorkload, type WorkloadId } from './workloads.ts';
 import { measure } from './measure.ts';
 import { selectBackend } from './backend.ts';
 import { torchAvailable, torchEnv } from './torch-env.ts';
@@ -27,6 +29,8 @@ export interface BenchResult {
   repeats?: number[];
   /** Steps per CPU-second (see measure.ts). */
   cpu_steps_per_s?: number;
+  /** Seconds per epoch, extrapolated from steps/s (W5). */
+  epoch_s?: number;
 }
 
 const SELF = fileURLToPath(import.meta.url);
@@ -70,6 +74,7 @@ function runChild(id: WorkloadId, backend: string, threads: number | undefined, 
     backend: used.name,
     repeats: m.repeats,
     cpu_steps_per_s: m.stepsPerCpuSec,
+    ...(w.stepsPerEpoch ? { epoch_s: w.stepsPerEpoch / m.stepsPerSec } : {}),
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
@@ -94,7 +99,7 @@ export function benchMain(argv: string[]): void {
     runChild(values.child as WorkloadId, values.backend, threads, repeats, values['rss-growth'] ?? false);
     return;
   }
-  const ids = values.only ? values.only.split(',').map((s) => s.trim().toUpperCase()) : [...WORKLOADS];
+  const ids = values.only ? values.only.split(',').map((s) => s.trim().toUpperCase()) : availableWorkloads();
   for (const id of ids) if (!(WORKLOADS as readonly string[]).includes(id)) fail(`unknown workload '${id}' (have ${WORKLOADS.join(', ')})`);
 
   const json = values.json ?? false;
@@ -111,15 +116,16 @@ export function benchMain(argv: string[]): void {
   }
   for (const id of ids) {
     const ours = spawnJson(process.execPath, childArgs(id), process.env) as unknown as BenchResult;
-    if (json) process.stdout.write(`${JSON.stringify({ workload: ours.workload, steps_per_s: ours.steps_per_s, gflops: ours.gflops, rss_mb: ours.rss_mb, threads: ours.threads, cpu_steps_per_s: ours.cpu_steps_per_s })}\n`);
-    else process.stdout.write(`${id}  ${fmt(ours.steps_per_s)} steps/s  ${fmt(ours.gflops)} GFLOP/s  rss ${fmt(ours.rss_mb, 0)} MB  threads ${ours.threads}  (${fmt(ours.cpu_steps_per_s ?? 0)} steps per CPU-s)\n`);
+    const epoch = (r: BenchResult) => (r.epoch_s !== undefined ? `  epoch ${fmt(r.epoch_s)} s (extrapolated)` : '');
+    if (json) process.stdout.write(`${JSON.stringify({ workload: ours.workload, steps_per_s: ours.steps_per_s, gflops: ours.gflops, rss_mb: ours.rss_mb, threads: ours.threads, cpu_steps_per_s: ours.cpu_steps_per_s, epoch_s: ours.epoch_s })}\n`);
+    else process.stdout.write(`${id}  ${fmt(ours.steps_per_s)} steps/s  ${fmt(ours.gflops)} GFLOP/s  rss ${fmt(ours.rss_mb, 0)} MB  threads ${ours.threads}  (${fmt(ours.cpu_steps_per_s ?? 0)} steps per CPU-s)${epoch(ours)}\n`);
     if (torch) {
       const t = spawnJson('/usr/bin/python3', [TORCH_SCRIPT, id, '--threads', String(torch.threads), '--repeats', String(repeats)], torch.env) as unknown as BenchResult;
       const ratio = ours.steps_per_s / t.steps_per_s;
       if (json) {
-        process.stdout.write(`${JSON.stringify({ workload: id, peer: 'pytorch', steps_per_s: t.steps_per_s, gflops: t.gflops, rss_mb: t.rss_mb, threads: t.threads, cpu_steps_per_s: t.cpu_steps_per_s, ratio })}\n`);
+        process.stdout.write(`${JSON.stringify({ workload: id, peer: 'pytorch', steps_per_s: t.steps_per_s, gflops: t.gflops, rss_mb: t.rss_mb, threads: t.threads, cpu_steps_per_s: t.cpu_steps_per_s, epoch_s: t.epoch_s, ratio })}\n`);
       } else {
-        process.stdout.write(`${id}  PyTorch ${fmt(t.steps_per_s)} steps/s  ${fmt(t.gflops)} GFLOP/s  rss ${fmt(t.rss_mb, 0)} MB  (${fmt(t.cpu_steps_per_s ?? 0)} steps per CPU-s)  → ours/PyTorch ${ratio.toFixed(2)}×\n`);
+        process.stdout.write(`${id}  PyTorch ${fmt(t.steps_per_s)} steps/s  ${fmt(t.gflops)} GFLOP/s  rss ${fmt(t.rss_mb, 0)} MB  (${fmt(t.cpu_steps_per_s ?? 0)} steps per CPU-s)${epoch(t)}  → ours/PyTorch ${ratio.toFixed(2)}×\n`);
       }
     }
   }

@@ -1,7 +1,8 @@
 /**
  * The conv kernels of W2 (the article's CNN, batch 64) on their own: each
- * kernel call timed at 1 and 2 threads, median of several runs, threads
- * interleaved so machine load hits both alike. Activations and gradients
+ * kernel call timed at 1 and 2 threads, on the direct packed path and on the
+ * path the backend picks (Winograd where it fits), median of several runs,
+ * threads and paths interleaved so machine load hits all alike. Activations and gradients
  * live in the backend's step memory, as in a training step (kernels work in
  * place); --copies passes ordinary arrays, which the host copies in and out.
  *
@@ -10,6 +11,7 @@
 import { parseArgs } from 'node:util';
 import { kernels, type Conv2dGeometry } from '../engine/index.ts';
 import { setWasmThreads } from '../engine/kernels/wasm/node/load.ts';
+import type { WasmKernels } from '../engine/kernels/wasm/wasm-kernels.ts';
 import { selectBackend } from './backend.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, threads: { type: 'string', default: '1,2' }, copies: { type: 'boolean' } } });
@@ -58,27 +60,34 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
 };
 
+const PATHS = ['direct', 'picked'] as const;
+const usePath = (path: (typeof PATHS)[number]) => { (kernels() as WasmKernels).directConv = path === 'direct'; };
 const samples = new Map<string, number[]>();
-for (const c of cases) for (const t of threadCounts) { setWasmThreads(t); c.run(); c.run(); }
+for (const c of cases) for (const t of threadCounts) for (const path of PATHS) { setWasmThreads(t); usePath(path); c.run(); c.run(); }
 for (let r = 0; r < runs; r++) {
   for (const c of cases) {
     for (const t of threadCounts) {
-      setWasmThreads(t);
-      const t0 = performance.now();
-      c.run();
-      const ms = performance.now() - t0;
-      const key = `${c.label}|${t}`;
-      samples.set(key, [...(samples.get(key) ?? []), ms]);
+      for (const path of PATHS) {
+        setWasmThreads(t);
+        usePath(path);
+        const t0 = performance.now();
+        c.run();
+        const ms = performance.now() - t0;
+        const key = `${c.label}|${t}|${path}`;
+        samples.set(key, [...(samples.get(key) ?? []), ms]);
+      }
     }
   }
 }
 // The minimum as well: on a shared machine it is the run that had the cores to itself.
 console.log(`conv kernels of W2 on ${used.name}${step ? ', in step memory' : ', copied in and out'}, median (min) of ${runs} runs, ms per call`);
-console.log(`${'kernel'.padEnd(30)}${threadCounts.map((t) => `${t} thr`.padStart(16)).join('')}`);
+console.log('direct = the packed direct path; picked = what the backend runs (Winograd for 3×3 stride 1); ratio = picked ÷ direct time (median)');
+console.log(`${'kernel'.padEnd(30)}${threadCounts.map((t) => `${`${t} thr direct`.padStart(16)}${`${t} thr picked`.padStart(16)}${'ratio'.padStart(7)}`).join('')}`);
 for (const c of cases) {
   const cell = (t: number) => {
-    const s = samples.get(`${c.label}|${t}`)!;
-    return `${median(s).toFixed(2)} (${Math.min(...s).toFixed(2)})`.padStart(16);
+    const s = (path: string) => samples.get(`${c.label}|${t}|${path}`)!;
+    const show = (xs: number[]) => `${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)})`.padStart(16);
+    return `${show(s('direct'))}${show(s('picked'))}${(median(s('picked')) / median(s('direct'))).toFixed(2).padStart(7)}`;
   };
   console.log(`${c.label.padEnd(30)}${threadCounts.map(cell).join('')}`);
 }

@@ -1,10 +1,17 @@
-"""The issue #4 workloads in PyTorch, one per process; prints one JSON line.
+"""The issue #4 workloads (and #18's W5) in PyTorch, one per process; prints one JSON line.
 
-Usage: torch_bench.py W0|W1|W2|W3|W4 [--threads N] [--repeats N]
+Usage: torch_bench.py W0|W1|W2|W3|W4|W5 [--threads N] [--repeats N]
 Timing matches bench/measure.ts: warm-up, then the median of repeats.
+W5 is the lab's CNN template on Fashion-MNIST (Debian's dataset-fashion-mnist),
+Adam lr 1e-3, batch 64, cycling through the first 16 batches of the training
+images scaled to [0, 1], as bench/workloads.ts runs it; epoch_s is the step
+time times 938 steps (60,000 images), extrapolated.
 """
 import argparse
+import gzip
 import json
+import math
+import os
 import resource
 import statistics
 import time
@@ -12,7 +19,21 @@ import time
 import torch
 import torch.nn as nn
 
-FLOPS = {"W0": 3 * 2 * 32 * (2 * 32 + 32 * 32 + 32 * 2), "W1": 156.1e6, "W2": 2.354e9, "W3": 1.309e9, "W4": 2 * 1024**3}
+FLOPS = {"W0": 3 * 2 * 32 * (2 * 32 + 32 * 32 + 32 * 2), "W1": 156.1e6, "W2": 2.354e9, "W3": 1.309e9, "W4": 2 * 1024**3,
+         "W5": 3 * 2 * 64 * (784 * 32 * 9 + 196 * 64 * 32 * 9 + 3136 * 128 + 128 * 10)}
+FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
+W5_STEPS_PER_EPOCH = math.ceil(60000 / 64)
+
+
+def fashion_batches(count, batch=64):
+    """The first count batches of Fashion-MNIST training images (IDX, gzip), pixels / 255."""
+    with gzip.open(os.path.join(FASHION_MNIST, "train-images-idx3-ubyte.gz")) as f:
+        images = f.read()[16:16 + count * batch * 784]
+    with gzip.open(os.path.join(FASHION_MNIST, "train-labels-idx1-ubyte.gz")) as f:
+        labels = f.read()[8:8 + count * batch]
+    x = torch.frombuffer(bytearray(images), dtype=torch.uint8).float().div(255).reshape(count, batch, 1, 28, 28)
+    y = torch.frombuffer(bytearray(labels), dtype=torch.uint8).long().reshape(count, batch)
+    return [(x[i], y[i]) for i in range(count)]
 
 
 class Block(nn.Module):
@@ -51,17 +72,31 @@ def make(workload):
             nn.Flatten(), nn.Linear(4096, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10),
         )
         x, classes = torch.randn(64, 3, 32, 32), 10
+    elif workload == "W5":
+        # engine/project/templates.ts cnn() for a 1x28x28 input and 10 classes.
+        model = nn.Sequential(
+            nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10),
+        )
     else:
         model = Block()
         x, classes = torch.randn(16, 64, 128), 10
-    y = torch.randint(0, classes, (x.shape[0],))
+    if workload == "W5":
+        batches = fashion_batches(16)
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    else:
+        batches = [(x, torch.randint(0, classes, (x.shape[0],)))]
+        opt = torch.optim.SGD(model.parameters(), lr=0.01)
     model.train()
-    opt = torch.optim.SGD(model.parameters(), lr=0.01)
     loss_fn = nn.CrossEntropyLoss()
+    turn = [0]
 
     def step():
+        bx, by = batches[turn[0]]
+        turn[0] = (turn[0] + 1) % len(batches)
         opt.zero_grad()
-        loss = loss_fn(model(x), y)
+        loss = loss_fn(model(bx), by)
         loss.backward()
         opt.step()
         return loss.item()
@@ -95,10 +130,13 @@ def main():
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     rate, rates, per_cpu = measure(make(a.workload), max(3, a.repeats))
-    print(json.dumps({
+    result = {
         "workload": a.workload, "steps_per_s": rate, "gflops": rate * FLOPS[a.workload] / 1e9,
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "threads": a.threads, "repeats": rates, "cpu_steps_per_s": per_cpu,
-    }))
+    }
+    if a.workload == "W5":
+        result["epoch_s"] = W5_STEPS_PER_EPOCH / rate
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

@@ -2,10 +2,22 @@
  * The standard workloads of issue #4, built through the engine's public API.
  * A training step is forward + cross-entropy + backward + plain SGD (lr 0.01)
  * in training mode on one fixed random batch, reading the loss back.
+ * W5 (issue #18) is the seed CNN template on Fashion-MNIST as the lab trains
+ * it: Adam (lr 1e-3), batch 64, real images cycled through a fixed set of
+ * batches; an epoch's time is its step time × 938 steps, extrapolated.
  */
-import { buildModel, crossEntropy, Generator, matmul, pinData, SGD, Tensor, withStepMemory, type LayerSpec } from '../engine/index.ts';
+import { existsSync } from 'node:fs';
+import { Adam, buildModel, crossEntropy, Generator, matmul, pinData, SGD, Tensor, withStepMemory, type LayerSpec, type Optimizer } from '../engine/index.ts';
+import { templateSpec, templateTraining } from '../engine/project/templates.ts';
+import { loadDataset } from '../engine/data/catalog.ts';
+import { nodeFiles } from '../engine/io/node-files.ts';
 
-export const WORKLOADS = ['W0', 'W1', 'W2', 'W3', 'W4'] as const;
+export const WORKLOADS = ['W0', 'W1', 'W2', 'W3', 'W4', 'W5'] as const;
+
+const FASHION_SHAPE = { inputShape: [1, 28, 28], classes: 10 };
+/** The CNN template's batch size and optimizer, as a new project gets them. */
+const W5_TRAINING = templateTraining('cnn', FASHION_SHAPE);
+const W5_BATCH = W5_TRAINING.batch_size;
 export type WorkloadId = (typeof WORKLOADS)[number];
 
 /** FLOPs per step: multiply-add = 2, matmul/conv only, training = 3× forward (as the issue counts them). */
@@ -15,13 +27,23 @@ export const FLOPS: Record<WorkloadId, number> = {
   W2: 2.354e9,
   W3: 1.309e9,
   W4: 2 * 1024 ** 3,
+  W5: 3 * 2 * W5_BATCH * (784 * 32 * 9 + 196 * 64 * 32 * 9 + 3136 * 128 + 128 * 10),
 };
+
+/** Debian's dataset-fashion-mnist, where `dlab datasets` finds it (engine/cli/project-commands.ts). */
+export const FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
+/** Fashion-MNIST's 60,000 training images in the template's batches, the last one partial. */
+export const W5_STEPS_PER_EPOCH = Math.ceil(60000 / W5_BATCH);
+/** Workloads whose data is present on this machine (W5 needs Fashion-MNIST). */
+export const availableWorkloads = (): WorkloadId[] => WORKLOADS.filter((id) => id !== 'W5' || existsSync(FASHION_MNIST));
 
 export interface Workload {
   id: WorkloadId;
   describe: string;
   /** One step; returns the loss (W4: a checksum) so nothing is optimised away. */
   step(): number;
+  /** Steps in one epoch, for workloads timed per epoch (W5). */
+  stepsPerEpoch?: number;
 }
 
 const gen = new Generator(4);
@@ -36,11 +58,18 @@ function labels(n: number, classes: number): Int32Array {
 }
 
 function trainer(forward: (x: Tensor) => Tensor, params: Tensor[], x: Tensor, y: Int32Array): () => number {
-  const opt = new SGD(params, { lr: 0.01 });
+  return trainerOn(forward, new SGD(params, { lr: 0.01 }), params, [{ x, y }]);
+}
+
+/** Steps cycle through the batches. */
+function trainerOn(forward: (x: Tensor) => Tensor, opt: Optimizer, params: Tensor[], batches: { x: Tensor; y: Int32Array }[]): () => number {
+  let next = 0;
   // As the trainer does for a run: parameters in the backend's memory (the bench process ends with them there).
   pinData(params);
   // As the trainer runs a step: its tensors in the backend's step memory, released afterwards.
   return () => withStepMemory(() => {
+    const { x, y } = batches[next];
+    next = (next + 1) % batches.length;
     opt.zeroGrad();
     const loss = crossEntropy(forward(x), y);
     loss.backward();
@@ -69,6 +98,24 @@ const transformerBlock: LayerSpec[] = [
   linear(128, 10),
 ];
 
+/** The first count batches of Fashion-MNIST training images, pixels scaled to [0, 1]. */
+function fashionBatches(count: number): { x: Tensor; y: Int32Array }[] {
+  if (!existsSync(FASHION_MNIST)) throw new Error(`W5 needs Fashion-MNIST in ${FASHION_MNIST}: install Debian's dataset-fashion-mnist package`);
+  const { data } = loadDataset({ id: 'idx', path: FASHION_MNIST }, nodeFiles);
+  const per = data.inputShape.reduce((a, b) => a * b, 1);
+  return Array.from({ length: count }, (_, b) => {
+    const x = Float32Array.from(data.features.subarray(b * W5_BATCH * per, (b + 1) * W5_BATCH * per), (v) => v * data.featureScale);
+    return { x: new Tensor(x, [W5_BATCH, ...data.inputShape]), y: Int32Array.from(data.labels.subarray(b * W5_BATCH, (b + 1) * W5_BATCH)) };
+  });
+}
+
+function fashionCnn(): () => number {
+  const { model } = buildModel(templateSpec('cnn', FASHION_SHAPE), { seed: 1 });
+  model.train();
+  const params = model.parameters();
+  return trainerOn((x) => model.forward(x), new Adam(params, { lr: W5_TRAINING.optimizer.lr }), params, fashionBatches(16));
+}
+
 export function makeWorkload(id: WorkloadId): Workload {
   switch (id) {
     case 'W0':
@@ -95,5 +142,7 @@ export function makeWorkload(id: WorkloadId): Workload {
       const a = randn([1024, 1024]), b = randn([1024, 1024]);
       return { id, describe: 'one 1024×1024×1024 matrix product', step: () => matmul(a, b).data[0] };
     }
+    case 'W5':
+      return { id, describe: `the CNN template on Fashion-MNIST, Adam, batch ${W5_BATCH}`, step: fashionCnn(), stepsPerEpoch: W5_STEPS_PER_EPOCH };
   }
 }

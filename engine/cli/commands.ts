@@ -122,7 +122,7 @@ export const COMMANDS = {
     },
   },
   bench: {
-    summary: 'time the standard workloads W0–W4, each in a fresh process',
+    summary: 'time the standard workloads W0–W5 (W5 where Fashion-MNIST is installed), each in a fresh process',
     options: {
       only: { kind: 'text', value: 'W0,W1,…', help: 'these workloads only' },
       backend: { kind: 'choice', choices: ['wasm', 'reference'], default: 'wasm', help: 'the kernels to time' },

@@ -25,7 +25,7 @@ const RUN: { [K in CommandName]: (args: Parsed<(typeof COMMANDS)[K]>, argv: stri
   datasets: cmdDatasets,
   export: cmdExport,
   import: cmdImport,
-  // The standard workloads W0–W4 (npm run bench), checked here and run by bench.ts with the same arguments.
+  // The standard workloads W0–W5 (npm run bench), checked here and run by bench.ts with the same arguments.
   bench: async (_, argv) => (await import('../../bench/bench.ts')).benchMain(argv),
 };
 

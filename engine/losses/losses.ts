@@ -5,8 +5,9 @@ import { add, affine, mul, softplus, sub } from '../ops/elementwise.ts';
 import { logSoftmax } from '../ops/activations.ts';
 import { gather, reshape } from '../ops/movement.ts';
 import { mean, sum } from '../ops/reduce.ts';
+import { softmaxCrossEntropy, type Reduction } from './softmax-cross-entropy.ts';
 
-export type Reduction = 'mean' | 'sum' | 'none';
+export type { Reduction };
 
 function reduce(x: Tensor, reduction: Reduction): Tensor {
   return reduction === 'mean' ? mean(x) : reduction === 'sum' ? sum(x) : x;
@@ -47,6 +48,7 @@ export interface CrossEntropyOptions {
 export function crossEntropy(logits: Tensor, target: Int32Array, { reduction = 'mean', labelSmoothing = 0 }: CrossEntropyOptions = {}): Tensor {
   checkTargets(logits, target);
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new RangeError(`label_smoothing must be in [0, 1], got ${labelSmoothing}`);
+  if (labelSmoothing === 0) return softmaxCrossEntropy(logits, target, reduction);
   const logp = logSoftmax(logits, 1);
   let per = flattenRows(pickNegative(logp, target));
   if (labelSmoothing > 0) {

@@ -16,6 +16,8 @@ export interface KernelExports {
   heapBase(): number;
   zeroBytes(p: number, bytes: number): void;
   gemmScratchBytes(): number;
+  winogradScratchBytes(m: number, k: number, outH: number, outW: number): number;
+  winogradWeightScratchBytes(m: number, k: number, outH: number, outW: number): number;
 }
 
 export interface WasmApi {

@@ -22,6 +22,8 @@ export interface WasmKernels extends Kernels {
   readonly stepMemory: StepArena;
   /** Bytes of wasm memory in use (grows only for larger shapes). */
   memoryBytes(): number;
+  /** True keeps 3×3 stride-1 convolutions on the direct packed path instead of Winograd (for A/B measurement). */
+  directConv: boolean;
 }
 
 /** Below this much work per extra thread (in flops or touched elements), waking a thread costs more than it saves. */
@@ -72,14 +74,20 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
     // then the general path's packing buffers and im2col columns, or the packed path's buffers.
     const sumsAt = pass === 'weight' ? align(g.outChannels * kk * 4, 16) : 0;
     const head = pass === 'weight' ? sumsAt + g.outChannels * 48 : 0;
-    const per = align(head + Math.max(gemmScratch + 16 + colBytes, packedFloats * 4 + 96), 64);
+    // Winograd (winograd.ts), when conv.ts takes it.
+    const winograd = g.kH !== 3 || g.kW !== 3 ? 0
+      : pass === 'forward' ? rt.exports.winogradScratchBytes(g.outChannels, g.inChannels, g.outH, g.outW)
+      : pass === 'input' ? rt.exports.winogradScratchBytes(g.inChannels, g.outChannels, g.inH, g.inW)
+      : rt.exports.winogradWeightScratchBytes(g.outChannels, g.inChannels, g.outH, g.outW) + 16;
+    const per = align(head + Math.max(gemmScratch + 16 + colBytes, packedFloats * 4 + 96, winograd), 64);
     const nt = split(flops, MIN_FLOPS_PER_THREAD, g.batch * g.groups);
     return { kk, per, nt, sumsAt };
   }
 
-  return {
+  const self: WasmKernels = {
     name: 'wasm',
     runtime: rt,
+    directConv: false,
     stepMemory,
     memoryBytes: () => heap.f32.byteLength,
 
@@ -123,7 +131,7 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       const { kk, per, nt } = convSetup(g, 'forward');
       caller.call(Op.conv2dForward, ConvArg, nt, (io) => ({
         ...g, x: io.input(x), w: io.input(w, 0, g.outChannels * kk), dy: 0, bias: bias ? io.input(bias, 0, g.outChannels) : 0,
-        out: io.output(out), scratch: io.scratch(per * nt), scratchBytes: per,
+        out: io.output(out), scratch: io.scratch(per * nt), scratchBytes: per, direct: +self.directConv,
       }));
     },
 
@@ -131,7 +139,7 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       const { kk, per, nt } = convSetup(g, 'input');
       caller.call(Op.conv2dBackwardInput, ConvArg, nt, (io) => ({
         ...g, x: 0, w: io.input(w, 0, g.outChannels * kk), dy: io.input(dy), bias: 0,
-        out: io.output(dx), scratch: io.scratch(per * nt), scratchBytes: per,
+        out: io.output(dx), scratch: io.scratch(per * nt), scratchBytes: per, direct: +self.directConv,
       }));
     },
 
@@ -141,7 +149,7 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       const io = caller.begin();
       const scratch = io.scratch(per * nt);
       // Each thread sums its samples into its own partial, at the start of its scratch.
-      caller.run(Op.conv2dBackwardWeight, ConvArg, { ...g, x: io.input(x), w: 0, dy: io.input(dy), bias: db ? 1 : 0, out: 0, scratch, scratchBytes: per }, nt);
+      caller.run(Op.conv2dBackwardWeight, ConvArg, { ...g, x: io.input(x), w: 0, dy: io.input(dy), bias: db ? 1 : 0, out: 0, scratch, scratchBytes: per, direct: +self.directConv }, nt);
       if (db) {
         // The bias gradient was summed (in float64) per thread while each sample's dy was in cache: add the threads' totals.
         const sums = new Float64Array(heap.f32.buffer, scratch, (per * nt) / 8);
@@ -266,4 +274,5 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       }));
     },
   };
+  return self;
 }

@@ -165,7 +165,7 @@ describe('running out of wasm memory', () => {
   it('says so in words, with what was needed, instead of a bare RangeError from grow()', () => {
     // A runtime whose memory cannot grow past 2 pages; no kernel runs.
     const memory = new (wasmApi()!.Memory)({ initial: 1, maximum: 2, shared: true });
-    const exports = { run: () => {}, heapBase: () => 1024, gemmScratchBytes: () => 1024, zeroBytes: () => {} };
+    const exports = { run: () => {}, heapBase: () => 1024, gemmScratchBytes: () => 1024, winogradScratchBytes: () => 1024, winogradWeightScratchBytes: () => 1024, zeroBytes: () => {} };
     const k = createWasmKernels({ memory, exports, variant: 'simd', threads: () => 1, dispatch: () => {} });
     expect(() => k.stepMemory.alloc(1 << 20, false)).toThrow(/ran out of memory: \d+ MB needed.*smaller batch size or model/);
   });

@@ -15,6 +15,7 @@
 import { ConvArg, PoolArg, SumPartsArg } from './layout';
 import { arg } from './param-block';
 import { MR, NR, gemmCore, gemmScratchBytes, packA, tile4x8, transpose4 } from './gemm';
+import { winogradConv, winogradWeight } from './winograd';
 
 // @ts-ignore: decorator
 @inline
@@ -262,6 +263,21 @@ function packedProduct(pa: usize, m: i32, k: i32, outH: i32, outW: i32, wp: i32,
   }
 }
 
+/**
+ * A 3×3, stride-1, undilated, ungrouped convolution whose output is its
+ * input padded by (ph, pw) less 2, writing m ≥ WINOGRAD_MIN_M planes from
+ * k ≥ WINOGRAD_MIN_K channels: the Winograd path (winograd.ts). With fewer
+ * the transforms cost more than the multiplies they save (measured at 32×32,
+ * batch 64: m = 3 ran 1.6× slower; k = 3 and 4 1.4–2× slower forward and for
+ * the weight gradient; k = 8 about even; k = 16 0.5–0.9×).
+ */
+const WINOGRAD_MIN_M: i32 = 16, WINOGRAD_MIN_K: i32 = 8;
+
+function winogradFits(p: usize, m: i32, k: i32, inH: i32, inW: i32, outH: i32, outW: i32, ph: i32, pw: i32): bool {
+  return arg(p, ConvArg.direct) == 0 && gKH == 3 && gKW == 3 && gSH == 1 && gSW == 1 && gDH == 1 && gDW == 1 && gGroups == 1
+    && m >= WINOGRAD_MIN_M && k >= WINOGRAD_MIN_K && ph >= 0 && pw >= 0 && outH == inH + 2 * ph - 2 && outW == inW + 2 * pw - 2;
+}
+
 /** Thread's scratch: base and end, from the parameter block. */
 // @ts-ignore: decorator
 @inline
@@ -276,6 +292,8 @@ export function conv2dForward(p: usize, tid: i32, nt: i32): void {
   const scratch = threadScratch(p, tid), limit = scratch + <usize>arg(p, ConvArg.scratchBytes);
   const units = gBatch * gGroups;
   const u0 = tid * units / nt, u1 = (tid + 1) * units / nt;
+  if (winogradFits(p, gOutC, gInC, gInH, gInW, gOutH, gOutW, gPH, gPW)
+    && winogradConv(w, false, gOutC, gInC, x, gInH, gInW, gPH, gPW, out, gOutH, gOutW, bias, u0, u1, scratch, limit)) return;
   const oneByOne = gKH == 1 && gKW == 1 && gSH == 1 && gSW == 1 && gPH == 0 && gPW == 0;
   const hp = gInH + 2 * gPH, wp = gInW + 2 * gPW;
   if (!oneByOne && gSH == 1 && gSW == 1 && gOutH == hp - gDH * (gKH - 1) && gOutW == wp - gDW * (gKW - 1)
@@ -320,6 +338,8 @@ export function conv2dBackwardInput(p: usize, tid: i32, nt: i32): void {
   const u0 = tid * units / nt, u1 = (tid + 1) * units / nt;
   // Stride 1: dx is dy convolved with the flipped kernel, padded by (k-1)·d - p (which must not be negative).
   const ph = gDH * (gKH - 1) - gPH, pw = gDW * (gKW - 1) - gPW;
+  if (winogradFits(p, gInC, gOutC, gOutH, gOutW, gInH, gInW, ph, pw)
+    && winogradConv(w, true, gInC, gOutC, dy, gOutH, gOutW, ph, pw, dx, gInH, gInW, 0, u0, u1, scratch, limit)) return;
   const hp = gOutH + 2 * ph, wp = gOutW + 2 * pw;
   const kt = gOg * gKH * gKW;
   if (gSH == 1 && gSW == 1 && ph >= 0 && pw >= 0 && gInH == hp - gDH * (gKH - 1) && gInW == wp - gDW * (gKW - 1)
@@ -433,6 +453,14 @@ export function conv2dBackwardWeight(p: usize, tid: i32, nt: i32): void {
   if (wantDb) memory.fill(sums, 0, <usize>gOutC * 48);
   const units = gBatch * gGroups;
   const u0 = tid * units / nt, u1 = (tid + 1) * units / nt;
+  if (winogradFits(p, gOutC, gInC, gInH, gInW, gOutH, gOutW, gPH, gPW)
+    && winogradWeight(dy, x, gOutC, gInC, gInH, gInW, gPH, gPW, gOutH, gOutW, u0, u1, partial, scratch, limit)) {
+    if (wantDb) {
+      for (let u = u0; u < u1; u++) addChannelSums(ptr(dy, u * gOutC * gPlane), 0, gOutC, sums);
+      finishChannelSums(sums);
+    }
+    return;
+  }
   const hp = gInH + 2 * gPH, wp = gInW + 2 * gPW;
   const pb = min(gPlane, PB);
   // The packed path sums into a dW padded to whole tiles (rows to MR per group, columns to NR): no edge tiles, e.g. for K = 27.

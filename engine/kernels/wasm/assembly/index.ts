@@ -9,11 +9,12 @@ import { GemmArg, GemmBatchArg, Op } from './layout';
 import { arg } from './param-block';
 import { columnSums, maskMultiply, reluBackward, reluForward, sgdUpdate } from './elementwise';
 import { randomBits } from './random';
+import { winogradScratchBytes, winogradWeightScratchBytes } from './winograd';
 import { softmaxBackward, softmaxForward } from './softmax';
 import { layerNormBackward, layerNormForward } from './layer-norm';
 import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, maxPool2dBackward, maxPool2dForward, sumParts } from './conv';
 
-export { gemmScratchBytes };
+export { gemmScratchBytes, winogradScratchBytes, winogradWeightScratchBytes };
 
 export function heapBase(): usize {
   return __heap_base;

@@ -26,12 +26,13 @@ export enum GemmBatchArg {
  * Every conv pass: the geometry, then its operands (a pass leaves the others 0).
  * Forward x, w, bias (or 0) → out; input gradient dy, w → out; weight gradient
  * dy, x → each thread's partial at the start of its scratch, bias ≠ 0 asks for
- * the bias gradient's sums too.
+ * the bias gradient's sums too. direct ≠ 0 keeps 3×3 stride-1 convolutions
+ * off the Winograd path (the reference of the A/B bench).
  */
 export enum ConvArg {
   batch, inChannels, inH, inW, outChannels, outH, outW, kH, kW,
   strideH, strideW, padH, padW, dilationH, dilationW, groups,
-  x, w, dy, bias, out, scratch, scratchBytes,
+  x, w, dy, bias, out, scratch, scratchBytes, direct,
 }
 
 /** dst = the sum of `parts` arrays of `count` floats, `stride` bytes apart from `first`. */
