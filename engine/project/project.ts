@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { DatasetChoiceSchema } from '../data/choice.ts';
 import type { ModelSpec } from '../nn/spec.ts';
 import { TrainingSettingsSchema, describeZodError } from '../train/settings.ts';
+import { EpochMetricsSchema } from '../train/epoch-metrics.ts';
 import { crc32 } from './crc32.ts';
 import { decodeSafetensors, encodeSafetensors, readSafetensorsHeader, SafetensorsError, type NamedTensor } from './safetensors.ts';
 import { readZipDirectory, readZipEntry, ZipError, type ZipEntry } from './zip-read.ts';
@@ -22,19 +23,6 @@ export const FORMAT_VERSION = 1;
 /** Structure only: a model with layer errors still opens, so the user can fix it in the editor. */
 const SpecSchema: z.ZodType<ModelSpec> = z.object({ input_shape: z.array(z.number().int().positive()).min(1), layers: z.array(z.object({ kind: z.string(), name: z.string().optional() }).passthrough()) }).passthrough();
 
-const EpochSchema = z.object({
-  epoch: z.number().int(),
-  train_loss: z.number(),
-  train_accuracy: z.number().nullable(),
-  train_eval_loss: z.number().nullable().optional(),
-  train_eval_accuracy: z.number().nullable().optional(),
-  val_loss: z.number().nullable(),
-  val_accuracy: z.number().nullable(),
-  lr: z.number(),
-  dropout_p: z.record(z.string(), z.number()).default({}),
-  seconds: z.number(),
-});
-
 export const RunSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]+$/),
   name: z.string(),
@@ -44,7 +32,7 @@ export const RunSchema = z.object({
   dataset: DatasetChoiceSchema,
   settings: TrainingSettingsSchema,
   history: z.object({
-    epochs: z.array(EpochSchema),
+    epochs: z.array(EpochMetricsSchema),
     step_losses: z.array(z.number()),
     best_epoch: z.number().int().nullable(),
     stopped_early: z.boolean(),
