@@ -19,6 +19,8 @@ import { modelBudget } from '../nn/budget.ts';
 
 export const FORMAT = 'dropout-lab-project';
 export const FORMAT_VERSION = 1;
+/** A new project's name until the user names it (each language shows its own word for it). */
+export const UNTITLED = 'Untitled';
 
 /** Structure only: a model with layer errors still opens, so the user can fix it in the editor. */
 const SpecSchema: z.ZodType<ModelSpec> = z.object({ input_shape: z.array(z.number().int().positive()).min(1), layers: z.array(z.object({ kind: z.string(), name: z.string().optional() }).passthrough()) }).passthrough();
@@ -49,7 +51,7 @@ export const RunSchema = z.object({
 export const ProjectSchema = z.object({
   format: z.literal(FORMAT),
   version: z.literal(FORMAT_VERSION),
-  name: z.string().default('Untitled'),
+  name: z.string().default(UNTITLED),
   created: z.string(),
   modified: z.string(),
   model: SpecSchema,
@@ -96,7 +98,7 @@ export function newProject(init: { name?: string; model: Project['model']; datas
   const project = ProjectSchema.parse({
     format: FORMAT,
     version: FORMAT_VERSION,
-    name: init.name ?? 'Untitled',
+    name: init.name ?? UNTITLED,
     created: now.toISOString(),
     modified: now.toISOString(),
     model: init.model,

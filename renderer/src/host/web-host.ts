@@ -8,6 +8,8 @@ import { MAX_MESSAGE_BYTES, type ToClient } from '../../../engine/protocol.ts';
 import { tooLargeMessage } from '../../../engine/host/message-limits.ts';
 import { decodeWire, encodeWire } from '../../../engine/host/wire.ts';
 import { isToClient, type ConnectionStatus, type DropResult, type FileSetId, type Host } from './host.ts';
+import { localPreferences } from './preferences.ts';
+import { t } from '../i18n/index.svelte.ts';
 
 /** What the web host's prompt asks for, per file-backed source. */
 const WEB_PROMPT: Record<FileSetId, string> = {
@@ -22,6 +24,7 @@ export function tokenFromLocation(loc: Location): string | null {
 
 export class WebHost implements Host {
   readonly kind = 'web';
+  readonly preferences = localPreferences;
   private ws: WebSocket | null = null;
   private queue: string[] = [];
 
@@ -29,7 +32,7 @@ export class WebHost implements Host {
 
   connect(h: { message(msg: ToClient): void; status(s: ConnectionStatus): void }): void {
     if (!this.token) {
-      h.status({ state: 'disconnected', detail: 'no token in the address; open the URL that `npm run web` printed' });
+      h.status({ state: 'disconnected', detail: t('common.web.noToken') });
       return;
     }
     h.status({ state: 'connecting' });
@@ -52,7 +55,7 @@ export class WebHost implements Host {
     };
     ws.onclose = (e) => {
       this.ws = null;
-      h.status({ state: 'disconnected', detail: e.reason || `the web host closed the connection (code ${e.code})` });
+      h.status({ state: 'disconnected', detail: e.reason || t('common.web.closed', { code: e.code }) });
     };
   }
 
