@@ -6,11 +6,11 @@
 import type { DesktopLocale, DesktopTheme, DropResult, RunReport } from '../../../electron/preload-api.ts';
 import type { ToClient } from '../../../engine/protocol.ts';
 import type { FileSetId } from '../lib/data-choice.ts';
-import type { Preferences } from './preferences.ts';
+import type { PreferenceKey, Preferences } from './preferences.ts';
 
 export type { FileSetId };
 
-export type { DropResult, RunReport, Preferences };
+export type { DropResult, RunReport, PreferenceKey, Preferences };
 
 export type ConnectionStatus =
   | { state: 'connecting' }
