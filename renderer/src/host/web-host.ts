@@ -11,11 +11,6 @@ import { isToClient, type ConnectionStatus, type DropResult, type FileSetId, typ
 import { localPreferences } from './preferences.ts';
 import { t } from '../i18n/index.svelte.ts';
 
-/** What the web host's prompt asks for, per file-backed source. */
-const WEB_PROMPT: Record<FileSetId, string> = {
-  csv: 'CSV or TSV file', npz: 'NumPy .npz file', idx: 'Folder of IDX files',
-  images: 'Image folder, one subfolder per class', cifar10: 'CIFAR-10 binary folder', cifar100: 'CIFAR-100 binary folder',
-};
 
 export function tokenFromLocation(loc: Location): string | null {
   const m = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(loc.hash);
@@ -71,19 +66,19 @@ export class WebHost implements Host {
   }
 
   async chooseOpenPath(): Promise<string | null> {
-    return window.prompt('Project to open (a .dlab path inside the web host folder):', 'project.dlab');
+    return window.prompt(t('common.web.prompt.open'), 'project.dlab');
   }
 
   async chooseSavePath(suggestedName: string): Promise<string | null> {
-    return window.prompt('Save as (a .dlab path inside the web host folder):', suggestedName);
+    return window.prompt(t('common.web.prompt.save'), suggestedName);
   }
 
   async chooseDataPath(kind: FileSetId): Promise<string | null> {
-    return window.prompt(`${WEB_PROMPT[kind]} (a path inside the web host folder):`, '');
+    return window.prompt(t('common.web.prompt.data', { what: t(`common.web.source.${kind}`) }), '');
   }
 
   async chooseExportDir(suggestedName: string): Promise<string | null> {
-    return window.prompt('Export into folder (a path inside the web host folder):', suggestedName);
+    return window.prompt(t('common.web.prompt.export'), suggestedName);
   }
 
   async initialPath(): Promise<string | null> {
