@@ -5,12 +5,12 @@
  */
 import { describe, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
-import type { EngineEvent, LayerFieldsSchema, ParamsOf, ResultOf } from '../../engine/protocol.ts';
+import type { EngineEvent, LayerFieldsSchema, ParamsOf, ResultOf, TrainerStateSchema } from '../../engine/protocol.ts';
 import type { LayerReport, SpecReport } from '../../engine/nn/spec.ts';
-import type { EpochMetrics } from '../../engine/train/trainer.ts';
+import type { EpochMetrics, TrainerState } from '../../engine/train/trainer.ts';
 import type { LayerTraits, StochasticTrait } from '../../engine/nn/layer-def.ts';
 import type { AdviceContext, Finding } from '../../engine/experiments/advisor.ts';
-import type { Recommendation, RecommendRow } from '../../engine/experiments/recommend.ts';
+import type { Recommendation, RecommendRow, SweepMetric } from '../../engine/experiments/recommend.ts';
 
 type WireTraits = ResultOf<'catalog'>['layers'][number]['traits'];
 type WireFinding = ResultOf<'advice'>['findings'][number];
@@ -24,8 +24,9 @@ describe('wire types follow the engine types', () => {
     expectTypeOf<SpecReport>().toMatchTypeOf<ResultOf<'validate'>>();
   });
 
-  it('epoch metrics: the trainer\'s type is the event\'s', () => {
+  it('training: the trainer\'s epoch metrics and states are the events\'', () => {
     expectTypeOf<Extract<EngineEvent, { type: 'epoch' }>['metrics']>().toEqualTypeOf<EpochMetrics>();
+    expectTypeOf<z.output<typeof TrainerStateSchema>>().toEqualTypeOf<TrainerState>();
   });
 
   it('layer traits: the catalog carries every trait', () => {
@@ -45,5 +46,6 @@ describe('wire types follow the engine types', () => {
     expectTypeOf<keyof WireRecommendation>().toEqualTypeOf<keyof Recommendation>();
     expectTypeOf<keyof WireRecommendation['table'][number]>().toEqualTypeOf<keyof RecommendRow>();
     expectTypeOf<Recommendation>().toMatchTypeOf<WireRecommendation>();
+    expectTypeOf<WireRecommendation['metric']>().toEqualTypeOf<SweepMetric>();
   });
 });
