@@ -16,6 +16,8 @@ import { DatasetChoiceSchema } from './data/choice.ts';
 import { MissingSourceSchema } from './data/source-missing.ts';
 import { ProjectSchema, RunSchema } from './project/project.ts';
 import { SweepPlanSchema } from './experiments/sweep-plan.ts';
+import { EpochMetricsSchema } from './train/epoch-metrics.ts';
+import type { LayerReport } from './nn/spec.ts';
 
 export const PROTOCOL_VERSION = 2;
 
@@ -44,20 +46,15 @@ export const InputSchema = z.union([
 
 const ModeSchema = z.enum(['train', 'eval']);
 
-interface LayerReportWire {
-  index: number; name: string; path: string; kind: string;
-  inputShape: number[] | null; outputShape: number[] | null;
-  paramCount: number; error: string | null;
-  children?: LayerReportWire[];
-}
-
-/** Recursive: Residual/Sequential blocks carry their inner layers' reports. */
-const LayerReportSchema: z.ZodType<LayerReportWire> = z.lazy(() => z.object({
+/** The fields of engine/nn/spec.ts' LayerReport but its children (test/engine/protocol-types.test.ts checks they agree). */
+export const LayerFieldsSchema = z.object({
   index: z.number(), name: z.string(), path: z.string(), kind: z.string(),
   inputShape: z.array(z.number()).nullable(), outputShape: z.array(z.number()).nullable(),
   paramCount: z.number(), error: z.string().nullable(),
-  children: z.array(LayerReportSchema).optional(),
-}));
+});
+
+/** Recursive: Residual/Sequential blocks carry their inner layers' reports. */
+const LayerReportSchema: z.ZodType<LayerReport> = z.lazy(() => LayerFieldsSchema.extend({ children: z.array(LayerReportSchema).optional() }));
 
 const ArgInfoSchema = z.object({
   name: z.string(), type: z.string(), default: z.unknown().optional(), required: z.boolean(),
@@ -78,12 +75,6 @@ const LayerTraitsSchema = z.object({
 const RunSummarySchema = z.object({
   id: z.string(), name: z.string(), status: z.string(), created: z.string(), epochs: z.number(),
   test: z.object({ loss: z.number(), accuracy: z.number().nullable() }).nullable(), has_weights: z.boolean(),
-});
-
-const EpochMetricsSchema = z.object({
-  epoch: z.number(), train_loss: z.number(), train_accuracy: z.number().nullable(),
-  train_eval_loss: z.number().nullable().optional(), train_eval_accuracy: z.number().nullable().optional(), val_loss: z.number().nullable(),
-  val_accuracy: z.number().nullable(), lr: z.number(), dropout_p: z.record(z.string(), z.number()), seconds: z.number(),
 });
 
 const SplitSchema = z.enum(['train', 'val', 'test']);

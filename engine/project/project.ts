@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { DatasetChoiceSchema } from '../data/choice.ts';
 import type { ModelSpec } from '../nn/spec.ts';
 import { TrainingSettingsSchema, describeZodError } from '../train/settings.ts';
+import { EpochMetricsSchema } from '../train/epoch-metrics.ts';
 import { crc32 } from './crc32.ts';
 import { decodeSafetensors, encodeSafetensors, readSafetensorsHeader, SafetensorsError, type NamedTensor } from './safetensors.ts';
 import { readZipDirectory, readZipEntry, ZipError, type ZipEntry } from './zip-read.ts';
@@ -18,22 +19,11 @@ import { modelBudget } from '../nn/budget.ts';
 
 export const FORMAT = 'dropout-lab-project';
 export const FORMAT_VERSION = 1;
+/** A new project's name until the user names it (each language shows its own word for it). */
+export const UNTITLED = 'Untitled';
 
 /** Structure only: a model with layer errors still opens, so the user can fix it in the editor. */
 const SpecSchema: z.ZodType<ModelSpec> = z.object({ input_shape: z.array(z.number().int().positive()).min(1), layers: z.array(z.object({ kind: z.string(), name: z.string().optional() }).passthrough()) }).passthrough();
-
-const EpochSchema = z.object({
-  epoch: z.number().int(),
-  train_loss: z.number(),
-  train_accuracy: z.number().nullable(),
-  train_eval_loss: z.number().nullable().optional(),
-  train_eval_accuracy: z.number().nullable().optional(),
-  val_loss: z.number().nullable(),
-  val_accuracy: z.number().nullable(),
-  lr: z.number(),
-  dropout_p: z.record(z.string(), z.number()).default({}),
-  seconds: z.number(),
-});
 
 export const RunSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]+$/),
@@ -44,7 +34,7 @@ export const RunSchema = z.object({
   dataset: DatasetChoiceSchema,
   settings: TrainingSettingsSchema,
   history: z.object({
-    epochs: z.array(EpochSchema),
+    epochs: z.array(EpochMetricsSchema),
     step_losses: z.array(z.number()),
     best_epoch: z.number().int().nullable(),
     stopped_early: z.boolean(),
@@ -61,7 +51,7 @@ export const RunSchema = z.object({
 export const ProjectSchema = z.object({
   format: z.literal(FORMAT),
   version: z.literal(FORMAT_VERSION),
-  name: z.string().default('Untitled'),
+  name: z.string().default(UNTITLED),
   created: z.string(),
   modified: z.string(),
   model: SpecSchema,
@@ -108,7 +98,7 @@ export function newProject(init: { name?: string; model: Project['model']; datas
   const project = ProjectSchema.parse({
     format: FORMAT,
     version: FORMAT_VERSION,
-    name: init.name ?? 'Untitled',
+    name: init.name ?? UNTITLED,
     created: now.toISOString(),
     modified: now.toISOString(),
     model: init.model,

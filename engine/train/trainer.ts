@@ -23,22 +23,10 @@ import type { LoadedData } from '../data/catalog.ts';
 import { batchCount, fitNormalizer, getBatch, normalize, type Normalizer } from '../data/pipeline.ts';
 import type { TrainingSettings } from './settings.ts';
 import { trainEvalSample } from './train-eval.ts';
+import type { EpochMetrics } from './epoch-metrics.ts';
 import { splitsOf } from './run-splits.ts';
 
-export interface EpochMetrics {
-  epoch: number;
-  train_loss: number;
-  train_accuracy: number | null;
-  /** Training loss and accuracy re-measured in eval mode (dropout off) on a fixed sample of the training split (train-eval.ts); absent in runs saved before the lab measured it. */
-  train_eval_loss?: number | null;
-  train_eval_accuracy?: number | null;
-  val_loss: number | null;
-  val_accuracy: number | null;
-  lr: number;
-  /** Dropout rates in force at the end of the epoch, by module name (scheduled layers only). */
-  dropout_p: Record<string, number>;
-  seconds: number;
-}
+export type { EpochMetrics };
 
 export interface RunHistory {
   epochs: EpochMetrics[];

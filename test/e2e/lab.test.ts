@@ -188,7 +188,7 @@ describe.runIf(haveChromium)('the lab in Chromium, used as a person would', { re
     await first.page.close();
     const { page } = await lab.open({ fresh: false });
     await page.getByTestId('recovery').getByRole('button', { name: 'Restore' }).click();
-    await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/Restore the project:.*model/);
+    await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/Could not restore the project:.*model/);
     expect(await cards(page).count()).toBe(4);
     expect(await page.evaluate(() => localStorage.getItem('dlab.recovery'))).toBeNull();
     await page.close();

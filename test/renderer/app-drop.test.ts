@@ -10,6 +10,7 @@ import { AppState } from '../../renderer/src/lib/app.svelte.ts';
 
 class FakeHost implements Host {
   readonly kind = 'electron';
+  readonly preferences = { read: () => null, save: () => {} };
   dropped: string[][] = [];
   constructor(private readonly answer: DropResult | null) {}
   connect(h: { status(s: ConnectionStatus): void }): void {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AREAS, format, i18n, t } from '../../renderer/src/i18n/index.svelte.ts';
+import { FILE_SETS } from '../../renderer/src/lib/data-choice.ts';
 
 describe('translations', () => {
   for (const [area, m] of Object.entries(AREAS)) {
@@ -23,5 +24,9 @@ describe('translations', () => {
     i18n.set('en');
     expect(t('no.such.key')).toBe('no.such.key');
     expect(format('{a} and {b}', { a: 1 })).toBe('1 and {b}');
+  });
+
+  it('the web host can name every file-backed source in its prompt', () => {
+    for (const id of FILE_SETS) expect(Object.keys(AREAS.common.en), id).toContain(`common.web.source.${id}`);
   });
 });

@@ -3,9 +3,12 @@ import type { DesktopLocale, DesktopTheme, DropoutLabDesktopApi } from '../../..
 import type { ToClient } from '../../../engine/protocol.ts';
 import { transferables } from '../../../engine/host/wire.ts';
 import { isToClient, type ConnectionStatus, type DropResult, type FileSetId, type Host, type RunReport } from './host.ts';
+import { localPreferences } from './preferences.ts';
+import { t } from '../i18n/index.svelte.ts';
 
 export class ElectronHost implements Host {
   readonly kind = 'electron';
+  readonly preferences = localPreferences;
   private port: MessagePort | null = null;
   private queue: unknown[] = [];
 
@@ -35,7 +38,7 @@ export class ElectronHost implements Host {
       this.port?.close();
       this.port = null;
       if (info.restarted) {
-        h.status({ state: 'restarting', detail: `the engine stopped (${info.reason}); a fresh one is starting` });
+        h.status({ state: 'restarting', detail: t('common.engine.restarting', { reason: info.reason }) });
         acquire();
       } else h.status({ state: 'disconnected', detail: info.reason });
     });

@@ -6,10 +6,11 @@
 import type { DesktopLocale, DesktopTheme, DropResult, RunReport } from '../../../electron/preload-api.ts';
 import type { ToClient } from '../../../engine/protocol.ts';
 import type { FileSetId } from '../lib/data-choice.ts';
+import type { PreferenceKey, Preferences } from './preferences.ts';
 
 export type { FileSetId };
 
-export type { DropResult, RunReport };
+export type { DropResult, RunReport, PreferenceKey, Preferences };
 
 export type ConnectionStatus =
   | { state: 'connecting' }
@@ -45,6 +46,8 @@ export interface Host {
   reportRun(report: RunReport): void;
   /** The theme and language, for the window background and the native menus and dialogs. */
   setAppearance(appearance: { theme: DesktopTheme; locale: DesktopLocale }): void;
+  /** Theme and language as chosen in an earlier session. */
+  readonly preferences: Preferences;
 }
 
 /** Engine messages are trusted only as far as their envelope: checked before use. */

@@ -8,12 +8,9 @@ import { MAX_MESSAGE_BYTES, type ToClient } from '../../../engine/protocol.ts';
 import { tooLargeMessage } from '../../../engine/host/message-limits.ts';
 import { decodeWire, encodeWire } from '../../../engine/host/wire.ts';
 import { isToClient, type ConnectionStatus, type DropResult, type FileSetId, type Host } from './host.ts';
+import { localPreferences } from './preferences.ts';
+import { t } from '../i18n/index.svelte.ts';
 
-/** What the web host's prompt asks for, per file-backed source. */
-const WEB_PROMPT: Record<FileSetId, string> = {
-  csv: 'CSV or TSV file', npz: 'NumPy .npz file', idx: 'Folder of IDX files',
-  images: 'Image folder, one subfolder per class', cifar10: 'CIFAR-10 binary folder', cifar100: 'CIFAR-100 binary folder',
-};
 
 export function tokenFromLocation(loc: Location): string | null {
   const m = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(loc.hash);
@@ -22,6 +19,7 @@ export function tokenFromLocation(loc: Location): string | null {
 
 export class WebHost implements Host {
   readonly kind = 'web';
+  readonly preferences = localPreferences;
   private ws: WebSocket | null = null;
   private queue: string[] = [];
 
@@ -29,7 +27,7 @@ export class WebHost implements Host {
 
   connect(h: { message(msg: ToClient): void; status(s: ConnectionStatus): void }): void {
     if (!this.token) {
-      h.status({ state: 'disconnected', detail: 'no token in the address; open the URL that `npm run web` printed' });
+      h.status({ state: 'disconnected', detail: t('common.web.noToken') });
       return;
     }
     h.status({ state: 'connecting' });
@@ -52,7 +50,7 @@ export class WebHost implements Host {
     };
     ws.onclose = (e) => {
       this.ws = null;
-      h.status({ state: 'disconnected', detail: e.reason || `the web host closed the connection (code ${e.code})` });
+      h.status({ state: 'disconnected', detail: e.reason || t('common.web.closed', { code: e.code }) });
     };
   }
 
@@ -68,19 +66,19 @@ export class WebHost implements Host {
   }
 
   async chooseOpenPath(): Promise<string | null> {
-    return window.prompt('Project to open (a .dlab path inside the web host folder):', 'project.dlab');
+    return window.prompt(t('common.web.prompt.open'), 'project.dlab');
   }
 
   async chooseSavePath(suggestedName: string): Promise<string | null> {
-    return window.prompt('Save as (a .dlab path inside the web host folder):', suggestedName);
+    return window.prompt(t('common.web.prompt.save'), suggestedName);
   }
 
   async chooseDataPath(kind: FileSetId): Promise<string | null> {
-    return window.prompt(`${WEB_PROMPT[kind]} (a path inside the web host folder):`, '');
+    return window.prompt(t('common.web.prompt.data', { what: t(`common.web.source.${kind}`) }), '');
   }
 
   async chooseExportDir(suggestedName: string): Promise<string | null> {
-    return window.prompt('Export into folder (a path inside the web host folder):', suggestedName);
+    return window.prompt(t('common.web.prompt.export'), suggestedName);
   }
 
   async initialPath(): Promise<string | null> {

@@ -126,6 +126,7 @@ export default {
     'experiments.sortTip': 'Sort by this column',
     'experiments.recommended': 'recommended',
     'experiments.showRun': 'Show this run’s curves in the Train view',
+    'experiments.error.engineLost': 'the engine stopped during the sweep ({reason}); the runs that finished are in the project',
   },
   zh: {
     'experiments.title': '实验',
@@ -251,5 +252,6 @@ export default {
     'experiments.sortTip': '按此列排序',
     'experiments.recommended': '推荐',
     'experiments.showRun': '在“训练”视图中查看此运行的曲线',
+    'experiments.error.engineLost': '扫描期间引擎停止了（{reason}）；已完成的运行都在项目中',
   },
 } satisfies Messages;

@@ -12,6 +12,7 @@ import train from './train.ts';
 import modes from './modes.ts';
 import results from './results.ts';
 import experiments from './experiments.ts';
+import type { Preferences } from '../host/preferences.ts';
 
 export const LOCALES = ['en', 'zh'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -24,18 +25,24 @@ for (const area of Object.values(AREAS)) {
   for (const l of LOCALES) for (const [k, v] of Object.entries(area[l])) table[l].set(k, v);
 }
 
-function initialLocale(): Locale {
-  const saved = globalThis.localStorage?.getItem('dlab.locale');
-  if (saved === 'en' || saved === 'zh') return saved;
-  return globalThis.navigator?.language?.toLowerCase().startsWith('zh') ? 'zh' : 'en';
+function isLocale(v: string | null): v is Locale {
+  return v === 'en' || v === 'zh';
 }
 
 class I18n {
-  locale = $state<Locale>(initialLocale());
+  locale = $state<Locale>(globalThis.navigator?.language?.toLowerCase().startsWith('zh') ? 'zh' : 'en');
+  private preferences: Preferences | null = null;
+
+  /** Takes the language chosen in an earlier session, and keeps later choices there. */
+  restore(preferences: Preferences): void {
+    this.preferences = preferences;
+    const saved = preferences.read('locale');
+    if (isLocale(saved)) this.set(saved);
+  }
 
   set(l: Locale): void {
     this.locale = l;
-    globalThis.localStorage?.setItem('dlab.locale', l);
+    this.preferences?.save('locale', l);
     if (globalThis.document) document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en';
   }
 }

@@ -132,6 +132,7 @@ export default {
     'train.showRun': 'Show this run’s curves',
     'train.deleteRun': 'Delete this run',
     'train.deleteConfirm': 'Delete?',
+    'train.error.engineLost': 'the engine stopped during training ({reason}); the run can be resumed from its last checkpoint',
   },
   zh: {
     'train.view': '训练',
@@ -263,5 +264,6 @@ export default {
     'train.showRun': '显示这次训练的曲线',
     'train.deleteRun': '删除这次训练',
     'train.deleteConfirm': '删除？',
+    'train.error.engineLost': '训练期间引擎停止了（{reason}）；可以从最后一个检查点继续这次运行',
   },
 } satisfies Messages;

@@ -8,6 +8,7 @@
 import type { ParamsOf, ResultOf } from '../../../engine/protocol.ts';
 import type { RunRecord } from './project.svelte.ts';
 import type { LayerSpec, ModelSpec } from './spec-edit.ts';
+import { LatestRequest, errorText } from './latest-request.ts';
 
 export type Finding = ResultOf<'advice'>['findings'][number];
 export type AdviceContext = NonNullable<ParamsOf<'advice'>['context']>;
@@ -21,29 +22,25 @@ export class Advisor {
   about = $state.raw<ModelSpec | null>(null);
   pending = $state(false);
   error = $state<string | null>(null);
-  private seq = 0;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly latest = new LatestRequest();
 
   constructor(private readonly ask: AskAdvice, private readonly delay = ADVICE_DELAY_MS) {}
 
   /** Asks about `spec` after the delay (at once the first time); an earlier question still waiting or in flight is dropped. */
   update(spec: ModelSpec | null, context: AdviceContext = {}): void {
-    const mine = ++this.seq;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
     if (!spec) {
+      this.latest.drop();
       this.findings = [];
       this.about = null;
       this.pending = false;
       return;
     }
     this.pending = true;
-    const go = () => {
-      this.timer = null;
-      void this.run(mine, spec, context);
+    const first = this.about === null && this.findings.length === 0;
+    const settle = (findings: Finding[], error: string | null) => {
+      [this.findings, this.error, this.about, this.pending] = [findings, error, spec, false];
     };
-    if (this.about === null && this.findings.length === 0) go();
-    else this.timer = setTimeout(go, this.delay);
+    void this.latest.run(() => this.ask({ spec, context }), { ok: (r) => settle(r.findings, null), fail: (e) => settle([], errorText(e)) }, first ? 0 : this.delay);
   }
 
   isCurrent(spec: ModelSpec | null | undefined): boolean {
@@ -51,24 +48,7 @@ export class Advisor {
   }
 
   dispose(): void {
-    this.seq++;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-  }
-
-  private async run(mine: number, spec: ModelSpec, context: AdviceContext): Promise<void> {
-    try {
-      const r = await this.ask({ spec: spec as never, context });
-      if (mine !== this.seq) return;
-      this.findings = r.findings;
-      this.error = null;
-    } catch (e) {
-      if (mine !== this.seq) return;
-      this.findings = [];
-      this.error = e instanceof Error ? e.message : String(e);
-    }
-    this.about = spec;
-    this.pending = false;
+    this.latest.drop();
   }
 }
 
@@ -116,13 +96,3 @@ export function historyContext(runs: readonly RunRecord[]): AdviceContext {
   const run = [...runs].reverse().find((r) => r.status !== 'running' && r.history.epochs.length > 0);
   return run ? { history: run.history.epochs.map((e) => ({ train_loss: e.train_loss, val_loss: e.val_loss })) } : {};
 }
-
-/**
- * The mode the Train/Eval view's switch has the model in (model.train() / model.eval()), kept
- * while the views change: the advisor warns when a model in train mode is evaluated or exported.
- * A PyTorch module starts in train mode, and so does this.
- */
-class ModelMode {
-  mode = $state<'train' | 'eval'>('train');
-}
-export const modelMode = new ModelMode();

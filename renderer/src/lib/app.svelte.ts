@@ -1,21 +1,28 @@
 /**
  * The whole UI state, made once at start and handed to every panel: engine
- * connection, open project, training run, which view is showing, theme.
+ * connection, open project, training run, sweep, each view's requests and
+ * answers (Train/Eval with its mode, Results, MC-dropout, export, the data
+ * preview), which view is showing, theme.
  */
 import type { DropResult, Host } from '../host/host.ts';
-import { t } from '../i18n/index.svelte.ts';
+import { i18n, t } from '../i18n/index.svelte.ts';
 import { dropNotice } from './drop-notice.ts';
 import { EngineState } from './engine.svelte.ts';
 import { ProjectState } from './project.svelte.ts';
 import { TrainingState } from './training.svelte.ts';
 import { SweepState } from './sweep.svelte.ts';
+import { ModesState } from './modes.svelte.ts';
+import { ResultsState } from './results.svelte.ts';
+import { McDropoutState } from './mc-dropout.svelte.ts';
+import { ExportState } from './export.svelte.ts';
+import { DatasetPreviewState } from './dataset-preview.svelte.ts';
+import { ADVICE_DELAY_MS, Advisor } from './advice.svelte.ts';
 
 export const VIEWS = ['model', 'data', 'train', 'modes', 'results', 'experiments'] as const;
 export type View = (typeof VIEWS)[number];
 export type Theme = 'light' | 'dark';
 
-function initialTheme(): Theme {
-  const saved = globalThis.localStorage?.getItem('dlab.theme');
+function initialTheme(saved: string | null): Theme {
   if (saved === 'light' || saved === 'dark') return saved;
   return globalThis.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
@@ -25,8 +32,13 @@ export class AppState {
   readonly project: ProjectState;
   readonly training: TrainingState;
   readonly sweep: SweepState;
+  readonly modes: ModesState;
+  readonly results: ResultsState;
+  readonly mc: McDropoutState;
+  readonly exporter: ExportState;
+  readonly dataPreview: DatasetPreviewState;
   view = $state<View>('model');
-  theme = $state<Theme>(initialTheme());
+  theme = $state<Theme>('light');
   /** A dropped CSV file or folder for the Data view to show as the chosen source (it takes it, then clears this). */
   dataOffer = $state.raw<NonNullable<DropResult['data']> | null>(null);
 
@@ -35,11 +47,23 @@ export class AppState {
     this.project = new ProjectState(this.engine, host);
     this.training = new TrainingState(this.engine, this.project);
     this.sweep = new SweepState(this.engine, this.project, this.training);
+    this.modes = new ModesState(this.engine, this.project);
+    this.results = new ResultsState(this.engine, this.project);
+    this.mc = new McDropoutState(this.engine);
+    this.exporter = new ExportState(this.engine);
+    this.dataPreview = new DatasetPreviewState(this.engine, this.project);
+    this.theme = initialTheme(host.preferences.read('theme'));
+    i18n.restore(host.preferences);
+  }
+
+  /** A placement advisor asking this engine (the model view's waits for a pause in editing; a one-off note asks at once). */
+  advisor(delay = ADVICE_DELAY_MS): Advisor {
+    return new Advisor((p) => this.engine.request('advice', p), delay);
   }
 
   setTheme(t: Theme): void {
     this.theme = t;
-    globalThis.localStorage?.setItem('dlab.theme', t);
+    this.host.preferences.save('theme', t);
   }
 
   /** A menu command (Electron's native menu, or the toolbar). */

@@ -6,6 +6,7 @@
 import { EngineClient } from '../../../engine/host/client.ts';
 import type { EngineEvent, ParamsOf, RequestType, ResultOf } from '../../../engine/protocol.ts';
 import type { ConnectionStatus, Host } from '../host/host.ts';
+import { t } from '../i18n/index.svelte.ts';
 
 export type Catalog = ResultOf<'catalog'>;
 export type SpecReport = ResultOf<'validate'>;
@@ -29,13 +30,13 @@ export class EngineState {
     this.client.onEvent((e) => {
       if (e.type === 'log') this.logs = [...this.logs.slice(-49), e];
       if (e.type === 'ready') {
-        if (this.status.state === 'restarting') this.status = { state: 'connected', detail: 'a fresh engine took over' };
+        if (this.status.state === 'restarting') this.status = { state: 'connected', detail: t('common.engine.tookOver') };
         void this.loadCatalog();
       }
       if (e.type === 'engine-lost') {
         if (e.restarted) this.restarts++;
-        this.client.failAll(`the engine stopped (${e.reason})`);
-        this.status = e.restarted ? { state: 'restarting', detail: `the engine stopped (${e.reason}); a fresh one is starting` } : { state: 'disconnected', detail: e.reason };
+        this.client.failAll(t('common.engine.stopped', { reason: e.reason }));
+        this.status = e.restarted ? { state: 'restarting', detail: t('common.engine.restarting', { reason: e.reason }) } : { state: 'disconnected', detail: e.reason };
       }
     });
     this.host.connect({
@@ -43,7 +44,7 @@ export class EngineState {
       status: (s) => {
         if (s.state === 'restarting') this.restarts++;
         this.status = s;
-        if (s.state !== 'connected') this.client.failAll(s.state === 'restarting' ? 'the engine restarted' : 'the engine connection closed');
+        if (s.state !== 'connected') this.client.failAll(t(s.state === 'restarting' ? 'common.engine.restarted' : 'common.engine.closed'));
       },
     });
   }

@@ -6,13 +6,14 @@
  * closed tab). Files are read and written by the engine; the host only
  * chooses paths.
  */
-import type { Project, RunRecord } from '../../../engine/project/project.ts';
+import { UNTITLED, type Project, type RunRecord } from '../../../engine/project/project.ts';
 import type { ModelSpec } from '../../../engine/nn/spec.ts';
 import type { DatasetChoice } from '../../../engine/data/catalog.ts';
 import type { TrainingSettings } from '../../../engine/train/settings.ts';
 import type { Host } from '../host/host.ts';
 import type { EngineState, SpecReport } from './engine.svelte.ts';
 import { History } from './history.ts';
+import { t } from '../i18n/index.svelte.ts';
 
 export type { Project, RunRecord, ModelSpec, DatasetChoice, TrainingSettings };
 export type Template = 'mlp' | 'cnn' | 'transformer' | 'blank';
@@ -73,7 +74,7 @@ export class ProjectState {
   private changes = $state(0);
   private savedAt = $state(0);
   readonly dirty = $derived(this.changes !== this.savedAt);
-  readonly title = $derived(this.path ? baseName(this.path) : (this.doc?.name ?? 'Untitled'));
+  readonly title = $derived(this.path ? baseName(this.path) : this.doc && this.doc.name !== UNTITLED ? this.doc.name : t('common.untitled'));
 
   private readonly history = new History<Editable>();
   private validateSeq = 0;
@@ -183,12 +184,13 @@ export class ProjectState {
     void this.validate();
   }
 
-  private async task<T>(what: string, f: () => Promise<T>): Promise<T | null> {
-    this.busy = what;
+  /** Runs a file task, named in the toolbar while it runs (`common.task.<kind>.busy`) and in the notice if it fails. */
+  private async task<T>(kind: 'new' | 'open' | 'save' | 'restore', path: string, f: () => Promise<T>): Promise<T | null> {
+    this.busy = t(`common.task.${kind}.busy`, { path });
     try {
       return await f();
     } catch (e) {
-      this.notice = { kind: 'error', text: `${what}: ${message(e)}` };
+      this.notice = { kind: 'error', text: t(`common.task.${kind}.failed`, { path, error: message(e) }) };
       return null;
     } finally {
       this.busy = null;
@@ -200,7 +202,7 @@ export class ProjectState {
 
   async newProject(template: Template = 'mlp', dataset?: DatasetChoice): Promise<boolean> {
     const seq = ++this.loadSeq;
-    const r = await this.task('New project', () => this.engine.request('project.new', { template, ...(dataset ? { dataset } : {}) }));
+    const r = await this.task('new', '', () => this.engine.request('project.new', { template, ...(dataset ? { dataset } : {}) }));
     if (!r || seq !== this.loadSeq) return false;
     this.load(r.doc, null, false);
     this.clearRecovery();
@@ -211,13 +213,15 @@ export class ProjectState {
     const chosen = path ?? (await this.host.chooseOpenPath());
     if (!chosen) return false;
     const seq = ++this.loadSeq;
-    const r = await this.task(`Open ${chosen}`, () => this.engine.request('project.open', { path: chosen }));
+    const r = await this.task('open', chosen, () => this.engine.request('project.open', { path: chosen }));
     if (!r || seq !== this.loadSeq) return false;
     this.load(r.doc, r.path, false);
     this.remember(r.path);
     this.clearRecovery();
-    const gone = r.data_missing ? `. Its data is not where it was (${r.data_missing.path}); everything else is kept: choose it again in the Data view.` : '';
-    this.notice = { kind: 'info', text: `Opened ${r.path}${gone}` };
+    this.notice = {
+      kind: 'info',
+      text: r.data_missing ? t('common.notice.openedDataMissing', { path: r.path, data: r.data_missing.path }) : t('common.notice.opened', { path: r.path }),
+    };
     return true;
   }
 
@@ -236,7 +240,7 @@ export class ProjectState {
     if (!doc) return false;
     const stamp = this.changes;
     const stamped = { ...doc, modified: new Date().toISOString() };
-    const r = await this.task(`Save ${path}`, () => this.engine.request('project.save', { path, doc: stamped as never }));
+    const r = await this.task('save', path, () => this.engine.request('project.save', { path, doc: stamped as never }));
     if (!r) return false;
     this.path = r.path;
     if (this.doc === doc) this.doc = stamped;
@@ -244,7 +248,7 @@ export class ProjectState {
     this.remember(r.path);
     this.clearRecovery();
     this.publish();
-    this.notice = { kind: 'info', text: `Saved ${r.path} (${(r.bytes / 1024).toFixed(1)} KiB)` };
+    this.notice = { kind: 'info', text: t('common.notice.saved', { path: r.path, size: (r.bytes / 1024).toFixed(1) }) };
     return true;
   }
 
@@ -269,7 +273,7 @@ export class ProjectState {
       try {
         globalThis.localStorage?.setItem(RECOVERY_KEY, JSON.stringify(copy));
       } catch (e) {
-        this.notice = { kind: 'error', text: `Could not keep a recovery copy: ${message(e)}` };
+        this.notice = { kind: 'error', text: t('common.notice.recoveryFailed', { error: message(e) }) };
       }
     }, 1000);
   }
@@ -300,8 +304,8 @@ export class ProjectState {
   }
 
   private async adopt(doc: Project, path: string | null): Promise<boolean> {
-    const r = await this.task('Restore the project', () => this.engine.request('project.adopt', { doc: doc as never, path }));
-    if (r && r.missing.length > 0) this.notice = { kind: 'info', text: `Restored the project; ${r.missing.length} run(s) lost their weights (their curves are kept): ${r.missing.join(', ')}` };
+    const r = await this.task('restore', path ?? '', () => this.engine.request('project.adopt', { doc: doc as never, path }));
+    if (r && r.missing.length > 0) this.notice = { kind: 'info', text: t('common.notice.restoredMissing', { n: r.missing.length, runs: r.missing.join(', ') }) };
     return r !== null;
   }
 }

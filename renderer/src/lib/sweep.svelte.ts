@@ -7,6 +7,7 @@
  * too, so they survive switching views.
  */
 import type { EngineEvent } from '../../../engine/protocol.ts';
+import { t } from '../i18n/index.svelte.ts';
 import type { EngineState } from './engine.svelte.ts';
 import type { ProjectState, RunRecord } from './project.svelte.ts';
 import type { TrainingState } from './training.svelte.ts';
@@ -89,7 +90,7 @@ export class SweepState {
     this.running = new Map();
     this.startedAt = this.now();
     try {
-      const r = await this.engine.request('sweep.start', { spec: doc.model as never, dataset: doc.dataset, settings: doc.training, plan: toPlan(this.form), metric: this.metric, at: this.at });
+      const r = await this.engine.request('sweep.start', { spec: doc.model, dataset: doc.dataset, settings: doc.training, plan: toPlan(this.form), metric: this.metric, at: this.at });
       this.sweepId = r.sweep_id;
       this.runsTotal = r.runs_total;
       this.selected = r.sweep_id;
@@ -115,7 +116,7 @@ export class SweepState {
   private onEvent(e: EngineEvent): void {
     if (e.type === 'engine-lost' && this.active) {
       this.state = 'failed';
-      this.error = `the engine stopped during the sweep (${e.reason}); the runs that finished are in the project`;
+      this.error = t('experiments.error.engineLost', { reason: e.reason });
       return;
     }
     if (!('sweep_id' in e) || e.sweep_id !== this.sweepId) return;

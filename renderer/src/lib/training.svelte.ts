@@ -5,6 +5,7 @@
  * arrays. A finished run joins the project (and so its file on Save).
  */
 import type { EngineEvent, ResultOf } from '../../../engine/protocol.ts';
+import { t } from '../i18n/index.svelte.ts';
 import type { EngineState } from './engine.svelte.ts';
 import type { ProjectState, RunRecord } from './project.svelte.ts';
 
@@ -46,7 +47,7 @@ export class TrainingState {
     this.shownFor = doc.created;
     this.tick++;
     try {
-      const r = await this.engine.request('train.start', { spec: doc.model as never, dataset: doc.dataset, settings: doc.training, ...(name ? { name } : {}) });
+      const r = await this.engine.request('train.start', { spec: doc.model, dataset: doc.dataset, settings: doc.training, ...(name ? { name } : {}) });
       this.runId = r.run_id;
       if (this.state === 'starting') this.state = 'running';
       return r;
@@ -109,7 +110,7 @@ export class TrainingState {
   private onEvent(e: EngineEvent): void {
     if (e.type === 'engine-lost' && this.active) {
       this.state = 'failed';
-      this.error = `the engine stopped during training (${e.reason}); the run can be resumed from its last checkpoint`;
+      this.error = t('train.error.engineLost', { reason: e.reason });
       return;
     }
     if (!('run_id' in e) || e.run_id !== this.runId) return;

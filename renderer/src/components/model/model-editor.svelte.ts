@@ -7,7 +7,7 @@ import { tick } from 'svelte';
 import type { AppState } from '../../lib/app.svelte.ts';
 import { t } from '../../i18n/index.svelte.ts';
 import { adviceText } from '../advice/advice-text.ts';
-import { Advisor, findingsByLayer, type Finding } from '../../lib/advice.svelte.ts';
+import { findingsByLayer, type Advisor, type Finding } from '../../lib/advice.svelte.ts';
 import { BLOCK_INFOS, newLayer, type LayerInfo, type LayerReport } from '../../lib/layer-defaults.ts';
 import {
   duplicate, getLayer, getList, insert, insertionPoint, isBlock, move, movedPath, moveTo, remove, rename, setInputShape, updateArgs,
@@ -39,7 +39,7 @@ export class ModelEditor {
   constructor(app: AppState) {
     this.app = app;
     this.infos = $derived(new Map([...(app.engine.catalog?.layers ?? []), ...BLOCK_INFOS].map((l) => [l.kind, l])));
-    this.advisor = new Advisor((p) => app.engine.request('advice', p));
+    this.advisor = app.advisor();
     this.advice = $derived(this.spec && this.advisor.isCurrent(this.spec) ? findingsByLayer(this.spec, this.advisor.findings) : new Map());
   }
 
