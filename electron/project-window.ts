@@ -118,6 +118,12 @@ export class ProjectWindow {
     this.engine.grant(path);
   }
 
+  /** A file of Open Recent the renderer asked to open here (main checked it is in the list and on disk). */
+  grantRecent(path: string): OpenedFile {
+    this.grant(path);
+    return { path };
+  }
+
   isGranted(path: string): boolean {
     return this.granted.has(path);
   }

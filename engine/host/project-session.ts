@@ -1,7 +1,12 @@
 /**
- * The open project and its run weights (which stay in the engine): new, open,
- * save, adopt after a restart, the run list, export, and finding a run for the
- * requests that name one.
+ * The open project and its run weights: new, open, edit, save, the run list,
+ * export, recovery, and finding a run for the requests that name one.
+ *
+ * The engine is the one owner of the project document: it records every run
+ * and holds the run weights, which never travel to the renderer. The renderer
+ * shows the document from replies and events and asks for each edit; this
+ * session journals the document after every change (recovery-journal.ts), so
+ * a restarted engine, not the renderer, brings unsaved work back.
  */
 import type { ParsedParamsOf, ResultOf } from '../protocol.ts';
 import { buildModel, type ModelSpec } from '../nn/spec.ts';
@@ -12,6 +17,7 @@ import type { TrainingSettings } from '../train/settings.ts';
 import { newProject, ProjectSchema, putRunWeights, type ProjectBundle, type RunRecord } from '../project/project.ts';
 import { crc32 } from '../project/crc32.ts';
 import { DEFAULT_DATASET, templateSpec, templateTraining } from '../project/templates.ts';
+import { describeZodError } from '../train/settings.ts';
 import { findRun, loadRunModel } from '../project/runs.ts';
 import { exportProject } from '../export/index.ts';
 import { decodeCheckpoint } from './checkpoint-file.ts';
@@ -19,8 +25,11 @@ import type { DatasetCache } from './dataset-cache.ts';
 import type { EngineHost } from './engine-host.ts';
 import type { EventPacer } from './event-pacer.ts';
 import { ReplyError } from './reply-error.ts';
+import { RecoveryJournal, type Journal } from './recovery-journal.ts';
 
 /** A trained run's model with its weights, ready to run. */
+type RunsOf = { runs: RunRecord[] };
+
 export interface LoadedRun {
   model: Sequential;
   normalizer: Normalizer | null;
@@ -32,9 +41,23 @@ export interface LoadedRun {
 
 export class ProjectSession {
   bundle: ProjectBundle;
+  /** Where the project was opened from or last saved to. */
+  private path: string | null = null;
+  private dirty = false;
+  /** Runs whose weights the last recovery could not bring back (their records and curves stay). */
+  private missing: string[] = [];
+  private readonly journal: RecoveryJournal;
 
   constructor(private readonly host: EngineHost, private readonly datasets: DatasetCache, private readonly events: EventPacer) {
+    this.journal = new RecoveryJournal(host.journal, host.pid, (message) => this.events.event({ type: 'log', level: 'warn', message }));
     this.bundle = this.newBundle('mlp');
+    this.resumeOwnJournal();
+  }
+
+  /** After a change: journaled at once, so an engine that dies next loses nothing. */
+  private changed(dirty: boolean): void {
+    this.dirty = dirty;
+    this.journal.write({ doc: this.bundle.project, path: this.path, dirty });
   }
 
   /** The run by id or name (the latest trained one when omitted); 'not-found' when there is none. */
@@ -52,8 +75,9 @@ export class ProjectSession {
     return { model, normalizer, runId: run.id, spec: run.spec, dataset: run.dataset, settings: run.settings };
   }
 
-  /** The run's weight entry, kept where a fresh engine finds it (project.adopt). */
-  keepRunWeights(run: RunRecord): void {
+  /** A run was recorded into the project: its weights go to the run store, where a restarted engine finds them, and the document to the journal. */
+  runRecorded(run: RunRecord): void {
+    this.changed(true);
     const bytes = run.weights && this.bundle.files.get(run.weights.file);
     if (!bytes) return;
     try {
@@ -72,58 +96,129 @@ export class ProjectSession {
 
   new(p: ParsedParamsOf<'project.new'>): ResultOf<'project.new'> {
     this.bundle = this.newBundle(p.template, p.dataset, p.name);
+    this.loaded(null);
     return { doc: this.bundle.project };
   }
 
   open(p: ParsedParamsOf<'project.open'>): ResultOf<'project.open'> {
     const path = this.host.resolvePath(p.path, 'open');
     this.bundle = this.host.openProject(path);
+    this.loaded(path);
     return { path, doc: this.bundle.project };
+  }
+
+  private loaded(path: string | null): void {
+    this.path = path;
+    this.missing = [];
+    this.changed(false);
+  }
+
+  edit(p: ParsedParamsOf<'project.edit'>): ResultOf<'project.edit'> {
+    this.bundle.project = { ...this.bundle.project, ...p };
+    this.changed(true);
+    return { dirty: true };
+  }
+
+  deleteRun(p: ParsedParamsOf<'runs.delete'>): ResultOf<'runs.delete'> {
+    const run = this.findRun(p.run_id);
+    if (run.weights) this.bundle.files.delete(run.weights.file);
+    this.bundle.project = { ...this.bundle.project, runs: this.bundle.project.runs.filter((r) => r.id !== run.id) };
+    this.changed(true);
+    return { dirty: true };
   }
 
   save(p: ParsedParamsOf<'project.save'>): ResultOf<'project.save'> {
     const path = this.host.resolvePath(p.path, 'save');
-    const doc = ProjectSchema.parse(p.doc);
-    const files = new Map([...this.bundle.files].filter(([f]) => doc.runs.some((r) => r.weights?.file === f)));
-    this.bundle = { project: doc, files };
-    return { path, bytes: this.host.saveProject(path, this.bundle) };
+    const { project } = this.bundle;
+    this.bundle.files = new Map([...this.bundle.files].filter(([f]) => project.runs.some((r) => r.weights?.file === f)));
+    const bytes = this.host.saveProject(path, this.bundle);
+    this.path = path;
+    this.changed(false);
+    return { path, bytes, modified: this.bundle.project.modified };
+  }
+
+  current(): ResultOf<'project.current'> {
+    return { doc: this.bundle.project, path: this.path, dirty: this.dirty, missing: this.missing };
+  }
+
+  offerRecovery(): ResultOf<'project.recovery'> {
+    const j = this.journal.offer();
+    const doc = ProjectSchema.safeParse(j?.doc);
+    return { offer: j && { session: j.session, name: doc.success ? doc.data.name : '(damaged)', path: j.path, saved_at: j.saved_at } };
+  }
+
+  /** Restores unsaved work an engine that is gone left behind (its journal is taken, so no other engine offers it again), or forgets it. */
+  recover(p: ParsedParamsOf<'project.recover'>): ResultOf<'project.recover'> {
+    if (!p.accept) {
+      this.journal.discard(p.session);
+      return this.current();
+    }
+    const j = this.journal.take(p.session);
+    if (!j) throw new ReplyError('not-found', 'that unsaved work is no longer there (another window may have restored it)');
+    this.restore(j);
+    this.changed(true);
+    return this.current();
+  }
+
+  /** A restarted engine takes its window's project back from the journal its predecessor kept. */
+  private resumeOwnJournal(): void {
+    const j = this.journal.own();
+    if (!j) return;
+    try {
+      this.restore(j);
+      this.dirty = j.dirty;
+    } catch (e) {
+      this.events.event({ type: 'log', level: 'error', message: `the project could not be restored after the engine restarted: ${(e as Error).message}` });
+    }
+  }
+
+  /** The journal's document with every run's weights that can be found again; `missing` names the others. */
+  private restore(j: Journal): void {
+    const parsed = ProjectSchema.safeParse(j.doc);
+    if (!parsed.success) throw new ReplyError('failed', `the recovery copy of ${j.path ?? 'an unsaved project'} is damaged (${describeZodError(parsed.error)}); it was removed`);
+    const path = j.path === null ? null : this.pathOrNull(j.path);
+    const { files, missing } = this.findWeights(parsed.data, path);
+    this.bundle = { project: parsed.data, files };
+    this.path = j.path;
+    this.missing = missing;
+  }
+
+  private pathOrNull(path: string): string | null {
+    try {
+      return this.host.resolvePath(path, 'open');
+    } catch {
+      return null;
+    }
   }
 
   /**
    * Run weights come back from, in turn: this engine's bundle, the project
-   * file the window names (runs saved there were never in this engine's run
-   * store: issue #17), the run store, a training checkpoint. A candidate is
-   * taken only when it matches the run record's CRC-32.
+   * file the document was opened from or saved to (runs saved there were
+   * never in this engine's run store: issue #17), the run store, a training
+   * checkpoint. A candidate is taken only when it matches the run record's CRC-32.
    */
-  adopt(p: ParsedParamsOf<'project.adopt'>): ResultOf<'project.adopt'> {
-    const path = p.path === null ? null : this.host.resolvePath(p.path, 'open');
+  private findWeights(doc: RunsOf, path: string | null): { files: Map<string, Uint8Array>; missing: string[] } {
     let onDisk: Map<string, Uint8Array> | null | undefined;
     const fromDisk = (file: string): Uint8Array | undefined => {
       if (onDisk === undefined) onDisk = path === null ? null : this.weightsOnDisk(path);
       return onDisk?.get(file);
     };
     const files = new Map<string, Uint8Array>();
-    const restored: string[] = [];
     const missing: string[] = [];
-    for (const r of p.doc.runs) {
+    for (const r of doc.runs) {
       if (!r.weights) continue;
       const { file, crc32: want } = r.weights;
       const sources = [() => this.bundle.files.get(file), () => fromDisk(file), () => this.host.checkpoints.load(`${r.id}-final`), () => this.runWeightsFromCheckpoint(r)];
-      let kept: Uint8Array | null = null;
+      let kept: Uint8Array | null | undefined;
       for (const source of sources) {
-        const bytes = source();
-        if (bytes && crc32(bytes) === want) {
-          kept = bytes;
-          break;
-        }
+        kept = source();
+        if (kept && crc32(kept) === want) break;
+        kept = null;
       }
-      if (kept) {
-        files.set(file, kept);
-        restored.push(r.id);
-      } else missing.push(r.id);
+      if (kept) files.set(file, kept);
+      else missing.push(r.id);
     }
-    this.bundle = { project: p.doc, files };
-    return { restored, missing };
+    return { files, missing };
   }
 
   /** The run entries of the project file at `path`, or null (with a warning) when it cannot be opened. */
