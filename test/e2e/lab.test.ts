@@ -90,7 +90,7 @@ describe.runIf(haveChromium)('the lab in Chromium, used as a person would', { re
     expect(await progressValue(page)).toBe(1);
     await expect.poll(() => points(page, 'chart-loss')).toBe(3);
     await expect.poll(() => points(page, 'chart-accuracy')).toBe(3);
-    expect(await page.getByTestId('run-row').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('run-row').count()).toBe(1); // the run joins once the engine has recorded and journaled it
 
     // Every chart leaves as PNG, the metrics table as CSV (#9).
     const download = async (testid: string) => {
@@ -133,12 +133,13 @@ describe.runIf(haveChromium)('the lab in Chromium, used as a person would', { re
     const [t1, t2] = await twoRuns();
     expect(t1).not.toBe(t2);
 
-    // Save (the web host asks for a name), reload, reopen: the run and its curves are there.
+    // Save (the web host asks for a name), reload, reopen from Recent (the web host's list): the run and its curves are there.
     await page.getByTestId('project-save').click();
     await expect.poll(() => page.getByTestId('dirty').count()).toBe(0);
     await page.reload();
     await page.locator('[data-testid="status"].connected').waitFor();
-    await page.getByTestId('project-open').click();
+    await page.getByTestId('project-recent').click();
+    await page.getByRole('menuitem', { name: /e2e-spiral/ }).click();
     await expect.poll(() => page.getByTestId('project-title').textContent()).toContain('e2e-spiral');
     await page.getByTestId('view-train').click();
     await expect.poll(() => page.getByTestId('run-row').count()).toBe(1);
