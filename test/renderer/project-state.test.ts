@@ -12,7 +12,7 @@ import { templateSpec } from '../../engine/project/templates.ts';
 import type { Host } from '../../renderer/src/host/host.ts';
 import { ProjectState } from '../../renderer/src/lib/project.svelte.ts';
 
-const SHAPE = { inputShape: [2], classes: 2, vocab: null };
+const SHAPE = { inputShape: [2], classes: 2 };
 const doc = (name: string): Project => newProject({ name, model: templateSpec('mlp', SHAPE), dataset: { id: 'moons', samples: 200, seed: 0 } }).project;
 
 function lab(answers: Partial<Record<RequestType, unknown>> = {}) {
