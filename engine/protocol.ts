@@ -142,7 +142,8 @@ const ProjectEditSchema = z.object({
   name: z.string().min(1).max(200).optional(), model: ProjectSchema.shape.model.optional(),
   dataset: ProjectSchema.shape.dataset.optional(), training: ProjectSchema.shape.training.optional(),
 });
-const RecoveryOfferSchema = z.object({ session: z.string(), name: z.string(), path: z.string().nullable(), saved_at: z.string() });
+/** `name` is null when the copy is damaged (restoring it then fails with the reason). */
+const RecoveryOfferSchema = z.object({ session: z.string(), name: z.string().nullable(), path: z.string().nullable(), saved_at: z.string() });
 
 // ---------------------------------------------------------------- requests: params and results, one row each
 

@@ -28,8 +28,6 @@ import { ReplyError } from './reply-error.ts';
 import { RecoveryJournal, type Journal } from './recovery-journal.ts';
 
 /** A trained run's model with its weights, ready to run. */
-type RunsOf = { runs: RunRecord[] };
-
 export interface LoadedRun {
   model: Sequential;
   normalizer: Normalizer | null;
@@ -144,7 +142,7 @@ export class ProjectSession {
   offerRecovery(): ResultOf<'project.recovery'> {
     const j = this.journal.offer();
     const doc = ProjectSchema.safeParse(j?.doc);
-    return { offer: j && { session: j.session, name: doc.success ? doc.data.name : '(damaged)', path: j.path, saved_at: j.saved_at } };
+    return { offer: j && { session: j.session, name: doc.success ? doc.data.name : null, path: j.path, saved_at: j.saved_at } };
   }
 
   /** Restores unsaved work an engine that is gone left behind (its journal is taken, so no other engine offers it again), or forgets it. */
@@ -197,7 +195,7 @@ export class ProjectSession {
    * never in this engine's run store: issue #17), the run store, a training
    * checkpoint. A candidate is taken only when it matches the run record's CRC-32.
    */
-  private findWeights(doc: RunsOf, path: string | null): { files: Map<string, Uint8Array>; missing: string[] } {
+  private findWeights(doc: { runs: readonly RunRecord[] }, path: string | null): { files: Map<string, Uint8Array>; missing: string[] } {
     let onDisk: Map<string, Uint8Array> | null | undefined;
     const fromDisk = (file: string): Uint8Array | undefined => {
       if (onDisk === undefined) onDisk = path === null ? null : this.weightsOnDisk(path);

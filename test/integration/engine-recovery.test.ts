@@ -197,7 +197,7 @@ describe('unsaved work whose engine is gone', () => {
       const { doc } = await engine.request('project.new', { template: 'mlp', dataset: MOONS });
       const journal = { format: 'dropout-lab-journal', version: 1, session: 'gone', pid: 2 ** 22 + 17, scope: `root:${root}`, path: null, dirty: true, saved_at: '2026-11-26T10:00:00Z', doc: { format: 'dropout-lab-project', version: 1, model: 'garbage' } };
       writeFileSync(join(checkpointDir, 'recovery', 'gone.json'), JSON.stringify(journal));
-      expect((await engine.request('project.recovery', {})).offer).toMatchObject({ session: 'gone', name: '(damaged)' });
+      expect((await engine.request('project.recovery', {})).offer).toMatchObject({ session: 'gone', name: null });
       await expect(engine.request('project.recover', { session: 'gone', accept: true })).rejects.toThrow(/damaged.*model/);
       expect(readdirSync(join(checkpointDir, 'recovery')).filter((n) => n.startsWith('gone'))).toEqual([]);
       expect((await engine.request('project.current', {})).doc).toEqual(doc);

@@ -83,7 +83,7 @@ describe('the project view', () => {
     const { p, sent, noted, settle } = lab({ 'project.new': { doc: d }, 'project.edit': { dirty: true }, 'project.save': { path: '/p/a.dlab', bytes: 2048, modified: '2026-12-03T12:00:00.000Z' } });
     await p.newProject('mlp');
     p.edit('Rename', () => ({ name: 'Q' }));
-    (p as unknown as { path: string }).path = '/p/a.dlab';
+    p.path = '/p/a.dlab';
     expect(await p.save()).toBe(true);
     await settle();
     expect(sent.find(([t]) => t === 'project.save')).toEqual(['project.save', { path: '/p/a.dlab' }]);

@@ -273,8 +273,8 @@ export class ProjectState {
   private async resync(): Promise<void> {
     const r = await this.task('Restore the project', () => this.engine.request('project.current', {}));
     if (!r) return;
-    this.show(r, r.dirty);
-    this.notice = { kind: 'info', text: restoredText('The engine restarted; the project is as it was', r.missing) };
+    this.show(r);
+    if (r.missing.length > 0) this.notice = { kind: 'info', text: restoredText('The engine restarted', r.missing) };
   }
 
   /** Brings back the unsaved work found at start; run weights come from the engine's run store or the project file. */
@@ -295,16 +295,17 @@ export class ProjectState {
     if (r) this.tell('Discard the unsaved work', () => this.engine.request('project.recover', { session: r.session, accept: false }));
   }
 
-  private show(v: ProjectView, dirty: boolean): void {
+  /** The engine's project in place of the view, keeping undo/redo (it is the same document the edits were made to). */
+  private show(v: ProjectView): void {
     this.doc = v.doc;
     this.path = v.path;
     this.changes++;
-    if (!dirty) this.savedAt = this.changes;
+    if (!v.dirty) this.savedAt = this.changes;
     this.publish();
     void this.validate();
   }
 }
 
 function restoredText(what: string, missing: readonly string[]): string {
-  return missing.length > 0 ? `${what}; ${missing.length} run(s) lost their weights (their curves are kept): ${missing.join(', ')}` : what;
+  return `${what}; ${missing.length} run(s) lost their weights (their curves are kept): ${missing.join(', ')}`;
 }
