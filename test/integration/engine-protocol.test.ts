@@ -356,35 +356,3 @@ describe('engine crash mid-training', () => {
     }
   });
 });
-
-describe('engine crash after training', () => {
-  it('a fresh engine takes the project back from its journal, trained weights included', async () => {
-    const losses: unknown[] = [];
-    const engine = new EngineProcess({ checkpointDir: join(dir, 'ckpt-journal'), env, onLost: (i) => losses.push(i) });
-    try {
-      await engine.ready();
-      await engine.request('project.new', { template: 'mlp', dataset: MOONS });
-      const done = collect(engine, finished());
-      await engine.request('train.start', { spec: MLP, dataset: MOONS, settings: { epochs: 2, seed: 5 } });
-      const fin = (await done).at(-1);
-      if (fin?.type !== 'finished') throw new Error('no finished event');
-      await engine.request('project.edit', { name: 'unsaved' });
-      const x = { tensor: { shape: [2, 2], data: Float32Array.from([0.1, 0.2, -1, 0.5]) } };
-      const before = await engine.request('predict', { model: { run_id: fin.run_id }, input: x });
-
-      engine.child.kill('SIGKILL');
-      await new Promise<void>((r) => {
-        const t = setInterval(() => losses.length > 0 && (clearInterval(t), r()), 20);
-      });
-      await engine.ready();
-      const view = await engine.request('project.current', {});
-      expect(view).toMatchObject({ path: null, dirty: true, missing: [] });
-      expect(view.doc.name).toBe('unsaved');
-      expect(view.doc.runs.map((r) => r.id)).toEqual([fin.run_id]);
-      const after = await engine.request('predict', { model: { run_id: fin.run_id }, input: x });
-      expect([...after.output.data]).toEqual([...before.output.data]);
-    } finally {
-      await engine.close();
-    }
-  });
-});

@@ -30,6 +30,15 @@ const MLP = {
 };
 const EDITED = { ...MLP, layers: MLP.layers.map((l) => (l.kind === 'Dropout' ? { ...l, p: 0.3 } : l)) };
 
+/** Trains MLP on MOONS and answers the run's id once the engine has recorded it. */
+async function train(engine: EngineProcess, epochs: number, seed: number): Promise<string> {
+  const finished = new Promise<Extract<EngineEvent, { type: 'finished' }>>((resolve) => {
+    const off = engine.onEvent((e) => e.type === 'finished' && (off(), resolve(e)));
+  });
+  await engine.request('train.start', { spec: MLP, dataset: MOONS, settings: { epochs, seed } });
+  return (await finished).run_id;
+}
+
 async function killAndRestart(engine: EngineProcess, lost: unknown[]): Promise<void> {
   const before = lost.length;
   engine.child.kill('SIGKILL');
@@ -45,14 +54,10 @@ async function savedProject(path: string): Promise<string> {
   try {
     await engine.ready();
     await engine.request('project.new', { template: 'mlp', dataset: MOONS });
-    const finished = new Promise<Extract<EngineEvent, { type: 'finished' }>>((resolve) => {
-      const off = engine.onEvent((e) => e.type === 'finished' && (off(), resolve(e)));
-    });
     await engine.request('project.edit', { model: MLP });
-    await engine.request('train.start', { spec: MLP, dataset: MOONS, settings: { epochs: 2, seed: 3 } });
-    const fin = await finished;
+    const runId = await train(engine, 2, 3);
     await engine.request('project.save', { path });
-    return fin.run_id;
+    return runId;
   } finally {
     await engine.close();
   }
@@ -105,20 +110,15 @@ describe('an engine crash with unsaved edits', () => {
     try {
       await engine.ready();
       await engine.request('project.new', { template: 'mlp', dataset: MOONS });
-      const runs: string[] = [];
-      for (const seed of [1, 2]) {
-        const fin = new Promise<Extract<EngineEvent, { type: 'finished' }>>((resolve) => {
-          const off = engine.onEvent((e) => e.type === 'finished' && (off(), resolve(e)));
-        });
-        await engine.request('train.start', { spec: MLP, dataset: MOONS, settings: { epochs: 1, seed } });
-        runs.push((await fin).run_id);
-      }
+      const runs = [await train(engine, 1, 1), await train(engine, 1, 2)];
       await engine.request('runs.delete', { run_id: runs[0] });
+      await engine.request('project.edit', { name: 'unsaved' });
       const x = { tensor: { shape: [1, 2], data: Float32Array.from([0.3, -0.7]) } };
       const before = await engine.request('predict', { model: { run_id: runs[1] }, input: x });
 
       await killAndRestart(engine, lost);
 
+      expect(await engine.request('project.current', {})).toMatchObject({ path: null, dirty: true, missing: [], doc: { name: 'unsaved' } });
       expect((await engine.request('runs.list', {})).runs.map((r) => [r.id, r.has_weights])).toEqual([[runs[1], true]]);
       const after = await engine.request('predict', { model: { run_id: runs[1] }, input: x });
       expect([...after.output.data]).toEqual([...before.output.data]);
@@ -161,11 +161,7 @@ describe('unsaved work whose engine is gone', () => {
     try {
       await first.ready();
       await first.request('project.new', { template: 'mlp', dataset: MOONS, name: 'closed tab' });
-      const fin = new Promise<Extract<EngineEvent, { type: 'finished' }>>((resolve) => {
-        const off = first.onEvent((e) => e.type === 'finished' && (off(), resolve(e)));
-      });
-      await first.request('train.start', { spec: MLP, dataset: MOONS, settings: { epochs: 1, seed: 7 } });
-      runId = (await fin).run_id;
+      runId = await train(first, 1, 7);
     } finally {
       await first.close(); // the tab closed with unsaved work
     }
