@@ -4,7 +4,7 @@
  * outlives the launch, its port and the browser tab. Paths outside the
  * folder are refused; a damaged file reads as an empty list.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../engine/io/atomic-write.ts';
@@ -14,9 +14,12 @@ const FileSchema = z.record(z.string(), z.array(z.string()));
 
 export class RecentStore {
   private readonly file: string;
+  /** Real, as the engine reports the paths it opened and saved. */
+  private readonly root: string;
 
-  constructor(private readonly dir: string, private readonly root: string) {
+  constructor(private readonly dir: string, root: string) {
     this.file = join(dir, 'recent-projects.json');
+    this.root = realpathSync(root);
   }
 
   private all(): Record<string, string[]> {

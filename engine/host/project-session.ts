@@ -136,6 +136,8 @@ export class ProjectSession {
   }
 
   current(): ResultOf<'project.current'> {
+    // In Electron a restarted engine may start before the window's file grants reach it: look again.
+    if (this.missing.length > 0) this.reattachWeights();
     return { doc: this.bundle.project, path: this.path, dirty: this.dirty, missing: this.missing };
   }
 
@@ -174,10 +176,14 @@ export class ProjectSession {
   private restore(j: Journal): void {
     const parsed = ProjectSchema.safeParse(j.doc);
     if (!parsed.success) throw new ReplyError('failed', `the recovery copy of ${j.path ?? 'an unsaved project'} is damaged (${describeZodError(parsed.error)}); it was removed`);
-    const path = j.path === null ? null : this.pathOrNull(j.path);
-    const { files, missing } = this.findWeights(parsed.data, path);
-    this.bundle = { project: parsed.data, files };
+    this.bundle = { project: parsed.data, files: this.bundle.files };
     this.path = j.path;
+    this.reattachWeights();
+  }
+
+  private reattachWeights(): void {
+    const { files, missing } = this.findWeights(this.bundle.project, this.path === null ? null : this.pathOrNull(this.path));
+    this.bundle.files = files;
     this.missing = missing;
   }
 
@@ -190,7 +196,7 @@ export class ProjectSession {
   }
 
   /**
-   * Run weights come back from, in turn: this engine's bundle, the project
+   * Run weights come back from, in turn: this engine's bundle (weights found before), the project
    * file the document was opened from or saved to (runs saved there were
    * never in this engine's run store: issue #17), the run store, a training
    * checkpoint. A candidate is taken only when it matches the run record's CRC-32.
