@@ -108,8 +108,8 @@ describe('web host', () => {
     expect(outside).toMatchObject({ type: 'error', error: { code: 'forbidden' } });
     const abs = await call(4, { type: 'project.open', path: join(base, 'secret.txt') });
     expect(abs).toMatchObject({ type: 'error', error: { code: 'forbidden' } });
-    const { doc } = (await call(5, { type: 'project.new', template: 'mlp' })).result as { doc: unknown };
-    const saved = await call(6, { type: 'project.save', path: 'mine.dlab', doc });
+    await call(5, { type: 'project.new', template: 'mlp' });
+    const saved = await call(6, { type: 'project.save', path: 'mine.dlab' });
     expect(saved).toMatchObject({ type: 'response', result: { path: join(root, 'mine.dlab') } });
     const reopened = await call(7, { type: 'project.open', path: 'mine.dlab' });
     expect(reopened.type).toBe('response');
