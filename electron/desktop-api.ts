@@ -5,7 +5,7 @@
  * with the nonce the page chose (once per request).
  */
 import { wantsPath } from './dropped-files.ts';
-import { AppearanceMessage, DropResultMessage, RunReportMessage } from './ipc-messages.ts';
+import { AppearanceMessage, DropResultMessage, RecentList, RunReportMessage } from './ipc-messages.ts';
 import { IPC, MENU_COMMANDS, type DropRefusal, type DropResult, type DropoutLabDesktopApi, type EngineLostInfo, type MenuCommand, type OpenedFile } from './preload-api.ts';
 
 /** The part of ipcRenderer this uses; `E` is its event type (it carries `ports`). */
@@ -82,7 +82,9 @@ export function createDesktopApi<E extends { ports: readonly unknown[] }>(ipc: I
     showExportDialog: async (name) => asOpenedFile(await ipc.invoke(IPC.exportDialog, String(name))),
     showDataDialog: async (kind) => asOpenedFile(await ipc.invoke(IPC.dataDialog, kind === 'idx' || kind === 'folder' || kind === 'npz' ? kind : 'csv')),
     setDocumentState: (s) => ipc.send(IPC.documentState, { dirty: Boolean(s.dirty), title: String(s.title), path: s.path === null ? null : String(s.path) }),
-    noteRecentFile: (path) => ipc.send(IPC.recent, String(path)),
+    recentFiles: async () => RecentList.catch([]).parse(await ipc.invoke(IPC.recentList)),
+    noteRecentFile: async (path) => RecentList.catch([]).parse(await ipc.invoke(IPC.recent, String(path))),
+    openRecentFile: async (path) => asOpenedFile(await ipc.invoke(IPC.openRecent, String(path))),
     openDropped: (files) => openDropped(ipc, files, pathOf),
     // Parsed here as well as in main, so a page's mistake shows up where it was made.
     reportRun: (report) => ipc.send(IPC.run, RunReportMessage.parse(report)),

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import type { DropResult, RunReport } from './preload-api.ts';
+import { MAX_RECENT } from './window-state.ts';
 
 const path = z.string().min(1).max(4096);
 
@@ -19,6 +20,8 @@ export const DataKind = z.enum(['csv', 'npz', 'idx', 'cifar10', 'cifar100', 'ima
 /** What the Data view's chooser asks for: a CSV/TSV file, an .npz file, or a folder (IDX, image or CIFAR). */
 export const DataDialogKind = z.enum(['csv', 'npz', 'idx', 'folder']);
 export const RecentPath = path;
+/** Open Recent as main answers it (window-state.ts keeps at most MAX_RECENT). */
+export const RecentList = z.array(path).max(MAX_RECENT);
 
 export const RunReportMessage: z.ZodType<RunReport> = z.strictObject({
   state: z.enum(['idle', 'running', 'paused']),

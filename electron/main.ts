@@ -154,10 +154,20 @@ function registerIpc(): void {
     const m = DocumentStateMessage.safeParse(s);
     if (m.success) sender(e)?.setDocumentState(m.data);
   });
-  ipcMain.on(IPC.recent, (e, p: unknown) => {
+  ipcMain.handle(IPC.recentList, (e) => (sender(e) ? state.recent : []));
+  // Only a file this window was granted (it opened or saved it) joins the list.
+  ipcMain.handle(IPC.recent, (e, p: unknown) => {
     const w = sender(e);
     const m = RecentPath.safeParse(p);
     if (w && m.success && w.isGranted(m.data)) noteRecent(m.data);
+    return w ? state.recent : [];
+  });
+  ipcMain.handle(IPC.openRecent, (e, p: unknown) => {
+    const w = sender(e);
+    const m = RecentPath.safeParse(p);
+    if (!w || !m.success || !state.recent.includes(m.data)) return null;
+    forgetIfMissing(m.data);
+    return existsSync(m.data) ? w.grantRecent(m.data) : null;
   });
   ipcMain.handle(IPC.dropped, (e, paths: unknown) => {
     const m = DroppedPaths.safeParse(paths);

@@ -71,8 +71,12 @@ export interface DropoutLabDesktopApi {
   showDataDialog(kind: DataDialogKind): Promise<OpenedFile | null>;
   /** Tells main whether there are unsaved changes (for the close/quit prompt) and the title to show. */
   setDocumentState(state: { dirty: boolean; title: string; path: string | null }): void;
-  /** Adds a saved/opened file to Open Recent. */
-  noteRecentFile(path: string): void;
+  /** Open Recent, as main keeps it (window-state.json), newest first. */
+  recentFiles(): Promise<string[]>;
+  /** Adds a file this window opened or saved to Open Recent (and the OS's recent documents); answers the list after. */
+  noteRecentFile(path: string): Promise<string[]>;
+  /** A file of Open Recent, granted to this window's engine; null when it is not in the list or no longer on disk (then it leaves the list). */
+  openRecentFile(path: string): Promise<OpenedFile | null>;
   /**
    * Files dropped on the window: their paths are looked up here (only for
    * names that could be a project, a CSV/TSV file or a folder) and main
@@ -100,6 +104,8 @@ export const IPC = {
   dataDialog: 'dlab:data-dialog',
   documentState: 'dlab:document-state',
   recent: 'dlab:recent-file',
+  recentList: 'dlab:recent-list',
+  openRecent: 'dlab:open-recent',
   dropped: 'dlab:dropped',
   run: 'dlab:run',
   appearance: 'dlab:appearance',

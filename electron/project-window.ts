@@ -5,6 +5,7 @@
  * closing stops the engine.
  */
 import { BrowserWindow, MessageChannelMain, dialog, powerSaveBlocker, utilityProcess, type MessagePortMain } from 'electron';
+import { randomUUID } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, isAbsolute } from 'node:path';
 import { BACKGROUND } from './appearance.ts';
@@ -50,6 +51,8 @@ export class ProjectWindow {
 
   constructor(private readonly host: WindowHost, private readonly initial: string | null, bounds: Rect, maximized: boolean) {
     this.serviceName = `dropout-lab-engine-${++serial}`;
+    // The engine journals this window's project under it; a restarted engine of this window takes the project back.
+    const session = randomUUID();
     // Written out here (not built by a helper) so electronegativity can see every setting.
     this.win = new BrowserWindow({
       ...bounds,
@@ -78,7 +81,7 @@ export class ProjectWindow {
     if (maximized) this.win.maximize();
     this.win.once('ready-to-show', () => this.win.show());
     this.engine = new EngineSupervisor<MessagePortMain>({
-      fork: () => utilityProcess.fork(host.paths.engineEntry, ['--checkpoints', host.paths.checkpoints], { serviceName: this.serviceName, cwd: host.paths.engineCwd, stdio: 'inherit' }),
+      fork: () => utilityProcess.fork(host.paths.engineEntry, ['--checkpoints', host.paths.checkpoints, '--session', session], { serviceName: this.serviceName, cwd: host.paths.engineCwd, stdio: 'inherit' }),
       channel: () => {
         const { port1, port2 } = new MessageChannelMain();
         return { engine: port1, renderer: port2 };
@@ -116,6 +119,12 @@ export class ProjectWindow {
   private grant(path: string): void {
     this.granted.add(path);
     this.engine.grant(path);
+  }
+
+  /** A file of Open Recent the renderer asked to open here (main checked it is in the list and on disk). */
+  grantRecent(path: string): OpenedFile {
+    this.grant(path);
+    return { path };
   }
 
   isGranted(path: string): boolean {

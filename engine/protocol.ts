@@ -127,6 +127,16 @@ const RecommendRowSchema = z.object({
 });
 const RecommendationSchema = z.object({ metric: SweepMetricSchema, at: z.enum(['best', 'final']), best: RecommendRowSchema.nullable(), table: z.array(RecommendRowSchema), reasoning: z.string() });
 
+/** The open project as the renderer shows it: the engine's document, where it lives, whether it has unsaved changes. */
+const ProjectViewSchema = z.object({ doc: ProjectSchema, path: z.string().nullable(), dirty: z.boolean(), missing: z.array(z.string()) });
+/** Spelled out, not `ProjectSchema.pick().partial()`: zod 4 would fill a left-out name with its default. */
+const ProjectEditSchema = z.object({
+  name: z.string().min(1).max(200).optional(), model: ProjectSchema.shape.model.optional(),
+  dataset: ProjectSchema.shape.dataset.optional(), training: ProjectSchema.shape.training.optional(),
+});
+/** `name` is null when the copy is damaged (restoring it then fails with the reason). */
+const RecoveryOfferSchema = z.object({ session: z.string(), name: z.string().nullable(), path: z.string().nullable(), saved_at: z.string() });
+
 // ---------------------------------------------------------------- requests: params and results, one row each
 
 export const REQUESTS = {
@@ -273,13 +283,18 @@ export const REQUESTS = {
   },
   /** Opens even when the data source moved: `data_missing` then says which, where and what (the Data view offers to choose it again). */
   'project.open': { params: z.object({ path: z.string().min(1) }), result: z.object({ path: z.string(), doc: ProjectSchema, data_missing: MissingSourceSchema.nullable() }) },
-  /** Saves `doc` with the engine-side run weights; the engine keeps the weights of runs the doc still lists. */
-  'project.save': { params: z.object({ path: z.string().min(1), doc: ProjectSchema }), result: z.object({ path: z.string(), bytes: z.number() }) },
-  /**
-   * Hands a fresh engine (after a crash) the project the window still holds: run weights come back
-   * from the engine's run store (written when each run finished or checkpointed); `missing` lists runs without any.
-   */
-  'project.adopt': { params: z.object({ doc: ProjectSchema, path: z.string().nullable().default(null) }), result: z.object({ restored: z.array(z.string()), missing: z.array(z.string()) }) },
+  /** One user edit of the open project (the fields it changes); the engine owns the document and journals it for recovery. */
+  'project.edit': { params: ProjectEditSchema, result: z.object({ dirty: z.boolean() }) },
+  /** Saves the engine's project, run weights included, to `path`. */
+  'project.save': { params: z.object({ path: z.string().min(1) }), result: z.object({ path: z.string(), bytes: z.number(), modified: z.string() }) },
+  /** The open project as the engine holds it (after an engine restart it comes from the recovery journal); `missing`: runs whose weights were lost. */
+  'project.current': { params: z.object({}), result: ProjectViewSchema },
+  /** Unsaved work left by an engine that is gone (a closed tab or window, a crash), or null. */
+  'project.recovery': { params: z.object({}), result: z.object({ offer: RecoveryOfferSchema.nullable() }) },
+  /** Restores the offered work (`accept`), or forgets it; the result is the project the engine then holds. */
+  'project.recover': { params: z.object({ session: z.string().min(1).max(100), accept: z.boolean() }), result: ProjectViewSchema },
+  /** Removes a run (and its weights) from the project. */
+  'runs.delete': { params: z.object({ run_id: z.string().min(1) }), result: z.object({ dirty: z.boolean() }) },
   'runs.list': { params: z.object({}), result: z.object({ runs: z.array(RunSummarySchema) }) },
   /** Writes a run's export into `dir` (a folder, confined like project paths); the latest run with weights by default. */
   export: {
@@ -307,8 +322,7 @@ export function replyId(raw: unknown): RequestId | null {
 
 /**
  * The largest message a client may send, in bytes of JSON text: every transport refuses bigger ones with an
- * error (the WebSocket closes with 1009), so no single message can run the engine out of memory. Not 16 MiB:
- * project.save carries every run's step losses (~20 bytes a step), and 64 MiB still saves ~3 million steps.
+ * error (the WebSocket closes with 1009), so no single message can run the engine out of memory.
  */
 export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 /** Deepest nesting of arrays and objects a message may have (the lab's own messages stay far below it). */

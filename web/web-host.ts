@@ -8,8 +8,10 @@
  * the folder chosen at launch. Hostile input ends in an answer, never in a
  * crash: every HTTP request gets a response, a bad WebSocket frame closes its
  * own connection only, and messages over MAX_MESSAGE_BYTES are refused (1009).
+ * The host keeps the one recent-projects list of its folder (`/recent`).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { homedir } from 'node:os';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +22,8 @@ import { EngineProcess } from '../engine/host/node/engine-process.ts';
 import { encodeWire, readWireMessage } from '../engine/host/wire.ts';
 import { MAX_MESSAGE_BYTES, replyId, type ToClient } from '../engine/protocol.ts';
 import { runtimeFiles } from '../engine/io/runtime-files.ts';
+import { MAX_RECENT_BODY, RecentNote } from './recent-api.ts';
+import { RecentStore } from './recent-store.ts';
 
 export interface WebHostOptions {
   /** Folder the engine may open and save in (default: the current directory). */
@@ -30,6 +34,8 @@ export interface WebHostOptions {
   distDir?: string;
   token?: string;
   checkpointDir?: string;
+  /** The web host's own state: its recent-projects list (default ~/.dropout-lab/web). */
+  dataDir?: string;
   engineEnv?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }
@@ -85,8 +91,43 @@ export async function startWebHost(o: WebHostOptions = {}): Promise<WebHost> {
     res.end(text);
   };
 
+  const recent = new RecentStore(o.dataDir ?? join(homedir(), '.dropout-lab', 'web'), root);
+  const json = (res: ServerResponse, body: unknown) => {
+    res.writeHead(200, { ...headers(), 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+
+  /** `/recent` (web/recent-api.ts): the token as a bearer; a POST also needs this server's Origin. */
+  function recentEndpoint(req: IncomingMessage, res: ServerResponse): void {
+    const auth = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+    if (!auth || !sameSecret(auth[1], token)) return fail(res, 403, 'missing or wrong token\n');
+    if (req.method === 'GET') return json(res, { recent: recent.list() });
+    if (req.method !== 'POST') return fail(res, 405, 'only GET or POST\n');
+    if (!origins.includes(req.headers.origin ?? '')) return fail(res, 403, 'foreign Origin\n');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_RECENT_BODY) {
+        fail(res, 413, 'too large\n');
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => {
+      if (res.headersSent) return;
+      try {
+        const m = RecentNote.safeParse(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        if (!m.success) return fail(res, 400, 'send {"path": "..."}\n');
+        json(res, { recent: recent.note(m.data.path) });
+      } catch (e) {
+        fail(res, 400, `${(e as Error).message}\n`);
+      }
+    });
+  }
+
   function serve(req: IncomingMessage, res: ServerResponse): void {
     if (!hosts.includes(req.headers.host ?? '')) return fail(res, 421, 'wrong Host header\n'); // DNS-rebinding guard
+    if ((req.url ?? '').split('?')[0] === '/recent') return recentEndpoint(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'only GET\n');
     let path: string;
     try {

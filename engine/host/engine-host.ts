@@ -3,6 +3,7 @@ import type { ToClient } from '../protocol.ts';
 import type { FileSource } from '../data/catalog.ts';
 import type { ProjectBundle } from '../project/project.ts';
 import type { TrainPoolFactory } from '../experiments/train-pool.ts';
+import type { JournalStore } from './recovery-journal.ts';
 
 /** What a user-given path is for: a project to open or save, a dataset file or folder, a folder to export into. */
 export type PathPurpose = 'open' | 'save' | 'dataset' | 'export';
@@ -20,6 +21,8 @@ export interface EngineHost {
   /** Writes an export's files into the (resolved) folder, creating it; returns the paths written. */
   writeExport(dir: string, files: ReadonlyMap<string, Uint8Array>): string[];
   checkpoints: { save(runId: string, bytes: Uint8Array): void; load(runId: string): Uint8Array | null };
+  /** Where the open project is journaled for crash recovery; without it (the CLI, bare tests) nothing is journaled. */
+  journal?: JournalStore;
   /** Worker threads for sweeps; without them a sweep trains its variants in turn in the engine itself. */
   trainPools?: TrainPoolFactory;
   backend: string;

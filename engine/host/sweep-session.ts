@@ -72,7 +72,7 @@ export class SweepSession {
       id: newRunId(), name: `${p.name ?? sweep_id} ${r.variant.label}`, created: new Date().toISOString(), status: r.status, spec: r.variant.spec, dataset: p.dataset,
       settings: r.variant.settings, history: r.history, test: r.test, normalizer: r.normalizer, checkpoint: r.checkpoint, model: r.model, train_eval: r.train_eval,
     });
-    this.project.keepRunWeights(run);
+    this.project.runRecorded(run);
     this.events.event({ type: 'sweep-run', sweep_id, index: r.index, runs_total: runsTotal, label: r.variant.label, group: r.variant.group, p: r.variant.p, placement: r.variant.placement, seed: r.variant.seed, run, train_eval: r.train_eval });
     return { group: r.variant.group, p: r.variant.p, placement: r.variant.placement, seed: r.variant.seed, history: r.history, train_eval: r.train_eval, run_id: run.id };
   }

@@ -116,7 +116,7 @@ export class TrainingSession {
     try {
       const res = await a.trainer.run();
       const run = a.recordEnd(this.project.bundle, res);
-      this.project.keepRunWeights(run);
+      this.project.runRecorded(run);
       this.events.event({ type: 'finished', run_id, status: res.status, test: res.test, error: null, run });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);

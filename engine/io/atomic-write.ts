@@ -11,7 +11,8 @@ import { basename, dirname, join } from 'node:path';
 /** Our temporary names: `.NAME.<pid>.<base-36 time>.tmp`. */
 const TEMP = /^\.(.+)\.(\d+)\.[0-9a-z]+\.tmp$/;
 
-function alive(pid: number): boolean {
+/** Whether a process with this id runs on this machine. */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

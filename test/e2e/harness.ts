@@ -5,7 +5,7 @@
  * with a fresh profile. Page errors and CSP violations are collected so tests
  * can assert there were none.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,8 +23,10 @@ export interface Lab {
   browser: BrowserContext;
   /** The folder the web host serves projects from. */
   root: string;
+  /** The engines' checkpoint folder; their recovery journals are in `recovery/` inside it. */
+  checkpoints: string;
   /** A fresh page on the lab, connected to its engine; `problems` collects console errors and page errors. */
-  /** `fresh` (default true) forgets recent files and recovery copies left by earlier pages of this browser. */
+  /** `fresh` (default true) forgets the recent files and the unsaved work (recovery journals) left by earlier pages. */
   open(opts?: { theme?: 'light' | 'dark'; locale?: 'en' | 'zh'; fresh?: boolean }): Promise<{ page: Page; problems: string[] }>;
   close(): Promise<void>;
 }
@@ -36,7 +38,9 @@ export async function startLab(o: { viewport?: { width: number; height: number }
   await build({ configFile: join(repo, 'renderer/vite.config.ts'), logLevel: 'error', build: { outDir: dist, emptyOutDir: true } });
   const { mkdirSync } = await import('node:fs');
   mkdirSync(root);
-  const host = await startWebHost({ root, distDir: dist, engineEnv: { DLAB_THREADS: String(o.threads ?? 1) } });
+  const checkpoints = join(tmp, 'checkpoints');
+  const data = join(tmp, 'web-data');
+  const host = await startWebHost({ root, distDir: dist, checkpointDir: checkpoints, dataDir: data, engineEnv: { DLAB_THREADS: String(o.threads ?? 1) } });
   const browser = await chromium.launchPersistentContext(join(tmp, 'profile'), {
     executablePath: CHROMIUM,
     headless: true,
@@ -44,8 +48,9 @@ export async function startLab(o: { viewport?: { width: number; height: number }
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   return {
-    host, browser, root,
+    host, browser, root, checkpoints,
     async open(opts = {}) {
+      if (opts.fresh ?? true) for (const d of [join(checkpoints, 'recovery'), data]) rmSync(d, { recursive: true, force: true });
       const page = await browser.newPage();
       const problems: string[] = [];
       page.on('console', (m) => {
@@ -53,18 +58,13 @@ export async function startLab(o: { viewport?: { width: number; height: number }
       });
       page.on('pageerror', (e) => problems.push(e.message));
       // Runs in the page before its scripts (no DOM types here: this file is also compiled for Node).
-      const prefs = (a: { theme: string; locale: string; fresh: boolean }) => {
-        const store = Reflect.get(globalThis, 'localStorage') as { setItem(k: string, v: string): void; removeItem(k: string): void };
+      const prefs = (a: { theme: string; locale: string }) => {
+        const store = Reflect.get(globalThis, 'localStorage') as { setItem(k: string, v: string): void };
         store.setItem('dlab.theme', a.theme);
         store.setItem('dlab.locale', a.locale);
-        if (a.fresh) for (const k of ['dlab.recovery', 'dlab.recent']) store.removeItem(k);
       };
-      await page.addInitScript(prefs, { theme: opts.theme ?? 'light', locale: opts.locale ?? 'en', fresh: false });
+      await page.addInitScript(prefs, { theme: opts.theme ?? 'light', locale: opts.locale ?? 'en' });
       await page.goto(host.url);
-      if (opts.fresh ?? true) {
-        await page.evaluate(prefs, { theme: opts.theme ?? 'light', locale: opts.locale ?? 'en', fresh: true });
-        await page.reload();
-      }
       await page.locator('[data-testid="status"].connected').waitFor();
       await page.getByTestId('project-title').waitFor();
       return { page, problems };

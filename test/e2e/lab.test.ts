@@ -7,7 +7,7 @@
  * run and its curves, undo an edit. No page error and no CSP violation on the
  * way.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -90,7 +90,7 @@ describe.runIf(haveChromium)('the lab in Chromium, used as a person would', { re
     expect(await progressValue(page)).toBe(1);
     await expect.poll(() => points(page, 'chart-loss')).toBe(3);
     await expect.poll(() => points(page, 'chart-accuracy')).toBe(3);
-    expect(await page.getByTestId('run-row').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('run-row').count()).toBe(1); // the run joins once the engine has recorded and journaled it
 
     // Every chart leaves as PNG, the metrics table as CSV (#9).
     const download = async (testid: string) => {
@@ -133,12 +133,13 @@ describe.runIf(haveChromium)('the lab in Chromium, used as a person would', { re
     const [t1, t2] = await twoRuns();
     expect(t1).not.toBe(t2);
 
-    // Save (the web host asks for a name), reload, reopen: the run and its curves are there.
+    // Save (the web host asks for a name), reload, reopen from Recent (the web host's list): the run and its curves are there.
     await page.getByTestId('project-save').click();
     await expect.poll(() => page.getByTestId('dirty').count()).toBe(0);
     await page.reload();
     await page.locator('[data-testid="status"].connected').waitFor();
-    await page.getByTestId('project-open').click();
+    await page.getByTestId('project-recent').click();
+    await page.getByRole('menuitem', { name: /e2e-spiral/ }).click();
     await expect.poll(() => page.getByTestId('project-title').textContent()).toContain('e2e-spiral');
     await page.getByTestId('view-train').click();
     await expect.poll(() => page.getByTestId('run-row').count()).toBe(1);
@@ -168,7 +169,7 @@ describe.runIf(haveChromium)('the lab in Chromium, used as a person would', { re
     await first.page.getByTestId('layer-2').click();
     await first.page.getByTestId('inspector').getByTestId('arg-p').fill('0.45');
     await expect.poll(() => first.page.getByTestId('layer-2').textContent()).toMatch(/0\.45/);
-    await first.page.waitForTimeout(1500); // the recovery copy is written a second after the last edit
+    await first.page.waitForTimeout(500); // the engine journals the edit as it handles it; let the request get there
     await first.page.close();
 
     const { page, problems } = await lab.open({ fresh: false });
@@ -184,13 +185,16 @@ describe.runIf(haveChromium)('the lab in Chromium, used as a person would', { re
 
   it('a damaged recovery copy is refused with a message and the open project is left alone', async () => {
     const first = await lab.open();
-    await first.page.evaluate(() => localStorage.setItem('dlab.recovery', JSON.stringify({ doc: { format: 'dropout-lab-project', version: 1, model: 'garbage' }, path: null, saved_at: '2026-11-26T10:00:00Z' })));
     await first.page.close();
+    // A journal left by an engine that is gone (no process has this pid), holding a document that is not a project.
+    const journal = { format: 'dropout-lab-journal', version: 1, session: 'gone', pid: 2 ** 22 + 17, scope: `root:${lab.root}`, path: null, dirty: true, saved_at: '2026-11-26T10:00:00Z', doc: { format: 'dropout-lab-project', version: 1, model: 'garbage' } };
+    mkdirSync(join(lab.checkpoints, 'recovery'), { recursive: true });
+    writeFileSync(join(lab.checkpoints, 'recovery', 'gone.json'), JSON.stringify(journal));
     const { page } = await lab.open({ fresh: false });
     await page.getByTestId('recovery').getByRole('button', { name: 'Restore' }).click();
     await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/Could not restore the project:.*model/);
     expect(await cards(page).count()).toBe(4);
-    expect(await page.evaluate(() => localStorage.getItem('dlab.recovery'))).toBeNull();
+    expect(existsSync(join(lab.checkpoints, 'recovery', 'gone.json'))).toBe(false);
     await page.close();
   });
 

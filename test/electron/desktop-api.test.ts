@@ -133,4 +133,19 @@ describe('preload API', () => {
     expect(() => api.setAppearance({ theme: 'sepia' as 'dark', locale: 'zh' })).toThrow();
     expect(ipc.sent).toHaveLength(2);
   });
+
+  it('asks main for Open Recent, notes a file and opens a recent one, and takes only answers of the right shape', async () => {
+    const { ipc, api } = setup();
+    ipc.replies.set(IPC.recentList, ['/home/u/a.dlab']);
+    ipc.replies.set(IPC.recent, ['/home/u/b.dlab', '/home/u/a.dlab']);
+    ipc.replies.set(IPC.openRecent, { path: '/home/u/a.dlab' });
+    expect(await api.recentFiles()).toEqual(['/home/u/a.dlab']);
+    expect(await api.noteRecentFile('/home/u/b.dlab')).toEqual(['/home/u/b.dlab', '/home/u/a.dlab']);
+    expect(await api.openRecentFile('/home/u/a.dlab')).toEqual({ path: '/home/u/a.dlab' });
+    expect(ipc.sent).toEqual([[IPC.recentList], [IPC.recent, '/home/u/b.dlab'], [IPC.openRecent, '/home/u/a.dlab']]);
+    ipc.replies.set(IPC.recentList, ['/a.dlab', 7]);
+    expect(await api.recentFiles()).toEqual([]);
+    ipc.replies.set(IPC.openRecent, null);
+    expect(await api.openRecentFile('/gone.dlab')).toBeNull();
+  });
 });

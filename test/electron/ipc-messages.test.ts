@@ -1,6 +1,6 @@
 /** What main accepts from a renderer: the right shapes, nothing more. */
 import { describe, expect, it } from 'vitest';
-import { AppearanceMessage, DataDialogKind, DataKind, DocumentStateMessage, DroppedPaths, RunReportMessage, SuggestedName } from '../../electron/ipc-messages.ts';
+import { AppearanceMessage, DataDialogKind, DataKind, DocumentStateMessage, DroppedPaths, RecentList, RecentPath, RunReportMessage, SuggestedName } from '../../electron/ipc-messages.ts';
 
 describe('IPC messages from the renderer', () => {
   it.each([
@@ -22,6 +22,11 @@ describe('IPC messages from the renderer', () => {
     ['an .npz file for the data chooser', true, DataDialogKind, 'npz'],
     ['an unknown chooser kind', false, DataDialogKind, 'anything'],
     ['a suggested name', true, SuggestedName, 'run.dlab'],
+    ['a recent file', true, RecentPath, '/home/u/a.dlab'],
+    ['an empty recent file', false, RecentPath, ''],
+    ['a recent file that is not a string', false, RecentPath, ['/a.dlab']],
+    ['the recent list', true, RecentList, ['/a.dlab', '/b.dlab']],
+    ['a recent list longer than Open Recent keeps', false, RecentList, Array.from({ length: 11 }, (_, i) => `/p${i}.dlab`)],
   ])('%s: accepted = %s', (_what, ok, schema, value) => {
     expect(schema.safeParse(value).success).toBe(ok);
   });

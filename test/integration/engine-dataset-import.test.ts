@@ -151,7 +151,7 @@ describe('dataset import over the protocol', () => {
     expect(fin.status).toBe('done');
     const run = fin.run!;
     const path = join(root, 'pets.dlab');
-    await engine.request('project.save', { path, doc: { ...doc, runs: [run] } });
+    await engine.request('project.save', { path }); // the engine's document, with the run it recorded
 
     const moved = join(root, 'pets-moved');
     renameSync(folder, moved);
@@ -180,7 +180,8 @@ describe('dataset import over the protocol', () => {
     await engine.request('train.start', { spec: doc.model, dataset: again, settings: { ...doc.training, epochs: 1, batch_size: 8 } });
     const fin2 = await ran2;
     expect(fin2.status).toBe('done');
-    await engine.request('project.save', { path, doc: { ...opened.doc, dataset: again, runs: [...opened.doc.runs, fin2.run!] } });
+    await engine.request('project.edit', { dataset: again });
+    await engine.request('project.save', { path });
     const reopened = await engine.request('project.open', { path });
     expect(reopened.data_missing).toBeNull();
     expect((await engine.request('runs.list', {})).runs.map((r) => [r.id, r.has_weights])).toEqual([[run.id, true], [fin2.run_id, true]]);

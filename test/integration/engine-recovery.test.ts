@@ -1,12 +1,13 @@
 /**
- * Recovery after an engine crash (issue #17, item 5), through the real engine
- * process: a project opened from disk is edited, the engine is SIGKILLed
- * before the edits are saved, and the fresh engine that adopts the window's
- * project gets the run weights back from the file, so evaluate, Save and
- * Save As work. Before, those runs came back `missing`: they were never in
- * the fresh engine's run store.
+ * Recovery after an engine crash (issue #17, item 5; issue #16: the engine
+ * owns the project and journals it), through the real engine process: a
+ * project opened from disk is edited, the engine is SIGKILLed before the
+ * edits are saved, and the fresh engine of the same session has the edited
+ * project back with the run weights from the file, so evaluate, Save and
+ * Save As work. Unsaved work whose engine is gone (a closed tab) is offered
+ * to the next engine of the same folder, once.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,27 +28,43 @@ const MLP = {
     { kind: 'Linear', name: 'fc2', in_features: 16, out_features: 2 },
   ],
 };
+const EDITED = { ...MLP, layers: MLP.layers.map((l) => (l.kind === 'Dropout' ? { ...l, p: 0.3 } : l)) };
+
+/** Trains MLP on MOONS and answers the run's id once the engine has recorded it. */
+async function train(engine: EngineProcess, epochs: number, seed: number): Promise<string> {
+  const finished = new Promise<Extract<EngineEvent, { type: 'finished' }>>((resolve) => {
+    const off = engine.onEvent((e) => e.type === 'finished' && (off(), resolve(e)));
+  });
+  await engine.request('train.start', { spec: MLP, dataset: MOONS, settings: { epochs, seed } });
+  return (await finished).run_id;
+}
+
+async function killAndRestart(engine: EngineProcess, lost: unknown[]): Promise<void> {
+  const before = lost.length;
+  engine.child.kill('SIGKILL');
+  await new Promise<void>((resolve) => {
+    const t = setInterval(() => lost.length > before && (clearInterval(t), resolve()), 20);
+  });
+  await engine.ready();
+}
 
 /** A project with one trained run, saved to `path` by an engine that is then closed (its run store is not the next engine's). */
 async function savedProject(path: string): Promise<string> {
   const engine = new EngineProcess({ checkpointDir: join(dir, 'ckpt-first'), env });
   try {
     await engine.ready();
-    const { doc } = await engine.request('project.new', { template: 'mlp', dataset: MOONS });
-    const finished = new Promise<Extract<EngineEvent, { type: 'finished' }>>((resolve) => {
-      const off = engine.onEvent((e) => e.type === 'finished' && (off(), resolve(e)));
-    });
-    await engine.request('train.start', { spec: MLP, dataset: MOONS, settings: { epochs: 2, seed: 3 } });
-    const fin = await finished;
-    await engine.request('project.save', { path, doc: { ...doc, model: MLP, runs: [fin.run!] } });
-    return fin.run_id;
+    await engine.request('project.new', { template: 'mlp', dataset: MOONS });
+    await engine.request('project.edit', { model: MLP });
+    const runId = await train(engine, 2, 3);
+    await engine.request('project.save', { path });
+    return runId;
   } finally {
     await engine.close();
   }
 }
 
 describe('an engine crash with unsaved edits', () => {
-  it('the fresh engine reattaches the run weights from the file: evaluate, Save and Save As work', async () => {
+  it('the fresh engine has the edited project back with the run weights from the file: evaluate, Save and Save As work', async () => {
     const path = join(dir, 'p.dlab');
     const runId = await savedProject(path);
     const onFile = openProject(path);
@@ -58,31 +75,53 @@ describe('an engine crash with unsaved edits', () => {
       await engine.ready();
       const opened = await engine.request('project.open', { path });
       const before = await engine.request('evaluate', { run_id: runId, split: 'test' });
-      // Unsaved edits the window holds: a new name and a changed dropout rate.
-      const edited = { ...opened.doc, name: 'edited, not saved', model: { ...MLP, layers: MLP.layers.map((l) => (l.kind === 'Dropout' ? { ...l, p: 0.3 } : l)) } };
+      // Unsaved edits: a new name and a changed dropout rate.
+      await engine.request('project.edit', { name: 'edited, not saved', model: EDITED });
 
-      engine.child.kill('SIGKILL');
-      await new Promise<void>((resolve) => {
-        const t = setInterval(() => lost.length > 0 && (clearInterval(t), resolve()), 20);
-      });
-      await engine.ready();
+      await killAndRestart(engine, lost);
 
-      const adopted = await engine.request('project.adopt', { doc: edited, path: opened.path });
-      expect(adopted).toEqual({ restored: [runId], missing: [] });
+      const view = await engine.request('project.current', {});
+      expect(view).toMatchObject({ path: opened.path, dirty: true, missing: [] });
+      expect(view.doc.name).toBe('edited, not saved');
+      expect(view.doc.model.layers[2]).toMatchObject({ kind: 'Dropout', p: 0.3 });
       const after = await engine.request('evaluate', { run_id: runId, split: 'test' });
       expect(after).toEqual(before);
 
-      await engine.request('project.save', { path, doc: edited });
+      await engine.request('project.save', { path });
       const saved = openProject(path);
       expect(saved.project.name).toBe('edited, not saved');
       expect(saved.project.model.layers[2]).toMatchObject({ kind: 'Dropout', p: 0.3 });
       const file = onFile.project.runs[0].weights!.file;
       expect(Buffer.from(saved.files.get(file)!).equals(Buffer.from(onFile.files.get(file)!))).toBe(true);
       expect(getRunWeights(saved, saved.project.runs[0]).weights.get('fc1.weight')?.data).toEqual(getRunWeights(onFile, onFile.project.runs[0]).weights.get('fc1.weight')?.data);
+      expect((await engine.request('project.current', {})).dirty).toBe(false);
 
       const copy = join(dir, 'copy.dlab');
-      await engine.request('project.save', { path: copy, doc: edited });
+      await engine.request('project.save', { path: copy });
       expect(openProject(copy).files.get(file)).toEqual(onFile.files.get(file));
+    } finally {
+      await engine.close();
+    }
+  }, 120_000);
+
+  it('a run trained after the last save comes back with its weights, and a deleted run stays deleted', async () => {
+    const lost: unknown[] = [];
+    const engine = new EngineProcess({ checkpointDir: join(dir, 'ckpt-unsaved-run'), env, onLost: (i) => lost.push(i) });
+    try {
+      await engine.ready();
+      await engine.request('project.new', { template: 'mlp', dataset: MOONS });
+      const runs = [await train(engine, 1, 1), await train(engine, 1, 2)];
+      await engine.request('runs.delete', { run_id: runs[0] });
+      await engine.request('project.edit', { name: 'unsaved' });
+      const x = { tensor: { shape: [1, 2], data: Float32Array.from([0.3, -0.7]) } };
+      const before = await engine.request('predict', { model: { run_id: runs[1] }, input: x });
+
+      await killAndRestart(engine, lost);
+
+      expect(await engine.request('project.current', {})).toMatchObject({ path: null, dirty: true, missing: [], doc: { name: 'unsaved' } });
+      expect((await engine.request('runs.list', {})).runs.map((r) => [r.id, r.has_weights])).toEqual([[runs[1], true]]);
+      const after = await engine.request('predict', { model: { run_id: runs[1] }, input: x });
+      expect([...after.output.data]).toEqual([...before.output.data]);
     } finally {
       await engine.close();
     }
@@ -91,14 +130,73 @@ describe('an engine crash with unsaved edits', () => {
   it('a run whose weights the file no longer holds is reported missing, not loaded from elsewhere', async () => {
     const path = join(dir, 'q.dlab');
     const runId = await savedProject(path);
-    const engine = new EngineProcess({ checkpointDir: join(dir, 'ckpt-third'), env });
+    const lost: unknown[] = [];
+    const engine = new EngineProcess({ checkpointDir: join(dir, 'ckpt-third'), env, onLost: (i) => lost.push(i) });
     try {
       await engine.ready();
-      const opened = await engine.request('project.open', { path });
-      // The window's record says other bytes than the file holds (as after the file was replaced).
-      const doc = { ...opened.doc, runs: opened.doc.runs.map((r) => ({ ...r, weights: r.weights && { ...r.weights, crc32: (r.weights.crc32 + 1) >>> 0 } })) };
-      await engine.request('project.new', { template: 'mlp', dataset: MOONS }); // forget what this engine holds
-      expect(await engine.request('project.adopt', { doc, path: opened.path })).toEqual({ restored: [], missing: [runId] });
+      await engine.request('project.open', { path });
+      await engine.request('project.edit', { name: 'changed' });
+      // The file is replaced by one whose run has other weights (trained again under the same id elsewhere).
+      const other = openProject(path);
+      const file = other.project.runs[0].weights!.file;
+      other.files.set(file, other.files.get(file)!.map((b, i) => (i === other.files.get(file)!.length - 1 ? b ^ 1 : b)));
+      const { packProject } = await import('../../engine/project/project.ts');
+      writeFileSync(path, packProject(other));
+
+      await killAndRestart(engine, lost);
+      expect(await engine.request('project.current', {})).toMatchObject({ dirty: true, missing: [runId] });
+      await expect(engine.request('evaluate', { run_id: runId })).rejects.toThrow(/is missing runs\/.*safetensors/);
+    } finally {
+      await engine.close();
+    }
+  }, 120_000);
+});
+
+describe('unsaved work whose engine is gone', () => {
+  it('is offered to the next engine of the same folder once: restored with its run weights, then no longer offered', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dlab-recovery-root-'));
+    const checkpointDir = join(dir, 'ckpt-tabs');
+    const first = new EngineProcess({ root, checkpointDir, env });
+    let runId: string;
+    try {
+      await first.ready();
+      await first.request('project.new', { template: 'mlp', dataset: MOONS, name: 'closed tab' });
+      runId = await train(first, 1, 7);
+    } finally {
+      await first.close(); // the tab closed with unsaved work
+    }
+
+    const elsewhere = new EngineProcess({ root: mkdtempSync(join(tmpdir(), 'dlab-recovery-other-')), checkpointDir, env });
+    const next = new EngineProcess({ root, checkpointDir, env });
+    try {
+      await Promise.all([elsewhere.ready(), next.ready()]);
+      expect((await elsewhere.request('project.recovery', {})).offer).toBeNull(); // another folder's work is not offered
+      const { offer } = await next.request('project.recovery', {});
+      expect(offer).toMatchObject({ name: 'closed tab', path: null });
+      const view = await next.request('project.recover', { session: offer!.session, accept: true });
+      expect(view).toMatchObject({ dirty: true, missing: [] });
+      expect(view.doc.runs.map((r) => r.id)).toEqual([runId]);
+      await next.request('predict', { model: { run_id: runId }, input: { tensor: { shape: [1, 2], data: Float32Array.from([0, 1]) } } });
+      expect((await next.request('project.recovery', {})).offer).toBeNull();
+      await expect(next.request('project.recover', { session: offer!.session, accept: true })).rejects.toThrow(/no longer there/);
+    } finally {
+      await Promise.all([elsewhere.close(), next.close()]);
+    }
+  }, 120_000);
+
+  it('a damaged recovery copy is refused with the reason and removed; the open project is left alone', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dlab-recovery-root-'));
+    const checkpointDir = join(dir, 'ckpt-damaged');
+    const engine = new EngineProcess({ root, checkpointDir, env });
+    try {
+      await engine.ready();
+      const { doc } = await engine.request('project.new', { template: 'mlp', dataset: MOONS });
+      const journal = { format: 'dropout-lab-journal', version: 1, session: 'gone', pid: 2 ** 22 + 17, scope: `root:${root}`, path: null, dirty: true, saved_at: '2026-11-26T10:00:00Z', doc: { format: 'dropout-lab-project', version: 1, model: 'garbage' } };
+      writeFileSync(join(checkpointDir, 'recovery', 'gone.json'), JSON.stringify(journal));
+      expect((await engine.request('project.recovery', {})).offer).toMatchObject({ session: 'gone', name: null });
+      await expect(engine.request('project.recover', { session: 'gone', accept: true })).rejects.toThrow(/damaged.*model/);
+      expect(readdirSync(join(checkpointDir, 'recovery')).filter((n) => n.startsWith('gone'))).toEqual([]);
+      expect((await engine.request('project.current', {})).doc).toEqual(doc);
     } finally {
       await engine.close();
     }

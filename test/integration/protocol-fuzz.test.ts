@@ -36,7 +36,7 @@ function generator(seed: number) {
 type Gen = ReturnType<typeof generator>;
 
 const BAD_IDS: unknown[] = [1.5, -0.25, '', 'i'.repeat(65), 2 ** 53, -(2 ** 53), 1e300, -1e21, true, false, null, {}, [], [7], { id: 1 }];
-const TYPES = ['catalog', 'validate', 'dataset.preview', 'train.start', 'train.pause', 'evaluate', 'results', 'predict', 'inspect', 'project.open', 'project.adopt', 'runs.list', 'export', 'mc.grid', 'mc.samples', 'advice', 'sweep.start', 'sweep.cancel', 'mc.cancel'];
+const TYPES = ['catalog', 'validate', 'dataset.preview', 'train.start', 'train.pause', 'evaluate', 'results', 'predict', 'inspect', 'project.open', 'project.edit', 'project.recover', 'runs.list', 'runs.delete', 'export', 'mc.grid', 'mc.samples', 'advice', 'sweep.start', 'sweep.cancel', 'mc.cancel'];
 const ODD_NUMBERS = [0, -1, 1e308, -1e308, 2 ** 64, 1.5, -0, 5e-324, 123456789012];
 const ODD_STRINGS = ['', ' ', '\u0000', '\ud800', '../../etc/passwd', '𝒳'.repeat(10), '<script>', '%00', 'a'.repeat(300), '{"$f32":"AAAA"}'];
 

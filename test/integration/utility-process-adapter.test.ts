@@ -49,13 +49,12 @@ describe('engine in a (simulated) Electron utility process', () => {
 
   it('opens and saves only paths main granted, and ignores junk control messages', async () => {
     const path = join(dir, 'granted.dlab');
-    const { result } = await call('project.new', { template: 'mlp' });
-    const doc = (result as { doc: unknown }).doc;
-    expect(await call('project.save', { path, doc })).toMatchObject({ type: 'error', error: { code: 'forbidden' } });
+    await call('project.new', { template: 'mlp' });
+    expect(await call('project.save', { path })).toMatchObject({ type: 'error', error: { code: 'forbidden' } });
     child.send({ to: 'parent', data: { control: 'grant' } });
     child.send({ to: 'parent', data: 'junk' });
     child.send({ to: 'parent', data: { control: 'grant', path } });
-    expect(await call('project.save', { path, doc })).toMatchObject({ type: 'response', result: { path } });
+    expect(await call('project.save', { path })).toMatchObject({ type: 'response', result: { path } });
     expect(await call('project.open', { path })).toMatchObject({ type: 'response' });
     expect(await call('project.open', { path: join(dir, 'other.dlab') })).toMatchObject({ type: 'error', error: { code: 'forbidden', message: expect.stringContaining('File › Open') } });
   });

@@ -23,7 +23,7 @@ writeFileSync(join(base, 'secret.txt'), 'not for the browser');
 
 let host: WebHost;
 beforeAll(async () => {
-  host = await startWebHost({ root, distDir: dist, checkpointDir: join(base, 'ckpt'), engineEnv: { DLAB_THREADS: '1' } });
+  host = await startWebHost({ root, distDir: dist, checkpointDir: join(base, 'ckpt'), dataDir: join(base, 'data'), engineEnv: { DLAB_THREADS: '1' } });
 });
 afterAll(() => host.close());
 
@@ -108,8 +108,8 @@ describe('web host', () => {
     expect(outside).toMatchObject({ type: 'error', error: { code: 'forbidden' } });
     const abs = await call(4, { type: 'project.open', path: join(base, 'secret.txt') });
     expect(abs).toMatchObject({ type: 'error', error: { code: 'forbidden' } });
-    const { doc } = (await call(5, { type: 'project.new', template: 'mlp' })).result as { doc: unknown };
-    const saved = await call(6, { type: 'project.save', path: 'mine.dlab', doc });
+    await call(5, { type: 'project.new', template: 'mlp' });
+    const saved = await call(6, { type: 'project.save', path: 'mine.dlab' });
     expect(saved).toMatchObject({ type: 'response', result: { path: join(root, 'mine.dlab') } });
     const reopened = await call(7, { type: 'project.open', path: 'mine.dlab' });
     expect(reopened.type).toBe('response');
@@ -145,5 +145,35 @@ describe('web host', () => {
     ws.send(encodeWire({ id: 99, type: 'validate', spec: { input_shape: [2], layers: [{ kind: 'ReLU' }] } }));
     expect(await reply).toMatchObject({ type: 'response', result: { ok: true } });
     ws.close();
+  });
+});
+
+describe('the web host’s recent projects (/recent)', () => {
+  const call = (method: string, headers: Record<string, string>, body?: string) =>
+    fetch(`http://127.0.0.1:${host.port}/recent`, { method, headers, body }).then(async (r) => ({ status: r.status, text: await r.text() }));
+  const auth = () => ({ Authorization: `Bearer ${host.token}` });
+
+  it('lists and notes projects for a tab with the token, newest first', async () => {
+    expect(await call('GET', auth())).toEqual({ status: 200, text: '{"recent":[]}' });
+    const post = (path: string) => call('POST', { ...auth(), Origin: host.origin, 'Content-Type': 'application/json' }, JSON.stringify({ path }));
+    await post('a.dlab');
+    expect(JSON.parse((await post(join(root, 'b.dlab'))).text)).toEqual({ recent: [join(root, 'b.dlab'), join(root, 'a.dlab')] });
+    expect(JSON.parse((await call('GET', auth())).text)).toEqual({ recent: [join(root, 'b.dlab'), join(root, 'a.dlab')] });
+  });
+
+  it.each([
+    ['no token', 'GET', {}, undefined, 403],
+    ['a wrong token', 'GET', { Authorization: 'Bearer nope' }, undefined, 403],
+    ['a POST from a foreign Origin', 'POST', { Authorization: 'TOKEN', Origin: 'http://evil.example' }, '{"path":"x.dlab"}', 403],
+    ['a path outside the folder', 'POST', { Authorization: 'TOKEN', Origin: 'ORIGIN' }, '{"path":"/etc/passwd"}', 400],
+    ['a body that is not {path}', 'POST', { Authorization: 'TOKEN', Origin: 'ORIGIN' }, '{"path":3,"x":1}', 400],
+    ['a body that is not JSON', 'POST', { Authorization: 'TOKEN', Origin: 'ORIGIN' }, 'path=x', 400],
+    ['a body over the limit', 'POST', { Authorization: 'TOKEN', Origin: 'ORIGIN' }, JSON.stringify({ path: 'x'.repeat(20_000) }), 413],
+    ['another method', 'DELETE', { Authorization: 'TOKEN' }, undefined, 405],
+  ])('refuses %s', async (_what, method, headers: Record<string, string>, body, status) => {
+    const live: Record<string, string> = { ORIGIN: host.origin, TOKEN: `Bearer ${host.token}` };
+    const r = await call(method, Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, live[v] ?? v])), body);
+    expect(r.status).toBe(status);
+    expect(JSON.parse((await call('GET', auth())).text).recent).not.toContain('/etc/passwd');
   });
 });

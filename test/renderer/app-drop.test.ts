@@ -24,6 +24,9 @@ class FakeHost implements Host {
   initialPath = async () => null;
   onMenuCommand = () => () => {};
   setDocumentState(): void {}
+  recent = async () => [];
+  noteRecent = async () => [];
+  openRecent = async (path: string) => path;
   async openDropped(files: readonly File[]): Promise<DropResult | null> {
     this.dropped.push(files.map((f) => f.name));
     return this.answer;

@@ -6,6 +6,7 @@
  * The web host and the integration tests drive the engine through this.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { ToClientSchema, describeIssues, replyId, type EngineEvent, type RequestId, type ToClient, type ParamsOf, type RequestType, type ResultOf } from '../../protocol.ts';
 import { EngineClient } from '../client.ts';
@@ -18,6 +19,8 @@ export interface EngineProcessOptions {
   root?: string;
   checkpointDir?: string;
   env?: NodeJS.ProcessEnv;
+  /** The recovery journal's session (engine/host/recovery-journal.ts); default: one of its own, kept across restarts. */
+  session?: string;
   /** Restart after an unexpected exit (default true). */
   restart?: boolean;
   onLost?: (info: { code: number | null; signal: string | null; restarted: boolean }) => void;
@@ -42,12 +45,15 @@ export class EngineProcess {
   private readonly unanswered = new Map<RequestId, number>();
   generation = 0;
 
+  private readonly session: string;
+
   constructor(private readonly o: EngineProcessOptions = {}) {
+    this.session = o.session ?? randomUUID();
     this.spawn();
   }
 
   private spawn(): void {
-    const args = [...(this.o.root ? ['--root', this.o.root] : []), ...(this.o.checkpointDir ? ['--checkpoints', this.o.checkpointDir] : [])];
+    const args = [...(this.o.root ? ['--root', this.o.root] : []), ...(this.o.checkpointDir ? ['--checkpoints', this.o.checkpointDir] : []), '--session', this.session];
     const child = fork(ENGINE_ENTRY, args, { execArgv: runtimeFiles.engine.execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...this.o.env } });
     const client = new EngineClient((m) => this.deliver(child, m));
     this.child = child;

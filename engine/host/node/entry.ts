@@ -6,7 +6,8 @@
  * - Node child process with an IPC channel (web host, tests): `process.send`,
  *   'advanced' serialization so tensors arrive as Float32Arrays.
  * - Anything else: JSON lines on stdin/stdout (engine/host/wire.ts).
- * Options: --root DIR (only paths inside DIR), --checkpoints DIR.
+ * Options: --root DIR (only paths inside DIR), --checkpoints DIR, --session ID
+ * (the window's project is journaled under this id and taken back on restart).
  * Every transport refuses messages over MAX_MESSAGE_BYTES with an error reply:
  * stdio skips long lines unread, the server checks values that IPC delivers.
  */
@@ -59,9 +60,10 @@ function electronParentPort(): ParentPortLike | null {
  */
 async function main(): Promise<void> {
   // slice(1): Electron's utility process and Node lay out argv differently; positionals are ignored either way.
-  const { values } = parseArgs({ args: process.argv.slice(1), options: { root: { type: 'string' }, checkpoints: { type: 'string' } }, strict: false, allowPositionals: true });
+  const { values } = parseArgs({ args: process.argv.slice(1), options: { root: { type: 'string' }, checkpoints: { type: 'string' }, session: { type: 'string' } }, strict: false, allowPositionals: true });
   const root = typeof values.root === 'string' ? values.root : undefined;
   const checkpointDir = typeof values.checkpoints === 'string' ? values.checkpoints : undefined;
+  const session = typeof values.session === 'string' ? values.session : undefined;
   const parentPort = electronParentPort();
   const granted = new Set<string>();
   const policy: PathPolicy = root ? { kind: 'root', root } : parentPort ? { kind: 'granted', granted } : { kind: 'any', cwd: process.cwd() };
@@ -98,13 +100,13 @@ async function main(): Promise<void> {
     });
     parentPort.postMessage({ engine: 'listening' }); // main holds its control messages until now
     const backend = await chooseBackend();
-    server = new EngineServer(makeNodeHost({ send, policy, checkpointDir, backend }));
+    server = new EngineServer(makeNodeHost({ send, policy, checkpointDir, session, backend }));
   } else if (process.send) {
     const send = (m: ToClient) => process.send?.(m);
     process.on('message', incoming);
     process.on('disconnect', () => process.exit(0)); // the host went away: nothing left to serve
     const backend = await chooseBackend();
-    server = new EngineServer(makeNodeHost({ send, policy, checkpointDir, backend }));
+    server = new EngineServer(makeNodeHost({ send, policy, checkpointDir, session, backend }));
   } else {
     const send = (m: ToClient) => process.stdout.write(`${encodeWire(m)}\n`);
     const lines = new LineSplitter(MAX_MESSAGE_BYTES, {
@@ -122,7 +124,7 @@ async function main(): Promise<void> {
       if (server) exitWhenAnswered();
     });
     const backend = await chooseBackend();
-    server = new EngineServer(makeNodeHost({ send, policy, checkpointDir, backend }));
+    server = new EngineServer(makeNodeHost({ send, policy, checkpointDir, session, backend }));
   }
   server.announce();
   for (const m of early.splice(0)) handle(server, m);

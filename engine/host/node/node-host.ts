@@ -11,6 +11,7 @@ import { tmpdir, totalmem } from 'node:os';
 import { nodeFileSource } from '../../io/node-files.ts';
 import { openProject } from '../../io/project-file.ts';
 import { writeFileAtomic } from '../../io/atomic-write.ts';
+import { journalFiles } from '../../io/journal-files.ts';
 import { packProject } from '../../project/project.ts';
 import { writeExportFiles } from '../../io/export-files.ts';
 import { ForbiddenPath, type EngineHost, type PathPurpose } from '../engine-host.ts';
@@ -57,7 +58,13 @@ export function resolveWithPolicy(policy: PathPolicy, path: string, purpose: Pat
   }
 }
 
-export function makeNodeHost(o: { send(msg: ToClient): void; policy: PathPolicy; checkpointDir?: string; backend: string }): EngineHost {
+/** Journals are offered across engines of one scope only: the web host's folder, the desktop's dialogs, or the working folder. */
+function journalScope(policy: PathPolicy): string {
+  return policy.kind === 'root' ? `root:${resolve(policy.root)}` : policy.kind === 'granted' ? 'desktop' : `any:${policy.cwd}`;
+}
+
+/** `session` (the same for every restart of one window's engine) turns on the recovery journal, kept in `<checkpoints>/recovery`. */
+export function makeNodeHost(o: { send(msg: ToClient): void; policy: PathPolicy; checkpointDir?: string; session?: string; backend: string }): EngineHost {
   setMachineMemory(totalmem()); // model budgets (engine/nn/budget.ts) follow this machine
   const dir = o.checkpointDir ?? join(tmpdir(), 'dropout-lab-checkpoints');
   const file = (runId: string) => {
@@ -87,6 +94,7 @@ export function makeNodeHost(o: { send(msg: ToClient): void; policy: PathPolicy;
         return statSync(f, { throwIfNoEntry: false })?.isFile() ? new Uint8Array(readFileSync(f)) : null;
       },
     },
+    journal: o.session ? journalFiles(join(dir, 'recovery'), o.session, journalScope(o.policy)) : undefined,
     trainPools: workerTrainPools({ backend: o.backend }),
     backend: o.backend,
     pid: process.pid,

@@ -82,6 +82,18 @@ export class ElectronHost implements Host {
     this.api.setDocumentState(state);
   }
 
+  recent(): Promise<string[]> {
+    return this.api.recentFiles();
+  }
+
+  noteRecent(path: string): Promise<string[]> {
+    return this.api.noteRecentFile(path);
+  }
+
+  async openRecent(path: string): Promise<string | null> {
+    return (await this.api.openRecentFile(path))?.path ?? null;
+  }
+
   openDropped(files: readonly File[]): Promise<DropResult | null> {
     return this.api.openDropped(files);
   }

@@ -36,6 +36,12 @@ export interface Host {
   /** Menu commands from the native menu (Electron); returns an unsubscribe function. The web host has none. */
   onMenuCommand(cb: (command: string) => void): () => void;
   setDocumentState(state: { dirty: boolean; title: string; path: string | null }): void;
+  /** The host owns the one recent-projects list (Electron: Open Recent in window-state.json; web: the web host's list for its folder), newest first. */
+  recent(): Promise<string[]>;
+  /** Puts a project just opened or saved at the top of the list; answers the list after. */
+  noteRecent(path: string): Promise<string[]>;
+  /** A recent project as this window may open it (Electron grants it to the window's engine), or null when it is gone from disk or the list. */
+  openRecent(path: string): Promise<string | null>;
   /**
    * Files dropped on the window, judged by the desktop (a .dlab to open here,
    * a CSV/TSV file or folder to offer as data). Null where dropped files have

@@ -7,6 +7,7 @@
 import { MAX_MESSAGE_BYTES, type ToClient } from '../../../engine/protocol.ts';
 import { tooLargeMessage } from '../../../engine/host/message-limits.ts';
 import { decodeWire, encodeWire } from '../../../engine/host/wire.ts';
+import { RecentAnswer } from '../../../web/recent-api.ts';
 import { isToClient, type ConnectionStatus, type DropResult, type FileSetId, type Host } from './host.ts';
 import { localPreferences } from './preferences.ts';
 import { t } from '../i18n/index.svelte.ts';
@@ -91,6 +92,32 @@ export class WebHost implements Host {
 
   setDocumentState(state: { dirty: boolean; title: string }): void {
     document.title = `${state.dirty ? '• ' : ''}${state.title} — Dropout Lab`;
+  }
+
+  /** The web host keeps the list on disk for its folder (a tab's own storage would be lost with the port, which changes every launch). */
+  recent(): Promise<string[]> {
+    return this.recentRequest('GET');
+  }
+
+  noteRecent(path: string): Promise<string[]> {
+    return this.recentRequest('POST', path);
+  }
+
+  /** The engine reads the path inside the web host's folder and says when it is gone. */
+  async openRecent(path: string): Promise<string | null> {
+    return path;
+  }
+
+  private async recentRequest(method: 'GET' | 'POST', path?: string): Promise<string[]> {
+    if (!this.token) return [];
+    const res = await fetch('/recent', {
+      method,
+      headers: { Authorization: `Bearer ${this.token}`, ...(path === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      ...(path === undefined ? {} : { body: JSON.stringify({ path }) }),
+    });
+    if (!res.ok) throw new Error(`the web host did not answer for the recent files (${res.status} ${await res.text()})`);
+    const r = RecentAnswer.safeParse(await res.json());
+    return r.success ? r.data.recent : [];
   }
 
   /** A browser never tells a page where a dropped file lives, and the engine reads files by path: nothing to open. */

@@ -1,15 +1,17 @@
 /**
- * The open project as UI state: the document (model, data choice, training
- * settings, runs), where it lives, whether it has unsaved changes, undo/redo
- * for every edit, the engine's live validation of the model, and a recovery
- * copy kept while there are unsaved changes (restored after a crash or a
- * closed tab). Files are read and written by the engine; the host only
- * chooses paths.
+ * The open project as UI state: a view of the engine's document (model, data
+ * choice, training settings, runs), where it lives, whether it has unsaved
+ * changes, undo/redo for every edit, the engine's live validation of the
+ * model. The engine owns the document (engine/host/project-session.ts): each
+ * edit here is shown at once and sent to it as a request, runs arrive in its
+ * events, and its recovery journal brings unsaved work back after a crash.
+ * The recent-files list belongs to the host.
  */
 import { UNTITLED, type Project, type RunRecord } from '../../../engine/project/project.ts';
 import type { ModelSpec } from '../../../engine/nn/spec.ts';
 import type { DatasetChoice } from '../../../engine/data/catalog.ts';
 import type { TrainingSettings } from '../../../engine/train/settings.ts';
+import type { ResultOf } from '../../../engine/protocol.ts';
 import type { Host } from '../host/host.ts';
 import type { EngineState, SpecReport } from './engine.svelte.ts';
 import { History } from './history.ts';
@@ -31,23 +33,9 @@ export interface Notice {
   text: string;
 }
 
-export interface Recovery {
-  doc: Project;
-  path: string | null;
-  saved_at: string;
-}
-
-const RECOVERY_KEY = 'dlab.recovery';
-const RECENT_KEY = 'dlab.recent';
-
-function readJson<T>(key: string): T | null {
-  try {
-    const s = globalThis.localStorage?.getItem(key);
-    return s ? (JSON.parse(s) as T) : null;
-  } catch {
-    return null;
-  }
-}
+/** Unsaved work an engine that is gone left behind, as the engine offers it. */
+export type Recovery = NonNullable<ResultOf<'project.recovery'>['offer']>;
+type ProjectView = ResultOf<'project.current'>;
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -66,9 +54,10 @@ export class ProjectState {
   selected = $state.raw<number[] | null>(null);
   notice = $state.raw<Notice | null>(null);
   busy = $state<string | null>(null);
-  recent = $state<string[]>(readJson<string[]>(RECENT_KEY) ?? []);
-  /** A recovery copy found at start, offered to the user until restored or discarded. */
-  recovery = $state.raw<Recovery | null>(readJson<Recovery>(RECOVERY_KEY));
+  /** The host's recent files, newest first. */
+  recent = $state.raw<string[]>([]);
+  /** Unsaved work found at start, offered to the user until restored or discarded. */
+  recovery = $state.raw<Recovery | null>(null);
   undoLabel = $state<string | null>(null);
   redoLabel = $state<string | null>(null);
   private changes = $state(0);
@@ -78,13 +67,15 @@ export class ProjectState {
 
   private readonly history = new History<Editable>();
   private validateSeq = 0;
-  private autosaveTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly engine: EngineState, private readonly host: Host) {
     engine.onEvent((e) => {
-      // A fresh engine after a crash knows nothing: hand it the project we still hold.
-      if (e.type === 'ready' && this.doc && this.engine.restarts > 0) void this.adopt(this.doc, this.path);
+      if (e.type !== 'ready') return;
+      // A fresh engine after a crash took the project back from its journal: show what it holds.
+      if (this.engine.restarts > 0) void this.resync();
+      else void this.findRecovery();
     });
+    void host.recent().then((r) => (this.recent = r), () => {});
   }
 
   get editable(): Editable | null {
@@ -130,14 +121,20 @@ export class ProjectState {
   private apply(e: Editable): void {
     if (!this.doc) return;
     const modelChanged = e.model !== this.doc.model;
+    const d = this.doc;
+    const changes: Partial<Editable> = {
+      ...(e.name !== d.name ? { name: e.name } : {}), ...(modelChanged ? { model: e.model } : {}),
+      ...(e.dataset !== d.dataset ? { dataset: e.dataset } : {}), ...(e.training !== d.training ? { training: e.training } : {}),
+    };
     this.doc = { ...this.doc, ...e };
+    this.tell('edit', () => this.engine.request('project.edit', changes));
     this.undoLabel = this.history.undoLabel;
     this.redoLabel = this.history.redoLabel;
     this.touched();
     if (modelChanged) void this.validate();
   }
 
-  /** A finished run joins the project (not an undoable edit, but unsaved until saved). */
+  /** A run the engine recorded into its project (from its `finished`/`sweep-run` event): shown here, unsaved until saved. */
   addRun(run: RunRecord): void {
     if (!this.doc) return;
     this.doc = { ...this.doc, runs: [...this.doc.runs.filter((r) => r.id !== run.id), run] };
@@ -148,12 +145,17 @@ export class ProjectState {
     if (!this.doc) return;
     this.doc = { ...this.doc, runs: this.doc.runs.filter((r) => r.id !== id) };
     this.touched();
+    this.tell('deleteRun', () => this.engine.request('runs.delete', { run_id: id }));
   }
 
   private touched(): void {
     this.changes++;
     this.publish();
-    this.scheduleRecovery();
+  }
+
+  /** Sends an edit the view already shows; if the engine refuses it, the user is told (the engine's document stays as it was). */
+  private tell(what: 'edit' | 'deleteRun' | 'discard', f: () => Promise<unknown>): void {
+    f().catch((e: unknown) => (this.notice = { kind: 'error', text: t(`common.tell.${what}.failed`, { error: message(e) }) }));
   }
 
   /** Live shape inference: the engine validates every model edit; stale answers are dropped. */
@@ -205,7 +207,6 @@ export class ProjectState {
     const r = await this.task('new', '', () => this.engine.request('project.new', { template, ...(dataset ? { dataset } : {}) }));
     if (!r || seq !== this.loadSeq) return false;
     this.load(r.doc, null, false);
-    this.clearRecovery();
     return true;
   }
 
@@ -217,7 +218,6 @@ export class ProjectState {
     if (!r || seq !== this.loadSeq) return false;
     this.load(r.doc, r.path, false);
     this.remember(r.path);
-    this.clearRecovery();
     this.notice = {
       kind: 'info',
       text: r.data_missing ? t('common.notice.openedDataMissing', { path: r.path, data: r.data_missing.path }) : t('common.notice.opened', { path: r.path }),
@@ -239,22 +239,28 @@ export class ProjectState {
     const doc = this.doc;
     if (!doc) return false;
     const stamp = this.changes;
-    const stamped = { ...doc, modified: new Date().toISOString() };
-    const r = await this.task('save', path, () => this.engine.request('project.save', { path, doc: stamped as never }));
+    const r = await this.task('save', path, () => this.engine.request('project.save', { path }));
     if (!r) return false;
     this.path = r.path;
-    if (this.doc === doc) this.doc = stamped;
+    if (this.doc === doc) this.doc = { ...doc, modified: r.modified };
     this.savedAt = stamp;
     this.remember(r.path);
-    this.clearRecovery();
     this.publish();
     this.notice = { kind: 'info', text: t('common.notice.saved', { path: r.path, size: (r.bytes / 1024).toFixed(1) }) };
     return true;
   }
 
   private remember(path: string): void {
-    this.recent = [path, ...this.recent.filter((p) => p !== path)].slice(0, 10);
-    globalThis.localStorage?.setItem(RECENT_KEY, JSON.stringify(this.recent));
+    this.host.noteRecent(path).then((r) => (this.recent = r), () => {});
+  }
+
+  /** A recent file, as the host lets this window open it (Electron grants it to this window's engine first). */
+  async openRecent(path: string): Promise<boolean> {
+    const granted = await this.host.openRecent(path);
+    if (granted) return this.open(granted);
+    this.recent = await this.host.recent();
+    this.notice = { kind: 'error', text: t('common.notice.recentGone', { path }) };
+    return false;
   }
 
   private publish(): void {
@@ -263,49 +269,44 @@ export class ProjectState {
 
   // ------------------------------------------------------------ recovery
 
-  private scheduleRecovery(): void {
-    if (this.autosaveTimer) clearTimeout(this.autosaveTimer);
-    this.autosaveTimer = setTimeout(() => {
-      this.autosaveTimer = null;
-      // While a recovery copy is still on offer, it is not overwritten.
-      if (!this.doc || !this.dirty || this.recovery) return;
-      const copy: Recovery = { doc: this.doc, path: this.path, saved_at: new Date().toISOString() };
-      try {
-        globalThis.localStorage?.setItem(RECOVERY_KEY, JSON.stringify(copy));
-      } catch (e) {
-        this.notice = { kind: 'error', text: t('common.notice.recoveryFailed', { error: message(e) }) };
-      }
-    }, 1000);
+  private async findRecovery(): Promise<void> {
+    const r = await this.engine.request('project.recovery', {}).catch(() => null);
+    this.recovery = r?.offer ?? null;
   }
 
-  private clearRecovery(): void {
-    if (this.recovery) return;
-    if (this.autosaveTimer) clearTimeout(this.autosaveTimer);
-    this.autosaveTimer = null;
-    globalThis.localStorage?.removeItem(RECOVERY_KEY);
+  /** After an engine restart: the view takes what the engine holds (the same document, unless an edit was lost on the way). */
+  private async resync(): Promise<void> {
+    const r = await this.task('restore', '', () => this.engine.request('project.current', {}));
+    if (!r) return;
+    this.show(r);
+    if (r.missing.length > 0) this.notice = { kind: 'info', text: t('common.notice.restartedMissing', { n: r.missing.length, runs: r.missing.join(', ') }) };
   }
 
-  /** Brings back the unsaved work found at start; run weights come from the engine's run store. */
+  /** Brings back the unsaved work found at start; run weights come from the engine's run store or the project file. */
   async restoreRecovery(): Promise<void> {
     const r = this.recovery;
     if (!r) return;
     this.recovery = null;
-    // The engine checks the copy against the project schema first: a damaged one is refused, not loaded.
-    if (!(await this.adopt(r.doc, r.path))) {
-      this.clearRecovery();
-      return;
-    }
-    this.load(r.doc, r.path, true);
+    // The engine checks the copy against the project schema first: a damaged one is refused (and removed), not loaded.
+    const v = await this.task('restore', '', () => this.engine.request('project.recover', { session: r.session, accept: true }));
+    if (!v) return;
+    this.load(v.doc, v.path, true);
+    if (v.missing.length > 0) this.notice = { kind: 'info', text: t('common.notice.restoredMissing', { n: v.missing.length, runs: v.missing.join(', ') }) };
   }
 
   discardRecovery(): void {
+    const r = this.recovery;
     this.recovery = null;
-    if (!this.dirty) this.clearRecovery();
+    if (r) this.tell('discard', () => this.engine.request('project.recover', { session: r.session, accept: false }));
   }
 
-  private async adopt(doc: Project, path: string | null): Promise<boolean> {
-    const r = await this.task('restore', path ?? '', () => this.engine.request('project.adopt', { doc: doc as never, path }));
-    if (r && r.missing.length > 0) this.notice = { kind: 'info', text: t('common.notice.restoredMissing', { n: r.missing.length, runs: r.missing.join(', ') }) };
-    return r !== null;
+  /** The engine's project in place of the view, keeping undo/redo (it is the same document the edits were made to). */
+  private show(v: ProjectView): void {
+    this.doc = v.doc;
+    this.path = v.path;
+    this.changes++;
+    if (!v.dirty) this.savedAt = this.changes;
+    this.publish();
+    void this.validate();
   }
 }

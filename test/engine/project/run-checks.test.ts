@@ -46,7 +46,7 @@ describe('stored run data is checked against the model', () => {
     });
     const message = "run 'run 1': its input normaliser has 3 means and 3 standard deviations, but its model's input 2 needs 2 of each";
     expect(() => unpackProject(packProject(b), 'p.dlab')).toThrow(`p.dlab: ${message}; the file is damaged`);
-    // A project handed over by the window (project.adopt) never went through unpackProject.
+    // A project restored from the recovery journal never went through unpackProject.
     expect(() => loadRunModel(b, b.project.runs[0])).toThrow(`${message}; train the run again or delete it`);
   });
 
