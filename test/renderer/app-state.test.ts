@@ -15,6 +15,7 @@ function host(saved: Partial<Record<PreferenceKey, string>>) {
   const h = {
     kind: 'web', preferences: { read: (k: PreferenceKey) => store[k] ?? null, save: (k: PreferenceKey, v: string) => void (store[k] = v) },
     connect() {}, post() {}, chooseSavePath: async (name: string) => `/p/${name}`, setDocumentState() {},
+    recent: async () => [], noteRecent: async () => [],
   };
   return { host: h as unknown as Host, store };
 }

@@ -75,7 +75,7 @@ describe('the project view', () => {
     await p.newProject('mlp');
     p.edit('Rename', () => ({ name: 'Q' }));
     await settle();
-    expect(p.notice).toEqual({ kind: 'error', text: 'Edit: unexpected project.edit' });
+    expect(p.notice).toEqual({ kind: 'error', text: 'The engine did not take the edit: unexpected project.edit' });
   });
 
   it('saves by path only, takes the engine’s modification time, and notes the file in the host’s recent list', async () => {
