@@ -255,4 +255,44 @@ describe.runIf(haveChromium)('the Data view with an image folder', () => {
     await page.screenshot({ path: join(SHOTS, 'data-view-cifar10-dark.png') });
     expect(problems).toEqual([]);
   }, 120_000);
+  it('gives a class its bar’s colour in the points plot and the token rows too', async () => {
+    const { page, problems } = await lab.open();
+    await page.getByTestId('view-data').click();
+    const bars = page.getByTestId('class-counts').locator('li');
+    const barColours = async () => {
+      const out = new Map<string, string>();
+      for (const li of await bars.all()) out.set((await li.locator('.name').textContent()) ?? '', await li.getByTestId('class-bar').evaluate((e) => getComputedStyle(e).backgroundColor));
+      return out;
+    };
+    // The spiral's points: each class's bar colour is drawn on the canvas (a CSS variable would not be: a canvas cannot read one).
+    await page.getByTestId('dataset-spiral').click();
+    const plot = page.getByTestId('preview-points').locator('canvas');
+    await plot.waitFor({ timeout: 30_000 });
+    await expect.poll(() => bars.count()).toBeGreaterThan(1);
+    const rgb = (css: string) => (css.match(/\d+/g) ?? []).slice(0, 3).map(Number);
+    const drawn = (colours: number[][]) => plot.evaluate((c, want) => {
+      const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+      return want.map((w) => {
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && Math.abs(d[i] - w[0]) <= 2 && Math.abs(d[i + 1] - w[1]) <= 2 && Math.abs(d[i + 2] - w[2]) <= 2) n++;
+        return n;
+      });
+    }, colours);
+    const spiral = [...(await barColours()).values()];
+    expect(new Set(spiral).size).toBe(spiral.length);
+    await expect.poll(async () => Math.min(...(await drawn(spiral.map(rgb))))).toBeGreaterThan(20);
+
+    // The sequence task's rows: each row's swatch is its class's bar colour.
+    await page.getByTestId('dataset-sequence').click();
+    const rows = page.getByTestId('preview-tokens').locator('li');
+    await rows.first().waitFor({ timeout: 30_000 });
+    const byName = await barColours();
+    expect(byName.size).toBeGreaterThan(1);
+    for (const row of (await rows.all()).slice(0, 8)) {
+      const name = (await row.locator('.label').textContent()) ?? '';
+      expect(await row.getByTestId('class-swatch').evaluate((e) => getComputedStyle(e).backgroundColor), name).toBe(byName.get(name));
+    }
+    await page.screenshot({ path: join(SHOTS, 'data-view-tokens.png') });
+    expect(problems).toEqual([]);
+  }, 120_000);
 });
