@@ -13,7 +13,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { enter, haveChromium, startLab, type Lab } from './harness.ts';
 import { writeColourFolder } from '../engine/data/image-folder-fixture.ts';
 import { writeCifar } from '../engine/data/cifar-layout.ts';
@@ -103,6 +103,50 @@ describe.runIf(haveChromium)('the Data view with an image folder', () => {
     expect(problems).toEqual([]);
   }, 120_000);
 
+  it('shows a New’s import under the New button; its Cancel keeps the project before it, and a New let run makes the CNN', async () => {
+    const { page, problems } = await lab.open();
+    page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? 'many' : undefined));
+    expect(await page.getByTestId('layer-0').textContent()).toContain('Linear');
+    await page.getByTestId('view-data').click();
+    await page.getByTestId('dataset-images').click();
+    await page.getByTestId('dataset-browse').click();
+    // The preview's import is cancelled first, so nothing is kept and the New imports the folder itself.
+    await page.getByTestId('dataset-import').waitFor({ timeout: 30_000 });
+    await page.getByTestId('dataset-import-cancel').click();
+    await page.getByTestId('dataset-import-cancelled').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('dirty').count()).toBe(1);
+
+    await page.getByTestId('project-new').click();
+    await page.getByTestId('template-cnn').click();
+    const bar = page.getByTestId('dataset-import');
+    await bar.waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('banner').getByTestId('dataset-import').count()).toBe(1); // under the New button, in the toolbar
+    expect(await bar.textContent()).toMatch(/Importing many.*of 7,500 files/);
+    await expect.poll(() => page.getByTestId('dataset-import-eta').textContent(), { timeout: 20_000, interval: 50 }).toMatch(/about \d+s left/);
+    await page.screenshot({ path: join(SHOTS, 'new-import.png') });
+    await page.getByTestId('dataset-import-cancel').click();
+    await expect.poll(() => page.getByTestId('notice').textContent(), { timeout: 20_000 }).toMatch(/New project: import of .*many cancelled/);
+    expect(await bar.count()).toBe(0);
+    // The project before is as it was: the view the user was in, its folder, its unsaved changes, its model.
+    expect(await page.getByTestId('view-data').getAttribute('aria-current')).toBe('page');
+    expect(await page.getByTestId('dataset-path').inputValue()).toBe('many');
+    expect(await page.getByTestId('dirty').count()).toBe(1);
+    await page.getByTestId('view-model').click();
+    expect(await page.getByTestId('layer-0').textContent()).toContain('Linear');
+
+    // Let run, the New imports all 7,500 pictures and makes the CNN for 3×32×32 and 3 classes.
+    await page.getByTestId('project-new').click();
+    await page.getByTestId('template-cnn').click();
+    await bar.waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('layer-0').textContent(), { timeout: 180_000, interval: 200 }).toContain('Conv2d');
+    expect(await bar.count()).toBe(0);
+    expect(await page.getByTestId('dirty').count()).toBe(0);
+    await page.getByTestId('view-data').click();
+    await expect.poll(() => page.getByTestId('dataset-size').textContent(), { timeout: 30_000 }).toBe('7,500');
+    expect(await page.getByTestId('dataset-shape').textContent()).toBe('3 × 32 × 32');
+    expect(problems).toEqual([]);
+  }, 300_000);
+
   it('reopens a project whose folder moved: says so, keeps its run, and trains once the folder is chosen again', async () => {
     writeColourFolder(join(lab.root, 'pets'), { cats: [200, 120, 40], dogs: [90, 60, 30], fish: [40, 120, 220] }, 8, 16);
     const { page, problems } = await lab.open();
@@ -186,7 +230,69 @@ describe.runIf(haveChromium)('the Data view with an image folder', () => {
     const firstOf = async (name: string) => tiles.nth(captions.indexOf(name)).locator('canvas').evaluate((c) => [...(c as HTMLCanvasElement).getContext('2d')!.getImageData(5, 5, 1, 1).data]);
     expect(await firstOf('plane')).toEqual([0, 255, 100, 255]);
     expect(await firstOf('truck')).toEqual([225, 30, 100, 255]);
+
+    // One colour per class in the whole view: each tile's swatch is the colour of its class's bar, and the ten differ.
+    const background = (el: Locator) => el.evaluate((e) => getComputedStyle(e).backgroundColor);
+    const bars = page.getByTestId('class-counts').locator('li');
+    expect(await bars.locator('.name').allTextContents()).toEqual(NAMES);
+    const colours = async () => {
+      const out: string[] = [];
+      for (const [k, name] of NAMES.entries()) {
+        const bar = await background(bars.nth(k).getByTestId('class-bar'));
+        expect(await background(tiles.nth(captions.indexOf(name)).getByTestId('class-swatch')), name).toBe(bar);
+        out.push(bar);
+      }
+      return out;
+    };
+    const light = await colours();
+    expect(new Set(light).size).toBe(10);
+    // plane: the theme's first series colour (#2563eb); ship and truck: Tableau 10's olive and cyan.
+    expect([light[0], light[8], light[9]]).toEqual(['rgb(37, 99, 235)', 'rgb(188, 189, 34)', 'rgb(23, 190, 207)']);
     await page.screenshot({ path: join(SHOTS, 'data-view-cifar10.png') });
+    // The theme's colours follow a theme change, bars and swatches alike (dark: #60a5fa).
+    await page.getByTestId('theme-toggle').click();
+    await expect.poll(async () => (await colours())[0]).toBe('rgb(96, 165, 250)');
+    await page.screenshot({ path: join(SHOTS, 'data-view-cifar10-dark.png') });
+    expect(problems).toEqual([]);
+  }, 120_000);
+  it('gives a class its bar’s colour in the points plot and the token rows too', async () => {
+    const { page, problems } = await lab.open();
+    await page.getByTestId('view-data').click();
+    const bars = page.getByTestId('class-counts').locator('li');
+    const barColours = async () => {
+      const out = new Map<string, string>();
+      for (const li of await bars.all()) out.set((await li.locator('.name').textContent()) ?? '', await li.getByTestId('class-bar').evaluate((e) => getComputedStyle(e).backgroundColor));
+      return out;
+    };
+    // The spiral's points: each class's bar colour is drawn on the canvas (a CSS variable would not be: a canvas cannot read one).
+    await page.getByTestId('dataset-spiral').click();
+    const plot = page.getByTestId('preview-points').locator('canvas');
+    await plot.waitFor({ timeout: 30_000 });
+    await expect.poll(() => bars.count()).toBeGreaterThan(1);
+    const rgb = (css: string) => (css.match(/\d+/g) ?? []).slice(0, 3).map(Number);
+    const drawn = (colours: number[][]) => plot.evaluate((c, want) => {
+      const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+      return want.map((w) => {
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && Math.abs(d[i] - w[0]) <= 2 && Math.abs(d[i + 1] - w[1]) <= 2 && Math.abs(d[i + 2] - w[2]) <= 2) n++;
+        return n;
+      });
+    }, colours);
+    const spiral = [...(await barColours()).values()];
+    expect(new Set(spiral).size).toBe(spiral.length);
+    await expect.poll(async () => Math.min(...(await drawn(spiral.map(rgb))))).toBeGreaterThan(20);
+
+    // The sequence task's rows: each row's swatch is its class's bar colour.
+    await page.getByTestId('dataset-sequence').click();
+    const rows = page.getByTestId('preview-tokens').locator('li');
+    await rows.first().waitFor({ timeout: 30_000 });
+    const byName = await barColours();
+    expect(byName.size).toBeGreaterThan(1);
+    for (const row of (await rows.all()).slice(0, 8)) {
+      const name = (await row.locator('.label').textContent()) ?? '';
+      expect(await row.getByTestId('class-swatch').evaluate((e) => getComputedStyle(e).backgroundColor), name).toBe(byName.get(name));
+    }
+    await page.screenshot({ path: join(SHOTS, 'data-view-tokens.png') });
     expect(problems).toEqual([]);
   }, 120_000);
 });

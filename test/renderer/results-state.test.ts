@@ -152,12 +152,12 @@ describe('data preview state', () => {
     d.follow();
     await settle();
     f.emit({ type: 'dataset-progress', source: 'pets', done: 5, total: 50, fraction: 0.1, elapsed_s: 1, eta_s: 9 });
-    expect(d.importing?.done).toBe(5);
-    d.cancelImport();
+    expect(d.importing.progress?.done).toBe(5);
+    d.importing.cancel();
     expect(f.of('dataset.cancel')).toHaveLength(1);
     f.of('dataset.preview')[0].fail(new EngineRequestError('cancelled', 'import cancelled', 'dataset.preview'));
     await settle();
-    expect([d.cancelled, d.error, d.importing, d.loading]).toEqual([true, null, null, false]);
+    expect([d.cancelled, d.error, d.importing.progress, d.loading]).toEqual([true, null, null, false]);
     d.retry();
     await settle();
     expect(f.of('dataset.preview')).toHaveLength(2);

@@ -8,12 +8,12 @@
  */
 import { untrack } from 'svelte';
 import { EngineRequestError } from '../../../engine/host/client.ts';
-import type { EngineEvent } from '../../../engine/protocol.ts';
 import type { MissingSource } from '../../../engine/data/source-missing.ts';
 import type { EngineState } from './engine.svelte.ts';
 import type { ProjectState } from './project.svelte.ts';
 import { isFileSet, previewCount, type DatasetChoice, type Preview } from './data-choice.ts';
 import { LatestRequest, errorText } from './latest-request.ts';
+import { DatasetImport } from './dataset-import.svelte.ts';
 
 export const PREVIEW_DELAY_MS = 200;
 
@@ -23,17 +23,16 @@ export class DatasetPreviewState {
   loading = $state(false);
   /** The user cancelled the import the preview waited for. */
   cancelled = $state(false);
-  /** The engine's import in progress (a folder of pictures), while the preview waits for it. */
-  importing = $state.raw<Extract<EngineEvent, { type: 'dataset-progress' }> | null>(null);
+  /** The engine's import in progress (a folder of pictures), while the preview waits for it; its Cancel. */
+  readonly importing: DatasetImport;
   /** The project's file or folder moved or changed (the engine says which). */
   missing = $state.raw<MissingSource | null>(null);
   private asked = '';
   private readonly latest = new LatestRequest();
 
   constructor(private readonly engine: Pick<EngineState, 'request' | 'onEvent'>, private readonly project: Pick<ProjectState, 'doc' | 'setDataset'>, private readonly delay = PREVIEW_DELAY_MS) {
-    engine.onEvent((e) => {
-      if (e.type === 'dataset-progress') this.importing = this.loading && e.done < e.total ? e : null;
-    });
+    this.importing = new DatasetImport(engine, () => this.loading);
+    this.importing.follow(); // for the app's lifetime, as this state's
   }
 
   /**
@@ -64,10 +63,6 @@ export class DatasetPreviewState {
     else this.project.setDataset({ ...choice, path }, describe(path));
   }
 
-  cancelImport(): void {
-    void this.engine.request('dataset.cancel', {}).catch(() => {});
-  }
-
   private load(key: string): void {
     this.asked = key;
     const choice = JSON.parse(key) as DatasetChoice | null;
@@ -75,7 +70,8 @@ export class DatasetPreviewState {
     this.cancelled = false;
     this.loading = true;
     const settle = (preview: Preview | null, error: string | null, cancelled = false, missing: MissingSource | null = null) => {
-      [this.preview, this.error, this.cancelled, this.missing, this.loading, this.importing] = [preview, error, cancelled, missing, false, null];
+      [this.preview, this.error, this.cancelled, this.missing, this.loading] = [preview, error, cancelled, missing, false];
+      this.importing.clear();
     };
     void this.latest.run(() => this.engine.request('dataset.preview', { dataset: choice, count: previewCount(choice.id) }), {
       ok: (r) => settle(r, null),
