@@ -11,8 +11,9 @@ export function catalog(backend: string): ResultOf<'catalog'> {
       kind: d.kind,
       category: d.category,
       description: d.description,
+      descriptionZh: d.descriptionZh,
       traits: d.traits ?? {},
-      args: d.args.map((a) => ({ name: a.name, type: a.type, default: a.default, required: a.default === undefined, min: a.min, max: a.max, maxExclusive: a.maxExclusive, options: a.options ? [...a.options] : undefined, doc: a.doc })),
+      args: d.args.map((a) => ({ name: a.name, type: a.type, default: a.default, required: a.default === undefined, min: a.min, max: a.max, maxExclusive: a.maxExclusive, options: a.options ? [...a.options] : undefined, doc: a.doc, docZh: a.docZh })),
     })),
     datasets: DATASET_INFO.map((d) => ({ ...d })),
   };

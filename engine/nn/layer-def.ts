@@ -35,6 +35,8 @@ export interface ArgSpec {
   maxExclusive?: boolean;
   options?: readonly string[];
   doc: string;
+  /** `doc` in 简体中文 (the renderer shows the one for the chosen language). */
+  docZh: string;
 }
 
 /** A per-sample shape (no batch dimension); `origin` explains a flattened size, e.g. "64×7×7". */
@@ -139,6 +141,8 @@ export interface LayerDef {
   traits?: LayerTraits;
   /** One line for the palette. */
   description: string;
+  /** `description` in 简体中文. */
+  descriptionZh: string;
   args: readonly ArgSpec[];
   /** Output shape for one sample; throws LayerError for inputs it cannot take. */
   infer(a: Args, input: ShapeInfo): ShapeInfo;

@@ -300,13 +300,14 @@ export const MultiheadAttentionLayer = defineLayer({
   category: 'Attention & sequence',
   traits: { stochastic: { rate: 'dropout' } }, // attention-weight dropout; it lowers to its own ONNX graph
   description: 'Self-attention: every position mixes information from all positions, in several heads.',
+  descriptionZh: '自注意力：每个位置融合来自所有位置的信息，分多个头进行。',
   args: [
-    { name: 'embed_dim', type: 'int', min: 1, doc: 'Size of each position vector E.' },
-    { name: 'num_heads', type: 'int', min: 1, doc: 'Number of heads (divides embed_dim).' },
-    { name: 'dropout', type: 'float', default: 0, min: 0, max: 1, doc: 'Dropout on the attention weights while training.' },
-    { name: 'bias', type: 'bool', default: true, doc: 'Learn biases in the input and output projections.' },
-    { name: 'batch_first', type: 'bool', default: true, doc: "Layout of attend()'s inputs; in a model the batch always comes first." },
-    { name: 'causal', type: 'bool', default: false, doc: 'Each position attends only to itself and earlier ones.' },
+    { name: 'embed_dim', type: 'int', min: 1, doc: 'Size of each position vector E.', docZh: '每个位置向量的维度 E。' },
+    { name: 'num_heads', type: 'int', min: 1, doc: 'Number of heads (divides embed_dim).', docZh: '头数（须整除 embed_dim）。' },
+    { name: 'dropout', type: 'float', default: 0, min: 0, max: 1, doc: 'Dropout on the attention weights while training.', docZh: '训练时对注意力权重施加的 Dropout。' },
+    { name: 'bias', type: 'bool', default: true, doc: 'Learn biases in the input and output projections.', docZh: '在输入投影和输出投影中学习偏置。' },
+    { name: 'batch_first', type: 'bool', default: true, doc: "Layout of attend()'s inputs; in a model the batch always comes first.", docZh: 'attend() 输入的布局；在模型中批次维度总是在最前面。' },
+    { name: 'causal', type: 'bool', default: false, doc: 'Each position attends only to itself and earlier ones.', docZh: '每个位置只关注自身及之前的位置（因果掩码）。' },
     scheduleArg(),
   ],
   infer(a, input) {

@@ -98,12 +98,13 @@ function batchNormLayer(dims: 1 | 2): LayerDef {
     kind: `BatchNorm${dims}d`,
     category: 'Normalization',
     description: `Normalises each channel with batch statistics while training and running averages in eval${dims === 1 ? ' (after Linear or Conv1d)' : ' (after Conv2d)'}.`,
+    descriptionZh: `对每个通道做归一化：训练时用批次统计量，评估时用滑动平均（放在 ${dims === 1 ? 'Linear 或 Conv1d' : 'Conv2d'} 之后）。`,
     args: [
-      { name: 'num_features', type: 'int', min: 1, doc: 'Number of channels C.' },
-      { name: 'eps', type: 'float', default: 1e-5, min: 0, doc: 'Added to the variance for numerical stability.' },
-      { name: 'momentum', type: 'float?', default: 0.1, min: 0, max: 1, doc: 'Weight of the newest batch in the running averages; null for a cumulative average.' },
-      { name: 'affine', type: 'bool', default: true, doc: 'Learn a per-channel scale (weight) and shift (bias).' },
-      { name: 'track_running_stats', type: 'bool', default: true, doc: 'Keep running averages for eval; if false, batch statistics are used in eval too.' },
+      { name: 'num_features', type: 'int', min: 1, doc: 'Number of channels C.', docZh: '通道数 C。' },
+      { name: 'eps', type: 'float', default: 1e-5, min: 0, doc: 'Added to the variance for numerical stability.', docZh: '加到方差上以保证数值稳定。' },
+      { name: 'momentum', type: 'float?', default: 0.1, min: 0, max: 1, doc: 'Weight of the newest batch in the running averages; null for a cumulative average.', docZh: '最新批次在滑动平均中的权重；null 表示累积平均。' },
+      { name: 'affine', type: 'bool', default: true, doc: 'Learn a per-channel scale (weight) and shift (bias).', docZh: '为每个通道学习缩放（weight）和平移（bias）。' },
+      { name: 'track_running_stats', type: 'bool', default: true, doc: 'Keep running averages for eval; if false, batch statistics are used in eval too.', docZh: '保留滑动平均供评估时使用；为 false 时评估也使用批次统计量。' },
     ],
     infer(a, input) {
       const r = input.shape.length;

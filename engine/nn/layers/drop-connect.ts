@@ -55,9 +55,10 @@ export const DropConnectLayer = defineLayer({
   category: 'Dropout family',
   traits: { stochastic: { rate: 'p' } },
   description: 'A Linear layer whose individual weights are dropped with probability p while training (DropConnect).',
+  descriptionZh: '训练时以概率 p 丢弃单个权重的 Linear 层（DropConnect）。',
   args: [
     ...LinearLayer.args,
-    { name: 'p', type: 'float', default: 0.5, min: 0, max: 1, doc: 'Probability of dropping each weight.' },
+    { name: 'p', type: 'float', default: 0.5, min: 0, max: 1, doc: 'Probability of dropping each weight.', docZh: '丢弃每个权重的概率。' },
     scheduleArg(),
   ],
   infer: LinearLayer.infer,

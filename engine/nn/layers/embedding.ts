@@ -158,16 +158,17 @@ export class SinusoidalPositionalEncoding extends PositionalBase {
   }
 }
 
-const dropoutArg: ArgSpec = { name: 'dropout', type: 'float', default: 0, min: 0, max: 1, doc: 'Dropout on the sum (token + position), applied while training; 0 for none.' };
+const dropoutArg: ArgSpec = { name: 'dropout', type: 'float', default: 0, min: 0, max: 1, doc: 'Dropout on the sum (token + position), applied while training; 0 for none.', docZh: '训练时对两者之和（词元 + 位置）施加的 Dropout；0 表示不使用。' };
 
 export const EmbeddingLayer = defineLayer({
   kind: 'Embedding',
   category: 'Attention & sequence',
   description: 'Looks up a learned vector for each integer token id: [length] ids → [length, embedding_dim].',
+  descriptionZh: '为每个整数词元 id 查出一个可学习的向量：[length] 个 id → [length, embedding_dim]。',
   args: [
-    { name: 'num_embeddings', type: 'int', min: 1, doc: 'Vocabulary size: ids run from 0 to num_embeddings − 1.' },
-    { name: 'embedding_dim', type: 'int', min: 1, doc: 'Size of each embedding vector.' },
-    { name: 'padding_idx', type: 'int?', default: null, doc: 'A token id whose vector stays zero and gets no gradient (padding), or null.' },
+    { name: 'num_embeddings', type: 'int', min: 1, doc: 'Vocabulary size: ids run from 0 to num_embeddings − 1.', docZh: '词表大小：id 的取值范围为 0 到 num_embeddings − 1。' },
+    { name: 'embedding_dim', type: 'int', min: 1, doc: 'Size of each embedding vector.', docZh: '每个嵌入向量的维度。' },
+    { name: 'padding_idx', type: 'int?', default: null, doc: 'A token id whose vector stays zero and gets no gradient (padding), or null.', docZh: '一个词元 id，其向量始终为零且不接收梯度（用于填充）；或 null。' },
   ],
   infer(a, input) {
     const n = a.int('num_embeddings');
@@ -184,9 +185,10 @@ export const LearnedPositionalEmbeddingLayer = defineLayer({
   kind: 'LearnedPositionalEmbedding',
   category: 'Attention & sequence',
   description: 'Adds a learned vector per position (BERT/GPT style) to a [length, embedding_dim] sequence.',
+  descriptionZh: '给 [length, embedding_dim] 序列的每个位置加上一个可学习的向量（BERT/GPT 风格）。',
   args: [
-    { name: 'max_len', type: 'int', min: 1, doc: 'Longest sequence the table covers.' },
-    { name: 'embedding_dim', type: 'int', min: 1, doc: 'Size of each position vector (the embedding size).' },
+    { name: 'max_len', type: 'int', min: 1, doc: 'Longest sequence the table covers.', docZh: '位置表能覆盖的最大序列长度。' },
+    { name: 'embedding_dim', type: 'int', min: 1, doc: 'Size of each position vector (the embedding size).', docZh: '每个位置向量的维度（即嵌入维度）。' },
     dropoutArg,
   ],
   infer(a, input) {
@@ -215,9 +217,10 @@ export const SinusoidalPositionalEncodingLayer = defineLayer({
   kind: 'SinusoidalPositionalEncoding',
   category: 'Attention & sequence',
   description: 'Adds the fixed sin/cos position signal of the original Transformer; nothing to learn.',
+  descriptionZh: '加上原始 Transformer 中固定的 sin/cos 位置信号；没有可学习的参数。',
   args: [
-    { name: 'd_model', type: 'int', min: 1, doc: 'The embedding size.' },
-    { name: 'max_len', type: 'int', default: 5000, min: 1, doc: 'Longest sequence the table covers.' },
+    { name: 'd_model', type: 'int', min: 1, doc: 'The embedding size.', docZh: '嵌入维度。' },
+    { name: 'max_len', type: 'int', default: 5000, min: 1, doc: 'Longest sequence the table covers.', docZh: '位置表能覆盖的最大序列长度。' },
     dropoutArg,
   ],
   infer(a, input) {

@@ -27,9 +27,10 @@ export const FlattenLayer = defineLayer({
   category: 'Core',
   traits: { shapePassive: true },
   description: 'Turns feature maps into one vector per sample, ready for Linear layers.',
+  descriptionZh: '把特征图展平成每个样本一个向量，以便接入 Linear 层。',
   args: [
-    { name: 'start_dim', type: 'int', default: 1, doc: 'First dimension to merge (0 is the batch).' },
-    { name: 'end_dim', type: 'int', default: -1, doc: 'Last dimension to merge.' },
+    { name: 'start_dim', type: 'int', default: 1, doc: 'First dimension to merge (0 is the batch).', docZh: '要合并的第一个维度（0 是批次维度）。' },
+    { name: 'end_dim', type: 'int', default: -1, doc: 'Last dimension to merge.', docZh: '要合并的最后一个维度。' },
   ],
   infer(a, input) {
     const r = input.shape.length;

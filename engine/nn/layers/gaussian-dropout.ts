@@ -59,8 +59,9 @@ export const GaussianDropoutLayer = defineLayer({
   category: 'Dropout family',
   traits: { stochastic: { rate: 'rate', sweepable: true, elementwise: true } },
   description: 'Multiplies each activation by noise from N(1, rate/(1−rate)) while training (Keras); identity in eval.',
+  descriptionZh: '训练时将每个激活乘以服从 N(1, rate/(1−rate)) 的噪声（Keras）；评估时为恒等映射。',
   args: [
-    { name: 'rate', type: 'float', default: 0.5, min: 0, max: 1, maxExclusive: true, doc: 'The dropout rate whose variance the noise matches: σ² = rate/(1−rate).' },
+    { name: 'rate', type: 'float', default: 0.5, min: 0, max: 1, maxExclusive: true, doc: 'The dropout rate whose variance the noise matches: σ² = rate/(1−rate).', docZh: '噪声方差所对应的丢弃率：σ² = rate/(1−rate)。' },
     scheduleArg({ min: 0, max: 1, maxExclusive: true }),
   ],
   infer: (_a, input) => ({ shape: [...input.shape], origin: input.origin }),
@@ -85,8 +86,9 @@ export const GaussianNoiseLayer = defineLayer({
   category: 'Dropout family',
   traits: { stochastic: { rate: 'stddev' } },
   description: 'Adds noise from N(0, stddev²) to each activation while training (Keras); identity in eval.',
+  descriptionZh: '训练时给每个激活加上服从 N(0, stddev²) 的噪声（Keras）；评估时为恒等映射。',
   args: [
-    { name: 'stddev', type: 'float', default: 0.1, min: 0, doc: 'Standard deviation of the added noise.' },
+    { name: 'stddev', type: 'float', default: 0.1, min: 0, doc: 'Standard deviation of the added noise.', docZh: '所加噪声的标准差。' },
     scheduleArg({ min: 0 }),
   ],
   infer: (_a, input) => ({ shape: [...input.shape], origin: input.origin }),

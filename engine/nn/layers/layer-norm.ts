@@ -69,10 +69,11 @@ export const LayerNormLayer = defineLayer({
   kind: 'LayerNorm',
   category: 'Normalization',
   description: 'Normalises each sample over its last dimensions (the Transformer norm); the same in train and eval.',
+  descriptionZh: '对每个样本在其最后几个维度上做归一化（Transformer 所用的归一化）；训练和评估时行为相同。',
   args: [
-    { name: 'normalized_shape', type: 'ints', doc: 'The trailing dimensions to normalise over, e.g. [embed_dim].' },
-    { name: 'eps', type: 'float', default: 1e-5, min: 0, doc: 'Added to the variance for numerical stability.' },
-    { name: 'elementwise_affine', type: 'bool', default: true, doc: 'Learn a scale (weight) and shift (bias) per normalised element.' },
+    { name: 'normalized_shape', type: 'ints', doc: 'The trailing dimensions to normalise over, e.g. [embed_dim].', docZh: '进行归一化的末尾几个维度，例如 [embed_dim]。' },
+    { name: 'eps', type: 'float', default: 1e-5, min: 0, doc: 'Added to the variance for numerical stability.', docZh: '加到方差上以保证数值稳定。' },
+    { name: 'elementwise_affine', type: 'bool', default: true, doc: 'Learn a scale (weight) and shift (bias) per normalised element.', docZh: '为每个被归一化的元素学习缩放（weight）和平移（bias）。' },
   ],
   infer(a, input) {
     const ns = a.ints('normalized_shape');
@@ -96,11 +97,12 @@ export const GroupNormLayer = defineLayer({
   kind: 'GroupNorm',
   category: 'Normalization',
   description: 'Normalises each sample over groups of channels; independent of batch size, the same in train and eval.',
+  descriptionZh: '对每个样本按通道分组做归一化；与批大小无关，训练和评估时行为相同。',
   args: [
-    { name: 'num_groups', type: 'int', min: 1, doc: 'Number of channel groups (divides num_channels).' },
-    { name: 'num_channels', type: 'int', min: 1, doc: 'Number of channels C.' },
-    { name: 'eps', type: 'float', default: 1e-5, min: 0, doc: 'Added to the variance for numerical stability.' },
-    { name: 'affine', type: 'bool', default: true, doc: 'Learn a per-channel scale (weight) and shift (bias).' },
+    { name: 'num_groups', type: 'int', min: 1, doc: 'Number of channel groups (divides num_channels).', docZh: '通道分组数（须整除 num_channels）。' },
+    { name: 'num_channels', type: 'int', min: 1, doc: 'Number of channels C.', docZh: '通道数 C。' },
+    { name: 'eps', type: 'float', default: 1e-5, min: 0, doc: 'Added to the variance for numerical stability.', docZh: '加到方差上以保证数值稳定。' },
+    { name: 'affine', type: 'bool', default: true, doc: 'Learn a per-channel scale (weight) and shift (bias).', docZh: '为每个通道学习缩放（weight）和平移（bias）。' },
   ],
   infer(a, input) {
     const g = a.int('num_groups');

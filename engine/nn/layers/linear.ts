@@ -30,10 +30,11 @@ export const LinearLayer = defineLayer({
   kind: 'Linear',
   category: 'Core',
   description: 'Fully connected layer: every output is a weighted sum of all inputs.',
+  descriptionZh: '全连接层：每个输出都是所有输入的加权和。',
   args: [
-    { name: 'in_features', type: 'int', min: 1, doc: 'Size of each input sample (last dimension).' },
-    { name: 'out_features', type: 'int', min: 1, doc: 'Size of each output sample.' },
-    { name: 'bias', type: 'bool', default: true, doc: 'Learn an additive bias.' },
+    { name: 'in_features', type: 'int', min: 1, doc: 'Size of each input sample (last dimension).', docZh: '每个输入样本的大小（最后一个维度）。' },
+    { name: 'out_features', type: 'int', min: 1, doc: 'Size of each output sample.', docZh: '每个输出样本的大小。' },
+    { name: 'bias', type: 'bool', default: true, doc: 'Learn an additive bias.', docZh: '学习一个加性偏置。' },
   ],
   infer(a, input) {
     const inF = a.int('in_features');

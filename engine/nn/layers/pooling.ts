@@ -25,9 +25,9 @@ class PoolModule extends Module {
 }
 
 const windowArgs: ArgSpec[] = [
-  { name: 'kernel_size', type: 'pair', min: 1, doc: 'Window height and width.' },
-  { name: 'stride', type: 'pair?', default: null, min: 1, doc: 'Step between windows (default: kernel_size).' },
-  { name: 'padding', type: 'pair', default: 0, min: 0, doc: 'Implicit padding on each side (at most half the kernel).' },
+  { name: 'kernel_size', type: 'pair', min: 1, doc: 'Window height and width.', docZh: '窗口的高和宽。' },
+  { name: 'stride', type: 'pair?', default: null, min: 1, doc: 'Step between windows (default: kernel_size).', docZh: '窗口之间的步长（默认等于 kernel_size）。' },
+  { name: 'padding', type: 'pair', default: 0, min: 0, doc: 'Implicit padding on each side (at most half the kernel).', docZh: '每一边的隐式填充（最多为窗口大小的一半）。' },
 ];
 
 function poolOptions(a: Args): Pool2dOptions {
@@ -67,10 +67,11 @@ export const MaxPool2dLayer = defineLayer({
   kind: 'MaxPool2d',
   category: 'Pooling',
   description: 'Keeps the largest value in each window: downsamples and adds small shift invariance.',
+  descriptionZh: '保留每个窗口中的最大值：实现下采样，并带来少许平移不变性。',
   args: [
     ...windowArgs,
-    { name: 'dilation', type: 'pair', default: 1, min: 1, doc: 'Spacing between window taps.' },
-    { name: 'ceil_mode', type: 'bool', default: false, doc: 'Round the output size up instead of down.' },
+    { name: 'dilation', type: 'pair', default: 1, min: 1, doc: 'Spacing between window taps.', docZh: '窗口内各采样点之间的间距。' },
+    { name: 'ceil_mode', type: 'bool', default: false, doc: 'Round the output size up instead of down.', docZh: '输出尺寸向上取整，而不是向下取整。' },
   ],
   infer: (a, input) => inferPool({ ...poolOptions(a), dilation: a.pair('dilation') }, input),
   build: (a) => {
@@ -87,11 +88,12 @@ export const AvgPool2dLayer = defineLayer({
   kind: 'AvgPool2d',
   category: 'Pooling',
   description: 'Averages each window: a smooth downsampling.',
+  descriptionZh: '对每个窗口取平均：一种平滑的下采样。',
   args: [
     ...windowArgs,
-    { name: 'ceil_mode', type: 'bool', default: false, doc: 'Round the output size up instead of down.' },
-    { name: 'count_include_pad', type: 'bool', default: true, doc: 'Count padded zeros in the average.' },
-    { name: 'divisor_override', type: 'int?', default: null, min: 1, doc: 'Divide by this instead of the window size.' },
+    { name: 'ceil_mode', type: 'bool', default: false, doc: 'Round the output size up instead of down.', docZh: '输出尺寸向上取整，而不是向下取整。' },
+    { name: 'count_include_pad', type: 'bool', default: true, doc: 'Count padded zeros in the average.', docZh: '求平均时把填充的零也计算在内。' },
+    { name: 'divisor_override', type: 'int?', default: null, min: 1, doc: 'Divide by this instead of the window size.', docZh: '用这个数代替窗口大小作为除数。' },
   ],
   infer: (a, input) => inferPool(poolOptions(a), input),
   build: (a) => {
@@ -109,7 +111,8 @@ export const AdaptiveAvgPool2dLayer = defineLayer({
   kind: 'AdaptiveAvgPool2d',
   category: 'Pooling',
   description: 'Averages into a fixed output size whatever the input size (1 = global average pooling).',
-  args: [{ name: 'output_size', type: 'pair', min: 1, doc: 'Output height and width.' }],
+  descriptionZh: '不论输入尺寸如何，都平均池化到固定的输出尺寸（1 即全局平均池化）。',
+  args: [{ name: 'output_size', type: 'pair', min: 1, doc: 'Output height and width.', docZh: '输出的高和宽。' }],
   infer(a, input) {
     if (input.shape.length !== 3) throw new LayerError(`expects an image input [channels, height, width] but receives [${input.shape.join(', ')}]`, 'put it before any Flatten');
     return { shape: [input.shape[0], ...a.pair('output_size')] };

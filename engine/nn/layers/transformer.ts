@@ -97,25 +97,30 @@ function dropoutsOf(a: Args): EncoderDropouts {
   return { attn: pick('attn_dropout'), attnOutput: pick('dropout1'), ffn: pick('ffn_dropout'), ffnOutput: pick('dropout2') };
 }
 
-const separate = (name: string, where: string) => ({ name, type: 'float?' as const, default: null, min: 0, max: 1, doc: `Dropout on ${where}; null means the same as dropout.` });
+const separate = (name: string, where: string, whereZh: string) => ({
+  name, type: 'float?' as const, default: null, min: 0, max: 1,
+  doc: `Dropout on ${where}; null means the same as dropout.`,
+  docZh: `${whereZh}施加的 Dropout；null 表示与 dropout 相同。`,
+});
 
 export const TransformerEncoderBlockLayer = defineLayer({
   kind: 'TransformerEncoderBlock',
   category: 'Attention & sequence',
   description: 'A Transformer encoder layer: self-attention and a feed-forward network, each with a residual connection and LayerNorm.',
+  descriptionZh: 'Transformer 编码器层：自注意力和前馈网络，各自带有残差连接和 LayerNorm。',
   args: [
-    { name: 'd_model', type: 'int', min: 1, doc: 'Size of each position vector E.' },
-    { name: 'nhead', type: 'int', min: 1, doc: 'Number of attention heads (divides d_model).' },
-    { name: 'dim_feedforward', type: 'int', default: 2048, min: 1, doc: 'Hidden size of the feed-forward network (often 4·d_model).' },
-    { name: 'dropout', type: 'float', default: 0.1, min: 0, max: 1, doc: 'Dropout everywhere in the block unless set separately below.' },
-    { name: 'activation', type: 'enum', default: 'relu', options: ['relu', 'gelu'], doc: 'Activation inside the feed-forward network.' },
-    { name: 'layer_norm_eps', type: 'float', default: 1e-5, min: 0, doc: 'eps of both LayerNorms.' },
-    { name: 'norm_first', type: 'bool', default: false, doc: 'Pre-norm (LayerNorm before each sublayer) instead of the original post-norm.' },
-    separate('attn_dropout', 'the attention weights'),
-    separate('dropout1', 'the attention output, before the residual add'),
-    separate('ffn_dropout', 'the feed-forward hidden activation'),
-    separate('dropout2', 'the feed-forward output, before the residual add'),
-    { name: 'causal', type: 'bool', default: false, doc: 'Each position attends only to itself and earlier ones.' },
+    { name: 'd_model', type: 'int', min: 1, doc: 'Size of each position vector E.', docZh: '每个位置向量的维度 E。' },
+    { name: 'nhead', type: 'int', min: 1, doc: 'Number of attention heads (divides d_model).', docZh: '注意力头数（须整除 d_model）。' },
+    { name: 'dim_feedforward', type: 'int', default: 2048, min: 1, doc: 'Hidden size of the feed-forward network (often 4·d_model).', docZh: '前馈网络的隐藏层维度（通常为 4·d_model）。' },
+    { name: 'dropout', type: 'float', default: 0.1, min: 0, max: 1, doc: 'Dropout everywhere in the block unless set separately below.', docZh: '块内各处使用的 Dropout 比率，除非在下面单独设置。' },
+    { name: 'activation', type: 'enum', default: 'relu', options: ['relu', 'gelu'], doc: 'Activation inside the feed-forward network.', docZh: '前馈网络中的激活函数。' },
+    { name: 'layer_norm_eps', type: 'float', default: 1e-5, min: 0, doc: 'eps of both LayerNorms.', docZh: '两个 LayerNorm 的 eps。' },
+    { name: 'norm_first', type: 'bool', default: false, doc: 'Pre-norm (LayerNorm before each sublayer) instead of the original post-norm.', docZh: '使用 Pre-Norm（在每个子层之前做 LayerNorm），而不是原始的 Post-Norm。' },
+    separate('attn_dropout', 'the attention weights', '对注意力权重'),
+    separate('dropout1', 'the attention output, before the residual add', '在残差相加之前对注意力输出'),
+    separate('ffn_dropout', 'the feed-forward hidden activation', '对前馈网络隐藏层激活'),
+    separate('dropout2', 'the feed-forward output, before the residual add', '在残差相加之前对前馈网络输出'),
+    { name: 'causal', type: 'bool', default: false, doc: 'Each position attends only to itself and earlier ones.', docZh: '每个位置只关注自身及之前的位置（因果掩码）。' },
   ],
   infer(a, input) {
     checkAttentionInput(input, a.int('d_model'), a.int('nhead'), 'd_model', 'nhead');

@@ -12,7 +12,7 @@ export type ArgInfo = LayerInfo['args'][number];
 export type LayerReport = SpecReport['layers'][number];
 
 /** Palette entries for the blocks, which the engine validates but does not list in its catalog. */
-export const BLOCK_INFOS: LayerInfo[] = BLOCK_KINDS.map((kind) => ({ kind, category: 'Blocks', description: '', traits: {}, args: [] }));
+export const BLOCK_INFOS: LayerInfo[] = BLOCK_KINDS.map((kind) => ({ kind, category: 'Blocks', description: '', descriptionZh: '', traits: {}, args: [] }));
 
 /** Short names in the style of the templates (fc1, conv1, dropout); others are the kind in snake_case. */
 const NAME_BASES: Record<string, string> = {
