@@ -142,7 +142,7 @@ export const REQUESTS = {
     params: z.object({}),
     result: z.object({
       protocol: z.number(), backend: z.string(),
-      layers: z.array(z.object({ kind: z.string(), category: z.string(), description: z.string(), descriptionZh: z.string(), traits: LayerTraitsSchema, args: z.array(ArgInfoSchema) })),
+      layers: z.array(z.object({ kind: z.string(), category: z.string(), nameBase: z.string(), description: z.string(), descriptionZh: z.string(), traits: LayerTraitsSchema, args: z.array(ArgInfoSchema) })),
       datasets: z.array(z.object({ id: z.string(), title: z.string(), description: z.string() })),
     }),
   },

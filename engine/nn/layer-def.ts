@@ -157,6 +157,15 @@ export interface LayerDef {
    * has it (imports torch, nn, F, math); the exporter emits it once per file.
    */
   torchSource?: string;
+  /** The start of a new layer's name in the editor (fc → fc, fc_2); default: the kind in snake_case. */
+  nameBase?: string;
+  /**
+   * Argument values that fit the per-sample shape flowing in (null while it is
+   * unknown), so a layer fresh from the palette validates at once (helpers in layer-palette.ts).
+   */
+  insertDefaults?(input: readonly number[] | null): Record<string, ArgValue>;
+  /** The card's one line about the arguments (spec values over defaults), e.g. "784 → 128"; default: the rate of a stochastic layer. */
+  summary?(v: Readonly<Record<string, unknown>>): string;
 }
 
 export function defineLayer(def: LayerDef): LayerDef {

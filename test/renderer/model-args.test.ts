@@ -55,10 +55,10 @@ describe('argument boxes', () => {
   });
 });
 
-const dropout: LayerInfo = { kind: 'Dropout', category: 'Dropout family', description: '', descriptionZh: '', traits: { stochastic: { rate: 'p' } }, args: [p, { name: 'schedule', type: 'schedule', default: null, required: false, doc: '', docZh: '' }] };
-const gauss: LayerInfo = { kind: 'GaussianNoise', category: 'Dropout family', description: '', descriptionZh: '', traits: { stochastic: { rate: 'stddev' } }, args: [{ ...p, name: 'stddev', default: 0.1 }, { name: 'schedule', type: 'schedule', default: null, required: false, doc: '', docZh: '' }] };
+const dropout: LayerInfo = { kind: 'Dropout', category: 'Dropout family', nameBase: 'dropout', description: '', descriptionZh: '', traits: { stochastic: { rate: 'p' } }, args: [p, { name: 'schedule', type: 'schedule', default: null, required: false, doc: '', docZh: '' }] };
+const gauss: LayerInfo = { kind: 'GaussianNoise', category: 'Dropout family', nameBase: 'gaussian_noise', description: '', descriptionZh: '', traits: { stochastic: { rate: 'stddev' } }, args: [{ ...p, name: 'stddev', default: 0.1 }, { name: 'schedule', type: 'schedule', default: null, required: false, doc: '', docZh: '' }] };
 const block: LayerInfo = {
-  kind: 'TransformerEncoderBlock', category: 'Attention & sequence', description: '', descriptionZh: '', traits: {},
+  kind: 'TransformerEncoderBlock', category: 'Attention & sequence', nameBase: 'block', description: '', descriptionZh: '', traits: {},
   args: [{ name: 'dropout', type: 'float', default: 0.1, required: false, doc: '', docZh: '' }, ...['attn_dropout', 'dropout1', 'ffn_dropout', 'dropout2'].map((name) => ({ name, type: 'float?', default: null, required: false, doc: '', docZh: '' }))],
 };
 
@@ -72,6 +72,10 @@ describe('card summaries', () => {
     [{ kind: 'GaussianNoise' }, gauss, 'σ = 0.1'],
     [{ kind: 'LayerNorm', normalized_shape: [4, 64] }, undefined, '[4, 64]'],
     [{ kind: 'ReLU' }, undefined, ''],
+    [{ kind: 'GroupNorm', num_groups: 8, num_channels: 32 }, undefined, '8 × 4 ch'],
+    [{ kind: 'TransformerEncoderBlock', d_model: 32, nhead: 8, dim_feedforward: 128, norm_first: true }, block, 'E = 32, h = 8, ff = 128, pre-norm'],
+    [{ kind: 'StochasticDepth', p: 0.1, mode: 'row' }, undefined, 'p = 0.1, row'],
+    [{ kind: 'Softmax' }, undefined, 'dim -1'],
   ])('%j', (layer, info, want) => {
     expect(summary(layer, info)).toBe(want);
   });

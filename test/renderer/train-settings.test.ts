@@ -9,11 +9,11 @@ const arg = (name: string, d?: number) => ({ name, type: 'float', required: fals
 const catalog = {
   protocol: 1, backend: 'js', datasets: [],
   layers: [
-    { kind: 'Linear', category: 'Core', description: '', descriptionZh: '', traits: {}, args: [arg('in_features'), arg('out_features')] },
-    { kind: 'Dropout', category: 'Dropout family', description: '', descriptionZh: '', traits: { stochastic: { rate: 'p' } }, args: [arg('p', 0.5), arg('schedule')] },
-    { kind: 'GaussianNoise', category: 'Dropout family', description: '', descriptionZh: '', traits: { stochastic: { rate: 'stddev' } }, args: [arg('stddev', 0.1)] },
-    { kind: 'TransformerEncoderLayer', category: 'Attention & sequence', description: '', descriptionZh: '', traits: {}, args: [arg('d_model'), arg('dropout', 0.1)] },
-    { kind: 'Residual', category: 'Blocks', description: '', descriptionZh: '', traits: {}, args: [] },
+    { kind: 'Linear', category: 'Core', nameBase: 'fc', description: '', descriptionZh: '', traits: {}, args: [arg('in_features'), arg('out_features')] },
+    { kind: 'Dropout', category: 'Dropout family', nameBase: 'dropout', description: '', descriptionZh: '', traits: { stochastic: { rate: 'p' } }, args: [arg('p', 0.5), arg('schedule')] },
+    { kind: 'GaussianNoise', category: 'Dropout family', nameBase: 'gaussian_noise', description: '', descriptionZh: '', traits: { stochastic: { rate: 'stddev' } }, args: [arg('stddev', 0.1)] },
+    { kind: 'TransformerEncoderLayer', category: 'Attention & sequence', nameBase: 'block', description: '', descriptionZh: '', traits: {}, args: [arg('d_model'), arg('dropout', 0.1)] },
+    { kind: 'Residual', category: 'Blocks', nameBase: 'res', description: '', descriptionZh: '', traits: {}, args: [] },
   ],
 } as Catalog;
 

@@ -40,24 +40,30 @@ function activation(kind: string, [description, descriptionZh]: Text, args: ArgS
 }
 
 export const ReLULayer = activation('ReLU', ['max(0, x): the default non-linearity.', 'max(0, x)：最常用的默认非线性激活。'], [inplace], () => relu);
-export const LeakyReLULayer = activation(
-  'LeakyReLU',
-  ['Like ReLU but with a small slope for negative inputs.', '类似 ReLU，但负输入处有一个很小的斜率。'],
-  [{ name: 'negative_slope', type: 'float', default: 0.01, doc: 'Slope for x < 0.', docZh: 'x < 0 时的斜率。' }, inplace],
-  (a) => (x) => leakyRelu(x, a.float('negative_slope')),
-);
+export const LeakyReLULayer: LayerDef = {
+  ...activation(
+    'LeakyReLU',
+    ['Like ReLU but with a small slope for negative inputs.', '类似 ReLU，但负输入处有一个很小的斜率。'],
+    [{ name: 'negative_slope', type: 'float', default: 0.01, doc: 'Slope for x < 0.', docZh: 'x < 0 时的斜率。' }, inplace],
+    (a) => (x) => leakyRelu(x, a.float('negative_slope')),
+  ),
+  summary: (v) => `slope ${v.negative_slope}`,
+};
 export const GELULayer = activation(
   'GELU',
   ['x·Φ(x): the smooth ReLU used in Transformers.', 'x·Φ(x)：Transformer 中使用的平滑版 ReLU。'],
   [{ name: 'approximate', type: 'enum', default: 'none', options: ['none', 'tanh'], doc: "Exact erf form or torch's tanh approximation.", docZh: '精确的 erf 形式，或 torch 的 tanh 近似。' }],
   (a) => (x) => gelu(x, a.str('approximate') === 'tanh' ? 'tanh' : 'none'),
 );
-export const ELULayer = activation(
-  'ELU',
-  ['x for x > 0, α(eˣ − 1) below: smooth and with negative outputs.', 'x > 0 时为 x，否则为 α(eˣ − 1)：平滑，且能输出负值。'],
-  [{ name: 'alpha', type: 'float', default: 1.0, doc: 'Saturation value for large negative inputs.', docZh: '输入为很大的负数时的饱和值。' }, inplace],
-  (a) => (x) => elu(x, a.float('alpha')),
-);
+export const ELULayer: LayerDef = {
+  ...activation(
+    'ELU',
+    ['x for x > 0, α(eˣ − 1) below: smooth and with negative outputs.', 'x > 0 时为 x，否则为 α(eˣ − 1)：平滑，且能输出负值。'],
+    [{ name: 'alpha', type: 'float', default: 1.0, doc: 'Saturation value for large negative inputs.', docZh: '输入为很大的负数时的饱和值。' }, inplace],
+    (a) => (x) => elu(x, a.float('alpha')),
+  ),
+  summary: (v) => `α = ${v.alpha}`,
+};
 export const SELULayer = activation('SELU', ['Scaled ELU that keeps activations self-normalising (pair with AlphaDropout).', '缩放的 ELU，使激活值保持自归一化（与 AlphaDropout 搭配使用）。'], [inplace], () => selu);
 export const TanhLayer = activation('Tanh', ['Squashes to (−1, 1).', '把输入压缩到 (−1, 1)。'], [], () => tanh);
 export const SigmoidLayer = activation('Sigmoid', ['Squashes to (0, 1).', '把输入压缩到 (0, 1)。'], [], () => sigmoid);
@@ -75,6 +81,7 @@ function normaliser(kind: string, description: Text, fn: (x: Tensor, dim: number
   return {
     ...base,
     traits: { shapePassive: true },
+    summary: (v) => `dim ${v.dim}`,
     infer: (a, input) => {
       checkDim(a, input.shape.length);
       return { shape: [...input.shape] };

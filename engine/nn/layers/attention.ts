@@ -28,6 +28,7 @@ import { Linear } from './linear.ts';
 import { keepScale } from './dropout.ts';
 import { checkProbability, scheduleArg, StochasticModule } from '../stochastic.ts';
 import { defineLayer, LayerError } from '../layer-def.ts';
+import { divisor, lastDim } from '../layer-palette.ts';
 
 export interface AttentionOptions {
   /** (N, S), torch's key_padding_mask: nonzero marks a key position to ignore (padding). */
@@ -310,6 +311,9 @@ export const MultiheadAttentionLayer = defineLayer({
     { name: 'causal', type: 'bool', default: false, doc: 'Each position attends only to itself and earlier ones.', docZh: '每个位置只关注自身及之前的位置（因果掩码）。' },
     scheduleArg(),
   ],
+  nameBase: 'attn',
+  insertDefaults: (s) => ({ embed_dim: lastDim(s), num_heads: divisor(lastDim(s)) }),
+  summary: (v) => `E = ${v.embed_dim}, h = ${v.num_heads}${v.causal ? ', causal' : ''}`,
   infer(a, input) {
     checkAttentionInput(input, a.int('embed_dim'), a.int('num_heads'), 'embed_dim', 'num_heads');
     return { shape: [...input.shape] };

@@ -17,6 +17,7 @@ import { mean } from '../../ops/reduce.ts';
 import { reshape } from '../../ops/movement.ts';
 import { Module } from '../module.ts';
 import { defineLayer, LayerError, type LayerDef } from '../layer-def.ts';
+import { firstDim } from '../layer-palette.ts';
 import { pyValue } from './python.ts';
 
 /** (x − μ)/√(σ² + eps) over `axes` (keepdim), with the biased variance; returns it with the batch stats. */
@@ -106,6 +107,9 @@ function batchNormLayer(dims: 1 | 2): LayerDef {
       { name: 'affine', type: 'bool', default: true, doc: 'Learn a per-channel scale (weight) and shift (bias).', docZh: '为每个通道学习缩放（weight）和平移（bias）。' },
       { name: 'track_running_stats', type: 'bool', default: true, doc: 'Keep running averages for eval; if false, batch statistics are used in eval too.', docZh: '保留滑动平均供评估时使用；为 false 时评估也使用批次统计量。' },
     ],
+    nameBase: 'bn',
+    insertDefaults: (s) => ({ num_features: firstDim(s, 64) }),
+    summary: (v) => String(v.num_features),
     infer(a, input) {
       const r = input.shape.length;
       const ok = dims === 1 ? r === 1 || r === 2 : r === 3;

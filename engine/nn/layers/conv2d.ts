@@ -6,6 +6,7 @@ import { reshape } from '../../ops/movement.ts';
 import { uniformFanIn } from '../init.ts';
 import { Module } from '../module.ts';
 import { defineLayer, LayerError, type Args } from '../layer-def.ts';
+import { firstDim, pairText } from '../layer-palette.ts';
 import { pyPair } from './python.ts';
 
 export class Conv2d extends Module {
@@ -62,6 +63,9 @@ export const Conv2dLayer = defineLayer({
     { name: 'groups', type: 'int', default: 1, min: 1, doc: 'Split channels into independent groups (in_channels for depthwise).', docZh: '把通道分成相互独立的组（设为 in_channels 即深度卷积）。' },
     { name: 'bias', type: 'bool', default: true, doc: 'Learn a bias per output channel.', docZh: '为每个输出通道学习一个偏置。' },
   ],
+  nameBase: 'conv',
+  insertDefaults: (s) => ({ in_channels: firstDim(s, 1, 2), out_channels: firstDim(s, 16, 2), kernel_size: 3, padding: 1 }),
+  summary: (v) => `${v.in_channels} → ${v.out_channels}, k${pairText(v.kernel_size)} s${pairText(v.stride)} p${pairText(v.padding)}`,
   infer(a, input) {
     const cin = a.int('in_channels');
     const cout = a.int('out_channels');

@@ -90,6 +90,7 @@ export const DropBlock2dLayer = defineLayer({
     { name: 'eps', type: 'float', default: 1e-6, min: 0, doc: 'Added to the kept count before rescaling.', docZh: '重新缩放前加到保留元素个数上的值。' },
     scheduleArg(),
   ],
+  summary: (v) => `p = ${v.p}, block ${v.block_size}`,
   infer(a, input) {
     if (input.shape.length !== 3) throw new LayerError(`needs per-sample input [channels, height, width], but receives ${formatShape(input.shape)}`, 'place it after a Conv2d or pooling layer');
     const [, h, w] = input.shape;

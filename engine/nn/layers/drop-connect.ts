@@ -14,6 +14,7 @@ import { matmul } from '../../ops/matmul.ts';
 import { uniformFanIn } from '../init.ts';
 import { checkProbability, scheduleArg, StochasticModule } from '../stochastic.ts';
 import { defineLayer } from '../layer-def.ts';
+import { lastDim } from '../layer-palette.ts';
 import { LinearLayer } from './linear.ts';
 import { keepScale } from './dropout.ts';
 
@@ -61,6 +62,8 @@ export const DropConnectLayer = defineLayer({
     { name: 'p', type: 'float', default: 0.5, min: 0, max: 1, doc: 'Probability of dropping each weight.', docZh: '丢弃每个权重的概率。' },
     scheduleArg(),
   ],
+  insertDefaults: (s) => ({ in_features: lastDim(s), out_features: lastDim(s) }),
+  summary: (v) => `${v.in_features} → ${v.out_features}, p = ${v.p}`,
   infer: LinearLayer.infer,
   paramShapes: LinearLayer.paramShapes,
   build: (a, _input, gen) => Object.assign(new DropConnect(a.int('in_features'), a.int('out_features'), a.bool('bias'), a.float('p'), gen), { schedule: a.schedule('schedule') }),

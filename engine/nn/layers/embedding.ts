@@ -24,6 +24,7 @@ import { slice } from '../../ops/movement.ts';
 import { normalInit } from '../init.ts';
 import { Module } from '../module.ts';
 import { defineLayer, LayerError, type ArgSpec, type ShapeInfo } from '../layer-def.ts';
+import { firstDim, lastDim } from '../layer-palette.ts';
 import { Dropout } from './dropout.ts';
 
 /** Checks that every value is an integer id in [0, n) and returns them; the message says which one is wrong. */
@@ -170,6 +171,9 @@ export const EmbeddingLayer = defineLayer({
     { name: 'embedding_dim', type: 'int', min: 1, doc: 'Size of each embedding vector.', docZh: '每个嵌入向量的维度。' },
     { name: 'padding_idx', type: 'int?', default: null, doc: 'A token id whose vector stays zero and gets no gradient (padding), or null.', docZh: '一个词元 id，其向量始终为零且不接收梯度（用于填充）；或 null。' },
   ],
+  nameBase: 'embed',
+  insertDefaults: () => ({ num_embeddings: 16, embedding_dim: 32 }),
+  summary: (v) => `${v.num_embeddings} → ${v.embedding_dim}`,
   infer(a, input) {
     const n = a.int('num_embeddings');
     const p = a.optionalNum('padding_idx');
@@ -191,6 +195,9 @@ export const LearnedPositionalEmbeddingLayer = defineLayer({
     { name: 'embedding_dim', type: 'int', min: 1, doc: 'Size of each position vector (the embedding size).', docZh: '每个位置向量的维度（即嵌入维度）。' },
     dropoutArg,
   ],
+  nameBase: 'pos',
+  insertDefaults: (s) => ({ max_len: firstDim(s, 512, 2), embedding_dim: lastDim(s) }),
+  summary: (v) => `${v.max_len} × ${v.embedding_dim}`,
   infer(a, input) {
     checkSequence(input, a.int('max_len'), a.int('embedding_dim'), 'embedding_dim');
     return { shape: [...input.shape] };
@@ -223,6 +230,9 @@ export const SinusoidalPositionalEncodingLayer = defineLayer({
     { name: 'max_len', type: 'int', default: 5000, min: 1, doc: 'Longest sequence the table covers.', docZh: '位置表能覆盖的最大序列长度。' },
     dropoutArg,
   ],
+  nameBase: 'pos',
+  insertDefaults: (s) => ({ d_model: lastDim(s) }),
+  summary: (v) => `d = ${v.d_model}`,
   infer(a, input) {
     checkSequence(input, a.int('max_len'), a.int('d_model'), 'd_model');
     return { shape: [...input.shape] };

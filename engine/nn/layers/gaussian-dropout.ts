@@ -91,6 +91,7 @@ export const GaussianNoiseLayer = defineLayer({
     { name: 'stddev', type: 'float', default: 0.1, min: 0, doc: 'Standard deviation of the added noise.', docZh: '所加噪声的标准差。' },
     scheduleArg({ min: 0 }),
   ],
+  summary: (v) => `σ = ${v.stddev}`,
   infer: (_a, input) => ({ shape: [...input.shape], origin: input.origin }),
   build: (a) => Object.assign(new GaussianNoise(a.float('stddev')), { schedule: a.schedule('schedule') }),
   torch: (a) => `GaussianNoise(stddev=${a.float('stddev')})`,

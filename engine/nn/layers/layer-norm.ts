@@ -13,6 +13,7 @@ import { add, mul } from '../../ops/elementwise.ts';
 import { reshape } from '../../ops/movement.ts';
 import { Module } from '../module.ts';
 import { defineLayer, LayerError } from '../layer-def.ts';
+import { divisor, firstDim, lastDim, pairText } from '../layer-palette.ts';
 import { layerNorm } from '../../ops/normalization.ts';
 
 export class LayerNorm extends Module {
@@ -75,6 +76,9 @@ export const LayerNormLayer = defineLayer({
     { name: 'eps', type: 'float', default: 1e-5, min: 0, doc: 'Added to the variance for numerical stability.', docZh: '加到方差上以保证数值稳定。' },
     { name: 'elementwise_affine', type: 'bool', default: true, doc: 'Learn a scale (weight) and shift (bias) per normalised element.', docZh: '为每个被归一化的元素学习缩放（weight）和平移（bias）。' },
   ],
+  nameBase: 'norm',
+  insertDefaults: (s) => ({ normalized_shape: [lastDim(s)] }),
+  summary: (v) => `[${pairText(v.normalized_shape).replace(/×/g, ', ')}]`,
   infer(a, input) {
     const ns = a.ints('normalized_shape');
     const tail = input.shape.slice(input.shape.length - ns.length);
@@ -104,6 +108,12 @@ export const GroupNormLayer = defineLayer({
     { name: 'eps', type: 'float', default: 1e-5, min: 0, doc: 'Added to the variance for numerical stability.', docZh: '加到方差上以保证数值稳定。' },
     { name: 'affine', type: 'bool', default: true, doc: 'Learn a per-channel scale (weight) and shift (bias).', docZh: '为每个通道学习缩放（weight）和平移（bias）。' },
   ],
+  nameBase: 'norm',
+  insertDefaults: (s) => {
+    const c = firstDim(s, 32);
+    return { num_groups: divisor(c), num_channels: c };
+  },
+  summary: (v) => `${v.num_groups} × ${Number(v.num_channels) / Number(v.num_groups || 1)} ch`,
   infer(a, input) {
     const g = a.int('num_groups');
     const c = a.int('num_channels');

@@ -5,6 +5,7 @@ import { linear } from '../../ops/matmul.ts';
 import { uniformFanIn } from '../init.ts';
 import { Module } from '../module.ts';
 import { defineLayer, LayerError } from '../layer-def.ts';
+import { lastDim } from '../layer-palette.ts';
 
 export class Linear extends Module {
   readonly weight: Tensor;
@@ -36,6 +37,9 @@ export const LinearLayer = defineLayer({
     { name: 'out_features', type: 'int', min: 1, doc: 'Size of each output sample.', docZh: '每个输出样本的大小。' },
     { name: 'bias', type: 'bool', default: true, doc: 'Learn an additive bias.', docZh: '学习一个加性偏置。' },
   ],
+  nameBase: 'fc',
+  insertDefaults: (s) => ({ in_features: lastDim(s), out_features: lastDim(s) }),
+  summary: (v) => `${v.in_features} → ${v.out_features}${v.bias === false ? ', no bias' : ''}`,
   infer(a, input) {
     const inF = a.int('in_features');
     const last = input.shape[input.shape.length - 1];

@@ -5,6 +5,7 @@ import { reshape } from '../../ops/movement.ts';
 import type { Pair } from '../../ops/conv.ts';
 import { Module } from '../module.ts';
 import { defineLayer, LayerError, type Args, type ArgSpec, type ShapeInfo } from '../layer-def.ts';
+import { pairText } from '../layer-palette.ts';
 import { pyPair, pyValue } from './python.ts';
 
 /** Lifts an unbatched [C, H, W] input to [1, C, H, W] and back, as torch's pooling accepts both. */
@@ -49,6 +50,9 @@ function inferPool(o: Pool2dOptions, input: ShapeInfo): ShapeInfo {
   return { shape: [c, oh, ow] };
 }
 
+/** Window, stride and padding as a card shows them: k2 s2, k3 s1 p1. */
+const windowSummary = (v: Readonly<Record<string, unknown>>) => `k${pairText(v.kernel_size)} s${pairText(v.stride ?? v.kernel_size)}${v.padding ? ` p${pairText(v.padding)}` : ''}`;
+
 function pyPool(name: string, a: Args, extra: string[]): string {
   const k = a.pair('kernel_size');
   const s = a.pairOrNull('stride');
@@ -73,6 +77,9 @@ export const MaxPool2dLayer = defineLayer({
     { name: 'dilation', type: 'pair', default: 1, min: 1, doc: 'Spacing between window taps.', docZh: '窗口内各采样点之间的间距。' },
     { name: 'ceil_mode', type: 'bool', default: false, doc: 'Round the output size up instead of down.', docZh: '输出尺寸向上取整，而不是向下取整。' },
   ],
+  nameBase: 'pool',
+  insertDefaults: () => ({ kernel_size: 2 }),
+  summary: windowSummary,
   infer: (a, input) => inferPool({ ...poolOptions(a), dilation: a.pair('dilation') }, input),
   build: (a) => {
     const o = { ...poolOptions(a), dilation: a.pair('dilation') };
@@ -95,6 +102,9 @@ export const AvgPool2dLayer = defineLayer({
     { name: 'count_include_pad', type: 'bool', default: true, doc: 'Count padded zeros in the average.', docZh: '求平均时把填充的零也计算在内。' },
     { name: 'divisor_override', type: 'int?', default: null, min: 1, doc: 'Divide by this instead of the window size.', docZh: '用这个数代替窗口大小作为除数。' },
   ],
+  nameBase: 'pool',
+  insertDefaults: () => ({ kernel_size: 2 }),
+  summary: windowSummary,
   infer: (a, input) => inferPool(poolOptions(a), input),
   build: (a) => {
     const o: AvgPool2dOptions = { ...poolOptions(a), countIncludePad: a.bool('count_include_pad'), divisorOverride: a.optionalNum('divisor_override') };
@@ -113,6 +123,9 @@ export const AdaptiveAvgPool2dLayer = defineLayer({
   description: 'Averages into a fixed output size whatever the input size (1 = global average pooling).',
   descriptionZh: '不论输入尺寸如何，都平均池化到固定的输出尺寸（1 即全局平均池化）。',
   args: [{ name: 'output_size', type: 'pair', min: 1, doc: 'Output height and width.', docZh: '输出的高和宽。' }],
+  nameBase: 'pool',
+  insertDefaults: () => ({ output_size: 1 }),
+  summary: (v) => `→ ${pairText(v.output_size)}`,
   infer(a, input) {
     if (input.shape.length !== 3) throw new LayerError(`expects an image input [channels, height, width] but receives [${input.shape.join(', ')}]`, 'put it before any Flatten');
     return { shape: [input.shape[0], ...a.pair('output_size')] };

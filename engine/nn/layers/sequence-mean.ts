@@ -30,6 +30,7 @@ export const SequenceMeanLayer = defineLayer({
   description: 'Averages over the positions of a sequence: [length, features] → [features].',
   descriptionZh: '对序列的各个位置取平均：[length, features] → [features]。',
   args: [{ name: 'dim', type: 'int', default: 1, doc: 'Dimension to average over, counting the batch as 0 (1 = positions).', docZh: '求平均的维度，批次维度记为 0（1 = 各位置）。' }],
+  summary: (v) => `dim ${v.dim}`,
   infer(a, input) {
     const rank = input.shape.length + 1;
     const d = a.int('dim');

@@ -21,6 +21,7 @@ import { add, relu } from '../../ops/elementwise.ts';
 import { gelu } from '../../ops/activations.ts';
 import { Module } from '../module.ts';
 import { defineLayer, type Args } from '../layer-def.ts';
+import { divisor, lastDim } from '../layer-palette.ts';
 import { Linear } from './linear.ts';
 import { Dropout } from './dropout.ts';
 import { LayerNorm } from './layer-norm.ts';
@@ -122,6 +123,9 @@ export const TransformerEncoderBlockLayer = defineLayer({
     separate('dropout2', 'the feed-forward output, before the residual add', '在残差相加之前对前馈网络输出'),
     { name: 'causal', type: 'bool', default: false, doc: 'Each position attends only to itself and earlier ones.', docZh: '每个位置只关注自身及之前的位置（因果掩码）。' },
   ],
+  nameBase: 'block',
+  insertDefaults: (s) => ({ d_model: lastDim(s), nhead: divisor(lastDim(s)), dim_feedforward: 4 * lastDim(s) }),
+  summary: (v) => `E = ${v.d_model}, h = ${v.nhead}, ff = ${v.dim_feedforward}${v.norm_first ? ', pre-norm' : ''}`,
   infer(a, input) {
     checkAttentionInput(input, a.int('d_model'), a.int('nhead'), 'd_model', 'nhead');
     return { shape: [...input.shape] };
