@@ -6,6 +6,7 @@
 import type { Generator } from '../tensor/random.ts';
 import type { DropoutSchedule } from './dropout-schedule.ts';
 import type { Module } from './module.ts';
+import type { OnnxLower } from '../export/onnx/layers.ts';
 
 export type Category = 'Core' | 'Activation' | 'Convolution' | 'Pooling' | 'Normalization' | 'Dropout family' | 'Attention & sequence' | 'Blocks';
 
@@ -157,6 +158,12 @@ export interface LayerDef {
    * has it (imports torch, nn, F, math); the exporter emits it once per file.
    */
   torchSource?: string;
+  /**
+   * Its eval-mode graph in ONNX opset 17 (shared pieces in export/onnx/layers.ts).
+   * A stochastic kind without one is the identity there, as in eval mode; any
+   * other kind without one cannot be exported to ONNX, and the export says so.
+   */
+  onnx?: OnnxLower;
   /** The start of a new layer's name in the editor (fc → fc, fc_2); default: the kind in snake_case. */
   nameBase?: string;
   /**

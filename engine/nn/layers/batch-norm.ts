@@ -17,6 +17,7 @@ import { mean } from '../../ops/reduce.ts';
 import { reshape } from '../../ops/movement.ts';
 import { Module } from '../module.ts';
 import { defineLayer, LayerError, type LayerDef } from '../layer-def.ts';
+import * as onnx from '../../export/onnx/layers.ts';
 import { firstDim } from '../layer-palette.ts';
 import { pyValue } from './python.ts';
 
@@ -93,6 +94,24 @@ export class BatchNorm extends Module {
   }
 }
 
+function batchNormOnnx(c: onnx.OnnxLayerContext, x: string): string {
+  const C = c.args.int('num_features');
+  const eps = c.args.float('eps');
+  const scale = onnx.init(c, 'weight') ?? onnx.fill(c, 'weight', C, 1);
+  const bias = onnx.init(c, 'bias') ?? onnx.fill(c, 'bias', C, 0);
+  if (c.args.bool('track_running_stats')) {
+    return c.g.node('BatchNormalization', [x, scale, bias, onnx.init(c, 'running_mean') as string, onnx.init(c, 'running_var') as string], `${c.name}/BatchNormalization`, { epsilon: { float: eps } });
+  }
+  // Without running statistics torch normalises with the batch's own, in eval too.
+  const rank = c.input.shape.length + 1;
+  const axes = [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2)];
+  const perChannel = [C, ...Array<number>(rank - 2).fill(1)];
+  const y = onnx.normalizeOver(c.g, x, axes, eps, c.name);
+  const s = c.g.node('Reshape', [scale, c.g.ints(`${c.name}/channel_shape`, perChannel)], `${c.name}/weight_reshape`);
+  const t = c.g.node('Reshape', [bias, c.g.ints(`${c.name}/channel_shape`, perChannel)], `${c.name}/bias_reshape`);
+  return c.g.node('Add', [c.g.node('Mul', [y, s], `${c.name}/scale`), t], `${c.name}/shift`);
+}
+
 function batchNormLayer(dims: 1 | 2): LayerDef {
   const needs = dims === 1 ? '[num_features] or [num_features, length]' : '[num_features, height, width]';
   return defineLayer({
@@ -122,6 +141,7 @@ function batchNormLayer(dims: 1 | 2): LayerDef {
     },
     paramShapes: (a): Record<string, number[]> => (a.bool('affine') ? { weight: [a.int('num_features')], bias: [a.int('num_features')] } : {}),
     build: (a) => new BatchNorm(dims, a.int('num_features'), a.float('eps'), a.optionalNum('momentum'), a.bool('affine'), a.bool('track_running_stats')),
+    onnx: batchNormOnnx,
     torch(a) {
       const extra: string[] = [];
       if (a.float('eps') !== 1e-5) extra.push(`eps=${a.float('eps')}`);

@@ -6,6 +6,7 @@ import { reshape } from '../../ops/movement.ts';
 import { uniformFanIn } from '../init.ts';
 import { Module } from '../module.ts';
 import { defineLayer, LayerError, type Args } from '../layer-def.ts';
+import * as onnx from '../../export/onnx/layers.ts';
 import { firstDim, pairText } from '../layer-palette.ts';
 import { pyPair } from './python.ts';
 
@@ -90,6 +91,12 @@ export const Conv2dLayer = defineLayer({
   build(a, _input, gen) {
     const { k, s, p, d, groups } = geometry(a);
     return new Conv2d(a.int('in_channels'), a.int('out_channels'), k, s, p, d, groups, a.bool('bias'), gen);
+  },
+  onnx: (c, x) => {
+    const w = onnx.init(c, 'weight') as string;
+    const b = onnx.init(c, 'bias');
+    const a = c.args;
+    return c.g.node('Conv', b ? [x, w, b] : [x, w], `${c.name}/Conv`, { kernel_shape: a.pair('kernel_size'), strides: a.pair('stride'), pads: onnx.pads(a.pair('padding')), dilations: a.pair('dilation'), group: a.int('groups') });
   },
   torch(a) {
     const { k, s, p, d, groups } = geometry(a);

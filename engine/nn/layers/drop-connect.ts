@@ -14,6 +14,7 @@ import { matmul } from '../../ops/matmul.ts';
 import { uniformFanIn } from '../init.ts';
 import { checkProbability, scheduleArg, StochasticModule } from '../stochastic.ts';
 import { defineLayer } from '../layer-def.ts';
+import * as onnx from '../../export/onnx/layers.ts';
 import { lastDim } from '../layer-palette.ts';
 import { LinearLayer } from './linear.ts';
 import { keepScale } from './dropout.ts';
@@ -67,6 +68,7 @@ export const DropConnectLayer = defineLayer({
   infer: LinearLayer.infer,
   paramShapes: LinearLayer.paramShapes,
   build: (a, _input, gen) => Object.assign(new DropConnect(a.int('in_features'), a.int('out_features'), a.bool('bias'), a.float('p'), gen), { schedule: a.schedule('schedule') }),
+  onnx: (c, x) => onnx.linear(c, x), // eval: the plain Linear
   torch: (a) => `DropConnectLinear(${a.int('in_features')}, ${a.int('out_features')}${a.bool('bias') ? '' : ', bias=False'}, p=${a.float('p')})`,
   torchSource: `class DropConnectLinear(nn.Linear):
     """DropConnect on a Linear: y = x (M * W / (1 - p))^T + b with M ~ Bernoulli(1 - p) per weight in training; eval uses W."""

@@ -24,6 +24,7 @@ import { slice } from '../../ops/movement.ts';
 import { normalInit } from '../init.ts';
 import { Module } from '../module.ts';
 import { defineLayer, LayerError, type ArgSpec, type ShapeInfo } from '../layer-def.ts';
+import * as onnx from '../../export/onnx/layers.ts';
 import { firstDim, lastDim } from '../layer-palette.ts';
 import { Dropout } from './dropout.ts';
 
@@ -182,6 +183,7 @@ export const EmbeddingLayer = defineLayer({
   },
   paramShapes: (a) => ({ weight: [a.int('num_embeddings'), a.int('embedding_dim')] }),
   build: (a, _input, gen) => new Embedding(a.int('num_embeddings'), a.int('embedding_dim'), a.optionalNum('padding_idx'), gen),
+  onnx: (c, x) => c.g.node('Gather', [onnx.init(c, 'weight') as string, c.g.node('Cast', [x], `${c.name}/Cast`, { to: 7 })], `${c.name}/Gather`, { axis: 0 }),
   torch: (a) => `nn.Embedding(${a.int('num_embeddings')}, ${a.int('embedding_dim')}${a.optionalNum('padding_idx') !== null ? `, padding_idx=${a.optionalNum('padding_idx')}` : ''})`,
 });
 
@@ -204,6 +206,12 @@ export const LearnedPositionalEmbeddingLayer = defineLayer({
   },
   paramShapes: (a) => ({ weight: [a.int('max_len'), a.int('embedding_dim')] }),
   build: (a, _input, gen) => new LearnedPositionalEmbedding(a.int('max_len'), a.int('embedding_dim'), a.float('dropout'), gen),
+  // x + weight[:L]
+  onnx: (c, x) => {
+    const L = c.input.shape[0];
+    const rows = c.g.node('Slice', [onnx.init(c, 'weight') as string, c.g.ints(`${c.name}/starts`, [0]), c.g.ints(`${c.name}/ends`, [L]), c.g.ints(`${c.name}/axes`, [0])], `${c.name}/Slice`);
+    return c.g.node('Add', [x, rows], `${c.name}/Add`);
+  },
   torch: (a) => `LearnedPositionalEmbedding(${a.int('max_len')}, ${a.int('embedding_dim')}${a.float('dropout') ? `, dropout=${a.float('dropout')}` : ''})`,
   torchSource: `class LearnedPositionalEmbedding(nn.Module):
     """x + weight[:L] over (N, L, E), then dropout; weight ~ N(0, 1) as nn.Embedding."""
@@ -239,6 +247,11 @@ export const SinusoidalPositionalEncodingLayer = defineLayer({
   },
   paramShapes: () => ({}),
   build: (a) => new SinusoidalPositionalEncoding(a.int('d_model'), a.int('max_len'), a.float('dropout')),
+  onnx: (c, x) => {
+    const d = c.args.int('d_model');
+    const L = c.input.shape[0];
+    return c.g.node('Add', [x, c.g.floats(`${c.name}.pe`, [L, d], sinusoidalTable(L, d))], `${c.name}/Add`);
+  },
   torch: (a) => `SinusoidalPositionalEncoding(${a.int('d_model')}, max_len=${a.int('max_len')}${a.float('dropout') ? `, dropout=${a.float('dropout')}` : ''})`,
   torchSource: `class SinusoidalPositionalEncoding(nn.Module):
     """x + pe[:L] over (N, L, E) (the PyTorch tutorial's table), then dropout; pe is not saved."""

@@ -3,6 +3,7 @@ import type { Tensor } from '../../tensor/tensor.ts';
 import { flatten } from '../../ops/movement.ts';
 import { Module } from '../module.ts';
 import { defineLayer, LayerError } from '../layer-def.ts';
+import * as onnx from '../../export/onnx/layers.ts';
 
 class Flatten extends Module {
   constructor(readonly startDim: number, readonly endDim: number) {
@@ -42,6 +43,7 @@ export const FlattenLayer = defineLayer({
     return { shape: [...input.shape.slice(0, s), size, ...input.shape.slice(e + 1)], origin: merged.length > 1 ? merged.join('×') : undefined };
   },
   build: (a) => new Flatten(a.int('start_dim'), a.int('end_dim')),
+  onnx: (c, x) => onnx.reshapeTo(c.g, x, c.output.shape, c.name),
   torch: (a) => {
     const parts = [a.int('start_dim') !== 1 ? `start_dim=${a.int('start_dim')}` : '', a.int('end_dim') !== -1 ? `end_dim=${a.int('end_dim')}` : ''].filter(Boolean);
     return `nn.Flatten(${parts.join(', ')})`;

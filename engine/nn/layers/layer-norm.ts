@@ -13,6 +13,7 @@ import { add, mul } from '../../ops/elementwise.ts';
 import { reshape } from '../../ops/movement.ts';
 import { Module } from '../module.ts';
 import { defineLayer, LayerError } from '../layer-def.ts';
+import * as onnx from '../../export/onnx/layers.ts';
 import { divisor, firstDim, lastDim, pairText } from '../layer-palette.ts';
 import { layerNorm } from '../../ops/normalization.ts';
 
@@ -90,12 +91,26 @@ export const LayerNormLayer = defineLayer({
   },
   paramShapes: (a): Record<string, number[]> => (a.bool('elementwise_affine') ? { weight: a.ints('normalized_shape'), bias: a.ints('normalized_shape') } : {}),
   build: (a) => new LayerNorm(a.ints('normalized_shape'), a.float('eps'), a.bool('elementwise_affine')),
+  onnx: (c, x) => onnx.layerNormOver(c, x, c.args.ints('normalized_shape'), c.args.float('eps')),
   torch(a) {
     const ns = a.ints('normalized_shape');
     const extra = [a.float('eps') !== 1e-5 ? `eps=${a.float('eps')}` : '', a.bool('elementwise_affine') ? '' : 'elementwise_affine=False'].filter(Boolean);
     return `nn.LayerNorm(${[ns.length === 1 ? String(ns[0]) : `(${ns.join(', ')})`, ...extra].join(', ')})`;
   },
 });
+
+function groupNormOnnx(c: onnx.OnnxLayerContext, x: string): string {
+  const G = c.args.int('num_groups');
+  const C = c.args.int('num_channels');
+  const grouped = onnx.reshapeTo(c.g, x, [G, -1], `${c.name}/group`);
+  const y = onnx.reshapeTo(c.g, onnx.normalizeOver(c.g, grouped, [2], c.args.float('eps'), c.name), c.input.shape, `${c.name}/ungroup`);
+  const w = c.tensor('weight');
+  if (!w) return y;
+  const perChannel = [C, ...Array<number>(c.input.shape.length - 1).fill(1)];
+  const s = c.g.floats(`${c.name}.weight`, perChannel, w.data);
+  const t = c.g.floats(`${c.name}.bias`, perChannel, (c.tensor('bias') as { data: Float32Array }).data);
+  return c.g.node('Add', [c.g.node('Mul', [y, s], `${c.name}/scale`), t], `${c.name}/shift`);
+}
 
 export const GroupNormLayer = defineLayer({
   kind: 'GroupNorm',
@@ -124,6 +139,7 @@ export const GroupNormLayer = defineLayer({
   },
   paramShapes: (a): Record<string, number[]> => (a.bool('affine') ? { weight: [a.int('num_channels')], bias: [a.int('num_channels')] } : {}),
   build: (a) => new GroupNorm(a.int('num_groups'), a.int('num_channels'), a.float('eps'), a.bool('affine')),
+  onnx: groupNormOnnx,
   torch(a) {
     const extra = [a.float('eps') !== 1e-5 ? `eps=${a.float('eps')}` : '', a.bool('affine') ? '' : 'affine=False'].filter(Boolean);
     return `nn.GroupNorm(${[String(a.int('num_groups')), String(a.int('num_channels')), ...extra].join(', ')})`;

@@ -5,6 +5,7 @@ import { linear } from '../../ops/matmul.ts';
 import { uniformFanIn } from '../init.ts';
 import { Module } from '../module.ts';
 import { defineLayer, LayerError } from '../layer-def.ts';
+import * as onnx from '../../export/onnx/layers.ts';
 import { lastDim } from '../layer-palette.ts';
 
 export class Linear extends Module {
@@ -55,5 +56,6 @@ export const LinearLayer = defineLayer({
     return a.bool('bias') ? { ...w, bias: [a.int('out_features')] } : w;
   },
   build: (a, _input, gen) => new Linear(a.int('in_features'), a.int('out_features'), a.bool('bias'), gen),
+  onnx: (c, x) => onnx.linear(c, x),
   torch: (a) => `nn.Linear(${a.int('in_features')}, ${a.int('out_features')}${a.bool('bias') ? '' : ', bias=False'})`,
 });

@@ -5,6 +5,7 @@ import { reshape } from '../../ops/movement.ts';
 import type { Pair } from '../../ops/conv.ts';
 import { Module } from '../module.ts';
 import { defineLayer, LayerError, type Args, type ArgSpec, type ShapeInfo } from '../layer-def.ts';
+import * as onnx from '../../export/onnx/layers.ts';
 import { pairText } from '../layer-palette.ts';
 import { pyPair, pyValue } from './python.ts';
 
@@ -67,6 +68,28 @@ function pyPool(name: string, a: Args, extra: string[]): string {
   return `nn.${name}(${parts.join(', ')})`;
 }
 
+function maxPoolOnnx(c: onnx.OnnxLayerContext, x: string): string {
+  const k = c.args.pair('kernel_size');
+  return c.g.node('MaxPool', [x], `${c.name}/MaxPool`, { kernel_shape: k, strides: c.args.pairOrNull('stride') ?? k, pads: onnx.pads(c.args.pair('padding')), dilations: c.args.pair('dilation'), ceil_mode: +c.args.bool('ceil_mode') });
+}
+
+function avgPoolOnnx(c: onnx.OnnxLayerContext, x: string): string {
+  const k = c.args.pair('kernel_size');
+  const div = c.args.optionalNum('divisor_override');
+  const include = c.args.bool('count_include_pad') || div !== null;
+  if (div !== null && c.args.bool('ceil_mode')) throw new Error(`${c.name}: AvgPool2d with divisor_override and ceil_mode has no ONNX form; drop one of them`);
+  const y = c.g.node('AveragePool', [x], `${c.name}/AveragePool`, { kernel_shape: k, strides: c.args.pairOrNull('stride') ?? k, pads: onnx.pads(c.args.pair('padding')), ceil_mode: +c.args.bool('ceil_mode'), count_include_pad: +include });
+  return div === null ? y : c.g.node('Mul', [y, c.g.floats(`${c.name}/divisor`, [], [(k[0] * k[1]) / div])], `${c.name}/divisor_override`);
+}
+
+function adaptiveAvgPoolOnnx(c: onnx.OnnxLayerContext, x: string): string {
+  const [, h, w] = c.input.shape;
+  const [oh, ow] = c.args.pair('output_size');
+  if (oh === 1 && ow === 1) return c.g.node('GlobalAveragePool', [x], `${c.name}/GlobalAveragePool`);
+  if (h % oh !== 0 || w % ow !== 0) throw new Error(`${c.name}: AdaptiveAvgPool2d from ${h}×${w} to ${oh}×${ow} has uneven windows, which ONNX pooling cannot express; choose an output size dividing the input`);
+  return c.g.node('AveragePool', [x], `${c.name}/AveragePool`, { kernel_shape: [h / oh, w / ow], strides: [h / oh, w / ow] });
+}
+
 export const MaxPool2dLayer = defineLayer({
   kind: 'MaxPool2d',
   category: 'Pooling',
@@ -85,6 +108,7 @@ export const MaxPool2dLayer = defineLayer({
     const o = { ...poolOptions(a), dilation: a.pair('dilation') };
     return new PoolModule((x) => maxPool2d(x, o));
   },
+  onnx: maxPoolOnnx,
   torch: (a) => {
     const d = a.pair('dilation');
     return pyPool('MaxPool2d', a, d[0] !== 1 || d[1] !== 1 ? [`dilation=${pyPair(d)}`] : []);
@@ -110,6 +134,7 @@ export const AvgPool2dLayer = defineLayer({
     const o: AvgPool2dOptions = { ...poolOptions(a), countIncludePad: a.bool('count_include_pad'), divisorOverride: a.optionalNum('divisor_override') };
     return new PoolModule((x) => avgPool2d(x, o));
   },
+  onnx: avgPoolOnnx,
   torch: (a) =>
     pyPool('AvgPool2d', a, [
       a.bool('count_include_pad') ? '' : 'count_include_pad=False',
@@ -134,5 +159,6 @@ export const AdaptiveAvgPool2dLayer = defineLayer({
     const size: Pair = a.pair('output_size');
     return new PoolModule((x) => adaptiveAvgPool2d(x, size));
   },
+  onnx: adaptiveAvgPoolOnnx,
   torch: (a) => `nn.AdaptiveAvgPool2d(${pyPair(a.pair('output_size'))})`,
 });

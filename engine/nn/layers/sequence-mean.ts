@@ -41,6 +41,7 @@ export const SequenceMeanLayer = defineLayer({
   },
   paramShapes: () => ({}),
   build: (a) => new SequenceMean(a.int('dim')),
+  onnx: (c, x) => c.g.node('ReduceMean', [x], `${c.name}/ReduceMean`, { axes: [c.args.int('dim')], keepdims: 0 }),
   torch: (a) => `SequenceMean(dim=${a.int('dim')})`,
   torchSource: `class SequenceMean(nn.Module):
     """x.mean(dim): mean pooling over positions, (N, L, E) -> (N, E) with dim=1."""

@@ -21,11 +21,12 @@ import { add, relu } from '../../ops/elementwise.ts';
 import { gelu } from '../../ops/activations.ts';
 import { Module } from '../module.ts';
 import { defineLayer, type Args } from '../layer-def.ts';
+import * as onnx from '../../export/onnx/layers.ts';
 import { divisor, lastDim } from '../layer-palette.ts';
 import { Linear } from './linear.ts';
 import { Dropout } from './dropout.ts';
 import { LayerNorm } from './layer-norm.ts';
-import { checkAttentionInput, MultiheadAttention, type AttentionOptions } from './attention.ts';
+import { checkAttentionInput, MultiheadAttention, selfAttentionOnnx, type AttentionOptions } from './attention.ts';
 
 export interface EncoderDropouts {
   attn: number;
@@ -104,6 +105,27 @@ const separate = (name: string, where: string, whereZh: string) => ({
   docZh: `${whereZh}施加的 Dropout；null 表示与 dropout 相同。`,
 });
 
+/** ONNX: the block's sublayers from the shared pieces, post-norm or pre-norm as norm_first says. */
+function encoderBlockOnnx(c: onnx.OnnxLayerContext, x: string): string {
+  const a = c.args;
+  const E = a.int('d_model');
+  const eps = a.float('layer_norm_eps');
+  const sa = (h: string) => selfAttentionOnnx(c, h, 'self_attn.', E, a.int('nhead'), a.bool('causal'));
+  const ff = (h: string) => {
+    const inner = onnx.linear(c, h, 'linear1.', 2);
+    const act = a.str('activation') === 'gelu' ? onnx.gelu({ ...c, name: `${c.name}.activation` }, inner, false) : c.g.node('Relu', [inner], `${c.name}.activation/Relu`);
+    return onnx.linear(c, act, 'linear2.', 2);
+  };
+  const norm = (h: string, n: 1 | 2) => onnx.layerNormOver(c, h, [E], eps, `norm${n}.`);
+  const add = (p: string, q: string, n: string) => c.g.node('Add', [p, q], `${c.name}/${n}`);
+  if (a.bool('norm_first')) {
+    const h = add(x, sa(norm(x, 1)), 'residual1');
+    return add(h, ff(norm(h, 2)), 'residual2');
+  }
+  const h = norm(add(x, sa(x), 'residual1'), 1);
+  return norm(add(h, ff(h), 'residual2'), 2);
+}
+
 export const TransformerEncoderBlockLayer = defineLayer({
   kind: 'TransformerEncoderBlock',
   category: 'Attention & sequence',
@@ -147,6 +169,7 @@ export const TransformerEncoderBlockLayer = defineLayer({
       },
       gen,
     ),
+  onnx: encoderBlockOnnx,
   torch(a) {
     const common = `${a.int('d_model')}, ${a.int('nhead')}, dim_feedforward=${a.int('dim_feedforward')}, dropout=${a.float('dropout')}, activation=${JSON.stringify(a.str('activation'))}, layer_norm_eps=${a.float('layer_norm_eps')}`;
     const extras = ['attn_dropout', 'dropout1', 'ffn_dropout', 'dropout2'].filter((n) => a.optionalNum(n) !== null).map((n) => `${n}=${a.optionalNum(n)}`);
