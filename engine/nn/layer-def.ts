@@ -40,6 +40,9 @@ export interface ArgSpec {
   docZh: string;
 }
 
+/** torch's `inplace` flag (activations, dropouts): accepted so imported specs load; results never alias here. */
+export const inplaceArg: ArgSpec = { name: 'inplace', type: 'bool', default: false, doc: 'Accepted for PyTorch compatibility; has no effect.', docZh: '仅为兼容 PyTorch 而保留；不起任何作用。' };
+
 /** A per-sample shape (no batch dimension); `origin` explains a flattened size, e.g. "64×7×7". */
 export interface ShapeInfo {
   shape: number[];

@@ -3,7 +3,7 @@ import type { Tensor } from '../../tensor/tensor.ts';
 import { relu, sigmoid, tanh } from '../../ops/elementwise.ts';
 import { elu, gelu, leakyRelu, logSoftmax, selu, softmax } from '../../ops/activations.ts';
 import { Module } from '../module.ts';
-import { defineLayer, LayerError, type Args, type ArgSpec, type Category, type LayerDef, type LayerTraits } from '../layer-def.ts';
+import { defineLayer, inplaceArg, LayerError, type Args, type ArgSpec, type Category, type LayerDef, type LayerTraits } from '../layer-def.ts';
 import * as onnx from '../../export/onnx/layers.ts';
 import { pyValue } from './python.ts';
 
@@ -19,9 +19,6 @@ class Activation extends Module {
 
 /** A description in English and in 简体中文. */
 type Text = [en: string, zh: string];
-
-// torch's `inplace` flag is accepted so imported specs load; results never alias here.
-const inplace: ArgSpec = { name: 'inplace', type: 'bool', default: false, doc: 'Accepted for PyTorch compatibility; has no effect.', docZh: '仅为兼容 PyTorch 而保留；不起任何作用。' };
 
 function activation(kind: string, [description, descriptionZh]: Text, args: ArgSpec[], make: (a: Args) => (x: Tensor) => Tensor, lower: onnx.OnnxLower, category: Category = 'Activation', traits: LayerTraits = { activation: true }): LayerDef {
   return defineLayer({
@@ -44,12 +41,12 @@ function activation(kind: string, [description, descriptionZh]: Text, args: ArgS
 /** SELU's constants as torch defines them (the ONNX defaults are rounded). */
 const SELU = { alpha: { float: 1.6732632423543772 }, gamma: { float: 1.0507009873554805 } };
 
-export const ReLULayer = activation('ReLU', ['max(0, x): the default non-linearity.', 'max(0, x)：最常用的默认非线性激活。'], [inplace], () => relu, onnx.unary('Relu'));
+export const ReLULayer = activation('ReLU', ['max(0, x): the default non-linearity.', 'max(0, x)：最常用的默认非线性激活。'], [inplaceArg], () => relu, onnx.unary('Relu'));
 export const LeakyReLULayer: LayerDef = {
   ...activation(
     'LeakyReLU',
     ['Like ReLU but with a small slope for negative inputs.', '类似 ReLU，但负输入处有一个很小的斜率。'],
-    [{ name: 'negative_slope', type: 'float', default: 0.01, doc: 'Slope for x < 0.', docZh: 'x < 0 时的斜率。' }, inplace],
+    [{ name: 'negative_slope', type: 'float', default: 0.01, doc: 'Slope for x < 0.', docZh: 'x < 0 时的斜率。' }, inplaceArg],
     (a) => (x) => leakyRelu(x, a.float('negative_slope')),
     onnx.unary('LeakyRelu', (a) => ({ alpha: { float: a.float('negative_slope') } })),
   ),
@@ -66,13 +63,13 @@ export const ELULayer: LayerDef = {
   ...activation(
     'ELU',
     ['x for x > 0, α(eˣ − 1) below: smooth and with negative outputs.', 'x > 0 时为 x，否则为 α(eˣ − 1)：平滑，且能输出负值。'],
-    [{ name: 'alpha', type: 'float', default: 1.0, doc: 'Saturation value for large negative inputs.', docZh: '输入为很大的负数时的饱和值。' }, inplace],
+    [{ name: 'alpha', type: 'float', default: 1.0, doc: 'Saturation value for large negative inputs.', docZh: '输入为很大的负数时的饱和值。' }, inplaceArg],
     (a) => (x) => elu(x, a.float('alpha')),
     onnx.unary('Elu', (a) => ({ alpha: { float: a.float('alpha') } })),
   ),
   summary: (v) => `α = ${v.alpha}`,
 };
-export const SELULayer = activation('SELU', ['Scaled ELU that keeps activations self-normalising (pair with AlphaDropout).', '缩放的 ELU，使激活值保持自归一化（与 AlphaDropout 搭配使用）。'], [inplace], () => selu, onnx.unary('Selu', () => SELU));
+export const SELULayer = activation('SELU', ['Scaled ELU that keeps activations self-normalising (pair with AlphaDropout).', '缩放的 ELU，使激活值保持自归一化（与 AlphaDropout 搭配使用）。'], [inplaceArg], () => selu, onnx.unary('Selu', () => SELU));
 export const TanhLayer = activation('Tanh', ['Squashes to (−1, 1).', '把输入压缩到 (−1, 1)。'], [], () => tanh, onnx.unary('Tanh'));
 export const SigmoidLayer = activation('Sigmoid', ['Squashes to (0, 1).', '把输入压缩到 (0, 1)。'], [], () => sigmoid, onnx.unary('Sigmoid'));
 export const IdentityLayer = activation('Identity', ['Passes its input through unchanged (a placeholder).', '原样输出输入（用作占位）。'], [], () => (x) => x, onnx.identity, 'Core', { shapePassive: true });

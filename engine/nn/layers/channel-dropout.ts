@@ -19,7 +19,7 @@
 import type { Tensor } from '../../tensor/tensor.ts';
 import { formatShape } from '../../tensor/shape.ts';
 import { checkProbability, scheduleArg, StochasticModule } from '../stochastic.ts';
-import { defineLayer, LayerError, type Args, type LayerDef, type ShapeInfo } from '../layer-def.ts';
+import { defineLayer, inplaceArg, LayerError, type Args, type LayerDef, type ShapeInfo } from '../layer-def.ts';
 import { applyKeepMask, keepScale } from './dropout.ts';
 
 type Variant = 1 | 2 | 3;
@@ -79,7 +79,7 @@ function channelDropoutLayer(variant: Variant, what: string, whatZh: string): La
     descriptionZh: `训练时以概率 p 将整个通道（${whatZh}）置零，其余乘以 1/(1−p)；评估时为恒等映射。`,
     args: [
       { name: 'p', type: 'float', default: 0.5, min: 0, max: 1, doc: 'Probability of zeroing a channel.', docZh: '将一个通道置零的概率。' },
-      { name: 'inplace', type: 'bool', default: false, doc: 'Accepted for PyTorch compatibility; has no effect.', docZh: '仅为兼容 PyTorch 而保留；不起任何作用。' },
+      inplaceArg,
       scheduleArg(),
     ],
     infer: inferChannels(variant),

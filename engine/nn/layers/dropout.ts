@@ -9,7 +9,7 @@ import { mul } from '../../ops/elementwise.ts';
 import { emptyData } from '../../tensor/storage.ts';
 import { kernels } from '../../kernels/registry.ts';
 import { checkProbability, scheduleArg, StochasticModule } from '../stochastic.ts';
-import { defineLayer } from '../layer-def.ts';
+import { defineLayer, inplaceArg } from '../layer-def.ts';
 
 /** The scale survivors get: 1/(1 − p), and 0 for p = 1 (torch multiplies by zeros; avoids 0·∞). */
 export function keepScale(p: number): number {
@@ -60,7 +60,7 @@ export const DropoutLayer = defineLayer({
   descriptionZh: '训练时以概率 p 将每个激活置零，保留下来的乘以 1/(1−p)；评估时为恒等映射。',
   args: [
     { name: 'p', type: 'float', default: 0.5, min: 0, max: 1, doc: 'Probability of zeroing an element (0.3–0.5 is common).', docZh: '将一个元素置零的概率（常用 0.3–0.5）。' },
-    { name: 'inplace', type: 'bool', default: false, doc: 'Accepted for PyTorch compatibility; has no effect.', docZh: '仅为兼容 PyTorch 而保留；不起任何作用。' },
+    inplaceArg,
     scheduleArg(),
   ],
   infer: (_a, input) => ({ shape: [...input.shape], origin: input.origin }),
