@@ -94,6 +94,7 @@ export class BatchNorm extends Module {
   }
 }
 
+/** ONNX: BatchNormalization with the running statistics, else the batch's own as torch uses them. */
 function batchNormOnnx(c: onnx.OnnxLayerContext, x: string): string {
   const C = c.args.int('num_features');
   const eps = c.args.float('eps');

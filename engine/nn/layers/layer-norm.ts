@@ -99,6 +99,7 @@ export const LayerNormLayer = defineLayer({
   },
 });
 
+/** ONNX: normalise each group over (C/G, …) by reshaping, then the per-channel scale and shift. */
 function groupNormOnnx(c: onnx.OnnxLayerContext, x: string): string {
   const G = c.args.int('num_groups');
   const C = c.args.int('num_channels');
