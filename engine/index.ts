@@ -18,21 +18,9 @@ export { Module, Sequential, describeReport, type StateDictReport } from './nn/m
 export { Args, LayerError, type LayerDef, type ArgSpec, type ShapeInfo, type Category } from './nn/layer-def.ts';
 export { layerDef, layerDefs, layerKinds } from './nn/registry.ts';
 export { validateSpec, buildModel, resolveArgs, SpecError, type ModelSpec, type LayerSpec, type SpecReport, type LayerReport } from './nn/spec.ts';
-export { Dropout } from './nn/layers/dropout.ts';
 export { StochasticModule, stochasticModules, type NoiseKind } from './nn/stochastic.ts';
 export { scheduledP, applyDropoutSchedules, checkSchedule, type DropoutSchedule, type TrainingProgress } from './nn/dropout-schedule.ts';
-export { ChannelDropout } from './nn/layers/channel-dropout.ts';
-export { AlphaDropout, alphaDropoutCoefficients, ALPHA_PRIME } from './nn/layers/alpha-dropout.ts';
-export { GaussianDropout, GaussianNoise } from './nn/layers/gaussian-dropout.ts';
-export { DropBlock2d, dropBlockGamma } from './nn/layers/drop-block.ts';
-export { StochasticDepth } from './nn/layers/stochastic-depth.ts';
-export { DropConnect } from './nn/layers/drop-connect.ts';
-export { BatchNorm } from './nn/layers/batch-norm.ts';
-export { LayerNorm, GroupNorm } from './nn/layers/layer-norm.ts';
-export { Embedding, LearnedPositionalEmbedding, SinusoidalPositionalEncoding, sinusoidalTable, tokenIds } from './nn/layers/embedding.ts';
-export { MultiheadAttention, attentionSoftmax, boolMask, type AttentionOptions, type AttentionResult } from './nn/layers/attention.ts';
-export { TransformerEncoderBlock, type EncoderOptions, type EncoderDropouts } from './nn/layers/transformer.ts';
-export { SequenceMean } from './nn/layers/sequence-mean.ts';
+// Layer kinds are reached through the registry (layerDef(kind).build, buildModel), not by class, so a new kind adds no line here.
 export { Residual, blockDef, blockDefs, type BlockDef } from './nn/layers/blocks.ts';
 export * from './losses/losses.ts';
 export { Optimizer } from './optim/optimizer.ts';

@@ -59,7 +59,7 @@ const LayerReportSchema: z.ZodType<LayerReport> = z.lazy(() => LayerFieldsSchema
 const ArgInfoSchema = z.object({
   name: z.string(), type: z.string(), default: z.unknown().optional(), required: z.boolean(),
   min: z.number().optional(), max: z.number().optional(), maxExclusive: z.boolean().optional(),
-  options: z.array(z.string()).optional(), doc: z.string(),
+  options: z.array(z.string()).optional(), doc: z.string(), docZh: z.string(),
 });
 
 /** engine/nn/layer-def.ts' LayerTraits; catalog.ts' typed return checks the two agree. */
@@ -144,7 +144,7 @@ export const REQUESTS = {
     params: z.object({}),
     result: z.object({
       protocol: z.number(), backend: z.string(),
-      layers: z.array(z.object({ kind: z.string(), category: z.string(), description: z.string(), traits: LayerTraitsSchema, args: z.array(ArgInfoSchema) })),
+      layers: z.array(z.object({ kind: z.string(), category: z.string(), nameBase: z.string(), description: z.string(), descriptionZh: z.string(), traits: LayerTraitsSchema, args: z.array(ArgInfoSchema) })),
       datasets: z.array(z.object({ id: z.string(), title: z.string(), description: z.string() })),
     }),
   },

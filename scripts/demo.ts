@@ -4,7 +4,8 @@
  * MLP on a small two-spiral set with and without Dropout and prints the
  * train−validation gap each gives.
  */
-import { buildModel, crossEntropy, Dropout, Generator, noGrad, SGD, Tensor, argmaxLast, tensor } from '../engine/index.ts';
+import { buildModel, crossEntropy, Generator, noGrad, SGD, Tensor, argmaxLast, tensor } from '../engine/index.ts';
+import { Dropout } from '../engine/nn/layers/dropout.ts';
 
 function workedExample(): void {
   const d = new Dropout(0.5);

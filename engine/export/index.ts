@@ -42,7 +42,6 @@ export function exportProject(b: ProjectBundle, req: ExportRequest, files: FileS
 
 export { ExportError } from './pytorch-model.ts';
 export { exportPytorch, exportSource, type ExportFiles, type ExportSource } from './pytorch.ts';
-export { exportOnnx, ONNX_INPUT, ONNX_OUTPUT } from './onnx/export.ts';
-export { onnxUnsupportedKinds } from './onnx/layers.ts';
+export { exportOnnx, onnxUnsupportedKinds, ONNX_INPUT, ONNX_OUTPUT } from './onnx/export.ts';
 export { importWeights, checkWeights, reportLines, ImportError } from './import-weights.ts';
 export { metricsCsv, stepLossesCsv } from './metrics-csv.ts';

@@ -6,6 +6,7 @@
 import type { Generator } from '../tensor/random.ts';
 import type { DropoutSchedule } from './dropout-schedule.ts';
 import type { Module } from './module.ts';
+import type { OnnxLower } from '../export/onnx/layers.ts';
 
 export type Category = 'Core' | 'Activation' | 'Convolution' | 'Pooling' | 'Normalization' | 'Dropout family' | 'Attention & sequence' | 'Blocks';
 
@@ -35,7 +36,12 @@ export interface ArgSpec {
   maxExclusive?: boolean;
   options?: readonly string[];
   doc: string;
+  /** `doc` in 简体中文 (the renderer shows the one for the chosen language). */
+  docZh: string;
 }
+
+/** torch's `inplace` flag (activations, dropouts): accepted so imported specs load; results never alias here. */
+export const inplaceArg: ArgSpec = { name: 'inplace', type: 'bool', default: false, doc: 'Accepted for PyTorch compatibility; has no effect.', docZh: '仅为兼容 PyTorch 而保留；不起任何作用。' };
 
 /** A per-sample shape (no batch dimension); `origin` explains a flattened size, e.g. "64×7×7". */
 export interface ShapeInfo {
@@ -139,6 +145,8 @@ export interface LayerDef {
   traits?: LayerTraits;
   /** One line for the palette. */
   description: string;
+  /** `description` in 简体中文. */
+  descriptionZh: string;
   args: readonly ArgSpec[];
   /** Output shape for one sample; throws LayerError for inputs it cannot take. */
   infer(a: Args, input: ShapeInfo): ShapeInfo;
@@ -153,6 +161,21 @@ export interface LayerDef {
    * has it (imports torch, nn, F, math); the exporter emits it once per file.
    */
   torchSource?: string;
+  /**
+   * Its eval-mode graph in ONNX opset 17 (shared pieces in export/onnx/layers.ts).
+   * A stochastic kind without one is the identity there, as in eval mode; any
+   * other kind without one cannot be exported to ONNX, and the export says so.
+   */
+  onnx?: OnnxLower;
+  /** The start of a new layer's name in the editor (fc → fc, fc_2); default: the kind in snake_case. */
+  nameBase?: string;
+  /**
+   * Argument values that fit the per-sample shape flowing in (null while it is
+   * unknown), so a layer fresh from the palette validates at once (helpers in layer-palette.ts).
+   */
+  insertDefaults?(input: readonly number[] | null): Record<string, ArgValue>;
+  /** The card's one line about the arguments (spec values over defaults), e.g. "784 → 128"; default: the rate of a stochastic layer. */
+  summary?(v: Readonly<Record<string, unknown>>): string;
 }
 
 export function defineLayer(def: LayerDef): LayerDef {

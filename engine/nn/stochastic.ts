@@ -106,6 +106,7 @@ export function scheduleArg(range: ValueRange = { min: 0, max: 1 }): ArgSpec {
     default: null,
     ...range,
     doc: 'How the rate changes during training: null (fixed), or {"type": "constant" | "linear" | "cosine" | "step", ...}.',
+    docZh: '训练过程中该比率如何变化：null（固定不变），或 {"type": "constant" | "linear" | "cosine" | "step", ...}。',
   };
 }
 

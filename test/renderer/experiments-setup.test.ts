@@ -54,7 +54,7 @@ describe('the plan', () => {
     const layers = sweepableLayers(mlp, catalog);
     expect(layers.map((l) => [l.name, l.rate])).toEqual([['drop1', 0.2], ['res.inner', 0.1]]);
     // A kind the renderer has never heard of is offered by its traits, through its own rate argument.
-    const jitter = { kind: 'JitterDrop', category: 'Dropout family', description: '', traits: { stochastic: { rate: 'q', sweepable: true } }, args: [{ name: 'q', type: 'float', default: 0.25, required: false, doc: '' }] };
+    const jitter = { kind: 'JitterDrop', category: 'Dropout family', nameBase: 'jitter_drop', description: '', descriptionZh: '', traits: { stochastic: { rate: 'q', sweepable: true } }, args: [{ name: 'q', type: 'float', default: 0.25, required: false, doc: '', docZh: '' }] };
     const withJitter: Catalog = { ...catalog, layers: [...catalog.layers, jitter] };
     expect(sweepableLayers({ input_shape: [4], layers: [{ kind: 'JitterDrop', name: 'j' }] }, withJitter)).toMatchObject([{ name: 'j', rateName: 'q', rate: 0.25 }]);
     // The renderer reads the catalog's traits: every dropout-family kind is judged as the engine judges it.

@@ -3,13 +3,13 @@ import { formatArg, parseArg, sameValue } from '../../renderer/src/lib/arg-input
 import { compactCount, innerDropouts, rateArg, shapeText, summary } from '../../renderer/src/lib/layer-summary.ts';
 import type { ArgInfo, LayerInfo } from '../../renderer/src/lib/layer-defaults.ts';
 
-const p: ArgInfo = { name: 'p', type: 'float', default: 0.5, required: false, min: 0, max: 1, doc: 'Probability.' };
+const p: ArgInfo = { name: 'p', type: 'float', default: 0.5, required: false, min: 0, max: 1, doc: 'Probability.', docZh: '' };
 const rate: ArgInfo = { ...p, name: 'rate', maxExclusive: true };
-const features: ArgInfo = { name: 'out_features', type: 'int', required: true, min: 1, doc: 'Outputs.' };
-const kernel: ArgInfo = { name: 'kernel_size', type: 'pair', required: true, min: 1, doc: 'Window.' };
-const stride: ArgInfo = { name: 'stride', type: 'pair?', default: null, required: false, min: 1, doc: 'Step.' };
-const momentum: ArgInfo = { name: 'momentum', type: 'float?', default: 0.1, required: false, min: 0, max: 1, doc: 'Momentum.' };
-const shape: ArgInfo = { name: 'normalized_shape', type: 'ints', required: true, doc: 'Dims.' };
+const features: ArgInfo = { name: 'out_features', type: 'int', required: true, min: 1, doc: 'Outputs.', docZh: '' };
+const kernel: ArgInfo = { name: 'kernel_size', type: 'pair', required: true, min: 1, doc: 'Window.', docZh: '' };
+const stride: ArgInfo = { name: 'stride', type: 'pair?', default: null, required: false, min: 1, doc: 'Step.', docZh: '' };
+const momentum: ArgInfo = { name: 'momentum', type: 'float?', default: 0.1, required: false, min: 0, max: 1, doc: 'Momentum.', docZh: '' };
+const shape: ArgInfo = { name: 'normalized_shape', type: 'ints', required: true, doc: 'Dims.', docZh: '' };
 
 const ok = (value: unknown) => ({ ok: true, value });
 const bad = (key: string, vars?: Record<string, number>) => ({ ok: false, problem: vars ? { key, vars } : { key } });
@@ -55,11 +55,11 @@ describe('argument boxes', () => {
   });
 });
 
-const dropout: LayerInfo = { kind: 'Dropout', category: 'Dropout family', description: '', traits: { stochastic: { rate: 'p' } }, args: [p, { name: 'schedule', type: 'schedule', default: null, required: false, doc: '' }] };
-const gauss: LayerInfo = { kind: 'GaussianNoise', category: 'Dropout family', description: '', traits: { stochastic: { rate: 'stddev' } }, args: [{ ...p, name: 'stddev', default: 0.1 }, { name: 'schedule', type: 'schedule', default: null, required: false, doc: '' }] };
+const dropout: LayerInfo = { kind: 'Dropout', category: 'Dropout family', nameBase: 'dropout', description: '', descriptionZh: '', traits: { stochastic: { rate: 'p' } }, args: [p, { name: 'schedule', type: 'schedule', default: null, required: false, doc: '', docZh: '' }] };
+const gauss: LayerInfo = { kind: 'GaussianNoise', category: 'Dropout family', nameBase: 'gaussian_noise', description: '', descriptionZh: '', traits: { stochastic: { rate: 'stddev' } }, args: [{ ...p, name: 'stddev', default: 0.1 }, { name: 'schedule', type: 'schedule', default: null, required: false, doc: '', docZh: '' }] };
 const block: LayerInfo = {
-  kind: 'TransformerEncoderBlock', category: 'Attention & sequence', description: '', traits: {},
-  args: [{ name: 'dropout', type: 'float', default: 0.1, required: false, doc: '' }, ...['attn_dropout', 'dropout1', 'ffn_dropout', 'dropout2'].map((name) => ({ name, type: 'float?', default: null, required: false, doc: '' }))],
+  kind: 'TransformerEncoderBlock', category: 'Attention & sequence', nameBase: 'block', description: '', descriptionZh: '', traits: {},
+  args: [{ name: 'dropout', type: 'float', default: 0.1, required: false, doc: '', docZh: '' }, ...['attn_dropout', 'dropout1', 'ffn_dropout', 'dropout2'].map((name) => ({ name, type: 'float?', default: null, required: false, doc: '', docZh: '' }))],
 };
 
 describe('card summaries', () => {
@@ -72,6 +72,10 @@ describe('card summaries', () => {
     [{ kind: 'GaussianNoise' }, gauss, 'σ = 0.1'],
     [{ kind: 'LayerNorm', normalized_shape: [4, 64] }, undefined, '[4, 64]'],
     [{ kind: 'ReLU' }, undefined, ''],
+    [{ kind: 'GroupNorm', num_groups: 8, num_channels: 32 }, undefined, '8 × 4 ch'],
+    [{ kind: 'TransformerEncoderBlock', d_model: 32, nhead: 8, dim_feedforward: 128, norm_first: true }, block, 'E = 32, h = 8, ff = 128, pre-norm'],
+    [{ kind: 'StochasticDepth', p: 0.1, mode: 'row' }, undefined, 'p = 0.1, row'],
+    [{ kind: 'Softmax' }, undefined, 'dim -1'],
   ])('%j', (layer, info, want) => {
     expect(summary(layer, info)).toBe(want);
   });

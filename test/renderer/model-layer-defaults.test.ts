@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { catalog as engineCatalog } from '../../engine/host/catalog.ts';
 import { validateSpec } from '../../engine/nn/spec.ts';
-import { BLOCK_INFOS, nameBase, newLayer, shapeAt, type LayerInfo } from '../../renderer/src/lib/layer-defaults.ts';
+import { BLOCK_INFOS, newLayer, shapeAt, type LayerInfo } from '../../renderer/src/lib/layer-defaults.ts';
 import { insert, type ModelSpec } from '../../renderer/src/lib/spec-edit.ts';
 
 /** The catalog as the engine sends it. */
@@ -34,10 +34,11 @@ describe('new layer defaults', () => {
   it('names like the templates, unique in their list', () => {
     expect(place(mlp, 'Dropout', 2).layer.name).toBe('dropout_2');
     expect(place(mlp, 'Linear', 4).layer.name).toBe('fc');
-    expect(nameBase('BatchNorm1d')).toBe('bn');
-    expect(nameBase('GaussianDropout')).toBe('gaussian_dropout');
-    expect(nameBase('ReLU')).toBe('relu');
-    expect(nameBase('LeakyReLU')).toBe('leaky_relu');
+    expect(info('BatchNorm1d').nameBase).toBe('bn');
+    expect(info('GaussianDropout').nameBase).toBe('gaussian_dropout');
+    expect(info('ReLU').nameBase).toBe('relu');
+    expect(info('LeakyReLU').nameBase).toBe('leaky_relu');
+    expect(place(mlp, 'Residual', 2).layer.name).toBe('res');
   });
 
   it('reads the incoming shape from the report, also inside blocks', () => {

@@ -5,15 +5,15 @@ import type { Catalog } from '../../renderer/src/lib/engine.svelte.ts';
 import { durationUnits, formatDuration } from '../../renderer/src/lib/eta.ts';
 import { checkNumber } from '../../renderer/src/lib/number-input.ts';
 
-const arg = (name: string, d?: number) => ({ name, type: 'float', required: false, doc: '', ...(d === undefined ? {} : { default: d }) });
+const arg = (name: string, d?: number) => ({ name, type: 'float', required: false, doc: '', docZh: '', ...(d === undefined ? {} : { default: d }) });
 const catalog = {
   protocol: 1, backend: 'js', datasets: [],
   layers: [
-    { kind: 'Linear', category: 'Core', description: '', traits: {}, args: [arg('in_features'), arg('out_features')] },
-    { kind: 'Dropout', category: 'Dropout family', description: '', traits: { stochastic: { rate: 'p' } }, args: [arg('p', 0.5), arg('schedule')] },
-    { kind: 'GaussianNoise', category: 'Dropout family', description: '', traits: { stochastic: { rate: 'stddev' } }, args: [arg('stddev', 0.1)] },
-    { kind: 'TransformerEncoderLayer', category: 'Attention & sequence', description: '', traits: {}, args: [arg('d_model'), arg('dropout', 0.1)] },
-    { kind: 'Residual', category: 'Blocks', description: '', traits: {}, args: [] },
+    { kind: 'Linear', category: 'Core', nameBase: 'fc', description: '', descriptionZh: '', traits: {}, args: [arg('in_features'), arg('out_features')] },
+    { kind: 'Dropout', category: 'Dropout family', nameBase: 'dropout', description: '', descriptionZh: '', traits: { stochastic: { rate: 'p' } }, args: [arg('p', 0.5), arg('schedule')] },
+    { kind: 'GaussianNoise', category: 'Dropout family', nameBase: 'gaussian_noise', description: '', descriptionZh: '', traits: { stochastic: { rate: 'stddev' } }, args: [arg('stddev', 0.1)] },
+    { kind: 'TransformerEncoderLayer', category: 'Attention & sequence', nameBase: 'block', description: '', descriptionZh: '', traits: {}, args: [arg('d_model'), arg('dropout', 0.1)] },
+    { kind: 'Residual', category: 'Blocks', nameBase: 'res', description: '', descriptionZh: '', traits: {}, args: [] },
   ],
 } as Catalog;
 

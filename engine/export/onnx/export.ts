@@ -5,13 +5,13 @@
  * `dlab predict` does, and its batch dimension is dynamic ("batch").
  */
 import type { Args, LayerDef, ShapeInfo } from '../../nn/layer-def.ts';
-import { layerDef } from '../../nn/registry.ts';
+import { layerDef, layerDefs } from '../../nn/registry.ts';
 import { resolveArgs, validateSpec, type LayerReport, type LayerSpec, type ModelSpec } from '../../nn/spec.ts';
 import { blockDef } from '../../nn/layers/blocks.ts';
 import type { Normalizer } from '../../data/dataset.ts';
 import { ExportError } from '../pytorch-model.ts';
 import { OnnxGraph, OPSET } from './graph.ts';
-import { onnxLowering } from './layers.ts';
+import { identity, type OnnxLower } from './layers.ts';
 
 export interface OnnxOptions {
   title: string;
@@ -74,6 +74,17 @@ export function exportOnnx(spec: ModelSpec, o: OnnxOptions): Uint8Array {
     output: { name: ONNX_OUTPUT, dims: ['batch', ...current.shape] },
     metadata: { source: o.title, normalized_inside: String(!!o.normalizer) },
   });
+}
+
+/** How a layer kind lowers: its own `onnx`, else the identity for a stochastic layer (eval mode draws nothing), else undefined. */
+function onnxLowering(kind: string): OnnxLower | undefined {
+  const def = layerDef(kind);
+  return def?.onnx ?? (def?.traits?.stochastic ? identity : undefined);
+}
+
+/** Registered kinds the ONNX exporter cannot lower (yet). */
+export function onnxUnsupportedKinds(): string[] {
+  return layerDefs().map((d) => d.kind).filter((k) => !onnxLowering(k));
 }
 
 /** Every kind in a list of layers, blocks' inner layers included. */

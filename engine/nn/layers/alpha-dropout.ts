@@ -12,7 +12,7 @@ import { formatShape } from '../../tensor/shape.ts';
 import { add } from '../../ops/elementwise.ts';
 import { SELU_ALPHA, SELU_SCALE } from '../../ops/activations.ts';
 import { checkProbability, scheduleArg, StochasticModule } from '../stochastic.ts';
-import { defineLayer, LayerError } from '../layer-def.ts';
+import { defineLayer, inplaceArg, LayerError } from '../layer-def.ts';
 import { applyKeepMask } from './dropout.ts';
 
 /** α' = −λα ≈ −1.7581, the value SELU tends to for very negative inputs. */
@@ -62,9 +62,10 @@ export const AlphaDropoutLayer = defineLayer({
   category: 'Dropout family',
   traits: { stochastic: { rate: 'p', sweepable: true, elementwise: true, seluOnly: { plain: 'Dropout' } } },
   description: "Dropout for SELU networks: dropped units take SELU's saturation value and an affine map keeps mean 0 and variance 1.",
+  descriptionZh: '用于 SELU 网络的 Dropout：被丢弃的单元取 SELU 的饱和值，再通过仿射变换保持均值为 0、方差为 1。',
   args: [
-    { name: 'p', type: 'float', default: 0.5, min: 0, max: 1, doc: 'Probability of dropping an element.' },
-    { name: 'inplace', type: 'bool', default: false, doc: 'Accepted for PyTorch compatibility; has no effect.' },
+    { name: 'p', type: 'float', default: 0.5, min: 0, max: 1, doc: 'Probability of dropping an element.', docZh: '丢弃一个元素的概率。' },
+    inplaceArg,
     scheduleArg(),
   ],
   infer: (_a, input) => ({ shape: [...input.shape], origin: input.origin }),
@@ -77,9 +78,10 @@ export const FeatureAlphaDropoutLayer = defineLayer({
   category: 'Dropout family',
   traits: { stochastic: { rate: 'p', sweepable: true, seluOnly: { plain: 'Dropout2d' } } },
   description: 'AlphaDropout over whole channels: each feature map of each sample is kept or set to the saturation value.',
+  descriptionZh: '按整个通道进行的 AlphaDropout：每个样本的每张特征图要么保留，要么整体设为饱和值。',
   args: [
-    { name: 'p', type: 'float', default: 0.5, min: 0, max: 1, doc: 'Probability of dropping a channel.' },
-    { name: 'inplace', type: 'bool', default: false, doc: 'Accepted for PyTorch compatibility; has no effect.' },
+    { name: 'p', type: 'float', default: 0.5, min: 0, max: 1, doc: 'Probability of dropping a channel.', docZh: '丢弃一个通道的概率。' },
+    inplaceArg,
     scheduleArg(),
   ],
   infer(_a, input) {

@@ -28,6 +28,8 @@ import { Linear } from './linear.ts';
 import { keepScale } from './dropout.ts';
 import { checkProbability, scheduleArg, StochasticModule } from '../stochastic.ts';
 import { defineLayer, LayerError } from '../layer-def.ts';
+import * as onnx from '../../export/onnx/layers.ts';
+import { divisor, lastDim } from '../layer-palette.ts';
 
 export interface AttentionOptions {
   /** (N, S), torch's key_padding_mask: nonzero marks a key position to ignore (padding). */
@@ -295,20 +297,56 @@ export function checkAttentionInput(input: { shape: number[] }, embedDim: number
   if (input.shape[1] !== embedDim) throw new LayerError(`expects ${dimName} ${embedDim} but receives ${input.shape[1]} features per position`, `set ${dimName} to ${input.shape[1]}`);
 }
 
+/**
+ * ONNX: self-attention over (N, L, E) as the engine's MultiheadAttention: one packed
+ * projection, per head softmax(q/√d · kᵀ + causal mask) · v, then out_proj.
+ */
+export function selfAttentionOnnx(c: onnx.OnnxLayerContext, x: string, sub: string, E: number, H: number, causal: boolean): string {
+  const g = c.g;
+  const L = c.input.shape[0];
+  const D = E / H;
+  const at = `${c.name}${sub ? `.${sub.slice(0, -1)}` : ''}`;
+  const w = onnx.init(c, `${sub}in_proj_weight`) as string;
+  const b = onnx.init(c, `${sub}in_proj_bias`);
+  let qkv = g.node('MatMul', [x, g.node('Transpose', [w], `${at}/in_proj/Transpose`, { perm: [1, 0] })], `${at}/in_proj/MatMul`);
+  if (b) qkv = g.node('Add', [qkv, b], `${at}/in_proj/Add`);
+  // (N, L, 3E) → (3, N, H, L, D)
+  const split = g.node('Transpose', [onnx.reshapeTo(g, qkv, [L, 3, H, D], `${at}/heads`)], `${at}/heads/Transpose`, { perm: [2, 0, 3, 1, 4] });
+  const part = (i: number, n: string) => g.node('Gather', [split, g.ints(`${at}/${n}_index`, [i])], `${at}/${n}`, { axis: 0 });
+  const squeeze = (t: string, n: string) => g.node('Squeeze', [t, g.ints(`${at}/${n}_axes`, [0])], `${at}/${n}_squeeze`);
+  const q = squeeze(part(0, 'q'), 'q');
+  const k = squeeze(part(1, 'k'), 'k');
+  const v = squeeze(part(2, 'v'), 'v');
+  const qs = g.node('Mul', [q, g.floats(`${at}/scale`, [], [1 / Math.sqrt(D)])], `${at}/q_scaled`);
+  let scores = g.node('MatMul', [qs, g.node('Transpose', [k], `${at}/k_t`, { perm: [0, 1, 3, 2] })], `${at}/scores`);
+  if (causal) {
+    const mask = new Float32Array(L * L);
+    for (let i = 0; i < L; i++) for (let j = i + 1; j < L; j++) mask[i * L + j] = -Infinity;
+    scores = g.node('Add', [scores, g.floats(`${at}/causal_mask`, [L, L], mask)], `${at}/masked`);
+  }
+  const attn = g.node('Softmax', [scores], `${at}/Softmax`, { axis: -1 });
+  const ctx = g.node('Transpose', [g.node('MatMul', [attn, v], `${at}/context`)], `${at}/context/Transpose`, { perm: [0, 2, 1, 3] });
+  return onnx.linear(c, onnx.reshapeTo(g, ctx, [L, E], `${at}/merge`), `${sub}out_proj.`, 2);
+}
+
 export const MultiheadAttentionLayer = defineLayer({
   kind: 'MultiheadAttention',
   category: 'Attention & sequence',
   traits: { stochastic: { rate: 'dropout' } }, // attention-weight dropout; it lowers to its own ONNX graph
   description: 'Self-attention: every position mixes information from all positions, in several heads.',
+  descriptionZh: '自注意力：每个位置融合来自所有位置的信息，分多个头进行。',
   args: [
-    { name: 'embed_dim', type: 'int', min: 1, doc: 'Size of each position vector E.' },
-    { name: 'num_heads', type: 'int', min: 1, doc: 'Number of heads (divides embed_dim).' },
-    { name: 'dropout', type: 'float', default: 0, min: 0, max: 1, doc: 'Dropout on the attention weights while training.' },
-    { name: 'bias', type: 'bool', default: true, doc: 'Learn biases in the input and output projections.' },
-    { name: 'batch_first', type: 'bool', default: true, doc: "Layout of attend()'s inputs; in a model the batch always comes first." },
-    { name: 'causal', type: 'bool', default: false, doc: 'Each position attends only to itself and earlier ones.' },
+    { name: 'embed_dim', type: 'int', min: 1, doc: 'Size of each position vector E.', docZh: '每个位置向量的维度 E。' },
+    { name: 'num_heads', type: 'int', min: 1, doc: 'Number of heads (divides embed_dim).', docZh: '头数（须整除 embed_dim）。' },
+    { name: 'dropout', type: 'float', default: 0, min: 0, max: 1, doc: 'Dropout on the attention weights while training.', docZh: '训练时对注意力权重施加的 Dropout。' },
+    { name: 'bias', type: 'bool', default: true, doc: 'Learn biases in the input and output projections.', docZh: '在输入投影和输出投影中学习偏置。' },
+    { name: 'batch_first', type: 'bool', default: true, doc: "Layout of attend()'s inputs; in a model the batch always comes first.", docZh: 'attend() 输入的布局；在模型中批次维度总是在最前面。' },
+    { name: 'causal', type: 'bool', default: false, doc: 'Each position attends only to itself and earlier ones.', docZh: '每个位置只关注自身及之前的位置（因果掩码）。' },
     scheduleArg(),
   ],
+  nameBase: 'attn',
+  insertDefaults: (s) => ({ embed_dim: lastDim(s), num_heads: divisor(lastDim(s)) }),
+  summary: (v) => `E = ${v.embed_dim}, h = ${v.num_heads}${v.causal ? ', causal' : ''}`,
   infer(a, input) {
     checkAttentionInput(input, a.int('embed_dim'), a.int('num_heads'), 'embed_dim', 'num_heads');
     return { shape: [...input.shape] };
@@ -319,6 +357,7 @@ export const MultiheadAttentionLayer = defineLayer({
   },
   build: (a, _input, gen) =>
     Object.assign(new MultiheadAttention(a.int('embed_dim'), a.int('num_heads'), a.float('dropout'), a.bool('bias'), a.bool('batch_first'), gen, a.bool('causal')), { schedule: a.schedule('schedule') }),
+  onnx: (c, x) => selfAttentionOnnx(c, x, '', c.args.int('embed_dim'), c.args.int('num_heads'), c.args.bool('causal')),
   torch: (a) =>
     `SelfAttention(${a.int('embed_dim')}, ${a.int('num_heads')}${a.float('dropout') ? `, dropout=${a.float('dropout')}` : ''}${a.bool('bias') ? '' : ', bias=False'}${a.bool('causal') ? ', causal=True' : ''})`,
   torchSource: `class SelfAttention(nn.MultiheadAttention):

@@ -17,6 +17,8 @@ import { mean } from '../../ops/reduce.ts';
 import { reshape } from '../../ops/movement.ts';
 import { Module } from '../module.ts';
 import { defineLayer, LayerError, type LayerDef } from '../layer-def.ts';
+import * as onnx from '../../export/onnx/layers.ts';
+import { firstDim } from '../layer-palette.ts';
 import { pyValue } from './python.ts';
 
 /** (x − μ)/√(σ² + eps) over `axes` (keepdim), with the biased variance; returns it with the batch stats. */
@@ -92,19 +94,42 @@ export class BatchNorm extends Module {
   }
 }
 
+/** ONNX: BatchNormalization with the running statistics, else the batch's own as torch uses them. */
+function batchNormOnnx(c: onnx.OnnxLayerContext, x: string): string {
+  const C = c.args.int('num_features');
+  const eps = c.args.float('eps');
+  const scale = onnx.init(c, 'weight') ?? onnx.fill(c, 'weight', C, 1);
+  const bias = onnx.init(c, 'bias') ?? onnx.fill(c, 'bias', C, 0);
+  if (c.args.bool('track_running_stats')) {
+    return c.g.node('BatchNormalization', [x, scale, bias, onnx.init(c, 'running_mean') as string, onnx.init(c, 'running_var') as string], `${c.name}/BatchNormalization`, { epsilon: { float: eps } });
+  }
+  // Without running statistics torch normalises with the batch's own, in eval too.
+  const rank = c.input.shape.length + 1;
+  const axes = [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2)];
+  const perChannel = [C, ...Array<number>(rank - 2).fill(1)];
+  const y = onnx.normalizeOver(c.g, x, axes, eps, c.name);
+  const s = c.g.node('Reshape', [scale, c.g.ints(`${c.name}/channel_shape`, perChannel)], `${c.name}/weight_reshape`);
+  const t = c.g.node('Reshape', [bias, c.g.ints(`${c.name}/channel_shape`, perChannel)], `${c.name}/bias_reshape`);
+  return c.g.node('Add', [c.g.node('Mul', [y, s], `${c.name}/scale`), t], `${c.name}/shift`);
+}
+
 function batchNormLayer(dims: 1 | 2): LayerDef {
   const needs = dims === 1 ? '[num_features] or [num_features, length]' : '[num_features, height, width]';
   return defineLayer({
     kind: `BatchNorm${dims}d`,
     category: 'Normalization',
     description: `Normalises each channel with batch statistics while training and running averages in eval${dims === 1 ? ' (after Linear or Conv1d)' : ' (after Conv2d)'}.`,
+    descriptionZh: `对每个通道做归一化：训练时用批次统计量，评估时用滑动平均（放在 ${dims === 1 ? 'Linear 或 Conv1d' : 'Conv2d'} 之后）。`,
     args: [
-      { name: 'num_features', type: 'int', min: 1, doc: 'Number of channels C.' },
-      { name: 'eps', type: 'float', default: 1e-5, min: 0, doc: 'Added to the variance for numerical stability.' },
-      { name: 'momentum', type: 'float?', default: 0.1, min: 0, max: 1, doc: 'Weight of the newest batch in the running averages; null for a cumulative average.' },
-      { name: 'affine', type: 'bool', default: true, doc: 'Learn a per-channel scale (weight) and shift (bias).' },
-      { name: 'track_running_stats', type: 'bool', default: true, doc: 'Keep running averages for eval; if false, batch statistics are used in eval too.' },
+      { name: 'num_features', type: 'int', min: 1, doc: 'Number of channels C.', docZh: '通道数 C。' },
+      { name: 'eps', type: 'float', default: 1e-5, min: 0, doc: 'Added to the variance for numerical stability.', docZh: '加到方差上以保证数值稳定。' },
+      { name: 'momentum', type: 'float?', default: 0.1, min: 0, max: 1, doc: 'Weight of the newest batch in the running averages; null for a cumulative average.', docZh: '最新批次在滑动平均中的权重；null 表示累积平均。' },
+      { name: 'affine', type: 'bool', default: true, doc: 'Learn a per-channel scale (weight) and shift (bias).', docZh: '为每个通道学习缩放（weight）和平移（bias）。' },
+      { name: 'track_running_stats', type: 'bool', default: true, doc: 'Keep running averages for eval; if false, batch statistics are used in eval too.', docZh: '保留滑动平均供评估时使用；为 false 时评估也使用批次统计量。' },
     ],
+    nameBase: 'bn',
+    insertDefaults: (s) => ({ num_features: firstDim(s, 64) }),
+    summary: (v) => String(v.num_features),
     infer(a, input) {
       const r = input.shape.length;
       const ok = dims === 1 ? r === 1 || r === 2 : r === 3;
@@ -117,6 +142,7 @@ function batchNormLayer(dims: 1 | 2): LayerDef {
     },
     paramShapes: (a): Record<string, number[]> => (a.bool('affine') ? { weight: [a.int('num_features')], bias: [a.int('num_features')] } : {}),
     build: (a) => new BatchNorm(dims, a.int('num_features'), a.float('eps'), a.optionalNum('momentum'), a.bool('affine'), a.bool('track_running_stats')),
+    onnx: batchNormOnnx,
     torch(a) {
       const extra: string[] = [];
       if (a.float('eps') !== 1e-5) extra.push(`eps=${a.float('eps')}`);

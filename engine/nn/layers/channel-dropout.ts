@@ -19,7 +19,7 @@
 import type { Tensor } from '../../tensor/tensor.ts';
 import { formatShape } from '../../tensor/shape.ts';
 import { checkProbability, scheduleArg, StochasticModule } from '../stochastic.ts';
-import { defineLayer, LayerError, type Args, type LayerDef, type ShapeInfo } from '../layer-def.ts';
+import { defineLayer, inplaceArg, LayerError, type Args, type LayerDef, type ShapeInfo } from '../layer-def.ts';
 import { applyKeepMask, keepScale } from './dropout.ts';
 
 type Variant = 1 | 2 | 3;
@@ -70,15 +70,16 @@ function inferChannels(variant: Variant) {
   };
 }
 
-function channelDropoutLayer(variant: Variant, what: string): LayerDef {
+function channelDropoutLayer(variant: Variant, what: string, whatZh: string): LayerDef {
   return defineLayer({
     kind: `Dropout${variant}d`,
     category: 'Dropout family',
     traits: { stochastic: { rate: 'p', sweepable: true, conventionalRate: true } },
     description: `Zeroes whole channels (${what}) with probability p while training, scaling the rest by 1/(1−p); identity in eval.`,
+    descriptionZh: `训练时以概率 p 将整个通道（${whatZh}）置零，其余乘以 1/(1−p)；评估时为恒等映射。`,
     args: [
-      { name: 'p', type: 'float', default: 0.5, min: 0, max: 1, doc: 'Probability of zeroing a channel.' },
-      { name: 'inplace', type: 'bool', default: false, doc: 'Accepted for PyTorch compatibility; has no effect.' },
+      { name: 'p', type: 'float', default: 0.5, min: 0, max: 1, doc: 'Probability of zeroing a channel.', docZh: '将一个通道置零的概率。' },
+      inplaceArg,
       scheduleArg(),
     ],
     infer: inferChannels(variant),
@@ -87,6 +88,6 @@ function channelDropoutLayer(variant: Variant, what: string): LayerDef {
   });
 }
 
-export const Dropout1dLayer = channelDropoutLayer(1, '1-D feature maps');
-export const Dropout2dLayer = channelDropoutLayer(2, '2-D feature maps, "spatial dropout"');
-export const Dropout3dLayer = channelDropoutLayer(3, '3-D feature maps');
+export const Dropout1dLayer = channelDropoutLayer(1, '1-D feature maps', '一维特征图');
+export const Dropout2dLayer = channelDropoutLayer(2, '2-D feature maps, "spatial dropout"', '二维特征图，即“空间 Dropout”');
+export const Dropout3dLayer = channelDropoutLayer(3, '3-D feature maps', '三维特征图');

@@ -6,6 +6,8 @@ import { reshape } from '../../ops/movement.ts';
 import { uniformFanIn } from '../init.ts';
 import { Module } from '../module.ts';
 import { defineLayer, LayerError, type Args } from '../layer-def.ts';
+import * as onnx from '../../export/onnx/layers.ts';
+import { firstDim, pairText } from '../layer-palette.ts';
 import { pyPair } from './python.ts';
 
 export class Conv2d extends Module {
@@ -51,16 +53,20 @@ export const Conv2dLayer = defineLayer({
   kind: 'Conv2d',
   category: 'Convolution',
   description: '2-D convolution: small learned filters slid over an image, shared across positions.',
+  descriptionZh: '二维卷积：可学习的小卷积核在图像上滑动，各位置共享权重。',
   args: [
-    { name: 'in_channels', type: 'int', min: 1, doc: 'Channels of the input image.' },
-    { name: 'out_channels', type: 'int', min: 1, doc: 'Channels produced (number of filters).' },
-    { name: 'kernel_size', type: 'pair', min: 1, doc: 'Filter height and width.' },
-    { name: 'stride', type: 'pair', default: 1, min: 1, doc: 'Step between filter positions.' },
-    { name: 'padding', type: 'pair', default: 0, min: 0, doc: 'Zeros added on each side.' },
-    { name: 'dilation', type: 'pair', default: 1, min: 1, doc: 'Spacing between filter taps.' },
-    { name: 'groups', type: 'int', default: 1, min: 1, doc: 'Split channels into independent groups (in_channels for depthwise).' },
-    { name: 'bias', type: 'bool', default: true, doc: 'Learn a bias per output channel.' },
+    { name: 'in_channels', type: 'int', min: 1, doc: 'Channels of the input image.', docZh: '输入图像的通道数。' },
+    { name: 'out_channels', type: 'int', min: 1, doc: 'Channels produced (number of filters).', docZh: '输出的通道数（即卷积核个数）。' },
+    { name: 'kernel_size', type: 'pair', min: 1, doc: 'Filter height and width.', docZh: '卷积核的高和宽。' },
+    { name: 'stride', type: 'pair', default: 1, min: 1, doc: 'Step between filter positions.', docZh: '卷积核每次移动的步长。' },
+    { name: 'padding', type: 'pair', default: 0, min: 0, doc: 'Zeros added on each side.', docZh: '每一边补零的数量。' },
+    { name: 'dilation', type: 'pair', default: 1, min: 1, doc: 'Spacing between filter taps.', docZh: '卷积核各采样点之间的间距（空洞卷积）。' },
+    { name: 'groups', type: 'int', default: 1, min: 1, doc: 'Split channels into independent groups (in_channels for depthwise).', docZh: '把通道分成相互独立的组（设为 in_channels 即深度卷积）。' },
+    { name: 'bias', type: 'bool', default: true, doc: 'Learn a bias per output channel.', docZh: '为每个输出通道学习一个偏置。' },
   ],
+  nameBase: 'conv',
+  insertDefaults: (s) => ({ in_channels: firstDim(s, 1, 2), out_channels: firstDim(s, 16, 2), kernel_size: 3, padding: 1 }),
+  summary: (v) => `${v.in_channels} → ${v.out_channels}, k${pairText(v.kernel_size)} s${pairText(v.stride)} p${pairText(v.padding)}`,
   infer(a, input) {
     const cin = a.int('in_channels');
     const cout = a.int('out_channels');
@@ -85,6 +91,12 @@ export const Conv2dLayer = defineLayer({
   build(a, _input, gen) {
     const { k, s, p, d, groups } = geometry(a);
     return new Conv2d(a.int('in_channels'), a.int('out_channels'), k, s, p, d, groups, a.bool('bias'), gen);
+  },
+  onnx: (c, x) => {
+    const w = onnx.init(c, 'weight') as string;
+    const b = onnx.init(c, 'bias');
+    const a = c.args;
+    return c.g.node('Conv', b ? [x, w, b] : [x, w], `${c.name}/Conv`, { kernel_shape: a.pair('kernel_size'), strides: a.pair('stride'), pads: onnx.pads(a.pair('padding')), dilations: a.pair('dilation'), group: a.int('groups') });
   },
   torch(a) {
     const { k, s, p, d, groups } = geometry(a);

@@ -83,12 +83,14 @@ export const DropBlock2dLayer = defineLayer({
   category: 'Dropout family',
   traits: { stochastic: { rate: 'p', sweepable: true, conventionalRate: true } },
   description: 'Zeroes contiguous square blocks of each feature map while training (torchvision drop_block2d), rescaling the rest.',
+  descriptionZh: '训练时将每张特征图中连续的方形区域置零（torchvision drop_block2d），并对其余部分重新缩放。',
   args: [
-    { name: 'p', type: 'float', default: 0.1, min: 0, max: 1, doc: 'Probability of an element being dropped (blocks are sized so about p of the map goes).' },
-    { name: 'block_size', type: 'int', default: 3, min: 1, doc: 'Side of each dropped square (odd; capped at the feature map size).' },
-    { name: 'eps', type: 'float', default: 1e-6, min: 0, doc: 'Added to the kept count before rescaling.' },
+    { name: 'p', type: 'float', default: 0.1, min: 0, max: 1, doc: 'Probability of an element being dropped (blocks are sized so about p of the map goes).', docZh: '元素被丢弃的概率（据此安排方块，使特征图中约 p 的比例被丢弃）。' },
+    { name: 'block_size', type: 'int', default: 3, min: 1, doc: 'Side of each dropped square (odd; capped at the feature map size).', docZh: '每个被丢弃方块的边长（奇数；不超过特征图尺寸）。' },
+    { name: 'eps', type: 'float', default: 1e-6, min: 0, doc: 'Added to the kept count before rescaling.', docZh: '重新缩放前加到保留元素个数上的值。' },
     scheduleArg(),
   ],
+  summary: (v) => `p = ${v.p}, block ${v.block_size}`,
   infer(a, input) {
     if (input.shape.length !== 3) throw new LayerError(`needs per-sample input [channels, height, width], but receives ${formatShape(input.shape)}`, 'place it after a Conv2d or pooling layer');
     const [, h, w] = input.shape;

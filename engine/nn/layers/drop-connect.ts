@@ -14,6 +14,8 @@ import { matmul } from '../../ops/matmul.ts';
 import { uniformFanIn } from '../init.ts';
 import { checkProbability, scheduleArg, StochasticModule } from '../stochastic.ts';
 import { defineLayer } from '../layer-def.ts';
+import * as onnx from '../../export/onnx/layers.ts';
+import { lastDim } from '../layer-palette.ts';
 import { LinearLayer } from './linear.ts';
 import { keepScale } from './dropout.ts';
 
@@ -55,14 +57,18 @@ export const DropConnectLayer = defineLayer({
   category: 'Dropout family',
   traits: { stochastic: { rate: 'p' } },
   description: 'A Linear layer whose individual weights are dropped with probability p while training (DropConnect).',
+  descriptionZh: '训练时以概率 p 丢弃单个权重的 Linear 层（DropConnect）。',
   args: [
     ...LinearLayer.args,
-    { name: 'p', type: 'float', default: 0.5, min: 0, max: 1, doc: 'Probability of dropping each weight.' },
+    { name: 'p', type: 'float', default: 0.5, min: 0, max: 1, doc: 'Probability of dropping each weight.', docZh: '丢弃每个权重的概率。' },
     scheduleArg(),
   ],
+  insertDefaults: (s) => ({ in_features: lastDim(s), out_features: lastDim(s) }),
+  summary: (v) => `${v.in_features} → ${v.out_features}, p = ${v.p}`,
   infer: LinearLayer.infer,
   paramShapes: LinearLayer.paramShapes,
   build: (a, _input, gen) => Object.assign(new DropConnect(a.int('in_features'), a.int('out_features'), a.bool('bias'), a.float('p'), gen), { schedule: a.schedule('schedule') }),
+  onnx: (c, x) => onnx.linear(c, x), // eval: the plain Linear
   torch: (a) => `DropConnectLinear(${a.int('in_features')}, ${a.int('out_features')}${a.bool('bias') ? '' : ', bias=False'}, p=${a.float('p')})`,
   torchSource: `class DropConnectLinear(nn.Linear):
     """DropConnect on a Linear: y = x (M * W / (1 - p))^T + b with M ~ Bernoulli(1 - p) per weight in training; eval uses W."""

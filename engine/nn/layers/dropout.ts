@@ -9,7 +9,7 @@ import { mul } from '../../ops/elementwise.ts';
 import { emptyData } from '../../tensor/storage.ts';
 import { kernels } from '../../kernels/registry.ts';
 import { checkProbability, scheduleArg, StochasticModule } from '../stochastic.ts';
-import { defineLayer } from '../layer-def.ts';
+import { defineLayer, inplaceArg } from '../layer-def.ts';
 
 /** The scale survivors get: 1/(1 − p), and 0 for p = 1 (torch multiplies by zeros; avoids 0·∞). */
 export function keepScale(p: number): number {
@@ -57,9 +57,10 @@ export const DropoutLayer = defineLayer({
   category: 'Dropout family',
   traits: { stochastic: { rate: 'p', sweepable: true, conventionalRate: true, elementwise: true } },
   description: 'Zeroes each activation with probability p while training, scaling survivors by 1/(1−p); identity in eval.',
+  descriptionZh: '训练时以概率 p 将每个激活置零，保留下来的乘以 1/(1−p)；评估时为恒等映射。',
   args: [
-    { name: 'p', type: 'float', default: 0.5, min: 0, max: 1, doc: 'Probability of zeroing an element (0.3–0.5 is common).' },
-    { name: 'inplace', type: 'bool', default: false, doc: 'Accepted for PyTorch compatibility; has no effect.' },
+    { name: 'p', type: 'float', default: 0.5, min: 0, max: 1, doc: 'Probability of zeroing an element (0.3–0.5 is common).', docZh: '将一个元素置零的概率（常用 0.3–0.5）。' },
+    inplaceArg,
     scheduleArg(),
   ],
   infer: (_a, input) => ({ shape: [...input.shape], origin: input.origin }),

@@ -24,6 +24,8 @@ import { slice } from '../../ops/movement.ts';
 import { normalInit } from '../init.ts';
 import { Module } from '../module.ts';
 import { defineLayer, LayerError, type ArgSpec, type ShapeInfo } from '../layer-def.ts';
+import * as onnx from '../../export/onnx/layers.ts';
+import { firstDim, lastDim } from '../layer-palette.ts';
 import { Dropout } from './dropout.ts';
 
 /** Checks that every value is an integer id in [0, n) and returns them; the message says which one is wrong. */
@@ -158,17 +160,21 @@ export class SinusoidalPositionalEncoding extends PositionalBase {
   }
 }
 
-const dropoutArg: ArgSpec = { name: 'dropout', type: 'float', default: 0, min: 0, max: 1, doc: 'Dropout on the sum (token + position), applied while training; 0 for none.' };
+const dropoutArg: ArgSpec = { name: 'dropout', type: 'float', default: 0, min: 0, max: 1, doc: 'Dropout on the sum (token + position), applied while training; 0 for none.', docZh: '训练时对两者之和（词元 + 位置）施加的 Dropout；0 表示不使用。' };
 
 export const EmbeddingLayer = defineLayer({
   kind: 'Embedding',
   category: 'Attention & sequence',
   description: 'Looks up a learned vector for each integer token id: [length] ids → [length, embedding_dim].',
+  descriptionZh: '为每个整数词元 id 查出一个可学习的向量：[length] 个 id → [length, embedding_dim]。',
   args: [
-    { name: 'num_embeddings', type: 'int', min: 1, doc: 'Vocabulary size: ids run from 0 to num_embeddings − 1.' },
-    { name: 'embedding_dim', type: 'int', min: 1, doc: 'Size of each embedding vector.' },
-    { name: 'padding_idx', type: 'int?', default: null, doc: 'A token id whose vector stays zero and gets no gradient (padding), or null.' },
+    { name: 'num_embeddings', type: 'int', min: 1, doc: 'Vocabulary size: ids run from 0 to num_embeddings − 1.', docZh: '词表大小：id 的取值范围为 0 到 num_embeddings − 1。' },
+    { name: 'embedding_dim', type: 'int', min: 1, doc: 'Size of each embedding vector.', docZh: '每个嵌入向量的维度。' },
+    { name: 'padding_idx', type: 'int?', default: null, doc: 'A token id whose vector stays zero and gets no gradient (padding), or null.', docZh: '一个词元 id，其向量始终为零且不接收梯度（用于填充）；或 null。' },
   ],
+  nameBase: 'embed',
+  insertDefaults: () => ({ num_embeddings: 16, embedding_dim: 32 }),
+  summary: (v) => `${v.num_embeddings} → ${v.embedding_dim}`,
   infer(a, input) {
     const n = a.int('num_embeddings');
     const p = a.optionalNum('padding_idx');
@@ -177,6 +183,7 @@ export const EmbeddingLayer = defineLayer({
   },
   paramShapes: (a) => ({ weight: [a.int('num_embeddings'), a.int('embedding_dim')] }),
   build: (a, _input, gen) => new Embedding(a.int('num_embeddings'), a.int('embedding_dim'), a.optionalNum('padding_idx'), gen),
+  onnx: (c, x) => c.g.node('Gather', [onnx.init(c, 'weight') as string, c.g.node('Cast', [x], `${c.name}/Cast`, { to: 7 })], `${c.name}/Gather`, { axis: 0 }),
   torch: (a) => `nn.Embedding(${a.int('num_embeddings')}, ${a.int('embedding_dim')}${a.optionalNum('padding_idx') !== null ? `, padding_idx=${a.optionalNum('padding_idx')}` : ''})`,
 });
 
@@ -184,17 +191,27 @@ export const LearnedPositionalEmbeddingLayer = defineLayer({
   kind: 'LearnedPositionalEmbedding',
   category: 'Attention & sequence',
   description: 'Adds a learned vector per position (BERT/GPT style) to a [length, embedding_dim] sequence.',
+  descriptionZh: '给 [length, embedding_dim] 序列的每个位置加上一个可学习的向量（BERT/GPT 风格）。',
   args: [
-    { name: 'max_len', type: 'int', min: 1, doc: 'Longest sequence the table covers.' },
-    { name: 'embedding_dim', type: 'int', min: 1, doc: 'Size of each position vector (the embedding size).' },
+    { name: 'max_len', type: 'int', min: 1, doc: 'Longest sequence the table covers.', docZh: '位置表能覆盖的最大序列长度。' },
+    { name: 'embedding_dim', type: 'int', min: 1, doc: 'Size of each position vector (the embedding size).', docZh: '每个位置向量的维度（即嵌入维度）。' },
     dropoutArg,
   ],
+  nameBase: 'pos',
+  insertDefaults: (s) => ({ max_len: firstDim(s, 512, 2), embedding_dim: lastDim(s) }),
+  summary: (v) => `${v.max_len} × ${v.embedding_dim}`,
   infer(a, input) {
     checkSequence(input, a.int('max_len'), a.int('embedding_dim'), 'embedding_dim');
     return { shape: [...input.shape] };
   },
   paramShapes: (a) => ({ weight: [a.int('max_len'), a.int('embedding_dim')] }),
   build: (a, _input, gen) => new LearnedPositionalEmbedding(a.int('max_len'), a.int('embedding_dim'), a.float('dropout'), gen),
+  // x + weight[:L]
+  onnx: (c, x) => {
+    const L = c.input.shape[0];
+    const rows = c.g.node('Slice', [onnx.init(c, 'weight') as string, c.g.ints(`${c.name}/starts`, [0]), c.g.ints(`${c.name}/ends`, [L]), c.g.ints(`${c.name}/axes`, [0])], `${c.name}/Slice`);
+    return c.g.node('Add', [x, rows], `${c.name}/Add`);
+  },
   torch: (a) => `LearnedPositionalEmbedding(${a.int('max_len')}, ${a.int('embedding_dim')}${a.float('dropout') ? `, dropout=${a.float('dropout')}` : ''})`,
   torchSource: `class LearnedPositionalEmbedding(nn.Module):
     """x + weight[:L] over (N, L, E), then dropout; weight ~ N(0, 1) as nn.Embedding."""
@@ -215,17 +232,26 @@ export const SinusoidalPositionalEncodingLayer = defineLayer({
   kind: 'SinusoidalPositionalEncoding',
   category: 'Attention & sequence',
   description: 'Adds the fixed sin/cos position signal of the original Transformer; nothing to learn.',
+  descriptionZh: '加上原始 Transformer 中固定的 sin/cos 位置信号；没有可学习的参数。',
   args: [
-    { name: 'd_model', type: 'int', min: 1, doc: 'The embedding size.' },
-    { name: 'max_len', type: 'int', default: 5000, min: 1, doc: 'Longest sequence the table covers.' },
+    { name: 'd_model', type: 'int', min: 1, doc: 'The embedding size.', docZh: '嵌入维度。' },
+    { name: 'max_len', type: 'int', default: 5000, min: 1, doc: 'Longest sequence the table covers.', docZh: '位置表能覆盖的最大序列长度。' },
     dropoutArg,
   ],
+  nameBase: 'pos',
+  insertDefaults: (s) => ({ d_model: lastDim(s) }),
+  summary: (v) => `d = ${v.d_model}`,
   infer(a, input) {
     checkSequence(input, a.int('max_len'), a.int('d_model'), 'd_model');
     return { shape: [...input.shape] };
   },
   paramShapes: () => ({}),
   build: (a) => new SinusoidalPositionalEncoding(a.int('d_model'), a.int('max_len'), a.float('dropout')),
+  onnx: (c, x) => {
+    const d = c.args.int('d_model');
+    const L = c.input.shape[0];
+    return c.g.node('Add', [x, c.g.floats(`${c.name}.pe`, [L, d], sinusoidalTable(L, d))], `${c.name}/Add`);
+  },
   torch: (a) => `SinusoidalPositionalEncoding(${a.int('d_model')}, max_len=${a.int('max_len')}${a.float('dropout') ? `, dropout=${a.float('dropout')}` : ''})`,
   torchSource: `class SinusoidalPositionalEncoding(nn.Module):
     """x + pe[:L] over (N, L, E) (the PyTorch tutorial's table), then dropout; pe is not saved."""

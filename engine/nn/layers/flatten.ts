@@ -3,6 +3,7 @@ import type { Tensor } from '../../tensor/tensor.ts';
 import { flatten } from '../../ops/movement.ts';
 import { Module } from '../module.ts';
 import { defineLayer, LayerError } from '../layer-def.ts';
+import * as onnx from '../../export/onnx/layers.ts';
 
 class Flatten extends Module {
   constructor(readonly startDim: number, readonly endDim: number) {
@@ -27,9 +28,10 @@ export const FlattenLayer = defineLayer({
   category: 'Core',
   traits: { shapePassive: true },
   description: 'Turns feature maps into one vector per sample, ready for Linear layers.',
+  descriptionZh: '把特征图展平成每个样本一个向量，以便接入 Linear 层。',
   args: [
-    { name: 'start_dim', type: 'int', default: 1, doc: 'First dimension to merge (0 is the batch).' },
-    { name: 'end_dim', type: 'int', default: -1, doc: 'Last dimension to merge.' },
+    { name: 'start_dim', type: 'int', default: 1, doc: 'First dimension to merge (0 is the batch).', docZh: '要合并的第一个维度（0 是批次维度）。' },
+    { name: 'end_dim', type: 'int', default: -1, doc: 'Last dimension to merge.', docZh: '要合并的最后一个维度。' },
   ],
   infer(a, input) {
     const r = input.shape.length;
@@ -41,6 +43,7 @@ export const FlattenLayer = defineLayer({
     return { shape: [...input.shape.slice(0, s), size, ...input.shape.slice(e + 1)], origin: merged.length > 1 ? merged.join('×') : undefined };
   },
   build: (a) => new Flatten(a.int('start_dim'), a.int('end_dim')),
+  onnx: (c, x) => onnx.reshapeTo(c.g, x, c.output.shape, c.name),
   torch: (a) => {
     const parts = [a.int('start_dim') !== 1 ? `start_dim=${a.int('start_dim')}` : '', a.int('end_dim') !== -1 ? `end_dim=${a.int('end_dim')}` : ''].filter(Boolean);
     return `nn.Flatten(${parts.join(', ')})`;

@@ -13,6 +13,8 @@ import { add, mul } from '../../ops/elementwise.ts';
 import { reshape } from '../../ops/movement.ts';
 import { Module } from '../module.ts';
 import { defineLayer, LayerError } from '../layer-def.ts';
+import * as onnx from '../../export/onnx/layers.ts';
+import { divisor, firstDim, lastDim, pairText } from '../layer-palette.ts';
 import { layerNorm } from '../../ops/normalization.ts';
 
 export class LayerNorm extends Module {
@@ -69,11 +71,15 @@ export const LayerNormLayer = defineLayer({
   kind: 'LayerNorm',
   category: 'Normalization',
   description: 'Normalises each sample over its last dimensions (the Transformer norm); the same in train and eval.',
+  descriptionZh: '对每个样本在其最后几个维度上做归一化（Transformer 所用的归一化）；训练和评估时行为相同。',
   args: [
-    { name: 'normalized_shape', type: 'ints', doc: 'The trailing dimensions to normalise over, e.g. [embed_dim].' },
-    { name: 'eps', type: 'float', default: 1e-5, min: 0, doc: 'Added to the variance for numerical stability.' },
-    { name: 'elementwise_affine', type: 'bool', default: true, doc: 'Learn a scale (weight) and shift (bias) per normalised element.' },
+    { name: 'normalized_shape', type: 'ints', doc: 'The trailing dimensions to normalise over, e.g. [embed_dim].', docZh: '进行归一化的末尾几个维度，例如 [embed_dim]。' },
+    { name: 'eps', type: 'float', default: 1e-5, min: 0, doc: 'Added to the variance for numerical stability.', docZh: '加到方差上以保证数值稳定。' },
+    { name: 'elementwise_affine', type: 'bool', default: true, doc: 'Learn a scale (weight) and shift (bias) per normalised element.', docZh: '为每个被归一化的元素学习缩放（weight）和平移（bias）。' },
   ],
+  nameBase: 'norm',
+  insertDefaults: (s) => ({ normalized_shape: [lastDim(s)] }),
+  summary: (v) => `[${pairText(v.normalized_shape).replace(/×/g, ', ')}]`,
   infer(a, input) {
     const ns = a.ints('normalized_shape');
     const tail = input.shape.slice(input.shape.length - ns.length);
@@ -85,6 +91,7 @@ export const LayerNormLayer = defineLayer({
   },
   paramShapes: (a): Record<string, number[]> => (a.bool('elementwise_affine') ? { weight: a.ints('normalized_shape'), bias: a.ints('normalized_shape') } : {}),
   build: (a) => new LayerNorm(a.ints('normalized_shape'), a.float('eps'), a.bool('elementwise_affine')),
+  onnx: (c, x) => onnx.layerNormOver(c, x, c.args.ints('normalized_shape'), c.args.float('eps')),
   torch(a) {
     const ns = a.ints('normalized_shape');
     const extra = [a.float('eps') !== 1e-5 ? `eps=${a.float('eps')}` : '', a.bool('elementwise_affine') ? '' : 'elementwise_affine=False'].filter(Boolean);
@@ -92,16 +99,37 @@ export const LayerNormLayer = defineLayer({
   },
 });
 
+/** ONNX: normalise each group over (C/G, …) by reshaping, then the per-channel scale and shift. */
+function groupNormOnnx(c: onnx.OnnxLayerContext, x: string): string {
+  const G = c.args.int('num_groups');
+  const C = c.args.int('num_channels');
+  const grouped = onnx.reshapeTo(c.g, x, [G, -1], `${c.name}/group`);
+  const y = onnx.reshapeTo(c.g, onnx.normalizeOver(c.g, grouped, [2], c.args.float('eps'), c.name), c.input.shape, `${c.name}/ungroup`);
+  const w = c.tensor('weight');
+  if (!w) return y;
+  const perChannel = [C, ...Array<number>(c.input.shape.length - 1).fill(1)];
+  const s = c.g.floats(`${c.name}.weight`, perChannel, w.data);
+  const t = c.g.floats(`${c.name}.bias`, perChannel, (c.tensor('bias') as { data: Float32Array }).data);
+  return c.g.node('Add', [c.g.node('Mul', [y, s], `${c.name}/scale`), t], `${c.name}/shift`);
+}
+
 export const GroupNormLayer = defineLayer({
   kind: 'GroupNorm',
   category: 'Normalization',
   description: 'Normalises each sample over groups of channels; independent of batch size, the same in train and eval.',
+  descriptionZh: '对每个样本按通道分组做归一化；与批大小无关，训练和评估时行为相同。',
   args: [
-    { name: 'num_groups', type: 'int', min: 1, doc: 'Number of channel groups (divides num_channels).' },
-    { name: 'num_channels', type: 'int', min: 1, doc: 'Number of channels C.' },
-    { name: 'eps', type: 'float', default: 1e-5, min: 0, doc: 'Added to the variance for numerical stability.' },
-    { name: 'affine', type: 'bool', default: true, doc: 'Learn a per-channel scale (weight) and shift (bias).' },
+    { name: 'num_groups', type: 'int', min: 1, doc: 'Number of channel groups (divides num_channels).', docZh: '通道分组数（须整除 num_channels）。' },
+    { name: 'num_channels', type: 'int', min: 1, doc: 'Number of channels C.', docZh: '通道数 C。' },
+    { name: 'eps', type: 'float', default: 1e-5, min: 0, doc: 'Added to the variance for numerical stability.', docZh: '加到方差上以保证数值稳定。' },
+    { name: 'affine', type: 'bool', default: true, doc: 'Learn a per-channel scale (weight) and shift (bias).', docZh: '为每个通道学习缩放（weight）和平移（bias）。' },
   ],
+  nameBase: 'norm',
+  insertDefaults: (s) => {
+    const c = firstDim(s, 32);
+    return { num_groups: divisor(c), num_channels: c };
+  },
+  summary: (v) => `${v.num_groups} × ${Number(v.num_channels) / Number(v.num_groups || 1)} ch`,
   infer(a, input) {
     const g = a.int('num_groups');
     const c = a.int('num_channels');
@@ -112,6 +140,7 @@ export const GroupNormLayer = defineLayer({
   },
   paramShapes: (a): Record<string, number[]> => (a.bool('affine') ? { weight: [a.int('num_channels')], bias: [a.int('num_channels')] } : {}),
   build: (a) => new GroupNorm(a.int('num_groups'), a.int('num_channels'), a.float('eps'), a.bool('affine')),
+  onnx: groupNormOnnx,
   torch(a) {
     const extra = [a.float('eps') !== 1e-5 ? `eps=${a.float('eps')}` : '', a.bool('affine') ? '' : 'affine=False'].filter(Boolean);
     return `nn.GroupNorm(${[String(a.int('num_groups')), String(a.int('num_channels')), ...extra].join(', ')})`;

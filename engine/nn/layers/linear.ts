@@ -5,6 +5,8 @@ import { linear } from '../../ops/matmul.ts';
 import { uniformFanIn } from '../init.ts';
 import { Module } from '../module.ts';
 import { defineLayer, LayerError } from '../layer-def.ts';
+import * as onnx from '../../export/onnx/layers.ts';
+import { lastDim } from '../layer-palette.ts';
 
 export class Linear extends Module {
   readonly weight: Tensor;
@@ -30,11 +32,15 @@ export const LinearLayer = defineLayer({
   kind: 'Linear',
   category: 'Core',
   description: 'Fully connected layer: every output is a weighted sum of all inputs.',
+  descriptionZh: '全连接层：每个输出都是所有输入的加权和。',
   args: [
-    { name: 'in_features', type: 'int', min: 1, doc: 'Size of each input sample (last dimension).' },
-    { name: 'out_features', type: 'int', min: 1, doc: 'Size of each output sample.' },
-    { name: 'bias', type: 'bool', default: true, doc: 'Learn an additive bias.' },
+    { name: 'in_features', type: 'int', min: 1, doc: 'Size of each input sample (last dimension).', docZh: '每个输入样本的大小（最后一个维度）。' },
+    { name: 'out_features', type: 'int', min: 1, doc: 'Size of each output sample.', docZh: '每个输出样本的大小。' },
+    { name: 'bias', type: 'bool', default: true, doc: 'Learn an additive bias.', docZh: '学习一个加性偏置。' },
   ],
+  nameBase: 'fc',
+  insertDefaults: (s) => ({ in_features: lastDim(s), out_features: lastDim(s) }),
+  summary: (v) => `${v.in_features} → ${v.out_features}${v.bias === false ? ', no bias' : ''}`,
   infer(a, input) {
     const inF = a.int('in_features');
     const last = input.shape[input.shape.length - 1];
@@ -50,5 +56,6 @@ export const LinearLayer = defineLayer({
     return a.bool('bias') ? { ...w, bias: [a.int('out_features')] } : w;
   },
   build: (a, _input, gen) => new Linear(a.int('in_features'), a.int('out_features'), a.bool('bias'), gen),
+  onnx: (c, x) => onnx.linear(c, x),
   torch: (a) => `nn.Linear(${a.int('in_features')}, ${a.int('out_features')}${a.bool('bias') ? '' : ', bias=False'})`,
 });

@@ -5,6 +5,8 @@ import { reshape } from '../../ops/movement.ts';
 import type { Pair } from '../../ops/conv.ts';
 import { Module } from '../module.ts';
 import { defineLayer, LayerError, type Args, type ArgSpec, type ShapeInfo } from '../layer-def.ts';
+import * as onnx from '../../export/onnx/layers.ts';
+import { pairText } from '../layer-palette.ts';
 import { pyPair, pyValue } from './python.ts';
 
 /** Lifts an unbatched [C, H, W] input to [1, C, H, W] and back, as torch's pooling accepts both. */
@@ -25,9 +27,9 @@ class PoolModule extends Module {
 }
 
 const windowArgs: ArgSpec[] = [
-  { name: 'kernel_size', type: 'pair', min: 1, doc: 'Window height and width.' },
-  { name: 'stride', type: 'pair?', default: null, min: 1, doc: 'Step between windows (default: kernel_size).' },
-  { name: 'padding', type: 'pair', default: 0, min: 0, doc: 'Implicit padding on each side (at most half the kernel).' },
+  { name: 'kernel_size', type: 'pair', min: 1, doc: 'Window height and width.', docZh: '窗口的高和宽。' },
+  { name: 'stride', type: 'pair?', default: null, min: 1, doc: 'Step between windows (default: kernel_size).', docZh: '窗口之间的步长（默认等于 kernel_size）。' },
+  { name: 'padding', type: 'pair', default: 0, min: 0, doc: 'Implicit padding on each side (at most half the kernel).', docZh: '每一边的隐式填充（最多为窗口大小的一半）。' },
 ];
 
 function poolOptions(a: Args): Pool2dOptions {
@@ -49,6 +51,9 @@ function inferPool(o: Pool2dOptions, input: ShapeInfo): ShapeInfo {
   return { shape: [c, oh, ow] };
 }
 
+/** Window, stride and padding as a card shows them: k2 s2, k3 s1 p1. */
+const windowSummary = (v: Readonly<Record<string, unknown>>) => `k${pairText(v.kernel_size)} s${pairText(v.stride ?? v.kernel_size)}${v.padding ? ` p${pairText(v.padding)}` : ''}`;
+
 function pyPool(name: string, a: Args, extra: string[]): string {
   const k = a.pair('kernel_size');
   const s = a.pairOrNull('stride');
@@ -63,20 +68,47 @@ function pyPool(name: string, a: Args, extra: string[]): string {
   return `nn.${name}(${parts.join(', ')})`;
 }
 
+function maxPoolOnnx(c: onnx.OnnxLayerContext, x: string): string {
+  const k = c.args.pair('kernel_size');
+  return c.g.node('MaxPool', [x], `${c.name}/MaxPool`, { kernel_shape: k, strides: c.args.pairOrNull('stride') ?? k, pads: onnx.pads(c.args.pair('padding')), dilations: c.args.pair('dilation'), ceil_mode: +c.args.bool('ceil_mode') });
+}
+
+function avgPoolOnnx(c: onnx.OnnxLayerContext, x: string): string {
+  const k = c.args.pair('kernel_size');
+  const div = c.args.optionalNum('divisor_override');
+  const include = c.args.bool('count_include_pad') || div !== null;
+  if (div !== null && c.args.bool('ceil_mode')) throw new Error(`${c.name}: AvgPool2d with divisor_override and ceil_mode has no ONNX form; drop one of them`);
+  const y = c.g.node('AveragePool', [x], `${c.name}/AveragePool`, { kernel_shape: k, strides: c.args.pairOrNull('stride') ?? k, pads: onnx.pads(c.args.pair('padding')), ceil_mode: +c.args.bool('ceil_mode'), count_include_pad: +include });
+  return div === null ? y : c.g.node('Mul', [y, c.g.floats(`${c.name}/divisor`, [], [(k[0] * k[1]) / div])], `${c.name}/divisor_override`);
+}
+
+function adaptiveAvgPoolOnnx(c: onnx.OnnxLayerContext, x: string): string {
+  const [, h, w] = c.input.shape;
+  const [oh, ow] = c.args.pair('output_size');
+  if (oh === 1 && ow === 1) return c.g.node('GlobalAveragePool', [x], `${c.name}/GlobalAveragePool`);
+  if (h % oh !== 0 || w % ow !== 0) throw new Error(`${c.name}: AdaptiveAvgPool2d from ${h}×${w} to ${oh}×${ow} has uneven windows, which ONNX pooling cannot express; choose an output size dividing the input`);
+  return c.g.node('AveragePool', [x], `${c.name}/AveragePool`, { kernel_shape: [h / oh, w / ow], strides: [h / oh, w / ow] });
+}
+
 export const MaxPool2dLayer = defineLayer({
   kind: 'MaxPool2d',
   category: 'Pooling',
   description: 'Keeps the largest value in each window: downsamples and adds small shift invariance.',
+  descriptionZh: '保留每个窗口中的最大值：实现下采样，并带来少许平移不变性。',
   args: [
     ...windowArgs,
-    { name: 'dilation', type: 'pair', default: 1, min: 1, doc: 'Spacing between window taps.' },
-    { name: 'ceil_mode', type: 'bool', default: false, doc: 'Round the output size up instead of down.' },
+    { name: 'dilation', type: 'pair', default: 1, min: 1, doc: 'Spacing between window taps.', docZh: '窗口内各采样点之间的间距。' },
+    { name: 'ceil_mode', type: 'bool', default: false, doc: 'Round the output size up instead of down.', docZh: '输出尺寸向上取整，而不是向下取整。' },
   ],
+  nameBase: 'pool',
+  insertDefaults: () => ({ kernel_size: 2 }),
+  summary: windowSummary,
   infer: (a, input) => inferPool({ ...poolOptions(a), dilation: a.pair('dilation') }, input),
   build: (a) => {
     const o = { ...poolOptions(a), dilation: a.pair('dilation') };
     return new PoolModule((x) => maxPool2d(x, o));
   },
+  onnx: maxPoolOnnx,
   torch: (a) => {
     const d = a.pair('dilation');
     return pyPool('MaxPool2d', a, d[0] !== 1 || d[1] !== 1 ? [`dilation=${pyPair(d)}`] : []);
@@ -87,17 +119,22 @@ export const AvgPool2dLayer = defineLayer({
   kind: 'AvgPool2d',
   category: 'Pooling',
   description: 'Averages each window: a smooth downsampling.',
+  descriptionZh: '对每个窗口取平均：一种平滑的下采样。',
   args: [
     ...windowArgs,
-    { name: 'ceil_mode', type: 'bool', default: false, doc: 'Round the output size up instead of down.' },
-    { name: 'count_include_pad', type: 'bool', default: true, doc: 'Count padded zeros in the average.' },
-    { name: 'divisor_override', type: 'int?', default: null, min: 1, doc: 'Divide by this instead of the window size.' },
+    { name: 'ceil_mode', type: 'bool', default: false, doc: 'Round the output size up instead of down.', docZh: '输出尺寸向上取整，而不是向下取整。' },
+    { name: 'count_include_pad', type: 'bool', default: true, doc: 'Count padded zeros in the average.', docZh: '求平均时把填充的零也计算在内。' },
+    { name: 'divisor_override', type: 'int?', default: null, min: 1, doc: 'Divide by this instead of the window size.', docZh: '用这个数代替窗口大小作为除数。' },
   ],
+  nameBase: 'pool',
+  insertDefaults: () => ({ kernel_size: 2 }),
+  summary: windowSummary,
   infer: (a, input) => inferPool(poolOptions(a), input),
   build: (a) => {
     const o: AvgPool2dOptions = { ...poolOptions(a), countIncludePad: a.bool('count_include_pad'), divisorOverride: a.optionalNum('divisor_override') };
     return new PoolModule((x) => avgPool2d(x, o));
   },
+  onnx: avgPoolOnnx,
   torch: (a) =>
     pyPool('AvgPool2d', a, [
       a.bool('count_include_pad') ? '' : 'count_include_pad=False',
@@ -109,7 +146,11 @@ export const AdaptiveAvgPool2dLayer = defineLayer({
   kind: 'AdaptiveAvgPool2d',
   category: 'Pooling',
   description: 'Averages into a fixed output size whatever the input size (1 = global average pooling).',
-  args: [{ name: 'output_size', type: 'pair', min: 1, doc: 'Output height and width.' }],
+  descriptionZh: '不论输入尺寸如何，都平均池化到固定的输出尺寸（1 即全局平均池化）。',
+  args: [{ name: 'output_size', type: 'pair', min: 1, doc: 'Output height and width.', docZh: '输出的高和宽。' }],
+  nameBase: 'pool',
+  insertDefaults: () => ({ output_size: 1 }),
+  summary: (v) => `→ ${pairText(v.output_size)}`,
   infer(a, input) {
     if (input.shape.length !== 3) throw new LayerError(`expects an image input [channels, height, width] but receives [${input.shape.join(', ')}]`, 'put it before any Flatten');
     return { shape: [input.shape[0], ...a.pair('output_size')] };
@@ -118,5 +159,6 @@ export const AdaptiveAvgPool2dLayer = defineLayer({
     const size: Pair = a.pair('output_size');
     return new PoolModule((x) => adaptiveAvgPool2d(x, size));
   },
+  onnx: adaptiveAvgPoolOnnx,
   torch: (a) => `nn.AdaptiveAvgPool2d(${pyPair(a.pair('output_size'))})`,
 });

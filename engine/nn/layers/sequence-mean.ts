@@ -28,7 +28,9 @@ export const SequenceMeanLayer = defineLayer({
   kind: 'SequenceMean',
   category: 'Attention & sequence',
   description: 'Averages over the positions of a sequence: [length, features] → [features].',
-  args: [{ name: 'dim', type: 'int', default: 1, doc: 'Dimension to average over, counting the batch as 0 (1 = positions).' }],
+  descriptionZh: '对序列的各个位置取平均：[length, features] → [features]。',
+  args: [{ name: 'dim', type: 'int', default: 1, doc: 'Dimension to average over, counting the batch as 0 (1 = positions).', docZh: '求平均的维度，批次维度记为 0（1 = 各位置）。' }],
+  summary: (v) => `dim ${v.dim}`,
   infer(a, input) {
     const rank = input.shape.length + 1;
     const d = a.int('dim');
@@ -39,6 +41,7 @@ export const SequenceMeanLayer = defineLayer({
   },
   paramShapes: () => ({}),
   build: (a) => new SequenceMean(a.int('dim')),
+  onnx: (c, x) => c.g.node('ReduceMean', [x], `${c.name}/ReduceMean`, { axes: [c.args.int('dim')], keepdims: 0 }),
   torch: (a) => `SequenceMean(dim=${a.int('dim')})`,
   torchSource: `class SequenceMean(nn.Module):
     """x.mean(dim): mean pooling over positions, (N, L, E) -> (N, E) with dim=1."""

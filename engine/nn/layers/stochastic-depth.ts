@@ -40,22 +40,25 @@ export class StochasticDepth extends StochasticModule {
   }
 }
 
-function depthLayer(kind: string, modeDefault: DepthMode | undefined, description: string): LayerDef {
+function depthLayer(kind: string, modeDefault: DepthMode | undefined, description: string, descriptionZh: string): LayerDef {
   return defineLayer({
     kind,
     category: 'Dropout family',
     traits: { stochastic: { rate: 'p' } },
     description,
+    descriptionZh,
     args: [
-      { name: 'p', type: 'float', ...(kind === 'DropPath' ? { default: 0.1 } : {}), min: 0, max: 1, doc: 'Probability of zeroing a sample (row) or the whole batch.' },
-      { name: 'mode', type: 'enum', ...(modeDefault ? { default: modeDefault } : {}), options: ['row', 'batch'], doc: "'row' drops whole samples independently; 'batch' drops the whole batch at once." },
+      { name: 'p', type: 'float', ...(kind === 'DropPath' ? { default: 0.1 } : {}), min: 0, max: 1, doc: 'Probability of zeroing a sample (row) or the whole batch.', docZh: '将一个样本（行）或整个批次置零的概率。' },
+      { name: 'mode', type: 'enum', ...(modeDefault ? { default: modeDefault } : {}), options: ['row', 'batch'], doc: "'row' drops whole samples independently; 'batch' drops the whole batch at once.", docZh: '\'row\' 独立地丢弃整个样本；\'batch\' 一次丢弃整个批次。' },
       scheduleArg(),
     ],
+    summary: (v) => `p = ${v.p}, ${v.mode}`,
     infer: (_a, input) => ({ shape: [...input.shape], origin: input.origin }),
     build: (a) => Object.assign(new StochasticDepth(a.float('p'), a.str('mode') as DepthMode), { schedule: a.schedule('schedule') }),
     torch: (a) => `torchvision.ops.StochasticDepth(p=${a.float('p')}, mode=${JSON.stringify(a.str('mode'))})`,
   });
 }
 
-export const StochasticDepthLayer = depthLayer('StochasticDepth', undefined, 'Drops whole samples (or the whole batch) of a residual branch while training (torchvision stochastic_depth).');
-export const DropPathLayer = depthLayer('DropPath', 'row', "Drop-path: StochasticDepth with mode 'row', the name timm and ViTs use.");
+// torchvision's StochasticDepth has no defaults; the palette offers timm's drop-path setting.
+export const StochasticDepthLayer = { ...depthLayer('StochasticDepth', undefined, 'Drops whole samples (or the whole batch) of a residual branch while training (torchvision stochastic_depth).', '训练时丢弃残差分支中的整个样本（或整个批次）（torchvision stochastic_depth）。'), insertDefaults: () => ({ p: 0.1, mode: 'row' }) };
+export const DropPathLayer = depthLayer('DropPath', 'row', "Drop-path: StochasticDepth with mode 'row', the name timm and ViTs use.", 'Drop-path：mode 为 \'row\' 的 StochasticDepth，timm 和 ViT 中使用这个名称。');

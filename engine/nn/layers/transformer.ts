@@ -21,10 +21,12 @@ import { add, relu } from '../../ops/elementwise.ts';
 import { gelu } from '../../ops/activations.ts';
 import { Module } from '../module.ts';
 import { defineLayer, type Args } from '../layer-def.ts';
+import * as onnx from '../../export/onnx/layers.ts';
+import { divisor, lastDim } from '../layer-palette.ts';
 import { Linear } from './linear.ts';
 import { Dropout } from './dropout.ts';
 import { LayerNorm } from './layer-norm.ts';
-import { checkAttentionInput, MultiheadAttention, type AttentionOptions } from './attention.ts';
+import { checkAttentionInput, MultiheadAttention, selfAttentionOnnx, type AttentionOptions } from './attention.ts';
 
 export interface EncoderDropouts {
   attn: number;
@@ -97,26 +99,55 @@ function dropoutsOf(a: Args): EncoderDropouts {
   return { attn: pick('attn_dropout'), attnOutput: pick('dropout1'), ffn: pick('ffn_dropout'), ffnOutput: pick('dropout2') };
 }
 
-const separate = (name: string, where: string) => ({ name, type: 'float?' as const, default: null, min: 0, max: 1, doc: `Dropout on ${where}; null means the same as dropout.` });
+const separate = (name: string, where: string, whereZh: string) => ({
+  name, type: 'float?' as const, default: null, min: 0, max: 1,
+  doc: `Dropout on ${where}; null means the same as dropout.`,
+  docZh: `${whereZh}施加的 Dropout；null 表示与 dropout 相同。`,
+});
+
+/** ONNX: the block's sublayers from the shared pieces, post-norm or pre-norm as norm_first says. */
+function encoderBlockOnnx(c: onnx.OnnxLayerContext, x: string): string {
+  const a = c.args;
+  const E = a.int('d_model');
+  const eps = a.float('layer_norm_eps');
+  const sa = (h: string) => selfAttentionOnnx(c, h, 'self_attn.', E, a.int('nhead'), a.bool('causal'));
+  const ff = (h: string) => {
+    const inner = onnx.linear(c, h, 'linear1.', 2);
+    const act = a.str('activation') === 'gelu' ? onnx.gelu({ ...c, name: `${c.name}.activation` }, inner, false) : c.g.node('Relu', [inner], `${c.name}.activation/Relu`);
+    return onnx.linear(c, act, 'linear2.', 2);
+  };
+  const norm = (h: string, n: 1 | 2) => onnx.layerNormOver(c, h, [E], eps, `norm${n}.`);
+  const add = (p: string, q: string, n: string) => c.g.node('Add', [p, q], `${c.name}/${n}`);
+  if (a.bool('norm_first')) {
+    const h = add(x, sa(norm(x, 1)), 'residual1');
+    return add(h, ff(norm(h, 2)), 'residual2');
+  }
+  const h = norm(add(x, sa(x), 'residual1'), 1);
+  return norm(add(h, ff(h), 'residual2'), 2);
+}
 
 export const TransformerEncoderBlockLayer = defineLayer({
   kind: 'TransformerEncoderBlock',
   category: 'Attention & sequence',
   description: 'A Transformer encoder layer: self-attention and a feed-forward network, each with a residual connection and LayerNorm.',
+  descriptionZh: 'Transformer 编码器层：自注意力和前馈网络，各自带有残差连接和 LayerNorm。',
   args: [
-    { name: 'd_model', type: 'int', min: 1, doc: 'Size of each position vector E.' },
-    { name: 'nhead', type: 'int', min: 1, doc: 'Number of attention heads (divides d_model).' },
-    { name: 'dim_feedforward', type: 'int', default: 2048, min: 1, doc: 'Hidden size of the feed-forward network (often 4·d_model).' },
-    { name: 'dropout', type: 'float', default: 0.1, min: 0, max: 1, doc: 'Dropout everywhere in the block unless set separately below.' },
-    { name: 'activation', type: 'enum', default: 'relu', options: ['relu', 'gelu'], doc: 'Activation inside the feed-forward network.' },
-    { name: 'layer_norm_eps', type: 'float', default: 1e-5, min: 0, doc: 'eps of both LayerNorms.' },
-    { name: 'norm_first', type: 'bool', default: false, doc: 'Pre-norm (LayerNorm before each sublayer) instead of the original post-norm.' },
-    separate('attn_dropout', 'the attention weights'),
-    separate('dropout1', 'the attention output, before the residual add'),
-    separate('ffn_dropout', 'the feed-forward hidden activation'),
-    separate('dropout2', 'the feed-forward output, before the residual add'),
-    { name: 'causal', type: 'bool', default: false, doc: 'Each position attends only to itself and earlier ones.' },
+    { name: 'd_model', type: 'int', min: 1, doc: 'Size of each position vector E.', docZh: '每个位置向量的维度 E。' },
+    { name: 'nhead', type: 'int', min: 1, doc: 'Number of attention heads (divides d_model).', docZh: '注意力头数（须整除 d_model）。' },
+    { name: 'dim_feedforward', type: 'int', default: 2048, min: 1, doc: 'Hidden size of the feed-forward network (often 4·d_model).', docZh: '前馈网络的隐藏层维度（通常为 4·d_model）。' },
+    { name: 'dropout', type: 'float', default: 0.1, min: 0, max: 1, doc: 'Dropout everywhere in the block unless set separately below.', docZh: '块内各处使用的 Dropout 比率，除非在下面单独设置。' },
+    { name: 'activation', type: 'enum', default: 'relu', options: ['relu', 'gelu'], doc: 'Activation inside the feed-forward network.', docZh: '前馈网络中的激活函数。' },
+    { name: 'layer_norm_eps', type: 'float', default: 1e-5, min: 0, doc: 'eps of both LayerNorms.', docZh: '两个 LayerNorm 的 eps。' },
+    { name: 'norm_first', type: 'bool', default: false, doc: 'Pre-norm (LayerNorm before each sublayer) instead of the original post-norm.', docZh: '使用 Pre-Norm（在每个子层之前做 LayerNorm），而不是原始的 Post-Norm。' },
+    separate('attn_dropout', 'the attention weights', '对注意力权重'),
+    separate('dropout1', 'the attention output, before the residual add', '在残差相加之前对注意力输出'),
+    separate('ffn_dropout', 'the feed-forward hidden activation', '对前馈网络隐藏层激活'),
+    separate('dropout2', 'the feed-forward output, before the residual add', '在残差相加之前对前馈网络输出'),
+    { name: 'causal', type: 'bool', default: false, doc: 'Each position attends only to itself and earlier ones.', docZh: '每个位置只关注自身及之前的位置（因果掩码）。' },
   ],
+  nameBase: 'block',
+  insertDefaults: (s) => ({ d_model: lastDim(s), nhead: divisor(lastDim(s)), dim_feedforward: 4 * lastDim(s) }),
+  summary: (v) => `E = ${v.d_model}, h = ${v.nhead}, ff = ${v.dim_feedforward}${v.norm_first ? ', pre-norm' : ''}`,
   infer(a, input) {
     checkAttentionInput(input, a.int('d_model'), a.int('nhead'), 'd_model', 'nhead');
     return { shape: [...input.shape] };
@@ -138,6 +169,7 @@ export const TransformerEncoderBlockLayer = defineLayer({
       },
       gen,
     ),
+  onnx: encoderBlockOnnx,
   torch(a) {
     const common = `${a.int('d_model')}, ${a.int('nhead')}, dim_feedforward=${a.int('dim_feedforward')}, dropout=${a.float('dropout')}, activation=${JSON.stringify(a.str('activation'))}, layer_norm_eps=${a.float('layer_norm_eps')}`;
     const extras = ['attn_dropout', 'dropout1', 'ffn_dropout', 'dropout2'].filter((n) => a.optionalNum(n) !== null).map((n) => `${n}=${a.optionalNum(n)}`);

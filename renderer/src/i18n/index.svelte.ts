@@ -59,14 +59,6 @@ export function t(key: string, vars?: Record<string, string | number>): string {
   return format(table[i18n.locale].get(key) ?? table.en.get(key) ?? key, vars);
 }
 
-/**
- * The text for `key` in the current locale, or `fallback` (e.g. the engine's
- * English wording) when the current locale has no such key.
- */
-export function tOr(key: string, fallback: string): string {
-  return table[i18n.locale].get(key) ?? fallback;
-}
-
 /** Numbers in the current locale's digits and separators. */
 export function num(x: number, digits?: number): string {
   return x.toLocaleString(i18n.locale === 'zh' ? 'zh-CN' : 'en', digits === undefined ? undefined : { minimumFractionDigits: digits, maximumFractionDigits: digits });

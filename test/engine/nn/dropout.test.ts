@@ -1,6 +1,7 @@
 /** The article's Dropout, made checkable: the worked example, the rates, the scaling, train vs eval. */
 import { describe, expect, it } from 'vitest';
-import { Dropout, Generator, buildModel, tensor, Tensor } from '../../../engine/index.ts';
+import { Generator, buildModel, tensor, Tensor } from '../../../engine/index.ts';
+import { Dropout } from '../../../engine/nn/layers/dropout.ts';
 
 describe("the article's worked example (p = 0.5, x = [2, 4, 6, 8])", () => {
   it('training with the 2nd and 4th dropped gives [4, 0, 12, 0]', () => {

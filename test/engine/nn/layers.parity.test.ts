@@ -1,6 +1,7 @@
 /** Every layer kind, built through the registry from torch's constructor arguments, against torch. */
 import { describe, it, expect } from 'vitest';
-import { buildModel, Dropout, type Tensor } from '../../../engine/index.ts';
+import { buildModel, type Tensor } from '../../../engine/index.ts';
+import { Dropout } from '../../../engine/nn/layers/dropout.ts';
 import { decodeF32, loadFixture, toTensor, type F32 } from '../../helpers/fixtures.ts';
 import { expectClose, expectShape } from '../../helpers/compare.ts';
 

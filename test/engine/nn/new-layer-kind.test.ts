@@ -1,7 +1,9 @@
 /**
  * A new layer kind is one file plus one registry line: two throwaway kinds,
- * added to a fixture registry only, reach the catalog, the advisor, the sweep
- * planner and the ONNX and PyTorch exporters.
+ * added to a fixture registry only, reach the catalog (with their texts in both
+ * languages), the model editor's palette and cards, the advisor, the sweep
+ * planner and the ONNX and PyTorch exporters. The renderer's side of the texts
+ * (shown in the chosen language) is test/renderer/model-new-layer-kind.test.ts.
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it, vi } from 'vitest';
@@ -11,12 +13,14 @@ import { advise } from '../../../engine/experiments/advisor.ts';
 import { expandSweep, placeDropout } from '../../../engine/experiments/sweep.ts';
 import { defaultSettings } from '../../../engine/train/settings.ts';
 import { buildModel, validateSpec, type ModelSpec } from '../../../engine/nn/spec.ts';
-import { exportOnnx, ONNX_INPUT, ONNX_OUTPUT } from '../../../engine/export/onnx/export.ts';
-import { onnxUnsupportedKinds } from '../../../engine/export/onnx/layers.ts';
+import { exportOnnx, onnxUnsupportedKinds, ONNX_INPUT, ONNX_OUTPUT } from '../../../engine/export/onnx/export.ts';
 import { modelLines } from '../../../engine/export/pytorch-model.ts';
 import { Tensor } from '../../../engine/tensor/tensor.ts';
 import { Generator } from '../../../engine/tensor/random.ts';
 import { noGrad } from '../../../engine/tensor/grad-mode.ts';
+import { newLayer } from '../../../renderer/src/lib/layer-defaults.ts';
+import { summary } from '../../../renderer/src/lib/layer-summary.ts';
+import { insert } from '../../../renderer/src/lib/spec-edit.ts';
 
 vi.mock('../../../engine/nn/registry.ts', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../../engine/nn/registry.ts')>();
@@ -38,6 +42,27 @@ describe('a layer kind added only to the registry', () => {
     const c = catalog('js');
     expect(c.layers.find((l) => l.kind === 'JitterDrop')?.traits).toEqual({ stochastic: { rate: 'q', sweepable: true, conventionalRate: true, elementwise: true } });
     expect(c.layers.find((l) => l.kind === 'Wiggle')?.traits).toEqual({ activation: true });
+  });
+
+  it('carries its texts in English and Chinese and its name base in the catalog', () => {
+    const wiggle = catalog('js').layers.find((l) => l.kind === 'Wiggle');
+    expect(wiggle).toMatchObject({ nameBase: 'wig', description: 'A throwaway activation for tests.', descriptionZh: '测试用的临时激活函数。' });
+    expect(wiggle?.args[0]).toMatchObject({ name: 'span', doc: 'How far it wiggles.', docZh: '摆动的幅度。' });
+    expect(catalog('js').layers.find((l) => l.kind === 'JitterDrop')).toMatchObject({ nameBase: 'jitter_drop', descriptionZh: '测试用的临时 Dropout。' });
+  });
+
+  it('comes out of the palette named by its name base, with arguments fitting the shape flowing in, and its card shows its summary', () => {
+    const info = (kind: string) => catalog('js').layers.find((l) => l.kind === kind)!;
+    // After fc1 (8 → 16), Wiggle's insertDefaults reads the width.
+    const wiggle = newLayer(info('Wiggle'), bnSpec, validateSpec(bnSpec), [], 1);
+    expect(wiggle).toEqual({ kind: 'Wiggle', name: 'wig', span: 16 });
+    expect(validateSpec(insert(bnSpec, [], 1, wiggle)).errors).toEqual([]);
+    expect(newLayer(info('Wiggle'), bnSpec, null, [], 1).span).toBe(3); // no report yet: its own fallback
+    expect(summary(wiggle, info('Wiggle'))).toBe('span 16');
+    // A dropout without a summary of its own: named after its kind, its rate written out and shown.
+    const jitter = newLayer(info('JitterDrop'), plain, null, [], 2);
+    expect(jitter).toEqual({ kind: 'JitterDrop', name: 'jitter_drop', q: 0.25 });
+    expect(summary({ ...jitter, q: 0.3 }, info('JitterDrop'))).toBe('q = 0.3');
   });
 
   it('is judged by the advisor: its rate, its place after BatchNorm, and the activation it moves past', () => {

@@ -5,10 +5,14 @@
  * formula, and bit-for-bit determinism under a seed.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  ALPHA_PRIME, AlphaDropout, ChannelDropout, DropBlock2d, DropConnect, Dropout, GaussianDropout, GaussianNoise, Generator,
-  StochasticDepth, Tensor, dropBlockGamma, type StochasticModule,
-} from '../../../engine/index.ts';
+import { Generator, Tensor, type StochasticModule } from '../../../engine/index.ts';
+import { ALPHA_PRIME, AlphaDropout } from '../../../engine/nn/layers/alpha-dropout.ts';
+import { ChannelDropout } from '../../../engine/nn/layers/channel-dropout.ts';
+import { DropBlock2d, dropBlockGamma } from '../../../engine/nn/layers/drop-block.ts';
+import { DropConnect } from '../../../engine/nn/layers/drop-connect.ts';
+import { Dropout } from '../../../engine/nn/layers/dropout.ts';
+import { GaussianDropout, GaussianNoise } from '../../../engine/nn/layers/gaussian-dropout.ts';
+import { StochasticDepth } from '../../../engine/nn/layers/stochastic-depth.ts';
 
 const randn = (shape: number[], seed: number) => new Tensor(new Generator(seed).normal(shape.reduce((a, b) => a * b, 1)), shape);
 const away = (shape: number[], seed: number) => new Tensor(new Generator(seed).uniform(shape.reduce((a, b) => a * b, 1), 0.5, 2), shape);

@@ -6,7 +6,9 @@
  * 5 Adam steps from formula-made weights, losses and weights within 1e-4 relative.
  */
 import { describe, expect, it } from 'vitest';
-import { Adam, buildModel, crossEntropy, MultiheadAttention, StochasticModule, stochasticModules, Tensor, TransformerEncoderBlock, type AttentionOptions } from '../../../engine/index.ts';
+import { Adam, buildModel, crossEntropy, StochasticModule, stochasticModules, Tensor } from '../../../engine/index.ts';
+import { MultiheadAttention, type AttentionOptions } from '../../../engine/nn/layers/attention.ts';
+import { TransformerEncoderBlock } from '../../../engine/nn/layers/transformer.ts';
 import { decodeF32, loadFixture, toTensor, type F32 } from '../../helpers/fixtures.ts';
 import { expectClose, expectShape } from '../../helpers/compare.ts';
 import { buildLayer, stateOf } from '../../helpers/layer-parity.ts';

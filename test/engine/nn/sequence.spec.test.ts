@@ -4,10 +4,10 @@
  * (init, the sinusoidal table, mask semantics, dropout bookkeeping).
  */
 import { describe, expect, it } from 'vitest';
-import {
-  attentionSoftmax, blockDefs, buildModel, Embedding, Generator, layerDef, layerDefs, MultiheadAttention, noGrad, resolveArgs, SinusoidalPositionalEncoding, stochasticModules, sum, Tensor,
-  TransformerEncoderBlock, validateSpec, type LayerReport, type Module,
-} from '../../../engine/index.ts';
+import { blockDefs, buildModel, Generator, layerDef, layerDefs, noGrad, resolveArgs, stochasticModules, sum, Tensor, validateSpec, type LayerReport, type Module } from '../../../engine/index.ts';
+import { attentionSoftmax, MultiheadAttention } from '../../../engine/nn/layers/attention.ts';
+import { Embedding, SinusoidalPositionalEncoding } from '../../../engine/nn/layers/embedding.ts';
+import { TransformerEncoderBlock } from '../../../engine/nn/layers/transformer.ts';
 import { gradcheck } from '../../helpers/gradcheck.ts';
 
 const linear = (name: string | undefined, i: number, o: number) => ({ kind: 'Linear', ...(name ? { name } : {}), in_features: i, out_features: o });
