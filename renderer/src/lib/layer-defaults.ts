@@ -12,9 +12,12 @@
  */
 import { layerDef } from '../../../engine/nn/registry.ts';
 import { nameBaseOf } from '../../../engine/nn/layer-palette.ts';
-import type { Catalog, SpecReport } from './engine.svelte.ts';
+import type { ResultOf } from '../../../engine/protocol.ts';
 import { BLOCK_KINDS, getList, uniqueName, type LayerPath, type LayerSpec, type ModelSpec } from './spec-edit.ts';
 
+/** From the protocol, not engine.svelte.ts: engine tests import this file, and it must not pull in the DOM-side state. */
+type Catalog = ResultOf<'catalog'>;
+type SpecReport = ResultOf<'validate'>;
 export type LayerInfo = Catalog['layers'][number];
 export type ArgInfo = LayerInfo['args'][number];
 export type LayerReport = SpecReport['layers'][number];
