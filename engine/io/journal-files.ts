@@ -1,15 +1,24 @@
 /**
- * Recovery journals as files: `<dir>/<session>.json`, each replaced
- * atomically (temp, fsync, rename), so a crash mid-write leaves the previous
- * journal whole. Taking one renames it out of the way first: of two engines
- * that want the same orphan, exactly one gets it.
+ * Recovery journals as files. A session's journal is a folder:
+ * `<dir>/<session>/journal.json` (the document without its runs, replaced on
+ * every change) and `<dir>/<session>/runs/<run-id>.json` (each run, written
+ * once when it is recorded). Every file is replaced atomically (temp, fsync,
+ * rename), so a crash mid-write leaves the previous one whole. Taking a
+ * journal renames its whole folder out of the way first: of two engines that
+ * want the same orphan, exactly one gets the document and all its runs.
+ *
+ * Journals of the first format, one file `<dir>/<session>.json` holding
+ * everything, are still read, taken and removed; the first write of the
+ * session replaces one with a folder.
  */
-import { mkdirSync, readFileSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { alive, writeFileAtomic } from './atomic-write.ts';
-import type { JournalStore } from '../host/recovery-journal.ts';
+import type { JournalStore, TakenJournal } from '../host/recovery-journal.ts';
 
 const SESSION = /^[A-Za-z0-9_-]{1,100}$/;
+const RUN = /^[A-Za-z0-9_-]{1,200}$/;
+const DOC = 'journal.json';
 
 function readOrNull(file: string): string | null {
   try {
@@ -19,44 +28,85 @@ function readOrNull(file: string): string | null {
   }
 }
 
+function namesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function checked(pattern: RegExp, what: string, id: string): string {
+  if (!pattern.test(id)) throw new Error(`'${id}' is not a ${what} id (letters, digits, - and _)`);
+  return id;
+}
+
 export function journalFiles(dir: string, session: string, scope: string): JournalStore {
-  if (!SESSION.test(session)) throw new Error(`'${session}' is not a session id (letters, digits, - and _, at most 100)`);
-  const file = (s: string) => {
-    if (!SESSION.test(s)) throw new Error(`'${s}' is not a session id`);
-    return join(dir, `${s}.json`);
-  };
+  checked(SESSION, 'session', session);
+  const folder = (s: string) => join(dir, checked(SESSION, 'session', s));
+  const firstFormat = (s: string) => join(dir, `${checked(SESSION, 'session', s)}.json`);
+  const runsOf = (s: string) => join(folder(s), 'runs');
+  const runFile = (s: string, id: string) => join(runsOf(s), `${checked(RUN, 'run', id)}.json`);
+  const runIdsIn = (runs: string) => namesIn(runs).filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5)).filter((id) => RUN.test(id));
+
+  /** Reads a taken folder whole, then removes it. */
+  function readTaken(taken: string): TakenJournal | null {
+    const doc = readOrNull(join(taken, DOC));
+    const runs = new Map<string, string>();
+    for (const id of runIdsIn(join(taken, 'runs'))) {
+      const text = readOrNull(join(taken, 'runs', `${id}.json`));
+      if (text !== null) runs.set(id, text);
+    }
+    rmSync(taken, { recursive: true, force: true });
+    return doc === null ? null : { doc, runs };
+  }
+
   return {
     session,
     scope,
     write(s, text) {
-      mkdirSync(dir, { recursive: true });
-      writeFileAtomic(file(s), new TextEncoder().encode(text));
+      mkdirSync(folder(s), { recursive: true });
+      writeFileAtomic(join(folder(s), DOC), new TextEncoder().encode(text));
+      rmSync(firstFormat(s), { force: true });
     },
-    read: (s) => readOrNull(file(s)),
+    writeRun(s, id, text) {
+      mkdirSync(runsOf(s), { recursive: true });
+      writeFileAtomic(runFile(s, id), new TextEncoder().encode(text));
+    },
+    read: (s) => readOrNull(join(folder(s), DOC)) ?? readOrNull(firstFormat(s)),
+    readRun: (s, id) => readOrNull(runFile(s, id)),
+    runIds: (s) => runIdsIn(runsOf(s)),
+    removeRun: (s, id) => rmSync(runFile(s, id), { force: true }),
     sessions() {
-      try {
-        return readdirSync(dir).filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5)).filter((s) => SESSION.test(s));
-      } catch {
-        return [];
+      const found = new Set<string>();
+      for (const name of namesIn(dir)) {
+        if (SESSION.test(name) && statSync(join(dir, name), { throwIfNoEntry: false })?.isDirectory()) found.add(name);
+        else if (name.endsWith('.json') && SESSION.test(name.slice(0, -5))) found.add(name.slice(0, -5));
       }
+      return [...found];
     },
     take(s) {
       const taken = join(dir, `.${s}.taken-by-${process.pid}`);
+      let whole: TakenJournal | null = null;
       try {
-        renameSync(file(s), taken);
+        renameSync(folder(s), taken);
+        whole = readTaken(taken);
+      } catch {
+        /* no folder: a journal of the first format, or taken already */
+      }
+      if (whole) return whole;
+      try {
+        renameSync(firstFormat(s), taken);
       } catch {
         return null;
       }
       const text = readOrNull(taken);
       unlinkSync(taken);
-      return text;
+      return text === null ? null : { doc: text, runs: new Map() };
     },
     remove(s) {
-      try {
-        unlinkSync(file(s));
-      } catch {
-        /* gone already */
-      }
+      rmSync(folder(s), { recursive: true, force: true });
+      rmSync(firstFormat(s), { force: true });
     },
     alive,
   };

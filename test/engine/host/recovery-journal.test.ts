@@ -1,57 +1,200 @@
-/** Which journal an engine takes back or offers, and that a failed write is said once, never thrown at the edit. */
+/**
+ * Which journal an engine takes back or offers; that runs are journaled once
+ * each, apart from the document, and put back in order (or reported lost with
+ * the reason); that a journal of the first format is still read; and that a
+ * failed write is said once, never thrown at the edit.
+ */
 import { describe, expect, it } from 'vitest';
 import { RecoveryJournal, type JournalStore } from '../../../engine/host/recovery-journal.ts';
+import { newProject, type Project, type RunRecord } from '../../../engine/project/project.ts';
 
 const ALIVE = 100;
 const DEAD = 200;
 
-function memoryStore(session: string, scope = 'root:/w', files = new Map<string, string>()): JournalStore & { files: Map<string, string> } {
+type MemoryStore = JournalStore & { docs: Map<string, string>; runs: Map<string, Map<string, string>>; log: string[] };
+
+/** Journals in memory; `log` lists every change in order. */
+function memoryStore(session: string, scope = 'root:/w', docs = new Map<string, string>(), runs = new Map<string, Map<string, string>>()): MemoryStore {
+  const of = (s: string) => runs.get(s) ?? runs.set(s, new Map()).get(s)!;
+  const log: string[] = [];
   return {
-    files, session, scope,
-    write: (s, text) => void files.set(s, text),
-    read: (s) => files.get(s) ?? null,
-    sessions: () => [...files.keys()],
+    docs, runs, log, session, scope,
+    write: (s, text) => void (log.push(`doc ${s}`), docs.set(s, text)),
+    writeRun: (s, id, text) => void (log.push(`run ${s}/${id}`), of(s).set(id, text)),
+    read: (s) => docs.get(s) ?? null,
+    readRun: (s, id) => runs.get(s)?.get(id) ?? null,
+    runIds: (s) => [...of(s).keys()],
+    removeRun: (s, id) => void (log.push(`remove ${s}/${id}`), of(s).delete(id)),
+    sessions: () => [...docs.keys()],
     take(s) {
-      const t = files.get(s) ?? null;
-      files.delete(s);
-      return t;
+      const doc = docs.get(s);
+      docs.delete(s);
+      const taken = of(s);
+      runs.delete(s);
+      return doc === undefined ? null : { doc, runs: taken };
     },
-    remove: (s) => void files.delete(s),
+    remove: (s) => void (docs.delete(s), runs.delete(s)),
     alive: (pid) => pid === ALIVE,
   };
 }
 
-/** A journal left by another engine, as it would have written it. */
-function left(files: Map<string, string>, session: string, o: { pid?: number; scope?: string; dirty?: boolean; saved_at?: string; name?: string } = {}): void {
-  new RecoveryJournal(memoryStore(session, o.scope ?? 'root:/w', files), o.pid ?? DEAD, () => {}).write({ doc: { name: o.name ?? session }, path: null, dirty: o.dirty ?? true }, new Date(o.saved_at ?? '2026-12-01T10:00:00Z'));
+const BASE = newProject({ name: 'P', model: { input_shape: [2], layers: [{ kind: 'Linear', name: 'fc', in_features: 2, out_features: 2 }] }, dataset: { id: 'moons', samples: 100, seed: 0 } }, new Date('2026-12-01T09:00:00Z')).project;
+
+function run(id: string, steps = 3): RunRecord {
+  return {
+    id, name: id, created: '2026-12-01T09:30:00Z', status: 'done', spec: BASE.model, dataset: BASE.dataset, settings: BASE.training,
+    history: { epochs: [], step_losses: Array.from({ length: steps }, (_, i) => 1 / (i + 1)), best_epoch: null, stopped_early: false },
+    test: null, normalizer: null, weights: null, note: '',
+  };
 }
 
+function project(name: string, runs: RunRecord[] = []): Project {
+  return { ...BASE, name, runs };
+}
+
+/** A journal left by another engine, as it would have written it. */
+function left(docs: Map<string, string>, session: string, o: { pid?: number; scope?: string; dirty?: boolean; saved_at?: string; name?: string } = {}): void {
+  new RecoveryJournal(memoryStore(session, o.scope ?? 'root:/w', docs), o.pid ?? DEAD, () => {}).write({ doc: project(o.name ?? session), path: null, dirty: o.dirty ?? true }, new Date(o.saved_at ?? '2026-12-01T10:00:00Z'));
+}
+
+const journal = (store: JournalStore) => new RecoveryJournal(store, 1, () => {});
+
 describe('the recovery journal', () => {
-  it('writes the document with where it lives, whether it is saved, and who wrote it', () => {
+  it('writes the document without its runs, with the run ids in order, where it lives, whether it is saved, and who wrote it', () => {
     const store = memoryStore('me');
-    new RecoveryJournal(store, 42, () => {}).write({ doc: { name: 'P' }, path: '/w/p.dlab', dirty: true }, new Date('2026-12-03T12:00:00Z'));
-    expect(JSON.parse(store.files.get('me')!)).toEqual({ format: 'dropout-lab-journal', version: 1, session: 'me', pid: 42, scope: 'root:/w', path: '/w/p.dlab', dirty: true, saved_at: '2026-12-03T12:00:00.000Z', doc: { name: 'P' } });
+    const runs = [run('run-b'), run('run-a')];
+    new RecoveryJournal(store, 42, () => {}).write({ doc: project('P', runs), path: '/w/p.dlab', dirty: true }, new Date('2026-12-03T12:00:00Z'));
+    const { runs: _, ...doc } = project('P');
+    expect(JSON.parse(store.docs.get('me')!)).toEqual({ format: 'dropout-lab-journal', version: 2, session: 'me', pid: 42, scope: 'root:/w', path: '/w/p.dlab', dirty: true, saved_at: '2026-12-03T12:00:00.000Z', doc, runs: ['run-b', 'run-a'] });
+    expect(JSON.parse(store.runs.get('me')!.get('run-b')!)).toEqual(runs[0]);
+    expect(JSON.parse(store.runs.get('me')!.get('run-a')!)).toEqual(runs[1]);
+  });
+
+  it('journals a run once, before the document that lists it; an edit writes only the document', () => {
+    const store = memoryStore('me');
+    const j = journal(store);
+    let doc = project('P');
+    j.write({ doc, path: null, dirty: false });
+    doc = { ...doc, runs: [...doc.runs, run('run-1', 300_000)] };
+    j.write({ doc, path: null, dirty: true });
+    for (const name of ['a', 'b', 'c']) j.write({ doc: { ...doc, name }, path: null, dirty: true });
+    expect(store.log).toEqual(['doc me', 'run me/run-1', 'doc me', 'doc me', 'doc me', 'doc me']);
+  });
+
+  it('writes a run again when its record is replaced (training records the run after every epoch, then its outcome)', () => {
+    const store = memoryStore('me');
+    const j = journal(store);
+    j.write({ doc: project('P', [{ ...run('run-1'), status: 'running' }]), path: null, dirty: true });
+    j.write({ doc: project('P', [run('run-1', 5)]), path: null, dirty: true });
+    expect(store.log).toEqual(['run me/run-1', 'doc me', 'run me/run-1', 'doc me']);
+    expect(journal(memoryStore('me', 'root:/w', store.docs, store.runs)).own()?.doc).toMatchObject({ runs: [{ status: 'done', history: { step_losses: [1, 1 / 2, 1 / 3, 1 / 4, 1 / 5] } }] });
+  });
+
+  it('removes a deleted run’s entry only after the document that no longer lists it is written', () => {
+    const store = memoryStore('me');
+    const j = journal(store);
+    const runs = [run('run-1'), run('run-2')];
+    j.write({ doc: project('P', runs), path: null, dirty: true });
+    store.log.length = 0;
+    j.write({ doc: project('P', [runs[1]]), path: null, dirty: true });
+    expect(store.log).toEqual(['doc me', 'remove me/run-1']);
+  });
+
+  it('after a crash between a run’s entry and the document, a restarted engine gets the document as it was, and its next write removes the stray entry', () => {
+    const store = memoryStore('me');
+    const j = journal(store);
+    j.write({ doc: project('edited', [run('run-1')]), path: null, dirty: true });
+    // The engine wrote the next run's entry and died before the document listing it.
+    store.writeRun('me', 'run-2', JSON.stringify(run('run-2')));
+
+    const next = journal(memoryStore('me', 'root:/w', store.docs, store.runs));
+    const back = next.own()!;
+    expect(back.lost).toEqual([]);
+    expect(back.doc).toEqual(project('edited', [run('run-1')]));
+    next.write({ doc: project('edited again', [run('run-1')]), path: null, dirty: true });
+    expect([...store.runs.get('me')!.keys()]).toEqual(['run-1']);
+  });
+
+  it('a document whose write failed leaves the previous one whole, and its run is listed once a write works', () => {
+    const warnings: string[] = [];
+    const store = memoryStore('me');
+    let full = false;
+    const j = new RecoveryJournal({ ...store, write: (s, t) => (full ? (() => { throw new Error('ENOSPC: no space left on device'); })() : store.write(s, t)) }, 1, (m) => warnings.push(m));
+    j.write({ doc: project('before'), path: null, dirty: true });
+    full = true;
+    j.write({ doc: project('after', [run('run-1')]), path: null, dirty: true });
+    expect(journal(memoryStore('me', 'root:/w', store.docs, store.runs)).own()?.doc).toEqual(project('before'));
+    full = false;
+    j.write({ doc: project('after', [run('run-1')]), path: null, dirty: true });
+    expect(journal(memoryStore('me', 'root:/w', store.docs, store.runs)).own()?.doc).toEqual(project('after', [run('run-1')]));
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('brings the document back without a run whose entry is missing or damaged, and says which and why', () => {
+    const store = memoryStore('me');
+    journal(store).write({ doc: project('P', [run('run-1'), run('run-2'), run('run-3'), run('run-4'), run('run-5')]), path: null, dirty: true });
+    const entries = store.runs.get('me')!;
+    entries.delete('run-2');
+    entries.set('run-3', entries.get('run-3')!.slice(0, 40));
+    entries.set('run-4', JSON.stringify({ ...run('run-4'), history: 'garbage' }));
+    const back = journal(store).own()!;
+    expect(back.doc).toEqual(project('P', [run('run-1'), run('run-5')]));
+    expect(back.lost.map((l) => l.run)).toEqual(['run-2', 'run-3', 'run-4']);
+    expect(back.lost[0].reason).toMatch(/missing/);
+    expect(back.lost[1].reason).toMatch(/damaged \(.*JSON/);
+    expect(back.lost[2].reason).toMatch(/damaged \(.*history/);
+  });
+
+  it('does not write again the runs a restarted engine took back from its own entries', () => {
+    const store = memoryStore('me');
+    journal(store).write({ doc: project('P', [run('run-1', 300_000)]), path: null, dirty: true });
+    const next = memoryStore('me', 'root:/w', store.docs, store.runs);
+    const j = journal(next);
+    const back = j.own()!.doc as Project;
+    j.resumed(back.runs);
+    j.write({ doc: { ...back, name: 'renamed' }, path: null, dirty: true });
+    expect(next.log).toEqual(['doc me']);
+  });
+
+  it('reads a journal of the first format (runs inline), and moves its runs into entries at the next write', () => {
+    const docs = new Map<string, string>();
+    const runs = [run('run-1'), run('run-2')];
+    const v1 = { format: 'dropout-lab-journal', version: 1, session: 'me', pid: DEAD, scope: 'root:/w', path: null, dirty: true, saved_at: '2026-11-30T10:00:00Z', doc: project('old', runs) };
+    docs.set('me', JSON.stringify(v1));
+    docs.set('gone', JSON.stringify({ ...v1, session: 'gone' }));
+    const store = memoryStore('me', 'root:/w', docs);
+    const j = journal(store);
+    const own = j.own()!;
+    expect(own).toMatchObject({ session: 'me', lost: [] });
+    expect(own.doc).toEqual(project('old', runs));
+    j.resumed((own.doc as Project).runs);
+    j.write({ doc: project('old', runs), path: null, dirty: true });
+    expect(store.log).toEqual(['run me/run-1', 'run me/run-2', 'doc me']);
+    expect(j.offer()?.session).toBe('gone');
+    expect(j.take('gone')?.doc).toEqual(project('old', runs));
   });
 
   it('gives a restarted engine its own session’s journal, and offers it to no one else while that is so', () => {
-    const files = new Map<string, string>();
-    left(files, 'me');
-    expect(new RecoveryJournal(memoryStore('me', 'root:/w', files), 1, () => {}).own()?.doc).toEqual({ name: 'me' });
-    expect(new RecoveryJournal(memoryStore('me', 'root:/w', files), 1, () => {}).offer()).toBeNull();
+    const docs = new Map<string, string>();
+    left(docs, 'me');
+    expect(journal(memoryStore('me', 'root:/w', docs)).own()?.doc).toEqual(project('me'));
+    expect(journal(memoryStore('me', 'root:/w', docs)).offer()).toBeNull();
   });
 
-  it('offers the newest unsaved journal of the same scope whose engine is gone', () => {
-    const files = new Map<string, string>();
-    left(files, 'old', { saved_at: '2026-12-01T09:00:00Z' });
-    left(files, 'newest', { saved_at: '2026-12-02T09:00:00Z' });
-    left(files, 'saved', { dirty: false, saved_at: '2026-12-03T09:00:00Z' });
-    left(files, 'running', { pid: ALIVE, saved_at: '2026-12-03T09:00:00Z' });
-    left(files, 'elsewhere', { scope: 'root:/other', saved_at: '2026-12-03T09:00:00Z' });
-    files.set('damaged', '{"format": "dropout-lab-journal"');
-    const j = new RecoveryJournal(memoryStore('me', 'root:/w', files), 1, () => {});
+  it('offers the newest unsaved journal of the same scope whose engine is gone, and takes it with its runs', () => {
+    const docs = new Map<string, string>();
+    const runs = new Map<string, Map<string, string>>();
+    left(docs, 'old', { saved_at: '2026-12-01T09:00:00Z' });
+    new RecoveryJournal(memoryStore('newest', 'root:/w', docs, runs), DEAD, () => {}).write({ doc: project('newest', [run('run-9')]), path: null, dirty: true }, new Date('2026-12-02T09:00:00Z'));
+    left(docs, 'saved', { dirty: false, saved_at: '2026-12-03T09:00:00Z' });
+    left(docs, 'running', { pid: ALIVE, saved_at: '2026-12-03T09:00:00Z' });
+    left(docs, 'elsewhere', { scope: 'root:/other', saved_at: '2026-12-03T09:00:00Z' });
+    docs.set('damaged', '{"format": "dropout-lab-journal"');
+    const j = journal(memoryStore('me', 'root:/w', docs, runs));
     expect(j.offer()?.session).toBe('newest');
-    expect(j.take('newest')?.doc).toEqual({ name: 'newest' });
+    expect(j.take('newest')?.doc).toEqual(project('newest', [run('run-9')]));
     expect(j.take('newest')).toBeNull();
+    expect(runs.has('newest')).toBe(false);
     expect(j.offer()?.session).toBe('old');
     j.discard('old');
     expect(j.offer()).toBeNull();
@@ -64,7 +207,7 @@ describe('the recovery journal', () => {
       if (full) throw new Error('ENOSPC: no space left on device');
     } };
     const j = new RecoveryJournal(store, 1, (m) => warnings.push(m));
-    const state = { doc: {}, path: null, dirty: true };
+    const state = { doc: project('P'), path: null, dirty: true };
     j.write(state);
     j.write(state);
     expect(warnings).toEqual(['the recovery copy of the project could not be written: ENOSPC: no space left on device; save the project to keep your changes']);
@@ -77,7 +220,7 @@ describe('the recovery journal', () => {
 
   it('without a store (the CLI) keeps nothing and offers nothing', () => {
     const j = new RecoveryJournal(undefined, 1, () => {});
-    j.write({ doc: {}, path: null, dirty: true });
+    j.write({ doc: project('P'), path: null, dirty: true });
     expect([j.own(), j.offer(), j.take('x')]).toEqual([null, null, null]);
   });
 });

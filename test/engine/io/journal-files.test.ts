@@ -1,42 +1,123 @@
-/** Recovery journals on disk: one file per session, replaced whole, taken by exactly one engine. */
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+/**
+ * Recovery journals on disk: a folder per session (the document, and one
+ * entry per run), each file replaced whole, the folder taken by exactly one
+ * engine; journals of the first format (one file) are still read and taken.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { journalFiles } from '../../../engine/io/journal-files.ts';
+import { RecoveryJournal } from '../../../engine/host/recovery-journal.ts';
+import { newProject, type Project, type RunRecord } from '../../../engine/project/project.ts';
+
+const fresh = () => join(mkdtempSync(join(tmpdir(), 'dlab-journal-')), 'recovery');
+const DEAD_PID = 2 ** 22 + 17;
+
+const BASE = newProject({ name: 'P', model: { input_shape: [2], layers: [{ kind: 'Linear', name: 'fc', in_features: 2, out_features: 2 }] }, dataset: { id: 'moons', samples: 100, seed: 0 } }, new Date('2026-12-01T09:00:00Z')).project;
+const run = (id: string): RunRecord => ({
+  id, name: id, created: '2026-12-01T09:30:00Z', status: 'done', spec: BASE.model, dataset: BASE.dataset, settings: BASE.training,
+  history: { epochs: [], step_losses: [0.9, 0.5, 0.25], best_epoch: null, stopped_early: false }, test: null, normalizer: null, weights: null, note: '',
+});
+const project = (name: string, runs: RunRecord[] = []): Project => ({ ...BASE, name, runs });
 
 describe('journal files', () => {
-  it('writes, reads, lists and removes a session’s journal, creating the folder', () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'dlab-journal-')), 'recovery');
+  it('writes, reads, lists and removes a session’s document and run entries, creating the folders', () => {
+    const dir = fresh();
     const store = journalFiles(dir, 'win-1', 'desktop');
     expect(store.sessions()).toEqual([]);
+    store.writeRun('win-1', 'run-1', '{"r":1}');
     store.write('win-1', '{"a":1}');
     store.write('win-1', '{"a":2}');
     expect(store.read('win-1')).toBe('{"a":2}');
-    expect(readdirSync(dir)).toEqual(['win-1.json']); // no temporary files left behind
+    expect(store.readRun('win-1', 'run-1')).toBe('{"r":1}');
+    expect(store.runIds('win-1')).toEqual(['run-1']);
+    expect(store.sessions()).toEqual(['win-1']);
+    // No temporary files left behind.
+    expect(readdirSync(dir)).toEqual(['win-1']);
+    expect(readdirSync(join(dir, 'win-1')).sort()).toEqual(['journal.json', 'runs']);
+    expect(readdirSync(join(dir, 'win-1', 'runs'))).toEqual(['run-1.json']);
+    store.removeRun('win-1', 'run-1');
+    expect([store.readRun('win-1', 'run-1'), store.runIds('win-1')]).toEqual([null, []]);
     store.remove('win-1');
     expect(store.read('win-1')).toBeNull();
-  });
-
-  it('lets only one of two engines take the same journal', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dlab-journal-'));
-    journalFiles(dir, 'gone', 'desktop').write('gone', 'work');
-    const a = journalFiles(dir, 'a', 'desktop');
-    const b = journalFiles(dir, 'b', 'desktop');
-    expect([a.take('gone'), b.take('gone')]).toEqual(['work', null]);
-    expect(existsSync(join(dir, 'gone.json'))).toBe(false);
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('refuses a session id that could name a path', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dlab-journal-'));
+  it('lets only one of two engines take the same journal, with every run entry, and leaves nothing behind', () => {
+    const dir = fresh();
+    const gone = journalFiles(dir, 'gone', 'desktop');
+    gone.writeRun('gone', 'run-1', 'first');
+    gone.writeRun('gone', 'run-2', 'second');
+    gone.write('gone', 'work');
+    const a = journalFiles(dir, 'a', 'desktop');
+    const b = journalFiles(dir, 'b', 'desktop');
+    const taken = [a.take('gone'), b.take('gone')];
+    expect(taken[0]?.doc).toBe('work');
+    expect(Object.fromEntries(taken[0]!.runs)).toEqual({ 'run-1': 'first', 'run-2': 'second' });
+    expect(taken[1]).toBeNull();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('reads, offers and takes a journal of the first format; the session’s next write replaces it with a folder', () => {
+    const dir = fresh();
+    mkdirSync(dir, { recursive: true });
+    const v1 = { format: 'dropout-lab-journal', version: 1, pid: DEAD_PID, scope: 'desktop', path: null, dirty: true, saved_at: '2026-11-30T10:00:00Z', doc: project('old', [run('run-1')]) };
+    writeFileSync(join(dir, 'me.json'), JSON.stringify({ ...v1, session: 'me' }));
+    writeFileSync(join(dir, 'gone.json'), JSON.stringify({ ...v1, session: 'gone' }));
+    const store = journalFiles(dir, 'me', 'desktop');
+    expect(store.sessions().sort()).toEqual(['gone', 'me']);
+    const j = new RecoveryJournal(store, process.pid, () => {});
+    expect(j.own()?.doc).toEqual(project('old', [run('run-1')]));
+    expect(j.offer()?.session).toBe('gone');
+    expect(j.take('gone')?.doc).toEqual(project('old', [run('run-1')]));
+    expect(j.take('gone')).toBeNull();
+
+    j.write({ doc: project('old', [run('run-1')]), path: null, dirty: true });
+    expect(readdirSync(dir)).toEqual(['me']);
+    expect(new RecoveryJournal(journalFiles(dir, 'me', 'desktop'), 1, () => {}).own()?.doc).toEqual(project('old', [run('run-1')]));
+  });
+
+  it('after a crash between a run’s entry and the document, the last document comes back and the stray entry goes at the next write', () => {
+    const dir = fresh();
+    const store = journalFiles(dir, 'me', 'desktop');
+    new RecoveryJournal(store, process.pid, () => {}).write({ doc: project('as acknowledged', [run('run-1')]), path: null, dirty: true });
+    // What an engine killed after writing the next run's entry leaves: that entry, and a temporary file of the document it never renamed.
+    store.writeRun('me', 'run-2', JSON.stringify(run('run-2')));
+    writeFileSync(join(dir, 'me', `.journal.json.${DEAD_PID}.abc.tmp`), '{"half": ');
+
+    const next = new RecoveryJournal(journalFiles(dir, 'me', 'desktop'), process.pid, () => {});
+    const back = next.own()!;
+    expect(back.doc).toEqual(project('as acknowledged', [run('run-1')]));
+    expect(back.lost).toEqual([]);
+    next.resumed((back.doc as Project).runs);
+    next.write({ doc: project('edited', [run('run-1')]), path: null, dirty: true });
+    expect(readdirSync(join(dir, 'me', 'runs'))).toEqual(['run-1.json']);
+    expect(readdirSync(join(dir, 'me')).sort()).toEqual(['journal.json', 'runs']);
+  });
+
+  it('a damaged run entry on disk leaves that run out with the reason; the document and the other runs come back', () => {
+    const dir = fresh();
+    new RecoveryJournal(journalFiles(dir, 'me', 'desktop'), process.pid, () => {}).write({ doc: project('P', [run('run-1'), run('run-2')]), path: '/w/p.dlab', dirty: true });
+    const entry = join(dir, 'me', 'runs', 'run-1.json');
+    writeFileSync(entry, readFileSync(entry, 'utf8').slice(0, 60));
+    const back = new RecoveryJournal(journalFiles(dir, 'me', 'desktop'), process.pid, () => {}).own()!;
+    expect(back).toMatchObject({ path: '/w/p.dlab', dirty: true, lost: [{ run: 'run-1', reason: expect.stringMatching(/recovery entry is damaged/) }] });
+    expect(back.doc).toEqual(project('P', [run('run-2')]));
+  });
+
+  it('refuses a session or run id that could name a path', () => {
+    const dir = fresh();
     expect(() => journalFiles(dir, '../x', 'desktop')).toThrow(/not a session id/);
-    expect(() => journalFiles(dir, 'ok', 'desktop').read('../../etc/passwd')).toThrow(/not a session id/);
+    const store = journalFiles(dir, 'ok', 'desktop');
+    expect(() => store.read('../../etc/passwd')).toThrow(/not a session id/);
+    expect(() => store.readRun('ok', '../../journal')).toThrow(/not a run id/);
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('knows this process is alive and a pid past the largest is not', () => {
-    const store = journalFiles(mkdtempSync(join(tmpdir(), 'dlab-journal-')), 's', 'desktop');
+    const store = journalFiles(fresh(), 's', 'desktop');
     expect(store.alive(process.pid)).toBe(true);
-    expect(store.alive(2 ** 22 + 17)).toBe(false);
+    expect(store.alive(DEAD_PID)).toBe(false);
   });
 });
