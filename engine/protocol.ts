@@ -128,7 +128,8 @@ const RecommendRowSchema = z.object({
 const RecommendationSchema = z.object({ metric: SweepMetricSchema, at: z.enum(['best', 'final']), best: RecommendRowSchema.nullable(), table: z.array(RecommendRowSchema), reasoning: z.string() });
 
 /** The open project as the renderer shows it: the engine's document, where it lives, whether it has unsaved changes. */
-const ProjectViewSchema = z.object({ doc: ProjectSchema, path: z.string().nullable(), dirty: z.boolean(), missing: z.array(z.string()) });
+/** `missing`: runs whose weights were lost (their records stay); `lost`: runs a recovery could not bring back at all, and why. */
+const ProjectViewSchema = z.object({ doc: ProjectSchema, path: z.string().nullable(), dirty: z.boolean(), missing: z.array(z.string()), lost: z.array(z.object({ run: z.string(), reason: z.string() })) });
 /** Spelled out, not `ProjectSchema.pick().partial()`: zod 4 would fill a left-out name with its default. */
 const ProjectEditSchema = z.object({
   name: z.string().min(1).max(200).optional(), model: ProjectSchema.shape.model.optional(),
@@ -287,7 +288,7 @@ export const REQUESTS = {
   'project.edit': { params: ProjectEditSchema, result: z.object({ dirty: z.boolean() }) },
   /** Saves the engine's project, run weights included, to `path`. */
   'project.save': { params: z.object({ path: z.string().min(1) }), result: z.object({ path: z.string(), bytes: z.number(), modified: z.string() }) },
-  /** The open project as the engine holds it (after an engine restart it comes from the recovery journal); `missing`: runs whose weights were lost. */
+  /** The open project as the engine holds it (after an engine restart it comes from the recovery journal). */
   'project.current': { params: z.object({}), result: ProjectViewSchema },
   /** Unsaved work left by an engine that is gone (a closed tab or window, a crash), or null. */
   'project.recovery': { params: z.object({}), result: z.object({ offer: RecoveryOfferSchema.nullable() }) },

@@ -44,8 +44,8 @@ export class ProjectSession {
   private dirty = false;
   /** Runs whose weights the last recovery could not bring back (their records and curves stay). */
   private missing: string[] = [];
-  /** Runs the last recovery could not bring back at all (their journal entry was missing or damaged). */
-  private lost: string[] = [];
+  /** Runs the last recovery could not bring back at all (their journal entry was missing or damaged), and why. */
+  private lost: Journal['lost'] = [];
   private readonly journal: RecoveryJournal;
 
   constructor(private readonly host: EngineHost, private readonly datasets: DatasetCache, private readonly events: EventPacer) {
@@ -150,7 +150,7 @@ export class ProjectSession {
   current(): ResultOf<'project.current'> {
     // In Electron a restarted engine may start before the window's file grants reach it: look again.
     if (this.missing.length > 0) this.reattachWeights();
-    return { doc: this.bundle.project, path: this.path, dirty: this.dirty, missing: [...this.lost, ...this.missing] };
+    return { doc: this.bundle.project, path: this.path, dirty: this.dirty, missing: this.missing, lost: this.lost };
   }
 
   offerRecovery(): ResultOf<'project.recovery'> {
@@ -185,14 +185,13 @@ export class ProjectSession {
     }
   }
 
-  /** The journal's document with every run's weights that can be found again; `missing` names the others, and the runs whose entry was lost. */
+  /** The journal's document with every run's weights that can be found again; `missing` names the others, `lost` the runs whose entry was lost. */
   private restore(j: Journal): void {
     const parsed = ProjectSchema.safeParse(j.doc);
     if (!parsed.success) throw new ReplyError('failed', `the recovery copy of ${j.path ?? 'an unsaved project'} is damaged (${describeZodError(parsed.error)}); it was removed`);
     this.bundle = { project: parsed.data, files: this.bundle.files };
     this.path = j.path;
-    this.lost = j.lost.map((l) => l.run);
-    for (const l of j.lost) this.events.event({ type: 'log', level: 'warn', message: `run ${l.run} could not be restored: ${l.reason}; the rest of the project was` });
+    this.lost = j.lost;
     this.reattachWeights();
   }
 

@@ -82,8 +82,6 @@ export class RecoveryJournal {
   private failed = false;
   /** Run id → the record its entry holds (the same object: a run replaced while training is written again). */
   private readonly journaled = new Map<string, unknown>();
-  /** Whether entries left by a predecessor were looked for (once, at the first write). */
-  private swept = false;
   /** Runs own() read from this session's entries. */
   private resumable = new Set<string>();
 
@@ -95,10 +93,13 @@ export class RecoveryJournal {
     if (!store) return;
     const { runs, ...doc } = s.doc;
     const j: JournalFile = { format: 'dropout-lab-journal', version: 2, session: store.session, pid: this.pid, scope: store.scope, path: s.path, dirty: s.dirty, saved_at: now.toISOString(), doc, runs: runs.map((r) => r.id) };
+    let present: Set<string>;
     try {
+      // Entries are looked for on every write (one folder listing), so one removed behind this engine's back is written again.
+      present = new Set(store.runIds(store.session));
       // Runs first: a crash before the document leaves an entry no document lists yet, never a listed run without one.
       for (const r of runs) {
-        if (this.journaled.get(r.id) === r) continue;
+        if (present.has(r.id) && this.journaled.get(r.id) === r) continue;
         store.writeRun(store.session, r.id, JSON.stringify(r));
         this.journaled.set(r.id, r);
       }
@@ -109,7 +110,7 @@ export class RecoveryJournal {
       this.failed = true;
       return;
     }
-    this.sweep(new Set(j.runs));
+    this.sweep(present, new Set(j.runs));
   }
 
   /** The records own() gave back, as the session now holds them: their entries are there already, so they are not written again. */
@@ -117,20 +118,16 @@ export class RecoveryJournal {
     for (const r of runs) if (this.resumable.has(r.id)) this.journaled.set(r.id, r);
   }
 
-  /** Removes entries the written document no longer lists; one left by a crash is removed at the next write. */
-  private sweep(listed: ReadonlySet<string>): void {
+  /** Removes the entries the written document no longer lists (a deleted run's, or one a crash left); a failure is tried again at the next write. */
+  private sweep(present: ReadonlySet<string>, listed: ReadonlySet<string>): void {
     const store = this.store!;
-    const ids = new Set(this.journaled.keys());
-    if (!this.swept) for (const id of store.runIds(store.session)) ids.add(id);
-    this.swept = true;
-    for (const id of ids) {
+    for (const id of this.journaled.keys()) if (!listed.has(id)) this.journaled.delete(id);
+    for (const id of present) {
       if (listed.has(id)) continue;
-      this.journaled.delete(id);
       try {
         store.removeRun(store.session, id);
       } catch {
-        /* an entry no document lists is never read: the next write tries again */
-        this.swept = false;
+        /* an entry no document lists is never read */
       }
     }
   }

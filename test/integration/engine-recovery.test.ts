@@ -122,6 +122,34 @@ describe('an engine crash with unsaved edits', () => {
       expect((await engine.request('runs.list', {})).runs.map((r) => [r.id, r.has_weights])).toEqual([[runs[1], true]]);
       const after = await engine.request('predict', { model: { run_id: runs[1] }, input: x });
       expect([...after.output.data]).toEqual([...before.output.data]);
+      // Each run is journaled in its own entry; the deleted run's is gone.
+      const recovery = join(dir, 'ckpt-unsaved-run', 'recovery');
+      const [session] = readdirSync(recovery);
+      expect(readdirSync(join(recovery, session, 'runs'))).toEqual([`${runs[1]}.json`]);
+    } finally {
+      await engine.close();
+    }
+  }, 120_000);
+
+  it('a run whose journal entry is damaged is named lost with the reason; the project and the other run come back', async () => {
+    const checkpointDir = join(dir, 'ckpt-damaged-entry');
+    const lost: unknown[] = [];
+    const engine = new EngineProcess({ checkpointDir, env, onLost: (i) => lost.push(i) });
+    try {
+      await engine.ready();
+      await engine.request('project.new', { template: 'mlp', dataset: MOONS });
+      const runs = [await train(engine, 1, 1), await train(engine, 1, 2)];
+      await engine.request('project.edit', { name: 'two runs' });
+      const recovery = join(checkpointDir, 'recovery');
+      const [session] = readdirSync(recovery);
+      writeFileSync(join(recovery, session, 'runs', `${runs[0]}.json`), '{"id": "');
+
+      await killAndRestart(engine, lost);
+
+      const view = await engine.request('project.current', {});
+      expect(view).toMatchObject({ dirty: true, missing: [], lost: [{ run: runs[0], reason: expect.stringMatching(/^its recovery entry is damaged \(.*JSON/) }], doc: { name: 'two runs' } });
+      expect(view.doc.runs.map((r) => r.id)).toEqual([runs[1]]);
+      await engine.request('predict', { model: { run_id: runs[1] }, input: { tensor: { shape: [1, 2], data: Float32Array.from([0, 1]) } } });
     } finally {
       await engine.close();
     }

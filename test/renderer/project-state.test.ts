@@ -105,7 +105,7 @@ describe('the project view', () => {
   it('offers the engine’s recovery at start, restores it as unsaved work, and forgets a discarded one', async () => {
     const offer = { session: 's1', name: 'closed tab', path: null, saved_at: '2026-12-03T11:00:00Z' };
     const restored = { ...doc('closed tab'), name: 'closed tab' };
-    const { p, sent, settle, ready } = lab({ 'project.recovery': { offer }, 'project.recover': { doc: restored, path: null, dirty: true, missing: ['r9'] } });
+    const { p, sent, settle, ready } = lab({ 'project.recovery': { offer }, 'project.recover': { doc: restored, path: null, dirty: true, missing: ['r9'], lost: [] } });
     ready(0);
     await settle();
     expect(p.recovery).toEqual(offer);
@@ -115,7 +115,7 @@ describe('the project view', () => {
     expect(p.dirty).toBe(true);
     expect(p.notice?.text).toMatch(/1 run\(s\) lost their weights.*r9/);
 
-    const second = lab({ 'project.recovery': { offer }, 'project.recover': { doc: doc('P'), path: null, dirty: false, missing: [] } });
+    const second = lab({ 'project.recovery': { offer }, 'project.recover': { doc: doc('P'), path: null, dirty: false, missing: [], lost: [] } });
     second.ready(0);
     await second.settle();
     second.p.discardRecovery();
@@ -126,7 +126,7 @@ describe('the project view', () => {
 
   it('after an engine restart shows the project the engine took back from its journal', async () => {
     const held = { ...doc('edited'), name: 'edited' };
-    const { p, sent, settle, ready } = lab({ 'project.new': { doc: doc('P') }, 'project.current': { doc: held, path: '/p/a.dlab', dirty: true, missing: [] } });
+    const { p, sent, settle, ready } = lab({ 'project.new': { doc: doc('P') }, 'project.current': { doc: held, path: '/p/a.dlab', dirty: true, missing: [], lost: [] } });
     await p.newProject('mlp');
     ready(1);
     await settle();
@@ -134,5 +134,16 @@ describe('the project view', () => {
     expect(p.doc?.name).toBe('edited');
     expect(p.path).toBe('/p/a.dlab');
     expect(p.dirty).toBe(true);
+  });
+
+  it('after an engine restart names the runs that lost their weights and those the journal could not bring back, with why', async () => {
+    const lost = [{ run: 'r3', reason: 'its recovery entry is damaged (Unexpected end of JSON input)' }];
+    const { p, settle, ready } = lab({ 'project.new': { doc: doc('P') }, 'project.current': { doc: doc('P'), path: null, dirty: true, missing: ['r2'], lost } });
+    await p.newProject('mlp');
+    ready(1);
+    await settle();
+    expect(p.notice?.kind).toBe('error');
+    expect(p.notice?.text).toMatch(/1 run\(s\) lost their weights.*: r2/);
+    expect(p.notice?.text).toMatch(/1 run\(s\) could not be recovered and were left out: r3 \(its recovery entry is damaged \(Unexpected end of JSON input\)\)$/);
   });
 });

@@ -279,7 +279,7 @@ export class ProjectState {
     const r = await this.task('restore', '', () => this.engine.request('project.current', {}));
     if (!r) return;
     this.show(r);
-    if (r.missing.length > 0) this.notice = { kind: 'info', text: t('common.notice.restartedMissing', { n: r.missing.length, runs: r.missing.join(', ') }) };
+    this.noteLosses(r, 'common.notice.restartedMissing');
   }
 
   /** Brings back the unsaved work found at start; run weights come from the engine's run store or the project file. */
@@ -291,7 +291,7 @@ export class ProjectState {
     const v = await this.task('restore', '', () => this.engine.request('project.recover', { session: r.session, accept: true }));
     if (!v) return;
     this.load(v.doc, v.path, true);
-    if (v.missing.length > 0) this.notice = { kind: 'info', text: t('common.notice.restoredMissing', { n: v.missing.length, runs: v.missing.join(', ') }) };
+    this.noteLosses(v, 'common.notice.restoredMissing');
   }
 
   discardRecovery(): void {
@@ -301,6 +301,15 @@ export class ProjectState {
   }
 
   /** The engine's project in place of the view, keeping undo/redo (it is the same document the edits were made to). */
+  /** What a recovery could not bring back: runs without their weights, and runs left out whole (with why). */
+  private noteLosses(v: ProjectView, weightsKey: 'common.notice.restartedMissing' | 'common.notice.restoredMissing'): void {
+    const said = [
+      v.missing.length > 0 ? t(weightsKey, { n: v.missing.length, runs: v.missing.join(', ') }) : '',
+      v.lost.length > 0 ? t('common.notice.runsLost', { n: v.lost.length, runs: v.lost.map((l) => `${l.run} (${l.reason})`).join('; ') }) : '',
+    ].filter((s) => s !== '');
+    if (said.length > 0) this.notice = { kind: v.lost.length > 0 ? 'error' : 'info', text: said.join(' ') };
+  }
+
   private show(v: ProjectView): void {
     this.doc = v.doc;
     this.path = v.path;

@@ -90,6 +90,16 @@ describe('the recovery journal', () => {
     expect(journal(memoryStore('me', 'root:/w', store.docs, store.runs)).own()?.doc).toMatchObject({ runs: [{ status: 'done', history: { step_losses: [1, 1 / 2, 1 / 3, 1 / 4, 1 / 5] } }] });
   });
 
+  it('writes a run’s entry again when it went behind the engine’s back (its folder taken by another engine in a restart race)', () => {
+    const store = memoryStore('me');
+    const j = journal(store);
+    const doc = project('P', [run('run-1')]);
+    j.write({ doc, path: null, dirty: true });
+    store.runs.delete('me');
+    j.write({ doc: { ...doc, name: 'renamed' }, path: null, dirty: true });
+    expect(journal(memoryStore('me', 'root:/w', store.docs, store.runs)).own()).toMatchObject({ lost: [], doc: { name: 'renamed', runs: [{ id: 'run-1' }] } });
+  });
+
   it('removes a deleted run’s entry only after the document that no longer lists it is written', () => {
     const store = memoryStore('me');
     const j = journal(store);
