@@ -127,8 +127,10 @@ const RecommendRowSchema = z.object({
 });
 const RecommendationSchema = z.object({ metric: SweepMetricSchema, at: z.enum(['best', 'final']), best: RecommendRowSchema.nullable(), table: z.array(RecommendRowSchema), reasoning: z.string() });
 
-/** The open project as the renderer shows it: the engine's document, where it lives, whether it has unsaved changes. */
-/** `missing`: runs whose weights were lost (their records stay); `lost`: runs a recovery could not bring back at all, and why. */
+/**
+ * The open project as the renderer shows it: the engine's document, where it lives, whether it has unsaved changes;
+ * after a recovery, `missing`: runs whose weights were lost (their records stay), `lost`: runs it could not bring back at all, and why.
+ */
 const ProjectViewSchema = z.object({ doc: ProjectSchema, path: z.string().nullable(), dirty: z.boolean(), missing: z.array(z.string()), lost: z.array(z.object({ run: z.string(), reason: z.string() })) });
 /** Spelled out, not `ProjectSchema.pick().partial()`: zod 4 would fill a left-out name with its default. */
 const ProjectEditSchema = z.object({

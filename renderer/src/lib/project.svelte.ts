@@ -300,7 +300,6 @@ export class ProjectState {
     if (r) this.tell('discard', () => this.engine.request('project.recover', { session: r.session, accept: false }));
   }
 
-  /** The engine's project in place of the view, keeping undo/redo (it is the same document the edits were made to). */
   /** What a recovery could not bring back: runs without their weights, and runs left out whole (with why). */
   private noteLosses(v: ProjectView, weightsKey: 'common.notice.restartedMissing' | 'common.notice.restoredMissing'): void {
     const said = [
@@ -310,6 +309,7 @@ export class ProjectState {
     if (said.length > 0) this.notice = { kind: v.lost.length > 0 ? 'error' : 'info', text: said.join(' ') };
   }
 
+  /** The engine's project in place of the view, keeping undo/redo (it is the same document the edits were made to). */
   private show(v: ProjectView): void {
     this.doc = v.doc;
     this.path = v.path;
