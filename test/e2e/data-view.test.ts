@@ -125,7 +125,7 @@ describe.runIf(haveChromium)('the Data view with an image folder', () => {
     await expect.poll(() => page.getByTestId('dataset-import-eta').textContent(), { timeout: 20_000, interval: 50 }).toMatch(/about \d+s left/);
     await page.screenshot({ path: join(SHOTS, 'new-import.png') });
     await page.getByTestId('dataset-import-cancel').click();
-    await expect.poll(() => page.getByTestId('notice').textContent(), { timeout: 20_000 }).toMatch(/New project: import of .*many cancelled/);
+    await expect.poll(() => page.getByTestId('notice').textContent(), { timeout: 20_000 }).toMatch(/Could not create a project: import of .*many cancelled/);
     expect(await bar.count()).toBe(0);
     // The project before is as it was: the view the user was in, its folder, its unsaved changes, its model.
     expect(await page.getByTestId('view-data').getAttribute('aria-current')).toBe('page');

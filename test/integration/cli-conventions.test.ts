@@ -69,8 +69,8 @@ const ROWS: Row[] = [
 ];
 
 describe('dlab command-line conventions', () => {
-  const named = ROWS.map(([args, ...rest]) => [`dlab ${args.join(' ').slice(0, 60)}`, args, ...rest] as const);
-  it.each(named)('%s exits %i', async (_, args, status, stdout, stderr) => {
+  const named = ROWS.map(([args, status, ...rest]) => [`dlab ${args.join(' ').slice(0, 60)}`, status, args, ...rest] as const);
+  it.each(named)('%s exits %i', async (_, status, args, stdout, stderr) => {
     const r = await dlab(...args);
     expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ status, stdout: expect.stringMatching(stdout), stderr: expect.stringMatching(stderr) });
     expect(r.stderr).not.toMatch(/ambiguous|ERR_PARSE_ARGS|at .*\.ts:\d+/);
