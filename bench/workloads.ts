@@ -140,7 +140,9 @@ export function makeWorkload(id: WorkloadId): Workload {
       return { id, describe: 'Transformer block on (16, 64, 128), 4 heads', step: sequential([64, 128], transformerBlock, 16, 10) };
     case 'W4': {
       const a = randn([1024, 1024]), b = randn([1024, 1024]);
-      return { id, describe: 'one 1024×1024×1024 matrix product', step: () => matmul(a, b).data[0] };
+      // As every other workload's products run: operands in the backend's memory, the result in step memory.
+      pinData([a, b]);
+      return { id, describe: 'one 1024×1024×1024 matrix product', step: () => withStepMemory(() => matmul(a, b).data[0]) };
     }
     case 'W5':
       return { id, describe: `the CNN template on Fashion-MNIST, Adam, batch ${W5_BATCH}`, step: fashionCnn(), stepsPerEpoch: W5_STEPS_PER_EPOCH };

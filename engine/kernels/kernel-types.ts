@@ -116,6 +116,8 @@ export interface Kernels {
   randomMask(k0: number, k1: number, offset: number, keepProb: number, out: Float32Array): void;
   /** y = x·(mask·scale) element-wise (a dropout keep-mask and its 1/(1−p)); y may be x. */
   maskMultiply(x: Float32Array, mask: Float32Array, scale: number, y: Float32Array): void;
+  /** y = a + b element-wise in float32; y may be a or b (in-place accumulation). */
+  addArrays(a: Float32Array, b: Float32Array, y: Float32Array): void;
   /** Random words, bit-exact with tensor/threefry.ts: out[2i], out[2i + 1] = Threefry-2x32-20(k0, k1; counter offset + i). */
   randomBits(k0: number, k1: number, offset: number, out: Uint32Array): void;
 }

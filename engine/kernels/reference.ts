@@ -247,6 +247,10 @@ function maskMultiply(x: Float32Array, mask: Float32Array, scale: number, y: Flo
   for (let i = 0; i < y.length; i++) y[i] = x[i] * Math.fround(mask[i] * s);
 }
 
+function addArrays(a: Float32Array, b: Float32Array, y: Float32Array): void {
+  for (let i = 0; i < y.length; i++) y[i] = a[i] + b[i];
+}
+
 function reluForward(x: Float32Array, y: Float32Array): void {
   for (let i = 0; i < x.length; i++) y[i] = x[i] > 0 ? x[i] : 0;
 }
@@ -353,4 +357,5 @@ export const referenceKernels: Kernels = {
   randomBits: threefryFill,
   randomMask,
   maskMultiply,
+  addArrays,
 };

@@ -15,6 +15,8 @@
 import type { Tensor } from '../tensor/tensor.ts';
 import { numel } from '../tensor/shape.ts';
 import { Module } from './module.ts';
+import { kernels } from '../kernels/registry.ts';
+import { atStepEnd } from '../tensor/storage.ts';
 import type { ArgSpec } from './layer-def.ts';
 import type { DropoutSchedule, ValueRange } from './dropout-schedule.ts';
 
@@ -74,6 +76,8 @@ export abstract class StochasticModule extends Module {
     if (noise.length !== n) throw new RangeError(`${this.constructor.name}: noise has ${noise.length} elements but this input needs ${n} (shape ${shape.join('×')})`);
     this.lastNoise = noise;
     this.lastNoiseShape = [...shape];
+    // A draw in step memory (a keep-mask) is copied out when the step ends, so the inspector still finds it.
+    if (kernels().stepMemory?.owns(noise)) atStepEnd(() => { if (this.lastNoise === noise) this.lastNoise = noise.slice(); });
     return noise;
   }
 

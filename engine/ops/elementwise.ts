@@ -205,7 +205,9 @@ function binary(code: BinaryCode, a: Tensor, b: Tensor): Tensor {
   const bd = b.data;
   const la = broadcastLayout(a.shape, shape);
   const lb = broadcastLayout(b.shape, shape);
-  if (la.kind === 'same' && lb.kind === 'tile') tiledB(code, ad, bd, out, lb.size);
+  // A residual add: one kernel pass in four lanes rather than JavaScript's scalar loop.
+  if (code === 'add' && la.kind === 'same' && lb.kind === 'same') kernels().addArrays(ad, bd, out);
+  else if (la.kind === 'same' && lb.kind === 'tile') tiledB(code, ad, bd, out, lb.size);
   else if (la.kind === 'same' && lb.kind === 'stretch') stretchedB(code, ad, bd, out, lb.size);
   else sameLayout(code, expandTo(ad, a.shape, shape, n), expandTo(bd, b.shape, shape, n), out);
   return Tensor.fromOp(code, out, shape, [a, b], (g) => {

@@ -6,7 +6,7 @@
  */
 
 import { kernels } from '../kernels/registry.ts';
-
+import { emptyData } from './storage.ts';
 import { threefry2x32 } from './threefry.ts';
 
 export { threefry2x32 };
@@ -83,8 +83,9 @@ export class Generator {
 
   /** Bernoulli(keepProb) as 0/1 floats. */
   bernoulli(n: number, keepProb: number): Float32Array {
-    // The same words fillUint32 would draw, turned into the mask by the backend (in wasm, without a pass in JavaScript).
-    const out = new Float32Array(n);
+    // The same words fillUint32 would draw, turned into the mask by the backend (in wasm, without a pass in JavaScript),
+    // in step memory inside a step: the kernels that apply it read it in place.
+    const out = emptyData(n);
     kernels().randomMask(this.k0, this.k1, this.offset, keepProb, out);
     this.offset += Math.ceil(n / 2);
     return out;

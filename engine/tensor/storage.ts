@@ -52,6 +52,11 @@ export function stepCopy(data: Float32Array, forget: () => void): Float32Array {
   return copy;
 }
 
+/** Inside a step scope: runs fn when the scope ends, before its memory is released (to copy out what must outlive it). */
+export function atStepEnd(fn: () => void): void {
+  if (active) cleanups.push(fn);
+}
+
 /** A copy of data when it lives in step memory (so it may outlive the scope), else data itself. */
 export function keepData(data: Float32Array): Float32Array {
   return kernels().stepMemory?.owns(data) ? data.slice() : data;

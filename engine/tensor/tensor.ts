@@ -5,7 +5,8 @@
  */
 import { isGradEnabled } from './grad-mode.ts';
 import { formatShape, numel, type Shape } from './shape.ts';
-import { stepCopy } from './storage.ts';
+import { emptyData, stepCopy } from './storage.ts';
+import { kernels } from '../kernels/registry.ts';
 
 /** Given the gradient of the output, returns one gradient per parent (null where none flows). */
 export type BackwardFn = (gradOut: Float32Array) => (Float32Array | null)[];
@@ -124,13 +125,15 @@ export class Tensor {
           grads.set(p, pg);
           continue;
         }
-        let acc = prev;
-        if (!owned.has(acc)) {
-          acc = prev.slice();
-          owned.add(acc);
-          grads.set(p, acc);
+        if (owned.has(prev)) {
+          kernels().addArrays(prev, pg, prev);
+          continue;
         }
-        addInto(acc, pg);
+        // The sum in one pass into a new array (step memory in a step), which later contributions add into.
+        const acc = emptyData(prev.length);
+        kernels().addArrays(prev, pg, acc);
+        owned.add(acc);
+        grads.set(p, acc);
       }
       t.node = null;
     }
@@ -140,13 +143,7 @@ export class Tensor {
 function accumulateLeaf(t: Tensor, g: Float32Array): void {
   // A copy: g may be shared with other gradients. In a step scope it lives in step memory and .grad is reset when the step ends.
   if (t.grad === null) t.grad = new Tensor(stepCopy(g, () => (t.grad = null)), t.shape);
-  else addInto(t.grad.data, g);
-}
-
-/** acc += g; one top-level loop that V8 optimises once, not a closure per node. */
-function addInto(acc: Float32Array, g: Float32Array): void {
-  const n = acc.length;
-  for (let j = 0; j < n; j++) acc[j] += g[j];
+  else kernels().addArrays(t.grad.data, g, t.grad.data);
 }
 
 function topoSort(root: Tensor): Tensor[] {

@@ -11,7 +11,7 @@ import { referenceKernels } from '../reference.ts';
 import { Arena, Heap, StepArena, align } from './wasm-memory.ts';
 import { KernelCaller, f32Bits, type WasmRuntime } from './wasm-call.ts';
 import {
-  ColumnSumsArg, ConvArg, GemmArg, GemmBatchArg, LayerNormBackwardArg, LayerNormForwardArg, MaskMultiplyArg, Op,
+  AddArraysArg, ColumnSumsArg, ConvArg, GemmArg, GemmBatchArg, LayerNormBackwardArg, LayerNormForwardArg, MaskMultiplyArg, Op,
   PoolArg, RandomArg, ReluBackwardArg, ReluForwardArg, SgdArg, SoftmaxBackwardArg, SoftmaxForwardArg, SumPartsArg,
 } from './assembly/layout.ts';
 
@@ -198,6 +198,15 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       caller.call(Op.maskMultiply, MaskMultiplyArg, split(x.length, MIN_ELEMENTS_PER_THREAD), (io) => {
         const px = y === x ? io.inout(x) : io.input(x);
         return { n: x.length, x: px, mask: io.input(mask), y: y === x ? px : io.output(y), scale: f32Bits(scale) };
+      });
+    },
+
+    addArrays(a: Float32Array, b: Float32Array, y: Float32Array): void {
+      if (y.length < MIN_ELEMENTWISE) return referenceKernels.addArrays(a, b, y);
+      caller.call(Op.addArrays, AddArraysArg, split(y.length, MIN_ELEMENTS_PER_THREAD), (io) => {
+        // In place (y is a or b): the kernel reads and writes the one array.
+        const pa = y === a ? io.inout(a) : io.input(a), pb = y === b ? io.inout(b) : io.input(b);
+        return { n: y.length, a: pa, b: pb, y: y === a ? pa : y === b ? pb : io.output(y) };
       });
     },
 

@@ -17,13 +17,11 @@
  */
 import { Tensor, zeros } from '../../tensor/tensor.ts';
 import type { Generator } from '../../tensor/random.ts';
-import { noGrad } from '../../tensor/grad-mode.ts';
 import { formatShape } from '../../tensor/shape.ts';
 import { emptyData, keepData } from '../../tensor/storage.ts';
 import { kernels } from '../../kernels/registry.ts';
 import { linear } from '../../ops/matmul.ts';
 import { permute, slice } from '../../ops/movement.ts';
-import { mean } from '../../ops/reduce.ts';
 import { Linear } from './linear.ts';
 import { keepScale } from './dropout.ts';
 import { checkProbability, scheduleArg, StochasticModule } from '../stochastic.ts';
@@ -166,6 +164,25 @@ function headAttention(q: HeadSource, k: HeadSource, v: HeadSource, H: number, D
   };
 }
 
+/**
+ * The mean over heads of [N, H, L·S] weights, in an ordinary array (it outlives
+ * a training step): one pass, the same floats as mean(w, 1) (float64 sums in
+ * head order, rounded, times 1/H).
+ */
+function headMean(w: Float32Array, N: number, H: number, LS: number): Float32Array {
+  const out = new Float32Array(N * LS);
+  const acc = new Float64Array(LS);
+  for (let n = 0; n < N; n++) {
+    acc.fill(0);
+    for (let h = 0; h < H; h++) {
+      const o = (n * H + h) * LS;
+      for (let i = 0; i < LS; i++) acc[i] += w[o + i];
+    }
+    for (let i = 0; i < LS; i++) out[n * LS + i] = Math.fround(acc[i]) * (1 / H);
+  }
+  return out;
+}
+
 export class MultiheadAttention extends StochasticModule {
   override readonly rateName = 'dropout';
   readonly noiseKind = 'keep-mask';
@@ -243,11 +260,9 @@ export class MultiheadAttention extends StochasticModule {
     const output = this.outProj.forward(attn.output);
 
     // Kept off the graph (and out of step memory) for the inspector, whether or not the caller wants the weights.
-    const perHead = new Tensor(attn.weights, [N, H, L, S]);
-    const avg = noGrad(() => mean(perHead, 1));
-    this.lastAttention = new Tensor(keepData(avg.data), avg.shape);
+    this.lastAttention = new Tensor(headMean(attn.weights, N, H, L * S), [N, L, S]);
     let weights: Tensor | null = null;
-    if (options.needWeights ?? true) weights = options.averageAttnWeights === false ? new Tensor(keepData(perHead.data), perHead.shape) : this.lastAttention;
+    if (options.needWeights ?? true) weights = options.averageAttnWeights === false ? new Tensor(keepData(attn.weights), [N, H, L, S]) : this.lastAttention;
     return { output, weights };
   }
 

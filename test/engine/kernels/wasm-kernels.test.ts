@@ -464,4 +464,23 @@ describe('wasm dropout keep-masks match the reference bit for bit', () => {
       }
     }
   });
+
+  it('adds arrays as float32 sums, into a new array and in place into either operand', () => {
+    for (const n of [5, 1000, 70001]) {
+      const a = rand(n), b = rand(n);
+      // Exact float32 sums, independent of our kernels: float64 sum rounded once.
+      const want = Float32Array.from(a, (v, i) => Math.fround(v + b[i]));
+      for (const threads of THREADS) {
+        setWasmThreads(threads);
+        const got = new Float32Array(n);
+        wasm.addArrays(a, b, got);
+        expect(got).toEqual(want);
+        const intoA = a.slice(), intoB = b.slice();
+        wasm.addArrays(intoA, b, intoA);
+        wasm.addArrays(a, intoB, intoB);
+        expect(intoA).toEqual(want);
+        expect(intoB).toEqual(want);
+      }
+    }
+  });
 });

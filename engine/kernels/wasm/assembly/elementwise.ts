@@ -1,5 +1,5 @@
 /** Element-wise kernels, four lanes at a time, each thread on its own aligned range. */
-import { ColumnSumsArg, MaskMultiplyArg, ReluBackwardArg, ReluForwardArg, SgdArg } from './layout';
+import { AddArraysArg, ColumnSumsArg, MaskMultiplyArg, ReluBackwardArg, ReluForwardArg, SgdArg } from './layout';
 import { arg } from './param-block';
 
 /** Block: ReluForwardArg. y = x where x > 0 else 0 (NaN → 0, as the reference). */
@@ -107,5 +107,22 @@ export function maskMultiply(p: usize, tid: i32, nt: i32): void {
   for (; i < i1; i++) {
     const o = <usize>i << 2;
     store<f32>(y + o, load<f32>(x + o) * (load<f32>(mask + o) * scale));
+  }
+}
+
+/** Block: AddArraysArg. y = a + b: the residual add and autograd's gradient sums (y may be a or b). */
+export function addArrays(p: usize, tid: i32, nt: i32): void {
+  const n = arg(p, AddArraysArg.n);
+  const a = <usize>arg(p, AddArraysArg.a), b = <usize>arg(p, AddArraysArg.b), y = <usize>arg(p, AddArraysArg.y);
+  const quads = (n + 3) >> 2;
+  const i0 = min(n, (tid * quads / nt) << 2), i1 = min(n, ((tid + 1) * quads / nt) << 2);
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(y + o, f32x4.add(v128.load(a + o), v128.load(b + o)));
+  }
+  for (; i < i1; i++) {
+    const o = <usize>i << 2;
+    store<f32>(y + o, load<f32>(a + o) + load<f32>(b + o));
   }
 }

@@ -7,7 +7,7 @@
 import { gemmBatchPart, gemmPart, gemmScratchBytes } from './gemm';
 import { GemmArg, GemmBatchArg, Op } from './layout';
 import { arg } from './param-block';
-import { columnSums, maskMultiply, reluBackward, reluForward, sgdUpdate } from './elementwise';
+import { addArrays, columnSums, maskMultiply, reluBackward, reluForward, sgdUpdate } from './elementwise';
 import { randomBits } from './random';
 import { winogradScratchBytes, winogradWeightScratchBytes } from './winograd';
 import { softmaxBackward, softmaxForward } from './softmax';
@@ -63,6 +63,7 @@ export function run(op: i32, p: usize, tid: i32, nt: i32): void {
     case Op.layerNormBackward: layerNormBackward(p, tid, nt); break;
     case Op.columnSums: columnSums(p, tid, nt); break;
     case Op.maskMultiply: maskMultiply(p, tid, nt); break;
+    case Op.addArrays: addArrays(p, tid, nt); break;
     default: unreachable();
   }
 }

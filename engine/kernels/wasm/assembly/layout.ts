@@ -11,6 +11,7 @@ export enum Op {
   gemm = 1, gemmBatch, conv2dForward, conv2dBackwardInput, conv2dBackwardWeight, sumParts,
   maxPool2dForward, maxPool2dBackward, reluForward, reluBackward, randomBits, sgdUpdate,
   softmaxForward, softmaxBackward, layerNormForward, layerNormBackward, columnSums, maskMultiply,
+  addArrays,
 }
 
 /** C (+)= op(A)·op(B) (+ bias row); each thread packs in scratch + tid·scratchBytes. */
@@ -51,6 +52,9 @@ export enum SgdArg { n, w, g, lr, weightDecay }
 /** out[cols] = Σ over rows of x; acc holds each thread's float64 sums. */
 export enum ColumnSumsArg { rows, cols, x, out, acc }
 export enum MaskMultiplyArg { n, x, mask, y, scale }
+
+/** y = a + b element-wise (y may be a or b). */
+export enum AddArraysArg { n, a, b, y }
 
 /**
  * Threefry words from counter offsetHi·2³² + offsetLo; threshold > 0 turns
