@@ -164,7 +164,7 @@ export class ProjectState {
     if (!doc) return;
     const seq = ++this.validateSeq;
     try {
-      const r = await this.engine.request('validate', { spec: doc.model as never });
+      const r = await this.engine.request('validate', { spec: doc.model });
       if (seq === this.validateSeq) this.report = r;
     } catch (e) {
       if (seq === this.validateSeq) this.report = { ok: false, layers: [], outputShape: null, totalParams: 0, errors: [message(e)] };
