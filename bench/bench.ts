@@ -1,23 +1,26 @@
 /**
- * `npm run bench` (later `dlab bench`): the standard workloads W0–W4 of issue
- * #4 and W5 of issue #18 (when Fashion-MNIST is installed), each in a fresh
+ * `npm run bench` = `dlab bench`: the standard workloads W0–W4 of issue #4
+ * and W5 of issue #18 (when Fashion-MNIST is installed), each in a fresh
  * process so its peak RSS is its own. W5 also prints the time of one epoch,
- * extrapolated from its step time.
- *
- *   npm run bench -- [--json] [--backend wasm|reference] [--threads N]
- *                    [--only W1,W2] [--repeats N] [--vs-torch] [--rss-growth]
+ * extrapolated from its step time. The options are the CLI's (`bench` in
+ * engine/cli/commands.ts, checked there); this file only runs them.
  *
  * --vs-torch runs the same workloads in PyTorch (bench/torch_bench.py) with
  * Debian's OpenBLAS (OpenMP) unpacked into a cache directory, and prints
  * ours/PyTorch ratios. --rss-growth reports W2's RSS after 100 and 1000 steps.
  */
 import { spawnSync } from 'node:child_process';
-import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { FLOPS, WORKLOADS, availableWorkloads, makeWorkload, type WorkloadId } from './workloads.ts';
 import { measure } from './measure.ts';
 import { selectBackend } from './backend.ts';
 import { torchAvailable, torchEnv } from './torch-env.ts';
+import type { COMMANDS } from '../engine/cli/commands.ts';
+import type { Values } from '../engine/cli/args.ts';
+import { UsageError } from '../engine/cli/args.ts';
+
+export type BenchOptions = Values<(typeof COMMANDS)['bench']['options']>;
 
 export interface BenchResult {
   workload: WorkloadId;
@@ -33,27 +36,27 @@ export interface BenchResult {
   epoch_s?: number;
 }
 
-const SELF = fileURLToPath(import.meta.url);
 const TORCH_SCRIPT = fileURLToPath(new URL('./torch_bench.py', import.meta.url));
 
-const options = {
-  json: { type: 'boolean' },
-  backend: { type: 'string', default: 'wasm' },
-  threads: { type: 'string' },
-  only: { type: 'string' },
-  repeats: { type: 'string', default: '3' },
-  'vs-torch': { type: 'boolean' },
-  'rss-growth': { type: 'boolean' },
-  child: { type: 'string' },
-} as const;
+/**
+ * A workload's child process gets the workload in DLAB_BENCH_CHILD (internal, not an option users see). From
+ * the sources it runs this file alone, so only the engine and the workload are loaded and its peak RSS is
+ * theirs; in the bundle (where this file is dlab.cjs) it runs `dlab bench` again, which finds the variable.
+ */
+const CHILD_ENV = 'DLAB_BENCH_CHILD';
+const SELF = fileURLToPath(import.meta.url);
+const CHILD_ARGS = SELF.endsWith('.ts') ? ['--import', 'tsx', SELF] : [SELF, 'bench'];
 
-function fail(message: string): never {
-  process.stderr.write(`dlab bench: ${message}\n`);
-  process.exit(2);
+interface ChildTask {
+  id: WorkloadId;
+  backend: string;
+  threads?: number;
+  repeats: number;
+  rssGrowth: boolean;
 }
 
 /** Child mode: run one workload here and print one JSON line. */
-function runChild(id: WorkloadId, backend: string, threads: number | undefined, repeats: number, rssGrowth: boolean): void {
+function runChild({ id, backend, threads, repeats, rssGrowth }: ChildTask): void {
   const used = selectBackend(backend, threads);
   const w = makeWorkload(id);
   if (rssGrowth) {
@@ -88,34 +91,27 @@ function spawnJson(cmd: string, args: string[], env: NodeJS.ProcessEnv): Record<
 
 const fmt = (x: number, d = 1) => (x >= 100 ? x.toFixed(0) : x.toFixed(d));
 
-/** The whole command; `dlab bench` can call this with its own arguments. */
-export function benchMain(argv: string[]): void {
-  const { values } = parseArgs({ args: argv, options, allowPositionals: false });
-  const repeats = Math.max(3, Number.parseInt(values.repeats, 10) || 3);
-  const threads = values.threads !== undefined ? Number.parseInt(values.threads, 10) : undefined;
-  if (threads !== undefined && !(threads > 0)) fail(`--threads must be a positive integer, got '${values.threads}'`);
-  if (values.backend !== 'wasm' && values.backend !== 'reference') fail(`--backend must be wasm or reference, got '${values.backend}'`);
-  if (values.child) {
-    runChild(values.child as WorkloadId, values.backend, threads, repeats, values['rss-growth'] ?? false);
-    return;
-  }
-  const ids = values.only ? values.only.split(',').map((s) => s.trim().toUpperCase()) : availableWorkloads();
-  for (const id of ids) if (!(WORKLOADS as readonly string[]).includes(id)) fail(`unknown workload '${id}' (have ${WORKLOADS.join(', ')})`);
-
-  const json = values.json ?? false;
-  const childArgs = (id: string, extra: string[] = []) => [
-    '--import', 'tsx', SELF, '--child', id, '--backend', values.backend, '--repeats', String(repeats),
-    ...(threads !== undefined ? ['--threads', String(threads)] : []), ...extra,
-  ];
-  const vsTorch = values['vs-torch'] ?? false;
+/** The whole command, on the options `dlab bench` parsed. */
+export function benchMain(o: BenchOptions): void {
+  const child = process.env[CHILD_ENV];
+  if (child) return runChild(JSON.parse(child) as ChildTask);
+  const ids = o.only ? o.only.split(',').map((s) => s.trim().toUpperCase()) : availableWorkloads();
+  for (const id of ids) if (!(WORKLOADS as readonly string[]).includes(id)) throw new UsageError(`unknown workload '${id}' (have ${WORKLOADS.join(', ')})`);
+  const { repeats, threads, json } = o;
+  const runOurs = (task: Omit<ChildTask, 'backend' | 'threads' | 'repeats'>) => {
+    const env = { ...process.env, [CHILD_ENV]: JSON.stringify({ ...task, backend: o.backend, threads, repeats }) };
+    return spawnJson(process.execPath, CHILD_ARGS, env);
+  };
+  const vsTorch = o['vs-torch'];
+  if (vsTorch && !torchAvailable()) throw new UsageError('--vs-torch needs /usr/bin/python3 with torch importable');
+  if (vsTorch && !existsSync(TORCH_SCRIPT)) throw new UsageError(`--vs-torch needs ${TORCH_SCRIPT}: run it from a checkout`);
   const torch = vsTorch ? torchEnv(threads) : null;
-  if (vsTorch && !torchAvailable()) fail('--vs-torch needs /usr/bin/python3 with torch importable');
   if (!json) {
-    process.stdout.write(`backend ${values.backend}; median of ${repeats} repeats after warm-up; numbers are noisy when other work shares the cores\n`);
+    process.stdout.write(`backend ${o.backend}; median of ${repeats} repeats after warm-up; numbers are noisy when other work shares the cores\n`);
     if (torch) process.stdout.write(`PyTorch: ${torch.note}\n`);
   }
   for (const id of ids) {
-    const ours = spawnJson(process.execPath, childArgs(id), process.env) as unknown as BenchResult;
+    const ours = runOurs({ id: id as WorkloadId, rssGrowth: false }) as unknown as BenchResult;
     const epoch = (r: BenchResult) => (r.epoch_s !== undefined ? `  epoch ${fmt(r.epoch_s)} s (extrapolated)` : '');
     if (json) process.stdout.write(`${JSON.stringify({ workload: ours.workload, steps_per_s: ours.steps_per_s, gflops: ours.gflops, rss_mb: ours.rss_mb, threads: ours.threads, cpu_steps_per_s: ours.cpu_steps_per_s, epoch_s: ours.epoch_s })}\n`);
     else process.stdout.write(`${id}  ${fmt(ours.steps_per_s)} steps/s  ${fmt(ours.gflops)} GFLOP/s  rss ${fmt(ours.rss_mb, 0)} MB  threads ${ours.threads}  (${fmt(ours.cpu_steps_per_s ?? 0)} steps per CPU-s)${epoch(ours)}\n`);
@@ -129,8 +125,8 @@ export function benchMain(argv: string[]): void {
       }
     }
   }
-  if (values['rss-growth']) {
-    const g = spawnJson(process.execPath, childArgs('W2', ['--rss-growth']), process.env);
+  if (o['rss-growth']) {
+    const g = runOurs({ id: 'W2', rssGrowth: true });
     if (json) process.stdout.write(`${JSON.stringify({ workload: 'W2', ...g })}\n`);
     else {
       const a = g.rss_mb_100 as number, b = g.rss_mb_1000 as number;
@@ -139,4 +135,5 @@ export function benchMain(argv: string[]): void {
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) benchMain(process.argv.slice(2));
+const child = process.env[CHILD_ENV];
+if (child && SELF.endsWith('.ts') && process.argv[1] === SELF) runChild(JSON.parse(child) as ChildTask);

@@ -25,8 +25,8 @@ const RUN: { [K in CommandName]: (args: Parsed<(typeof COMMANDS)[K]>, argv: stri
   datasets: cmdDatasets,
   export: cmdExport,
   import: cmdImport,
-  // The standard workloads W0–W5 (npm run bench), checked here and run by bench.ts with the same arguments.
-  bench: async (_, argv) => (await import('../../bench/bench.ts')).benchMain(argv),
+  // The standard workloads W0–W5 (npm run bench is this command).
+  bench: async (args) => (await import('../../bench/bench.ts')).benchMain(args.values),
 };
 
 /** Commands that run a model pick the fastest kernels first. */

@@ -1,4 +1,4 @@
-/** The packaged `dlab` bundle (app.asar.unpacked/dist/node/dlab.cjs) under plain Node: new, train and a sweep on spiral. */
+/** The packaged `dlab` bundle (app.asar.unpacked/dist/node/dlab.cjs) under plain Node: new, train and a sweep on spiral, and the bench. */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,5 +35,15 @@ describe('the packaged dlab', () => {
     const events = lines(sweep.stdout);
     expect(events.filter((e) => e.event === 'run')).toHaveLength(2);
     expect(events.at(-1)).toMatchObject({ event: 'recommendation', status: 'done', runs: 2 });
+  });
+
+  it('times a standard workload, its child process started from the bundle itself (no tsx, no sources)', () => {
+    const r = dlab('bench', '--only', 'W0', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const [w0, ...rest] = lines(r.stdout);
+    expect(rest).toEqual([]);
+    expect(w0).toMatchObject({ workload: 'W0', threads: expect.any(Number) });
+    expect(w0.steps_per_s).toBeGreaterThan(0);
+    expect(w0.rss_mb).toBeGreaterThan(0);
   });
 });
