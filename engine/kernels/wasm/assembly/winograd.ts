@@ -135,21 +135,7 @@ function transformInput(ty0: i32, rows: i32): void {
       const rowBase = ptr(sImg, (q * pHp + 2 * (ty0 + r)) * pWp);
       for (let tx0 = 0; tx0 < pTw4; tx0 += 4) {
         const t = r * pTw4 + tx0;
-        const s0 = rowBase + (<usize>(2 * tx0) << 2), s1 = s0 + rowBytes, s2 = s1 + rowBytes, s3 = s2 + rowBytes;
-        // d[row][col], then t = Bᵀ d (rows: d0 - d2, d1 + d2, d2 - d1, d1 - d3), per column.
-        let a = v128.load(s0), b = v128.load(s0, 16), c = v128.load(s0, 8), d = v128.load(s0, 24);
-        const d00 = even(a, b), d01 = odd(a, b), d02 = even(c, d), d03 = odd(c, d);
-        a = v128.load(s1); b = v128.load(s1, 16); c = v128.load(s1, 8); d = v128.load(s1, 24);
-        const d10 = even(a, b), d11 = odd(a, b), d12 = even(c, d), d13 = odd(c, d);
-        a = v128.load(s2); b = v128.load(s2, 16); c = v128.load(s2, 8); d = v128.load(s2, 24);
-        const d20 = even(a, b), d21 = odd(a, b), d22 = even(c, d), d23 = odd(c, d);
-        a = v128.load(s3); b = v128.load(s3, 16); c = v128.load(s3, 8); d = v128.load(s3, 24);
-        const d30 = even(a, b), d31 = odd(a, b), d32 = even(c, d), d33 = odd(c, d);
-        const dst = ptr(sU, (t / NR) * k * NR + q * NR + t % NR);
-        inputRow(f32x4.sub(d00, d20), f32x4.sub(d01, d21), f32x4.sub(d02, d22), f32x4.sub(d03, d23), dst, eStride);
-        inputRow(f32x4.add(d10, d20), f32x4.add(d11, d21), f32x4.add(d12, d22), f32x4.add(d13, d23), dst + 4 * eStride, eStride);
-        inputRow(f32x4.sub(d20, d10), f32x4.sub(d21, d11), f32x4.sub(d22, d12), f32x4.sub(d23, d13), dst + 8 * eStride, eStride);
-        inputRow(f32x4.sub(d10, d30), f32x4.sub(d11, d31), f32x4.sub(d12, d32), f32x4.sub(d13, d33), dst + 12 * eStride, eStride);
+        inputTiles(rowBase + (<usize>(2 * tx0) << 2), rowBytes, ptr(sU, (t / NR) * k * NR + q * NR + t % NR), eStride);
       }
     }
     // A half-filled last panel: its other four lanes are zero columns.
@@ -162,6 +148,28 @@ function transformInput(ty0: i32, rows: i32): void {
 
 /** One row of t B (columns: t0 - t2, t1 + t2, t2 - t1, t1 - t3), four elements e apart by eStride. */
 // @ts-ignore: decorator
+/**
+ * Four adjacent 4×4 input tiles (one per SIMD lane, overlapping by two columns) from `s0`, rows `rowBytes`
+ * apart: d[row][col] de-interleaved into lanes, t = Bᵀ d (rows d0 − d2, d1 + d2, d2 − d1, d1 − d3), each row
+ * then through inputRow (· B), its 16 results stored `eStride` apart from `dst`.
+ */
+@inline
+function inputTiles(s0: usize, rowBytes: usize, dst: usize, eStride: usize): void {
+  const s1 = s0 + rowBytes, s2 = s1 + rowBytes, s3 = s2 + rowBytes;
+  let a = v128.load(s0), b = v128.load(s0, 16), c = v128.load(s0, 8), d = v128.load(s0, 24);
+  const d00 = even(a, b), d01 = odd(a, b), d02 = even(c, d), d03 = odd(c, d);
+  a = v128.load(s1); b = v128.load(s1, 16); c = v128.load(s1, 8); d = v128.load(s1, 24);
+  const d10 = even(a, b), d11 = odd(a, b), d12 = even(c, d), d13 = odd(c, d);
+  a = v128.load(s2); b = v128.load(s2, 16); c = v128.load(s2, 8); d = v128.load(s2, 24);
+  const d20 = even(a, b), d21 = odd(a, b), d22 = even(c, d), d23 = odd(c, d);
+  a = v128.load(s3); b = v128.load(s3, 16); c = v128.load(s3, 8); d = v128.load(s3, 24);
+  const d30 = even(a, b), d31 = odd(a, b), d32 = even(c, d), d33 = odd(c, d);
+  inputRow(f32x4.sub(d00, d20), f32x4.sub(d01, d21), f32x4.sub(d02, d22), f32x4.sub(d03, d23), dst, eStride);
+  inputRow(f32x4.add(d10, d20), f32x4.add(d11, d21), f32x4.add(d12, d22), f32x4.add(d13, d23), dst + 4 * eStride, eStride);
+  inputRow(f32x4.sub(d20, d10), f32x4.sub(d21, d11), f32x4.sub(d22, d12), f32x4.sub(d23, d13), dst + 8 * eStride, eStride);
+  inputRow(f32x4.sub(d10, d30), f32x4.sub(d11, d31), f32x4.sub(d12, d32), f32x4.sub(d13, d33), dst + 12 * eStride, eStride);
+}
+
 @inline
 function inputRow(t0: v128, t1: v128, t2: v128, t3: v128, dst: usize, eStride: usize): void {
   v128.store(dst, f32x4.sub(t0, t2));
@@ -343,19 +351,7 @@ function transformInputColumns(ty0: i32, rows: i32): void {
             for (let e = 0; e < 16; e++) v128.store(z + (<usize>e << 4), f32x4.splat(0));
             continue;
           }
-          const s0 = ptr(sImg, ((c0 + j) * pHp + 2 * (ty0 + r)) * pWp + 2 * tx0), s1 = s0 + rowBytes, s2 = s1 + rowBytes, s3 = s2 + rowBytes;
-          let a = v128.load(s0), b = v128.load(s0, 16), c = v128.load(s0, 8), d = v128.load(s0, 24);
-          const d00 = even(a, b), d01 = odd(a, b), d02 = even(c, d), d03 = odd(c, d);
-          a = v128.load(s1); b = v128.load(s1, 16); c = v128.load(s1, 8); d = v128.load(s1, 24);
-          const d10 = even(a, b), d11 = odd(a, b), d12 = even(c, d), d13 = odd(c, d);
-          a = v128.load(s2); b = v128.load(s2, 16); c = v128.load(s2, 8); d = v128.load(s2, 24);
-          const d20 = even(a, b), d21 = odd(a, b), d22 = even(c, d), d23 = odd(c, d);
-          a = v128.load(s3); b = v128.load(s3, 16); c = v128.load(s3, 8); d = v128.load(s3, 24);
-          const d30 = even(a, b), d31 = odd(a, b), d32 = even(c, d), d33 = odd(c, d);
-          inputRow(f32x4.sub(d00, d20), f32x4.sub(d01, d21), f32x4.sub(d02, d22), f32x4.sub(d03, d23), z, 16);
-          inputRow(f32x4.add(d10, d20), f32x4.add(d11, d21), f32x4.add(d12, d22), f32x4.add(d13, d23), z + 64, 16);
-          inputRow(f32x4.sub(d20, d10), f32x4.sub(d21, d11), f32x4.sub(d22, d12), f32x4.sub(d23, d13), z + 128, 16);
-          inputRow(f32x4.sub(d10, d30), f32x4.sub(d11, d31), f32x4.sub(d12, d32), f32x4.sub(d13, d33), z + 192, 16);
+          inputTiles(ptr(sImg, ((c0 + j) * pHp + 2 * (ty0 + r)) * pWp + 2 * tx0), rowBytes, z, 16);
         }
         const dst = ptr(sX, (c0 / NR) * NR * pT + t * NR + c0 % NR);
         for (let e = 0; e < 16; e++) storeTransposed(e, dst + <usize>e * eStride, 32);
