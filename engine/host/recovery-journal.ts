@@ -10,9 +10,9 @@
  *
  * Runs do not change once recorded, and a long one holds hundreds of
  * thousands of step losses: each is journaled once, in its own entry, before
- * the document that lists it (version 2), so an edit writes only the document
- * and the run ids. A run entry the document no longer lists is removed after
- * it is written. Version 1 journals (runs inline) are still read.
+ * the document that lists it, so an edit writes only the document and the
+ * run ids. A run entry the document no longer lists is removed after it is
+ * written.
  */
 import { z } from 'zod';
 import { RunSchema, type Project } from '../project/project.ts';
@@ -47,8 +47,10 @@ export interface JournalStore {
   alive(pid: number): boolean;
 }
 
-const Header = {
+/** The document without runs, and the ids of its run entries in order. */
+const JournalSchema = z.object({
   format: z.literal('dropout-lab-journal'),
+  version: z.literal(2),
   session: z.string(),
   pid: z.number().int(),
   scope: z.string(),
@@ -57,13 +59,8 @@ const Header = {
   saved_at: z.string(),
   /** Checked against the project schema when it is restored, so a damaged one is refused with the reason. */
   doc: z.unknown(),
-};
-const JournalSchema = z.discriminatedUnion('version', [
-  /** The first format: the whole document, runs inline. */
-  z.object({ ...Header, version: z.literal(1) }),
-  /** The document without runs, and the ids of its run entries in order. */
-  z.object({ ...Header, version: z.literal(2), runs: z.array(z.string()) }),
-]);
+  runs: z.array(z.string()),
+});
 type JournalFile = z.infer<typeof JournalSchema>;
 
 /** A journal as read back: the document with its runs put back, and the runs that could not be. */
@@ -138,7 +135,7 @@ export class RecoveryJournal {
     if (!s) return null;
     const j = parse(s.read(s.session));
     const own = assemble(j, (id) => s.readRun(s.session, id));
-    if (own && j?.version === 2) this.resumable = new Set(j.runs.filter((id) => !own.lost.some((l) => l.run === id)));
+    if (own && j) this.resumable = new Set(j.runs.filter((id) => !own.lost.some((l) => l.run === id)));
     return own;
   }
 
@@ -174,13 +171,9 @@ function parse(text: string | null): JournalFile | null {
   }
 }
 
-/** Puts a version 2 document's runs back in their order; a version 1 document has them already. */
+/** Puts the document's runs back in their order. */
 function assemble(j: JournalFile | null, entry: (runId: string) => string | null): Journal | null {
   if (!j) return null;
-  if (j.version === 1) {
-    const { version: _, ...rest } = j;
-    return { ...rest, lost: [] };
-  }
   const { version: _, runs: ids, ...rest } = j;
   const runs: unknown[] = [];
   const lost: Journal['lost'] = [];

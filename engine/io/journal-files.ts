@@ -6,12 +6,8 @@
  * rename), so a crash mid-write leaves the previous one whole. Taking a
  * journal renames its whole folder out of the way first: of two engines that
  * want the same orphan, exactly one gets the document and all its runs.
- *
- * Journals of the first format, one file `<dir>/<session>.json` holding
- * everything, are still read, taken and removed; the first write of the
- * session replaces one with a folder.
  */
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { alive, writeFileAtomic } from './atomic-write.ts';
 import type { JournalStore, TakenJournal } from '../host/recovery-journal.ts';
@@ -44,7 +40,6 @@ function checked(pattern: RegExp, what: string, id: string): string {
 export function journalFiles(dir: string, session: string, scope: string): JournalStore {
   checked(SESSION, 'session', session);
   const folder = (s: string) => join(dir, checked(SESSION, 'session', s));
-  const firstFormat = (s: string) => join(dir, `${checked(SESSION, 'session', s)}.json`);
   const runsOf = (s: string) => join(folder(s), 'runs');
   const runFile = (s: string, id: string) => join(runsOf(s), `${checked(RUN, 'run', id)}.json`);
   const runIdsIn = (runs: string) => namesIn(runs).filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5)).filter((id) => RUN.test(id));
@@ -67,47 +62,26 @@ export function journalFiles(dir: string, session: string, scope: string): Journ
     write(s, text) {
       mkdirSync(folder(s), { recursive: true });
       writeFileAtomic(join(folder(s), DOC), new TextEncoder().encode(text));
-      rmSync(firstFormat(s), { force: true });
     },
     writeRun(s, id, text) {
       mkdirSync(runsOf(s), { recursive: true });
       writeFileAtomic(runFile(s, id), new TextEncoder().encode(text));
     },
-    read: (s) => readOrNull(join(folder(s), DOC)) ?? readOrNull(firstFormat(s)),
+    read: (s) => readOrNull(join(folder(s), DOC)),
     readRun: (s, id) => readOrNull(runFile(s, id)),
     runIds: (s) => runIdsIn(runsOf(s)),
     removeRun: (s, id) => rmSync(runFile(s, id), { force: true }),
-    sessions() {
-      const found = new Set<string>();
-      for (const name of namesIn(dir)) {
-        if (SESSION.test(name) && statSync(join(dir, name), { throwIfNoEntry: false })?.isDirectory()) found.add(name);
-        else if (name.endsWith('.json') && SESSION.test(name.slice(0, -5))) found.add(name.slice(0, -5));
-      }
-      return [...found];
-    },
+    sessions: () => namesIn(dir).filter((name) => SESSION.test(name) && statSync(join(dir, name), { throwIfNoEntry: false })?.isDirectory()),
     take(s) {
       const taken = join(dir, `.${s}.taken-by-${process.pid}`);
-      let whole: TakenJournal | null = null;
       try {
         renameSync(folder(s), taken);
-        whole = readTaken(taken);
       } catch {
-        /* no folder: a journal of the first format, or taken already */
+        return null; // taken already
       }
-      if (whole) return whole;
-      try {
-        renameSync(firstFormat(s), taken);
-      } catch {
-        return null;
-      }
-      const text = readOrNull(taken);
-      unlinkSync(taken);
-      return text === null ? null : { doc: text, runs: new Map() };
+      return readTaken(taken);
     },
-    remove(s) {
-      rmSync(folder(s), { recursive: true, force: true });
-      rmSync(firstFormat(s), { force: true });
-    },
+    remove: (s) => rmSync(folder(s), { recursive: true, force: true }),
     alive,
   };
 }

@@ -187,14 +187,14 @@ describe.runIf(haveChromium)('the lab in Chromium, used as a person would', { re
     const first = await lab.open();
     await first.page.close();
     // A journal left by an engine that is gone (no process has this pid), holding a document that is not a project.
-    const journal = { format: 'dropout-lab-journal', version: 1, session: 'gone', pid: 2 ** 22 + 17, scope: `root:${lab.root}`, path: null, dirty: true, saved_at: '2026-11-26T10:00:00Z', doc: { format: 'dropout-lab-project', version: 1, model: 'garbage' } };
-    mkdirSync(join(lab.checkpoints, 'recovery'), { recursive: true });
-    writeFileSync(join(lab.checkpoints, 'recovery', 'gone.json'), JSON.stringify(journal));
+    const journal = { format: 'dropout-lab-journal', version: 2, session: 'gone', pid: 2 ** 22 + 17, scope: `root:${lab.root}`, path: null, dirty: true, saved_at: '2026-11-26T10:00:00Z', doc: { format: 'dropout-lab-project', version: 1, model: 'garbage' }, runs: [] };
+    mkdirSync(join(lab.checkpoints, 'recovery', 'gone'), { recursive: true });
+    writeFileSync(join(lab.checkpoints, 'recovery', 'gone', 'journal.json'), JSON.stringify(journal));
     const { page } = await lab.open({ fresh: false });
     await page.getByTestId('recovery').getByRole('button', { name: 'Restore' }).click();
     await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/Could not restore the project:.*model/);
     expect(await cards(page).count()).toBe(4);
-    expect(existsSync(join(lab.checkpoints, 'recovery', 'gone.json'))).toBe(false);
+    expect(existsSync(join(lab.checkpoints, 'recovery', 'gone'))).toBe(false);
     await page.close();
   });
 

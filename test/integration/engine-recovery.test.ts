@@ -7,7 +7,7 @@
  * Save As work. Unsaved work whose engine is gone (a closed tab) is offered
  * to the next engine of the same folder, once.
  */
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -219,8 +219,9 @@ describe('unsaved work whose engine is gone', () => {
     try {
       await engine.ready();
       const { doc } = await engine.request('project.new', { template: 'mlp', dataset: MOONS });
-      const journal = { format: 'dropout-lab-journal', version: 1, session: 'gone', pid: 2 ** 22 + 17, scope: `root:${root}`, path: null, dirty: true, saved_at: '2026-11-26T10:00:00Z', doc: { format: 'dropout-lab-project', version: 1, model: 'garbage' } };
-      writeFileSync(join(checkpointDir, 'recovery', 'gone.json'), JSON.stringify(journal));
+      const journal = { format: 'dropout-lab-journal', version: 2, session: 'gone', pid: 2 ** 22 + 17, scope: `root:${root}`, path: null, dirty: true, saved_at: '2026-11-26T10:00:00Z', doc: { format: 'dropout-lab-project', version: 1, model: 'garbage' }, runs: [] };
+      mkdirSync(join(checkpointDir, 'recovery', 'gone'), { recursive: true });
+      writeFileSync(join(checkpointDir, 'recovery', 'gone', 'journal.json'), JSON.stringify(journal));
       expect((await engine.request('project.recovery', {})).offer).toMatchObject({ session: 'gone', name: null });
       await expect(engine.request('project.recover', { session: 'gone', accept: true })).rejects.toThrow(/damaged.*model/);
       expect(readdirSync(join(checkpointDir, 'recovery')).filter((n) => n.startsWith('gone'))).toEqual([]);

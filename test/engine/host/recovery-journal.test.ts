@@ -1,8 +1,8 @@
 /**
  * Which journal an engine takes back or offers; that runs are journaled once
  * each, apart from the document, and put back in order (or reported lost with
- * the reason); that a journal of the first format is still read; and that a
- * failed write is said once, never thrown at the edit.
+ * the reason); and that a failed write is said once, never thrown at the
+ * edit.
  */
 import { describe, expect, it } from 'vitest';
 import { RecoveryJournal, type JournalStore } from '../../../engine/host/recovery-journal.ts';
@@ -164,24 +164,6 @@ describe('the recovery journal', () => {
     j.resumed(back.runs);
     j.write({ doc: { ...back, name: 'renamed' }, path: null, dirty: true });
     expect(next.log).toEqual(['doc me']);
-  });
-
-  it('reads a journal of the first format (runs inline), and moves its runs into entries at the next write', () => {
-    const docs = new Map<string, string>();
-    const runs = [run('run-1'), run('run-2')];
-    const v1 = { format: 'dropout-lab-journal', version: 1, session: 'me', pid: DEAD, scope: 'root:/w', path: null, dirty: true, saved_at: '2026-11-30T10:00:00Z', doc: project('old', runs) };
-    docs.set('me', JSON.stringify(v1));
-    docs.set('gone', JSON.stringify({ ...v1, session: 'gone' }));
-    const store = memoryStore('me', 'root:/w', docs);
-    const j = journal(store);
-    const own = j.own()!;
-    expect(own).toMatchObject({ session: 'me', lost: [] });
-    expect(own.doc).toEqual(project('old', runs));
-    j.resumed((own.doc as Project).runs);
-    j.write({ doc: project('old', runs), path: null, dirty: true });
-    expect(store.log).toEqual(['run me/run-1', 'run me/run-2', 'doc me']);
-    expect(j.offer()?.session).toBe('gone');
-    expect(j.take('gone')?.doc).toEqual(project('old', runs));
   });
 
   it('gives a restarted engine its own session’s journal, and offers it to no one else while that is so', () => {

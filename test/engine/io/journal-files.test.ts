@@ -1,9 +1,9 @@
 /**
  * Recovery journals on disk: a folder per session (the document, and one
  * entry per run), each file replaced whole, the folder taken by exactly one
- * engine; journals of the first format (one file) are still read and taken.
+ * engine.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,25 +57,6 @@ describe('journal files', () => {
     expect(Object.fromEntries(taken[0]!.runs)).toEqual({ 'run-1': 'first', 'run-2': 'second' });
     expect(taken[1]).toBeNull();
     expect(readdirSync(dir)).toEqual([]);
-  });
-
-  it('reads, offers and takes a journal of the first format; the session’s next write replaces it with a folder', () => {
-    const dir = fresh();
-    mkdirSync(dir, { recursive: true });
-    const v1 = { format: 'dropout-lab-journal', version: 1, pid: DEAD_PID, scope: 'desktop', path: null, dirty: true, saved_at: '2026-11-30T10:00:00Z', doc: project('old', [run('run-1')]) };
-    writeFileSync(join(dir, 'me.json'), JSON.stringify({ ...v1, session: 'me' }));
-    writeFileSync(join(dir, 'gone.json'), JSON.stringify({ ...v1, session: 'gone' }));
-    const store = journalFiles(dir, 'me', 'desktop');
-    expect(store.sessions().sort()).toEqual(['gone', 'me']);
-    const j = new RecoveryJournal(store, process.pid, () => {});
-    expect(j.own()?.doc).toEqual(project('old', [run('run-1')]));
-    expect(j.offer()?.session).toBe('gone');
-    expect(j.take('gone')?.doc).toEqual(project('old', [run('run-1')]));
-    expect(j.take('gone')).toBeNull();
-
-    j.write({ doc: project('old', [run('run-1')]), path: null, dirty: true });
-    expect(readdirSync(dir)).toEqual(['me']);
-    expect(new RecoveryJournal(journalFiles(dir, 'me', 'desktop'), 1, () => {}).own()?.doc).toEqual(project('old', [run('run-1')]));
   });
 
   it('after a crash between a run’s entry and the document, the last document comes back and the stray entry goes at the next write', () => {
