@@ -93,8 +93,12 @@ export interface Kernels {
   conv2dBackwardInput(g: Conv2dGeometry, dy: Float32Array, w: Float32Array, dx: Float32Array): void;
   /** dw[Cout,Cin/groups,kH,kW] from dy and x (overwrites dw); also the bias gradient db[Cout] = Σ dy over samples and positions when db is given. */
   conv2dBackwardWeight(g: Conv2dGeometry, dy: Float32Array, x: Float32Array, dw: Float32Array, db: Float32Array | null): void;
-  /** Max pooling; argmax receives, per output, the flat index inside its input plane (-1 if the window is all padding). */
-  maxPool2dForward(g: Pool2dGeometry, x: Float32Array, out: Float32Array, argmax: Int32Array): void;
+  /**
+   * Max pooling; argmax receives, per output, the flat index inside its input plane (-1 if the window is all padding).
+   * With relu, max pooling of relu(x) in the same pass, and argmax -1 where that max is 0: the index of an input
+   * ReLU would give no gradient, so the backward is unchanged.
+   */
+  maxPool2dForward(g: Pool2dGeometry, x: Float32Array, out: Float32Array, argmax: Int32Array, relu?: boolean): void;
   maxPool2dBackward(g: Pool2dGeometry, dy: Float32Array, argmax: Int32Array, dx: Float32Array): void;
   /** y = x where x > 0, else 0 (NaN gives 0). */
   reluForward(x: Float32Array, y: Float32Array): void;

@@ -184,7 +184,7 @@ function conv2dBackwardWeight(g: Conv2dGeometry, dy: Float32Array, x: Float32Arr
   }
 }
 
-function maxPool2dForward(g: Pool2dGeometry, x: Float32Array, out: Float32Array, argmax: Int32Array): void {
+function maxPool2dForward(g: Pool2dGeometry, x: Float32Array, out: Float32Array, argmax: Int32Array, relu = false): void {
   const { inH, inW, outH, outW, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW } = g;
   const planes = g.batch * g.channels;
   for (let p = 0; p < planes; p++) {
@@ -200,7 +200,8 @@ function maxPool2dForward(g: Pool2dGeometry, x: Float32Array, out: Float32Array,
           for (let kj = 0; kj < kW; kj++) {
             const ix = ox * strideW - padW + kj * dilationW;
             if (ix < 0 || ix >= inW) continue;
-            const v = x[xo + iy * inW + ix];
+            const xv = x[xo + iy * inW + ix];
+            const v = relu && !(xv > 0) ? 0 : xv;
             // torch propagates NaN and keeps the first maximum.
             if (v > best || Number.isNaN(v) || bestIdx < 0) {
               best = v;
@@ -210,7 +211,7 @@ function maxPool2dForward(g: Pool2dGeometry, x: Float32Array, out: Float32Array,
           }
         }
         out[oo + oy * outW + ox] = best;
-        argmax[oo + oy * outW + ox] = bestIdx;
+        argmax[oo + oy * outW + ox] = relu && best === 0 ? -1 : bestIdx;
       }
     }
   }

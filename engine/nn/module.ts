@@ -17,6 +17,15 @@ export abstract class Module {
 
   abstract forward(x: Tensor): Tensor;
 
+  /**
+   * A forward doing `prev`'s work and then this module's in one pass, where this module has one for that kind of
+   * predecessor (same values and gradients). Sequential.forward runs such pairs fused; forwardTrace never does,
+   * so every layer's output stays visible there.
+   */
+  fusedAfter(_prev: Module): ((x: Tensor) => Tensor) | null {
+    return null;
+  }
+
   /** A short description like torch's extra_repr, e.g. "in_features=4, out_features=2". */
   extraRepr(): string {
     return '';
@@ -151,8 +160,15 @@ export class Sequential extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    const layers = [...this.children.values()];
     let h = x;
-    for (const m of this.children.values()) h = m.forward(h);
+    for (let i = 0; i < layers.length; i++) {
+      const fused = layers[i + 1]?.fusedAfter(layers[i]);
+      if (fused) {
+        h = fused(h);
+        i++;
+      } else h = layers[i].forward(h);
+    }
     return h;
   }
 

@@ -36,13 +36,17 @@ export function pool2dGeometry(shape: readonly number[], o: Pool2dOptions): Pool
   return { batch, channels, inH, inW, outH, outW, kH, kW, strideH: sh, strideW: sw, padH: ph, padW: pw, dilationH: dh, dilationW: dw };
 }
 
-export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
+/**
+ * torch's max_pool2d; with relu, max_pool2d(relu(x)) in one pass (max commutes with ReLU, and the kernel
+ * leaves out the indices ReLU would give no gradient), with the same values and gradients as the two ops.
+ */
+export function maxPool2d(x: Tensor, options: Pool2dOptions, relu = false): Tensor {
   const g = pool2dGeometry(x.shape, options);
   const n = g.batch * g.channels * g.outH * g.outW;
   const out = emptyData(n);
   const argmax = new Int32Array(n);
-  kernels().maxPool2dForward(g, x.data, out, argmax);
-  return Tensor.fromOp('max_pool2d', out, [g.batch, g.channels, g.outH, g.outW], [x], (dy) => {
+  kernels().maxPool2dForward(g, x.data, out, argmax, relu);
+  return Tensor.fromOp(relu ? 'relu_max_pool2d' : 'max_pool2d', out, [g.batch, g.channels, g.outH, g.outW], [x], (dy) => {
     const dx = emptyData(x.size);
     kernels().maxPool2dBackward(g, dy, argmax, dx);
     return [dx];

@@ -164,15 +164,15 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       caller.finish();
     },
 
-    maxPool2dForward(g: Pool2dGeometry, x: Float32Array, out: Float32Array, argmax: Int32Array): void {
+    maxPool2dForward(g: Pool2dGeometry, x: Float32Array, out: Float32Array, argmax: Int32Array, relu = false): void {
       caller.call(Op.maxPool2dForward, PoolArg, split(x.length, MIN_ELEMENTS_PER_THREAD, g.batch * g.channels), (io) => ({
-        ...g, x: io.input(x), dy: 0, out: io.output(out), argmax: io.output(argmax),
+        ...g, x: io.input(x), dy: 0, out: io.output(out), argmax: io.output(argmax), relu: +relu,
       }));
     },
 
     maxPool2dBackward(g: Pool2dGeometry, dy: Float32Array, argmax: Int32Array, dx: Float32Array): void {
       caller.call(Op.maxPool2dBackward, PoolArg, split(dx.length, MIN_ELEMENTS_PER_THREAD, g.batch * g.channels), (io) => ({
-        ...g, x: 0, dy: io.input(dy), argmax: io.input(argmax), out: io.output(dx),
+        ...g, x: 0, dy: io.input(dy), argmax: io.input(argmax), out: io.output(dx), relu: 0,
       }));
     },
 

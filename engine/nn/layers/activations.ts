@@ -8,7 +8,7 @@ import * as onnx from '../../export/onnx/layers.ts';
 import { pyValue } from './python.ts';
 
 class Activation extends Module {
-  constructor(private readonly fn: (x: Tensor) => Tensor) {
+  constructor(readonly fn: (x: Tensor) => Tensor) {
     super();
   }
 
@@ -16,6 +16,9 @@ class Activation extends Module {
     return this.fn(x);
   }
 }
+
+/** Whether m is an nn.ReLU (what a following MaxPool2d can fuse, ../module.ts fusedAfter). */
+export const isReLU = (m: Module): boolean => m instanceof Activation && m.fn === relu;
 
 /** A description in English and in 简体中文. */
 type Text = [en: string, zh: string];

@@ -8,6 +8,7 @@ import { defineLayer, LayerError, type Args, type ArgSpec, type ShapeInfo } from
 import * as onnx from '../../export/onnx/layers.ts';
 import { pairText } from '../layer-palette.ts';
 import { pyPair, pyValue } from './python.ts';
+import { isReLU } from './activations.ts';
 
 /** Lifts an unbatched [C, H, W] input to [1, C, H, W] and back, as torch's pooling accepts both. */
 function batched(x: Tensor, f: (x4: Tensor) => Tensor): Tensor {
@@ -17,12 +18,18 @@ function batched(x: Tensor, f: (x4: Tensor) => Tensor): Tensor {
 }
 
 class PoolModule extends Module {
-  constructor(private readonly fn: (x: Tensor) => Tensor) {
+  /** afterReLU: this pooling of relu(x), in one pass (max pooling only). */
+  constructor(private readonly fn: (x: Tensor) => Tensor, private readonly afterReLU?: (x: Tensor) => Tensor) {
     super();
   }
 
   forward(x: Tensor): Tensor {
     return batched(x, this.fn);
+  }
+
+  override fusedAfter(prev: Module): ((x: Tensor) => Tensor) | null {
+    const fn = this.afterReLU;
+    return fn && isReLU(prev) ? (x) => batched(x, fn) : null;
   }
 }
 
@@ -106,7 +113,7 @@ export const MaxPool2dLayer = defineLayer({
   infer: (a, input) => inferPool({ ...poolOptions(a), dilation: a.pair('dilation') }, input),
   build: (a) => {
     const o = { ...poolOptions(a), dilation: a.pair('dilation') };
-    return new PoolModule((x) => maxPool2d(x, o));
+    return new PoolModule((x) => maxPool2d(x, o), (x) => maxPool2d(x, o, true));
   },
   onnx: maxPoolOnnx,
   torch: (a) => {

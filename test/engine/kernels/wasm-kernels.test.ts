@@ -232,27 +232,32 @@ describe('wasm max pooling matches the reference', () => {
     poolCase({ inH: 7, inW: 9, kH: 3, kW: 2, strideH: 2, strideW: 1, padH: 1, padW: 1 }),
     poolCase({ inH: 8, inW: 8, kH: 3, kW: 3, dilationH: 2, dilationW: 2, padH: 1 }),
     poolCase({ inH: 5, inW: 5, kH: 2, kW: 2 }, true),
+    poolCase({ inH: 7, inW: 11, kH: 2, kW: 2 }),
     poolCase({ batch: 16, channels: 32, inH: 32, inW: 32, kH: 2, kW: 2 }),
   ];
-  for (const g of cases) {
-    it(`${g.batch}×${g.channels}×${g.inH}×${g.inW} k${g.kH}×${g.kW} s${g.strideH},${g.strideW} p${g.padH},${g.padW} d${g.dilationH},${g.dilationW}`, () => {
+  for (const [g, relu] of cases.flatMap((g) => [[g, false], [g, true]] as const)) {
+    it(`${g.batch}×${g.channels}×${g.inH}×${g.inW} k${g.kH}×${g.kW} s${g.strideH},${g.strideW} p${g.padH},${g.padW} d${g.dilationH},${g.dilationW}${relu ? ', of relu(x)' : ''}`, () => {
       const x = rand(g.batch * g.channels * g.inH * g.inW);
-      // Ties and NaN follow torch: the first maximum wins, NaN propagates.
+      // Ties and NaN follow torch: the first maximum wins, NaN propagates (relu turns it into 0, as reluForward).
       x[1] = x[0];
       x[5] = Number.NaN;
+      x.fill(-0.5, 8, 12);
+      x[9] = -0;
       const n = g.batch * g.channels * g.outH * g.outW;
       const dy = rand(n);
+      dy[0] = -0;
       const want = { y: new Float32Array(n), arg: new Int32Array(n), dx: new Float32Array(x.length) };
-      referenceKernels.maxPool2dForward(g, x, want.y, want.arg);
+      referenceKernels.maxPool2dForward(g, x, want.y, want.arg, relu);
       referenceKernels.maxPool2dBackward(g, dy, want.arg, want.dx);
       for (const threads of THREADS) {
         setWasmThreads(threads);
         const got = { y: new Float32Array(n), arg: new Int32Array(n), dx: rand(x.length) };
-        wasm.maxPool2dForward(g, x, got.y, got.arg);
+        wasm.maxPool2dForward(g, x, got.y, got.arg, relu);
         wasm.maxPool2dBackward(g, dy, got.arg, got.dx);
-        expectNear(got.y, want.y, `forward, threads ${threads}`);
+        // Pooling only selects and adds into zeros: bit for bit, the sign of zero included.
+        expect(got.y).toEqual(want.y);
         expect([...got.arg]).toEqual([...want.arg]);
-        expectNear(got.dx, want.dx, `backward, threads ${threads}`);
+        expect(got.dx).toEqual(want.dx);
       }
     });
   }

@@ -12,7 +12,8 @@ import { randomBits } from './random';
 import { winogradScratchBytes, winogradWeightScratchBytes } from './winograd';
 import { softmaxBackward, softmaxForward } from './softmax';
 import { layerNormBackward, layerNormForward } from './layer-norm';
-import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, maxPool2dBackward, maxPool2dForward, sumParts } from './conv';
+import { conv2dBackwardInput, conv2dBackwardWeight, conv2dForward, sumParts } from './conv';
+import { maxPool2dBackward, maxPool2dForward } from './pool';
 
 export { gemmScratchBytes, winogradScratchBytes, winogradWeightScratchBytes };
 

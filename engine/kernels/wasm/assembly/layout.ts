@@ -39,10 +39,10 @@ export enum ConvArg {
 /** dst = the sum of `parts` arrays of `count` floats, `stride` bytes apart from `first`. */
 export enum SumPartsArg { count, parts, first, stride, dst }
 
-/** Max pooling: forward x → out, argmax; backward dy, argmax → out. */
+/** Max pooling: forward x → out, argmax (of relu(x) when relu ≠ 0); backward dy, argmax → out. */
 export enum PoolArg {
   batch, channels, inH, inW, outH, outW, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW,
-  x, dy, argmax, out,
+  x, dy, argmax, out, relu,
 }
 
 export enum ReluForwardArg { n, x, y }
