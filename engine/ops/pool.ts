@@ -44,7 +44,9 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions, relu = false): Tens
   const g = pool2dGeometry(x.shape, options);
   const n = g.batch * g.channels * g.outH * g.outW;
   const out = emptyData(n);
-  const argmax = new Int32Array(n);
+  // Beside the output (in step memory inside a step, so the kernels use it in place).
+  const at = emptyData(n);
+  const argmax = new Int32Array(at.buffer, at.byteOffset, n);
   kernels().maxPool2dForward(g, x.data, out, argmax, relu);
   return Tensor.fromOp(relu ? 'relu_max_pool2d' : 'max_pool2d', out, [g.batch, g.channels, g.outH, g.outW], [x], (dy) => {
     const dx = emptyData(x.size);

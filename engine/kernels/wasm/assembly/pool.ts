@@ -130,9 +130,16 @@ function maxPool2x2(x: usize, out: usize, argmax: usize, p0: i32, p1: i32, inH: 
 /** PoolArg: dy, argmax → out (dx, overwritten). */
 export function maxPool2dBackward(p: usize, tid: i32, nt: i32): void {
   const planes = arg(p, PoolArg.batch) * arg(p, PoolArg.channels);
-  const inPlane = arg(p, PoolArg.inH) * arg(p, PoolArg.inW), outPlane = arg(p, PoolArg.outH) * arg(p, PoolArg.outW);
+  const inH = arg(p, PoolArg.inH), inW = arg(p, PoolArg.inW), outH = arg(p, PoolArg.outH), outW = arg(p, PoolArg.outW);
+  const inPlane = inH * inW, outPlane = outH * outW;
   const dy = <usize>arg(p, PoolArg.dy), argmax = <usize>arg(p, PoolArg.argmax), dx = <usize>arg(p, PoolArg.out);
   const p0 = tid * planes / nt, p1 = (tid + 1) * planes / nt;
+  if (arg(p, PoolArg.kH) == 2 && arg(p, PoolArg.kW) == 2 && arg(p, PoolArg.strideH) == 2 && arg(p, PoolArg.strideW) == 2
+    && arg(p, PoolArg.padH) == 0 && arg(p, PoolArg.padW) == 0 && arg(p, PoolArg.dilationH) == 1 && arg(p, PoolArg.dilationW) == 1
+    && outH * 2 <= inH && outW * 2 <= inW) {
+    unpool2x2(dy, argmax, dx, p0, p1, inH, inW, outH, outW);
+    return;
+  }
   for (let pl = p0; pl < p1; pl++) {
     const d = ptr(dx, pl * inPlane);
     memory.fill(d, 0, <usize>inPlane << 2);
@@ -140,5 +147,49 @@ export function maxPool2dBackward(p: usize, tid: i32, nt: i32): void {
       const a = load<i32>(ptr(argmax, pl * outPlane + j));
       if (a >= 0) store<f32>(ptr(d, a), load<f32>(ptr(d, a)) + load<f32>(ptr(dy, pl * outPlane + j)));
     }
+  }
+}
+
+/**
+ * The backward of MaxPool2d(2): windows do not overlap, so each input gets
+ * its window's dy or 0, written once (no zero fill, then scatter), four
+ * windows at a time. 0 + dy, as the scatter adds, so -0 becomes +0 alike.
+ */
+function unpool2x2(dy: usize, argmax: usize, dx: usize, p0: i32, p1: i32, inH: i32, inW: i32, outH: i32, outW: i32): void {
+  const zero = f32x4.splat(0), step = i32x4.splat(8);
+  for (let pl = p0; pl < p1; pl++) {
+    const d = ptr(dx, pl * inH * inW);
+    let o = pl * outH * outW;
+    for (let oy = 0; oy < outH; oy++) {
+      const row = 2 * oy * inW;
+      const r0 = ptr(d, row), r1 = ptr(r0, inW);
+      let idx0 = i32x4.add(i32x4.splat(row), i32x4(0, 2, 4, 6));
+      let ox = 0;
+      for (; ox + 4 <= outW; ox += 4, o += 4) {
+        const g = v128.load(ptr(dy, o)), a = v128.load(ptr(argmax, o));
+        const off = <usize>ox << 3;
+        const e0 = v128.and(g, i32x4.eq(a, idx0)), e1 = v128.and(g, i32x4.eq(a, i32x4.add(idx0, i32x4.splat(1))));
+        const e2 = v128.and(g, i32x4.eq(a, i32x4.add(idx0, i32x4.splat(inW)))), e3 = v128.and(g, i32x4.eq(a, i32x4.add(idx0, i32x4.splat(inW + 1))));
+        v128.store(r0 + off, f32x4.add(zero, f32x4.shuffle(e0, e1, 0, 4, 1, 5)));
+        v128.store(r0 + off, f32x4.add(zero, f32x4.shuffle(e0, e1, 2, 6, 3, 7)), 16);
+        v128.store(r1 + off, f32x4.add(zero, f32x4.shuffle(e2, e3, 0, 4, 1, 5)));
+        v128.store(r1 + off, f32x4.add(zero, f32x4.shuffle(e2, e3, 2, 6, 3, 7)), 16);
+        idx0 = i32x4.add(idx0, step);
+      }
+      for (; ox < outW; ox++, o++) {
+        const a = load<i32>(ptr(argmax, o)) - row - 2 * ox, g = <f32>0 + load<f32>(ptr(dy, o));
+        store<f32>(ptr(r0, 2 * ox), a == 0 ? g : 0);
+        store<f32>(ptr(r0, 2 * ox + 1), a == 1 ? g : 0);
+        store<f32>(ptr(r1, 2 * ox), a == inW ? g : 0);
+        store<f32>(ptr(r1, 2 * ox + 1), a == inW + 1 ? g : 0);
+      }
+      // Columns no window covers.
+      for (let x = 2 * outW; x < inW; x++) {
+        store<f32>(ptr(r0, x), 0);
+        store<f32>(ptr(r1, x), 0);
+      }
+    }
+    // Rows no window covers.
+    memory.fill(ptr(d, 2 * outH * inW), 0, <usize>((inH - 2 * outH) * inW) << 2);
   }
 }
