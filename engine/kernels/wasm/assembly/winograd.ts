@@ -26,10 +26,17 @@ function align16(n: usize): usize {
 }
 
 const CHUNK: i32 = 64;
+/**
+ * Floats added to the distance between the 16 elements' matrices: at a power of two apart (8 or 16 KB for W2's
+ * shapes) the transforms' 16 streams all fall in one L1 set, more than its ways; a cache line more spreads them.
+ */
+const SKEW: i32 = 16;
 
 // This thread's plan and scratch (globals are per instance, so per thread).
 let pM = 0, pMp = 0, pK = 0, pTilesH = 0, pTilesW = 0, pTw4 = 0, pRows = 0, pNc = 0, pHp = 0, pWp = 0;
 let sV: usize = 0, sU: usize = 0, sM: usize = 0, sImg: usize = 0, sTmp: usize = 0;
+// Floats from one element's matrix to the next: V (weights), U (tiles), M (products).
+let eV = 0, eU = 0, eM = 0;
 
 /** m output rows (channels the pass writes), k channels summed over, an outH × outW output. */
 function plan(m: i32, k: i32, outH: i32, outW: i32): void {
@@ -44,13 +51,16 @@ function plan(m: i32, k: i32, outH: i32, outW: i32): void {
   // A tile reads input rows 2ty..2ty+3; four tiles read columns up to 2·tx0 + 9.
   pHp = 2 * pTilesH + 2;
   pWp = 2 * pTw4 + 2;
+  eV = pMp * k + SKEW;
+  eU = k * pNc + SKEW;
+  eM = pMp * pNc + SKEW;
 }
 
 function layout(base: usize, limit: usize): bool {
   sV = align16(base);
-  sU = align16(ptr(sV, 16 * pMp * pK));
-  sM = align16(ptr(sU, 16 * pK * pNc));
-  sImg = align16(ptr(sM, 16 * pMp * pNc));
+  sU = align16(ptr(sV, 16 * eV));
+  sM = align16(ptr(sU, 16 * eU));
+  sImg = align16(ptr(sM, 16 * eM));
   sTmp = align16(ptr(sImg, pK * pHp * pWp));
   return ptr(sTmp, 16) <= limit;
 }
@@ -58,7 +68,7 @@ function layout(base: usize, limit: usize): bool {
 /** Bytes of one thread's scratch for a pass with m output rows, k summed channels and an outH × outW output. */
 export function winogradScratchBytes(m: i32, k: i32, outH: i32, outW: i32): i32 {
   plan(m, k, outH, outW);
-  return (16 * pMp * pK + 16 * pK * pNc + 16 * pMp * pNc + pK * pHp * pWp + 16) * 4 + 5 * 16;
+  return (16 * eV + 16 * eU + 16 * eM + pK * pHp * pWp + 16) * 4 + 5 * 16;
 }
 
 /**
@@ -67,7 +77,7 @@ export function winogradScratchBytes(m: i32, k: i32, outH: i32, outW: i32): i32 
  * transposed, w[q, i] flipped; w is [rows of the forward, its channels, 3, 3].
  */
 function transformWeights(w: usize, transposed: bool): void {
-  const m = pM, k = pK, eStride = <usize>(pMp * k) << 2;
+  const m = pM, k = pK, eStride = <usize>eV << 2;
   for (let i = 0; i < pMp; i++) {
     for (let q = 0; q < k; q++) {
       const dst = ptr(sV, (i / MR) * MR * k + q * MR + i % MR);
@@ -128,7 +138,7 @@ function odd(a: v128, b: v128): v128 { return f32x4.shuffle(a, b, 1, 3, 5, 7); }
  * (t / NR)·k·NR + q·NR + t % NR, elements k·nc apart.
  */
 function transformInput(ty0: i32, rows: i32): void {
-  const k = pK, eStride = <usize>(k * pNc) << 2, rowBytes = <usize>pWp << 2;
+  const k = pK, eStride = <usize>eU << 2, rowBytes = <usize>pWp << 2;
   const tiles = rows * pTw4;
   for (let q = 0; q < k; q++) {
     for (let r = 0; r < rows; r++) {
@@ -182,7 +192,7 @@ function inputRow(t0: v128, t1: v128, t2: v128, t3: v128, dst: usize, eStride: u
 function products(nc: i32): void {
   const k = pK;
   for (let e = 0; e < 16; e++) {
-    const a = ptr(sV, e * pMp * k), b = ptr(sU, e * k * pNc), c = ptr(sM, e * pMp * pNc);
+    const a = ptr(sV, e * eV), b = ptr(sU, e * eU), c = ptr(sM, e * eM);
     for (let j0 = 0; j0 < nc; j0 += NR) {
       const pb = ptr(b, j0 * k);
       for (let i0 = 0; i0 < pMp; i0 += MR) tile4x8(k, ptr(a, i0 * k), pb, ptr(c, i0 * pNc + j0), pNc, false, 0);
@@ -192,7 +202,7 @@ function products(nc: i32): void {
 
 /** Y = Aᵀ M A (+ bias) for the chunk's tiles, written to out (m planes of outH × outW); tiles past the edge write what fits. */
 function transformOutput(out: usize, outH: i32, outW: i32, ty0: i32, rows: i32, bias: usize): void {
-  const eStride = <usize>(pMp * pNc) << 2, plane = outH * outW;
+  const eStride = <usize>eM << 2, plane = outH * outW;
   for (let i = 0; i < pM; i++) {
     const bv = f32x4.splat(bias != 0 ? load<f32>(ptr(bias, i)) : 0);
     const o = ptr(out, i * plane);
@@ -262,6 +272,8 @@ export function winogradConv(
 // ---- Weight gradient ----
 
 let pKp = 0, pT = 0;
+// Floats from one element's matrix to the next: the dV sums, A dY Aᵀ panels, Bᵀ d B panels.
+let eAcc = 0, eDy = 0, eX = 0;
 let sAcc: usize = 0, sDy: usize = 0, sX: usize = 0, sDyImg: usize = 0;
 
 /** The forward's plan, plus channels padded to NR (B-panel columns) and tiles per chunk. */
@@ -269,13 +281,16 @@ function planWeight(m: i32, k: i32, outH: i32, outW: i32): void {
   plan(m, k, outH, outW);
   pKp = (k + NR - 1) / NR * NR;
   pT = pRows * pTw4;
+  eAcc = pMp * pKp + SKEW;
+  eDy = pMp * pT + SKEW;
+  eX = pKp * pT + SKEW;
 }
 
 function layoutWeight(base: usize, limit: usize): bool {
   sAcc = align16(base);
-  sDy = align16(ptr(sAcc, 16 * pMp * pKp));
-  sX = align16(ptr(sDy, 16 * pMp * pT));
-  sImg = align16(ptr(sX, 16 * pKp * pT));
+  sDy = align16(ptr(sAcc, 16 * eAcc));
+  sX = align16(ptr(sDy, 16 * eDy));
+  sImg = align16(ptr(sX, 16 * eX));
   sDyImg = align16(ptr(sImg, pK * pHp * pWp));
   sTmp = align16(ptr(sDyImg, pM * 2 * pTilesH * 2 * pTw4));
   return ptr(sTmp, 256) <= limit;
@@ -284,7 +299,7 @@ function layoutWeight(base: usize, limit: usize): bool {
 /** Bytes of one thread's scratch for the weight gradient of an m-out, k-in convolution with an outH × outW output. */
 export function winogradWeightScratchBytes(m: i32, k: i32, outH: i32, outW: i32): i32 {
   planWeight(m, k, outH, outW);
-  return (16 * pMp * pKp + 16 * pMp * pT + 16 * pKp * pT + pK * pHp * pWp + pM * 4 * pTilesH * pTw4 + 256) * 4 + 7 * 16;
+  return (16 * eAcc + 16 * eDy + 16 * eX + pK * pHp * pWp + pM * 4 * pTilesH * pTw4 + 256) * 4 + 7 * 16;
 }
 
 /** Stores the 4×4 transpose of sTmp's four channels' vectors for element e (channel j at sTmp + (j·16 + e)·16 bytes). */
@@ -300,7 +315,7 @@ function storeTransposed(e: i32, dst: usize, stride: usize): void {
  * panels per element e: channel o, tile t at (o / MR)·MR·T + t·MR + o % MR.
  */
 function transformGradOutput(ty0: i32, rows: i32): void {
-  const eStride = <usize>(pMp * pT) << 2, w2 = 2 * pTw4, h2 = 2 * pTilesH;
+  const eStride = <usize>eDy << 2, w2 = 2 * pTw4, h2 = 2 * pTilesH;
   for (let o0 = 0; o0 < pMp; o0 += MR) {
     for (let r = 0; r < rows; r++) {
       for (let tx0 = 0; tx0 < pTw4; tx0 += 4) {
@@ -340,7 +355,7 @@ function gradRow(a: v128, b: v128, z: usize): void {
 
 /** Bᵀ d B for the chunk's tiles, four input channels at a time, into B panels per element e: channel c, tile t at (c / NR)·NR·T + t·NR + c % NR. */
 function transformInputColumns(ty0: i32, rows: i32): void {
-  const eStride = <usize>(pKp * pT) << 2, rowBytes = <usize>pWp << 2;
+  const eStride = <usize>eX << 2, rowBytes = <usize>pWp << 2;
   for (let c0 = 0; c0 < pKp; c0 += 4) {
     for (let r = 0; r < rows; r++) {
       for (let tx0 = 0; tx0 < pTw4; tx0 += 4) {
@@ -362,7 +377,7 @@ function transformInputColumns(ty0: i32, rows: i32): void {
 
 /** dW partial[o, c·9 + i·3 + j] = (Gᵀ dV G)[i, j] of the accumulated 4×4 dV per (o, c). */
 function transformWeightGradient(partial: usize): void {
-  const eStride = <usize>(pMp * pKp) << 2;
+  const eStride = <usize>eAcc << 2;
   for (let o = 0; o < pM; o++) {
     for (let c = 0; c < pK; c++) {
       const s = ptr(sAcc, o * pKp + c), g = ptr(partial, (o * pK + c) * 9);
@@ -399,7 +414,7 @@ export function winogradWeight(
 ): bool {
   planWeight(m, k, outH, outW);
   if (!layoutWeight(scratch, limit)) return false;
-  memory.fill(sAcc, 0, <usize>(16 * pMp * pKp) << 2);
+  memory.fill(sAcc, 0, <usize>(16 * eAcc) << 2);
   memory.fill(sImg, 0, <usize>(k * pHp * pWp) << 2);
   const w2 = 2 * pTw4, h2 = 2 * pTilesH;
   memory.fill(sDyImg, 0, <usize>(m * h2 * w2) << 2);
@@ -420,7 +435,7 @@ export function winogradWeight(
       transformGradOutput(ty0, rows);
       transformInputColumns(ty0, rows);
       for (let e = 0; e < 16; e++) {
-        const a = ptr(sDy, e * pMp * pT), b = ptr(sX, e * pKp * pT), c = ptr(sAcc, e * pMp * pKp);
+        const a = ptr(sDy, e * eDy), b = ptr(sX, e * eX), c = ptr(sAcc, e * eAcc);
         for (let j0 = 0; j0 < pKp; j0 += NR) {
           const pb = ptr(b, j0 * pT);
           for (let i0 = 0; i0 < pMp; i0 += MR) tile4x8(tiles, ptr(a, i0 * pT), pb, ptr(c, i0 * pKp + j0), pKp, true, 0);
