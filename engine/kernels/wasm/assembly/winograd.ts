@@ -291,54 +291,61 @@ function layoutWeight(base: usize, limit: usize): bool {
   sDy = align16(ptr(sAcc, 16 * eAcc));
   sX = align16(ptr(sDy, 16 * eDy));
   sImg = align16(ptr(sX, 16 * eX));
-  sDyImg = align16(ptr(sImg, pK * pHp * pWp));
-  sTmp = align16(ptr(sDyImg, pM * 2 * pTilesH * 2 * pTw4));
-  return ptr(sTmp, 256) <= limit;
+  sDyImg = align16(ptr(sImg, pKp * pHp * pWp));
+  sTmp = align16(ptr(sDyImg, pMp * 2 * pTilesH * 2 * pTw4));
+  return ptr(sTmp, 16) <= limit;
 }
 
 /** Bytes of one thread's scratch for the weight gradient of an m-out, k-in convolution with an outH × outW output. */
 export function winogradWeightScratchBytes(m: i32, k: i32, outH: i32, outW: i32): i32 {
   planWeight(m, k, outH, outW);
-  return (16 * eAcc + 16 * eDy + 16 * eX + pK * pHp * pWp + pM * 4 * pTilesH * pTw4 + 256) * 4 + 7 * 16;
-}
-
-/** Stores the 4×4 transpose of sTmp's four channels' vectors for element e (channel j at sTmp + (j·16 + e)·16 bytes). */
-// @ts-ignore: decorator
-@inline
-function storeTransposed(e: i32, dst: usize, stride: usize): void {
-  const at = sTmp + (<usize>e << 4);
-  transpose4(v128.load(at), v128.load(at, 256), v128.load(at, 512), v128.load(at, 768), dst, stride);
+  return (16 * eAcc + 16 * eDy + 16 * eX + pKp * pHp * pWp + pMp * 4 * pTilesH * pTw4 + 16) * 4 + 7 * 16;
 }
 
 /**
- * A dY Aᵀ for the chunk's tiles, four output channels at a time, into A
+ * Copies c planes of h × w from src into dst with four channels interleaved
+ * (channel group g, row y, column x at ((g·rows + y + oy)·cols + x + ox)·4 + c % 4):
+ * a vector then holds one position of four channels, the lanes of the panels
+ * the transforms below write. Lanes past c and the border are never written
+ * (zeroed once).
+ */
+function interleave4(src: usize, c: i32, h: i32, w: i32, dst: usize, rows: i32, cols: i32, oy: i32, ox: i32): void {
+  const plane = h * w;
+  for (let c0 = 0; c0 < c; c0 += 4) {
+    const n = min(4, c - c0);
+    for (let y = 0; y < h; y++) {
+      const s = ptr(src, (c0 * h + y) * w);
+      const d = dst + (<usize>(((c0 >> 2) * rows + y + oy) * cols + ox) << 4);
+      let x = 0;
+      if (n == 4) {
+        for (; x + 4 <= w; x += 4) {
+          transpose4(v128.load(ptr(s, x)), v128.load(ptr(s, plane + x)), v128.load(ptr(s, 2 * plane + x)), v128.load(ptr(s, 3 * plane + x)), d + (<usize>x << 4), 16);
+        }
+      }
+      for (; x < w; x++) for (let j = 0; j < n; j++) store<f32>(d + (<usize>x << 4) + (<usize>j << 2), load<f32>(ptr(s, j * plane + x)));
+    }
+  }
+}
+
+/**
+ * A dY Aᵀ for the chunk's tiles, four output channels per vector, into A
  * panels per element e: channel o, tile t at (o / MR)·MR·T + t·MR + o % MR.
  */
 function transformGradOutput(ty0: i32, rows: i32): void {
-  const eStride = <usize>eDy << 2, w2 = 2 * pTw4, h2 = 2 * pTilesH;
-  for (let o0 = 0; o0 < pMp; o0 += MR) {
+  const eStride = <usize>eDy << 2, w2 = 2 * pTw4, h2 = 2 * pTilesH, rowBytes = <usize>w2 << 4;
+  for (let o0 = 0; o0 < pMp; o0 += 4) {
     for (let r = 0; r < rows; r++) {
-      for (let tx0 = 0; tx0 < pTw4; tx0 += 4) {
-        const t = r * pTw4 + tx0;
-        for (let j = 0; j < MR; j++) {
-          const z = sTmp + (<usize>(j * 16) << 4);
-          if (o0 + j >= pM) {
-            for (let e = 0; e < 16; e++) v128.store(z + (<usize>e << 4), f32x4.splat(0));
-            continue;
-          }
-          const s0 = ptr(sDyImg, ((o0 + j) * h2 + 2 * (ty0 + r)) * w2 + 2 * tx0), s1 = ptr(s0, w2);
-          let a = v128.load(s0), b = v128.load(s0, 16);
-          const y00 = even(a, b), y01 = odd(a, b);
-          a = v128.load(s1); b = v128.load(s1, 16);
-          const y10 = even(a, b), y11 = odd(a, b);
-          // Rows of A y: y0, y0 + y1, y0 - y1, -y1; then the same along columns.
-          gradRow(y00, y01, z);
-          gradRow(f32x4.add(y00, y10), f32x4.add(y01, y11), z + 64);
-          gradRow(f32x4.sub(y00, y10), f32x4.sub(y01, y11), z + 128);
-          gradRow(f32x4.neg(y10), f32x4.neg(y11), z + 192);
-        }
-        const dst = ptr(sDy, o0 * pT + t * MR);
-        for (let e = 0; e < 16; e++) storeTransposed(e, dst + <usize>e * eStride, 16);
+      const s = sDyImg + (<usize>(((o0 >> 2) * h2 + 2 * (ty0 + r)) * w2) << 4);
+      for (let tx = 0; tx < pTw4; tx++) {
+        const s0 = s + (<usize>tx << 5), s1 = s0 + rowBytes;
+        const y00 = v128.load(s0), y01 = v128.load(s0, 16), y10 = v128.load(s1), y11 = v128.load(s1, 16);
+        const t = r * pTw4 + tx;
+        const dst = ptr(sDy, (o0 / MR) * MR * pT + t * MR + o0 % MR);
+        // Rows of A y: y0, y0 + y1, y0 - y1, -y1; then the same along columns.
+        gradRow(y00, y01, dst, eStride);
+        gradRow(f32x4.add(y00, y10), f32x4.add(y01, y11), dst + 4 * eStride, eStride);
+        gradRow(f32x4.sub(y00, y10), f32x4.sub(y01, y11), dst + 8 * eStride, eStride);
+        gradRow(f32x4.neg(y10), f32x4.neg(y11), dst + 12 * eStride, eStride);
       }
     }
   }
@@ -346,30 +353,32 @@ function transformGradOutput(ty0: i32, rows: i32): void {
 
 // @ts-ignore: decorator
 @inline
-function gradRow(a: v128, b: v128, z: usize): void {
-  v128.store(z, a);
-  v128.store(z, f32x4.add(a, b), 16);
-  v128.store(z, f32x4.sub(a, b), 32);
-  v128.store(z, f32x4.neg(b), 48);
+function gradRow(a: v128, b: v128, dst: usize, eStride: usize): void {
+  v128.store(dst, a);
+  v128.store(dst + eStride, f32x4.add(a, b));
+  v128.store(dst + 2 * eStride, f32x4.sub(a, b));
+  v128.store(dst + 3 * eStride, f32x4.neg(b));
 }
 
-/** Bᵀ d B for the chunk's tiles, four input channels at a time, into B panels per element e: channel c, tile t at (c / NR)·NR·T + t·NR + c % NR. */
+/** Bᵀ d B for the chunk's tiles, four input channels per vector, into B panels per element e: channel c, tile t at (c / NR)·NR·T + t·NR + c % NR. */
 function transformInputColumns(ty0: i32, rows: i32): void {
-  const eStride = <usize>eX << 2, rowBytes = <usize>pWp << 2;
+  const eStride = <usize>eX << 2, rowBytes = <usize>pWp << 4;
   for (let c0 = 0; c0 < pKp; c0 += 4) {
     for (let r = 0; r < rows; r++) {
-      for (let tx0 = 0; tx0 < pTw4; tx0 += 4) {
-        const t = r * pTw4 + tx0;
-        for (let j = 0; j < 4; j++) {
-          const z = sTmp + (<usize>(j * 16) << 4);
-          if (c0 + j >= pK) {
-            for (let e = 0; e < 16; e++) v128.store(z + (<usize>e << 4), f32x4.splat(0));
-            continue;
-          }
-          inputTiles(ptr(sImg, ((c0 + j) * pHp + 2 * (ty0 + r)) * pWp + 2 * tx0), rowBytes, z, 16);
-        }
+      const s = sImg + (<usize>(((c0 >> 2) * pHp + 2 * (ty0 + r)) * pWp) << 4);
+      for (let tx = 0; tx < pTw4; tx++) {
+        const s0 = s + (<usize>tx << 5), s1 = s0 + rowBytes, s2 = s1 + rowBytes, s3 = s2 + rowBytes;
+        const t = r * pTw4 + tx;
         const dst = ptr(sX, (c0 / NR) * NR * pT + t * NR + c0 % NR);
-        for (let e = 0; e < 16; e++) storeTransposed(e, dst + <usize>e * eStride, 32);
+        // t = Bᵀ d (rows d0 − d2, d1 + d2, d2 − d1, d1 − d3), each row then · B.
+        const d00 = v128.load(s0), d01 = v128.load(s0, 16), d02 = v128.load(s0, 32), d03 = v128.load(s0, 48);
+        const d10 = v128.load(s1), d11 = v128.load(s1, 16), d12 = v128.load(s1, 32), d13 = v128.load(s1, 48);
+        const d20 = v128.load(s2), d21 = v128.load(s2, 16), d22 = v128.load(s2, 32), d23 = v128.load(s2, 48);
+        const d30 = v128.load(s3), d31 = v128.load(s3, 16), d32 = v128.load(s3, 32), d33 = v128.load(s3, 48);
+        inputRow(f32x4.sub(d00, d20), f32x4.sub(d01, d21), f32x4.sub(d02, d22), f32x4.sub(d03, d23), dst, eStride);
+        inputRow(f32x4.add(d10, d20), f32x4.add(d11, d21), f32x4.add(d12, d22), f32x4.add(d13, d23), dst + 4 * eStride, eStride);
+        inputRow(f32x4.sub(d20, d10), f32x4.sub(d21, d11), f32x4.sub(d22, d12), f32x4.sub(d23, d13), dst + 8 * eStride, eStride);
+        inputRow(f32x4.sub(d10, d30), f32x4.sub(d11, d31), f32x4.sub(d12, d32), f32x4.sub(d13, d33), dst + 12 * eStride, eStride);
       }
     }
   }
@@ -415,21 +424,13 @@ export function winogradWeight(
   planWeight(m, k, outH, outW);
   if (!layoutWeight(scratch, limit)) return false;
   memory.fill(sAcc, 0, <usize>(16 * eAcc) << 2);
-  memory.fill(sImg, 0, <usize>(k * pHp * pWp) << 2);
+  memory.fill(sImg, 0, <usize>(pKp * pHp * pWp) << 2);
   const w2 = 2 * pTw4, h2 = 2 * pTilesH;
-  memory.fill(sDyImg, 0, <usize>(m * h2 * w2) << 2);
+  // dy in a frame of whole tiles; the frame's edge past the output stays zero.
+  memory.fill(sDyImg, 0, <usize>(pMp * h2 * w2) << 2);
   for (let n = n0; n < n1; n++) {
-    padImage(ptr(x, n * k * inH * inW), inH, inW, ph, pw);
-    // dy into a frame of whole tiles; the frame's edge past the output stays zero.
-    const src = ptr(dy, n * m * outH * outW);
-    for (let o = 0; o < m; o++) {
-      for (let y = 0; y < outH; y++) {
-        const s = ptr(src, (o * outH + y) * outW), d = ptr(sDyImg, (o * h2 + y) * w2);
-        let j = 0;
-        for (; j + 4 <= outW; j += 4) v128.store(ptr(d, j), v128.load(ptr(s, j)));
-        for (; j < outW; j++) store<f32>(ptr(d, j), load<f32>(ptr(s, j)));
-      }
-    }
+    interleave4(ptr(x, n * k * inH * inW), k, inH, inW, sImg, pHp, pWp, ph, pw);
+    interleave4(ptr(dy, n * m * outH * outW), m, outH, outW, sDyImg, h2, w2, 0, 0);
     for (let ty0 = 0; ty0 < pTilesH; ty0 += pRows) {
       const rows = min(pRows, pTilesH - ty0), tiles = rows * pTw4;
       transformGradOutput(ty0, rows);
