@@ -336,10 +336,10 @@ function transformGradOutput(ty0: i32, rows: i32): void {
   for (let o0 = 0; o0 < pMp; o0 += 4) {
     for (let r = 0; r < rows; r++) {
       const s = sDyImg + (<usize>(((o0 >> 2) * h2 + 2 * (ty0 + r)) * w2) << 4);
-      for (let tx = 0; tx < pTw4; tx++) {
+      for (let tx = 0; tx < pTilesW; tx++) {
         const s0 = s + (<usize>tx << 5), s1 = s0 + rowBytes;
         const y00 = v128.load(s0), y01 = v128.load(s0, 16), y10 = v128.load(s1), y11 = v128.load(s1, 16);
-        const t = r * pTw4 + tx;
+        const t = r * pTilesW + tx;
         const dst = ptr(sDy, (o0 / MR) * MR * pT + t * MR + o0 % MR);
         // Rows of A y: y0, y0 + y1, y0 - y1, -y1; then the same along columns.
         gradRow(y00, y01, dst, eStride);
@@ -366,9 +366,9 @@ function transformInputColumns(ty0: i32, rows: i32): void {
   for (let c0 = 0; c0 < pKp; c0 += 4) {
     for (let r = 0; r < rows; r++) {
       const s = sImg + (<usize>(((c0 >> 2) * pHp + 2 * (ty0 + r)) * pWp) << 4);
-      for (let tx = 0; tx < pTw4; tx++) {
+      for (let tx = 0; tx < pTilesW; tx++) {
         const s0 = s + (<usize>tx << 5), s1 = s0 + rowBytes, s2 = s1 + rowBytes, s3 = s2 + rowBytes;
-        const t = r * pTw4 + tx;
+        const t = r * pTilesW + tx;
         const dst = ptr(sX, (c0 / NR) * NR * pT + t * NR + c0 % NR);
         // t = Bᵀ d (rows d0 − d2, d1 + d2, d2 − d1, d1 − d3), each row then · B.
         const d00 = v128.load(s0), d01 = v128.load(s0, 16), d02 = v128.load(s0, 32), d03 = v128.load(s0, 48);
@@ -432,7 +432,8 @@ export function winogradWeight(
     interleave4(ptr(x, n * k * inH * inW), k, inH, inW, sImg, pHp, pWp, ph, pw);
     interleave4(ptr(dy, n * m * outH * outW), m, outH, outW, sDyImg, h2, w2, 0, 0);
     for (let ty0 = 0; ty0 < pTilesH; ty0 += pRows) {
-      const rows = min(pRows, pTilesH - ty0), tiles = rows * pTw4;
+      // Tiles packed densely: a row's tiles past the output (to a multiple of four) would add only zeros.
+      const rows = min(pRows, pTilesH - ty0), tiles = rows * pTilesW;
       transformGradOutput(ty0, rows);
       transformInputColumns(ty0, rows);
       for (let e = 0; e < 16; e++) {
