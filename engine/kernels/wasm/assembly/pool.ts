@@ -71,60 +71,68 @@ export function maxPool2dForward(p: usize, tid: i32, nt: i32): void {
  * random data it mispredicts). Same first-maximum and NaN rules as the reference:
  * a candidate wins when it is larger or NaN, unless the best so far is NaN.
  * With relu, each value is ReLU'd as loaded (no NaN remains) and an index whose
- * max is 0 becomes -1 (all bits set).
+ * max is 0 becomes -1 (all bits set). A row's last outputs, past a multiple of
+ * four, are the last four again (the same values written twice), so no scalar
+ * tail runs (at 14×14, three outputs in seven).
  */
 function maxPool2x2(x: usize, out: usize, argmax: usize, p0: i32, p1: i32, inH: i32, inW: i32, outH: i32, outW: i32, relu: bool): void {
-  const step = i32x4.splat(8), zero = f32x4.splat(0);
   for (let pl = p0; pl < p1; pl++) {
     const xo = ptr(x, pl * inH * inW);
-    let o = pl * outH * outW;
+    const o = pl * outH * outW;
     for (let oy = 0; oy < outH; oy++) {
-      const row = 2 * oy * inW;
-      const r0 = ptr(xo, row), r1 = ptr(r0, inW);
+      const row = 2 * oy * inW, oo = o + oy * outW;
       let ox = 0;
-      let idx0 = i32x4.add(i32x4.splat(row), i32x4(0, 2, 4, 6));
-      for (; ox + 4 <= outW; ox += 4, o += 4) {
-        const off = <usize>ox << 3;
-        let a = v128.load(r0 + off), b = v128.load(r0 + off, 16);
-        let c = v128.load(r1 + off), d = v128.load(r1 + off, 16);
-        if (relu) {
-          a = v128.and(a, f32x4.gt(a, zero)); b = v128.and(b, f32x4.gt(b, zero));
-          c = v128.and(c, f32x4.gt(c, zero)); d = v128.and(d, f32x4.gt(d, zero));
-        }
-        let best = f32x4.shuffle(a, b, 0, 2, 4, 6);
-        let idx = idx0;
-        let cand = f32x4.shuffle(a, b, 1, 3, 5, 7);
-        let take = v128.and(v128.or(f32x4.gt(cand, best), f32x4.ne(cand, cand)), f32x4.eq(best, best));
-        best = v128.bitselect(cand, best, take);
-        idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(1)), idx, take);
-        cand = f32x4.shuffle(c, d, 0, 2, 4, 6);
-        take = v128.and(v128.or(f32x4.gt(cand, best), f32x4.ne(cand, cand)), f32x4.eq(best, best));
-        best = v128.bitselect(cand, best, take);
-        idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(inW)), idx, take);
-        cand = f32x4.shuffle(c, d, 1, 3, 5, 7);
-        take = v128.and(v128.or(f32x4.gt(cand, best), f32x4.ne(cand, cand)), f32x4.eq(best, best));
-        best = v128.bitselect(cand, best, take);
-        idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(inW + 1)), idx, take);
-        v128.store(ptr(out, o), best);
-        v128.store(ptr(argmax, o), relu ? v128.or(idx, f32x4.eq(best, zero)) : idx);
-        idx0 = i32x4.add(idx0, step);
-      }
-      for (; ox < outW; ox++, o++) {
-        const i = row + 2 * ox;
-        const q0 = ptr(xo, i), q1 = ptr(q0, inW);
-        let best = reluIf(relu, load<f32>(q0));
-        let idx = i;
-        let v = reluIf(relu, load<f32>(q0, 4));
-        if (best == best && (v > best || v != v)) { best = v; idx = i + 1; }
-        v = reluIf(relu, load<f32>(q1));
-        if (best == best && (v > best || v != v)) { best = v; idx = i + inW; }
-        v = reluIf(relu, load<f32>(q1, 4));
-        if (best == best && (v > best || v != v)) { best = v; idx = i + inW + 1; }
-        store<f32>(ptr(out, o), best);
-        store<i32>(ptr(argmax, o), relu && best == 0 ? -1 : idx);
-      }
+      for (; ox + 4 <= outW; ox += 4) pool4(xo, row, inW, ox, ptr(out, oo + ox), ptr(argmax, oo + ox), relu);
+      if (ox < outW && outW >= 4) pool4(xo, row, inW, outW - 4, ptr(out, oo + outW - 4), ptr(argmax, oo + outW - 4), relu);
+      else for (; ox < outW; ox++) pool1(xo, row + 2 * ox, inW, ptr(out, oo + ox), ptr(argmax, oo + ox), relu);
     }
   }
+}
+
+/** Outputs ox..ox+3 of the row pair starting at `row`. */
+// @ts-ignore: decorator
+@inline
+function pool4(xo: usize, row: i32, inW: i32, ox: i32, out: usize, argmax: usize, relu: bool): void {
+  const zero = f32x4.splat(0);
+  const r0 = ptr(xo, row + 2 * ox), r1 = ptr(r0, inW);
+  let a = v128.load(r0), b = v128.load(r0, 16);
+  let c = v128.load(r1), d = v128.load(r1, 16);
+  if (relu) {
+    a = v128.and(a, f32x4.gt(a, zero)); b = v128.and(b, f32x4.gt(b, zero));
+    c = v128.and(c, f32x4.gt(c, zero)); d = v128.and(d, f32x4.gt(d, zero));
+  }
+  const idx0 = i32x4.add(i32x4.splat(row + 2 * ox), i32x4(0, 2, 4, 6));
+  let best = f32x4.shuffle(a, b, 0, 2, 4, 6);
+  let idx = idx0;
+  let cand = f32x4.shuffle(a, b, 1, 3, 5, 7);
+  let take = v128.and(v128.or(f32x4.gt(cand, best), f32x4.ne(cand, cand)), f32x4.eq(best, best));
+  best = v128.bitselect(cand, best, take);
+  idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(1)), idx, take);
+  cand = f32x4.shuffle(c, d, 0, 2, 4, 6);
+  take = v128.and(v128.or(f32x4.gt(cand, best), f32x4.ne(cand, cand)), f32x4.eq(best, best));
+  best = v128.bitselect(cand, best, take);
+  idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(inW)), idx, take);
+  cand = f32x4.shuffle(c, d, 1, 3, 5, 7);
+  take = v128.and(v128.or(f32x4.gt(cand, best), f32x4.ne(cand, cand)), f32x4.eq(best, best));
+  best = v128.bitselect(cand, best, take);
+  idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(inW + 1)), idx, take);
+  v128.store(out, best);
+  v128.store(argmax, relu ? v128.or(idx, f32x4.eq(best, zero)) : idx);
+}
+
+/** One output whose window starts at flat index i (rows narrower than four outputs). */
+function pool1(xo: usize, i: i32, inW: i32, out: usize, argmax: usize, relu: bool): void {
+  const q0 = ptr(xo, i), q1 = ptr(q0, inW);
+  let best = reluIf(relu, load<f32>(q0));
+  let idx = i;
+  let v = reluIf(relu, load<f32>(q0, 4));
+  if (best == best && (v > best || v != v)) { best = v; idx = i + 1; }
+  v = reluIf(relu, load<f32>(q1));
+  if (best == best && (v > best || v != v)) { best = v; idx = i + inW; }
+  v = reluIf(relu, load<f32>(q1, 4));
+  if (best == best && (v > best || v != v)) { best = v; idx = i + inW + 1; }
+  store<f32>(out, best);
+  store<i32>(argmax, relu && best == 0 ? -1 : idx);
 }
 
 /** PoolArg: dy, argmax → out (dx, overwritten). */
@@ -156,40 +164,48 @@ export function maxPool2dBackward(p: usize, tid: i32, nt: i32): void {
  * windows at a time. 0 + dy, as the scatter adds, so -0 becomes +0 alike.
  */
 function unpool2x2(dy: usize, argmax: usize, dx: usize, p0: i32, p1: i32, inH: i32, inW: i32, outH: i32, outW: i32): void {
-  const zero = f32x4.splat(0), step = i32x4.splat(8);
   for (let pl = p0; pl < p1; pl++) {
     const d = ptr(dx, pl * inH * inW);
-    let o = pl * outH * outW;
+    const o = pl * outH * outW;
     for (let oy = 0; oy < outH; oy++) {
-      const row = 2 * oy * inW;
-      const r0 = ptr(d, row), r1 = ptr(r0, inW);
-      let idx0 = i32x4.add(i32x4.splat(row), i32x4(0, 2, 4, 6));
+      const row = 2 * oy * inW, oo = o + oy * outW;
       let ox = 0;
-      for (; ox + 4 <= outW; ox += 4, o += 4) {
-        const g = v128.load(ptr(dy, o)), a = v128.load(ptr(argmax, o));
-        const off = <usize>ox << 3;
-        const e0 = v128.and(g, i32x4.eq(a, idx0)), e1 = v128.and(g, i32x4.eq(a, i32x4.add(idx0, i32x4.splat(1))));
-        const e2 = v128.and(g, i32x4.eq(a, i32x4.add(idx0, i32x4.splat(inW)))), e3 = v128.and(g, i32x4.eq(a, i32x4.add(idx0, i32x4.splat(inW + 1))));
-        v128.store(r0 + off, f32x4.add(zero, f32x4.shuffle(e0, e1, 0, 4, 1, 5)));
-        v128.store(r0 + off, f32x4.add(zero, f32x4.shuffle(e0, e1, 2, 6, 3, 7)), 16);
-        v128.store(r1 + off, f32x4.add(zero, f32x4.shuffle(e2, e3, 0, 4, 1, 5)));
-        v128.store(r1 + off, f32x4.add(zero, f32x4.shuffle(e2, e3, 2, 6, 3, 7)), 16);
-        idx0 = i32x4.add(idx0, step);
-      }
-      for (; ox < outW; ox++, o++) {
-        const a = load<i32>(ptr(argmax, o)) - row - 2 * ox, g = <f32>0 + load<f32>(ptr(dy, o));
-        store<f32>(ptr(r0, 2 * ox), a == 0 ? g : 0);
-        store<f32>(ptr(r0, 2 * ox + 1), a == 1 ? g : 0);
-        store<f32>(ptr(r1, 2 * ox), a == inW ? g : 0);
-        store<f32>(ptr(r1, 2 * ox + 1), a == inW + 1 ? g : 0);
-      }
+      for (; ox + 4 <= outW; ox += 4) unpool4(d, row, inW, ox, ptr(dy, oo + ox), ptr(argmax, oo + ox));
+      if (ox < outW && outW >= 4) unpool4(d, row, inW, outW - 4, ptr(dy, oo + outW - 4), ptr(argmax, oo + outW - 4));
+      else for (; ox < outW; ox++) unpool1(d, row, inW, ox, ptr(dy, oo + ox), ptr(argmax, oo + ox));
       // Columns no window covers.
       for (let x = 2 * outW; x < inW; x++) {
-        store<f32>(ptr(r0, x), 0);
-        store<f32>(ptr(r1, x), 0);
+        store<f32>(ptr(d, row + x), 0);
+        store<f32>(ptr(d, row + inW + x), 0);
       }
     }
     // Rows no window covers.
     memory.fill(ptr(d, 2 * outH * inW), 0, <usize>((inH - 2 * outH) * inW) << 2);
   }
+}
+
+/** The inputs of windows ox..ox+3 in the row pair starting at `row` (the last four of a row may be written twice, alike). */
+// @ts-ignore: decorator
+@inline
+function unpool4(d: usize, row: i32, inW: i32, ox: i32, dy: usize, argmax: usize): void {
+  const zero = f32x4.splat(0);
+  const g = v128.load(dy), a = v128.load(argmax);
+  const idx0 = i32x4.add(i32x4.splat(row + 2 * ox), i32x4(0, 2, 4, 6));
+  const e0 = v128.and(g, i32x4.eq(a, idx0)), e1 = v128.and(g, i32x4.eq(a, i32x4.add(idx0, i32x4.splat(1))));
+  const e2 = v128.and(g, i32x4.eq(a, i32x4.add(idx0, i32x4.splat(inW)))), e3 = v128.and(g, i32x4.eq(a, i32x4.add(idx0, i32x4.splat(inW + 1))));
+  const r0 = ptr(d, row + 2 * ox), r1 = ptr(r0, inW);
+  v128.store(r0, f32x4.add(zero, f32x4.shuffle(e0, e1, 0, 4, 1, 5)));
+  v128.store(r0, f32x4.add(zero, f32x4.shuffle(e0, e1, 2, 6, 3, 7)), 16);
+  v128.store(r1, f32x4.add(zero, f32x4.shuffle(e2, e3, 0, 4, 1, 5)));
+  v128.store(r1, f32x4.add(zero, f32x4.shuffle(e2, e3, 2, 6, 3, 7)), 16);
+}
+
+/** The inputs of window ox alone (rows narrower than four windows). */
+function unpool1(d: usize, row: i32, inW: i32, ox: i32, dy: usize, argmax: usize): void {
+  const a = load<i32>(argmax) - row - 2 * ox, g = <f32>0 + load<f32>(dy);
+  const r0 = ptr(d, row + 2 * ox), r1 = ptr(r0, inW);
+  store<f32>(r0, a == 0 ? g : 0);
+  store<f32>(r0, a == 1 ? g : 0, 4);
+  store<f32>(r1, a == inW ? g : 0);
+  store<f32>(r1, a == inW + 1 ? g : 0, 4);
 }
