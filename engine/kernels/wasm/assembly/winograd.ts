@@ -9,9 +9,11 @@
  * Forward: weights w[o, c] as they are. Input gradient: the same convolution
  * of dy with the flipped, transposed kernel w[o, c, 2-i, 2-j] and padding 2 - p.
  * Weight gradient: dg = Gᵀ[Σ_tiles (A dY Aᵀ) ⊙ (Bᵀ d B)]G, 16 GEMMs summed
- * over tiles. Tiles are taken four at a time (one per SIMD lane), a row of
- * tiles padded to a multiple of four; a sample's tiles run in chunks of
- * about CHUNK so the transformed tiles stay in L2.
+ * over tiles. The forward takes tiles four at a time (one per SIMD lane), a
+ * row of tiles padded to a multiple of four; the weight gradient takes four
+ * channels per vector (copies with channels interleaved) and packs tiles
+ * densely. A sample's tiles run in chunks of about CHUNK so the transformed
+ * tiles stay in L2.
  */
 import { MR, NR, tile4x8, transpose4 } from './gemm';
 
