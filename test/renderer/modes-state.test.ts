@@ -53,6 +53,8 @@ describe('Train/Eval state', () => {
     const { modes, calls, of } = lab([], (d) => (asked.push(d), cancelled));
     modes.follow();
     await settle();
+    modes.runAgain();
+    await modes.predictMc();
     expect([modes.importCancelled, calls.length, asked[0]]).toEqual([true, 0, spiral]);
     cancelled = false;
     modes.follow();

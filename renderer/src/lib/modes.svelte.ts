@@ -132,7 +132,7 @@ export class ModesState {
   async predictMc(passes = MC_PREDICT_PASSES): Promise<void> {
     const model = this.model;
     const dataset = this.dataset;
-    if (!model || !dataset) return;
+    if (!model || !dataset || this.importCancelled) return;
     const key = this.contextKey;
     this.mcBusy = true;
     this.mcError = null;
@@ -168,7 +168,7 @@ export class ModesState {
   private enqueue(): void {
     const model = this.model;
     const dataset = this.dataset;
-    if (!model || !dataset) return;
+    if (!model || !dataset || this.importCancelled) return;
     const key = this.contextKey;
     const params = { model, input: { dataset, index: this.index }, mode: this.mode, seed: this.seed };
     this.queue = this.queue.then(async () => {
