@@ -7,8 +7,9 @@
  * what the same kernels give with ordinary arrays and copies.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildModel, crossEntropy, Generator, SGD, Tensor, useBackend, registerBackend, withStepMemory, kernels, keepData, pinData, type LayerSpec, type Kernels } from '../../../engine/index.ts';
-import { emptyData, floatData } from '../../../engine/tensor/storage.ts';
+import { buildModel, crossEntropy, Generator, SGD, Tensor, sum, useBackend, registerBackend, withStepMemory, kernels, keepData, pinData, type LayerSpec, type Kernels } from '../../../engine/index.ts';
+import { emptyData, floatData, indexData } from '../../../engine/tensor/storage.ts';
+import { maxPool2d } from '../../../engine/ops/pool.ts';
 import { Adam } from '../../../engine/optim/adam.ts';
 import { installWasmBackend } from '../../../engine/kernels/wasm/node/load.ts';
 import { createWasmKernels } from '../../../engine/kernels/wasm/wasm-kernels.ts';
@@ -84,6 +85,24 @@ describe('withStepMemory', () => {
     expect(Array.from(kept!)).toEqual(new Array(16).fill(1));
     const plain = new Float32Array(3);
     expect(keepData(plain)).toBe(plain);
+  });
+
+  it("hands out index arrays (max pooling's argmax) there too, so a step leaves no arrays for the garbage collector", () => {
+    expect(wasm.stepMemory.owns(indexData(4))).toBe(false);
+    const x = new Tensor(new Generator(3).normal(2 * 3 * 8 * 8), [2, 3, 8, 8], true);
+    const outside = maxPool2d(x, { kernelSize: [2, 2] });
+    sum(outside).backward();
+    const want = { y: Array.from(outside.data), dx: Array.from(x.grad!.data) };
+    x.grad = null;
+    withStepMemory(() => {
+      const idx = indexData(5);
+      expect(idx).toBeInstanceOf(Int32Array);
+      expect(wasm.stepMemory.owns(idx)).toBe(true);
+      const y = maxPool2d(x, { kernelSize: [2, 2] });
+      sum(y).backward();
+      expect(Array.from(y.data)).toEqual(want.y);
+      expect(Array.from(x.grad!.data)).toEqual(want.dx);
+    });
   });
 });
 
