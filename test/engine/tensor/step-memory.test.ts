@@ -190,6 +190,20 @@ describe('running out of wasm memory', () => {
   });
 });
 
+describe('the kernels\' scratch', () => {
+  it('stays in the region reserved for it when step memory took the pages after it (wasm memory does not grow)', () => {
+    // A runtime whose kernels do nothing: only where the call path puts its operands matters here.
+    const memory = new (wasmApi()!.Memory)({ initial: 1, maximum: 65536, shared: true });
+    const exports = { run: () => {}, heapBase: () => 1024, gemmScratchBytes: () => 1024, winogradScratchBytes: () => 1024, winogradWeightScratchBytes: () => 1024, zeroBytes: () => {} };
+    const k = createWasmKernels({ memory, exports, variant: 'simd', threads: () => 1, dispatch: () => {} });
+    k.stepMemory.alloc(1 << 20, false);
+    const bytes = k.memoryBytes();
+    // 4 MB copied in and 4 MB of output: more than a region that had started empty could hold without moving on.
+    k.reluForward(new Float32Array(1 << 20), new Float32Array(1 << 20));
+    expect(k.memoryBytes()).toBe(bytes);
+  });
+});
+
 describe('pinData', () => {
   it('moves tensors into wasm memory and back with their new values, and a later pin reuses the block', () => {
     const t = { data: Float32Array.from([1, 2, 3]) };
