@@ -10,7 +10,9 @@
  * ours/PyTorch ratios. --rss-growth reports W2's RSS after 100 and 1000 steps.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FLOPS, WORKLOADS, availableWorkloads, makeWorkload, type WorkloadId } from './workloads.ts';
 import { measure } from './measure.ts';
@@ -39,13 +41,24 @@ export interface BenchResult {
 const TORCH_SCRIPT = fileURLToPath(new URL('./torch_bench.py', import.meta.url));
 
 /**
- * A workload's child process gets the workload in DLAB_BENCH_CHILD (internal, not an option users see). From
- * the sources it runs this file alone, so only the engine and the workload are loaded and its peak RSS is
- * theirs; in the bundle (where this file is dlab.cjs) it runs `dlab bench` again, which finds the variable.
+ * A workload's child process gets the workload in DLAB_BENCH_CHILD (internal, not an option users see) and
+ * runs `dlab bench` again, which finds the variable. It runs bundled on plain Node, as the app runs the
+ * engine, so its peak RSS is the engine's: in the bundle (where this file is dlab.cjs) that is this file;
+ * from the sources it is a dlab.cjs built for this invocation (under tsx a child also held tsx's loader,
+ * ~35 MB the app never has).
  */
 const CHILD_ENV = 'DLAB_BENCH_CHILD';
 const SELF = fileURLToPath(import.meta.url);
-const CHILD_ARGS = SELF.endsWith('.ts') ? ['--import', 'tsx', SELF] : [SELF, 'bench'];
+const BUILD_NODE = fileURLToPath(new URL('../scripts/build-node.mjs', import.meta.url));
+
+/** The command line of a workload's child, and what to remove when the bench is done. */
+function childCommand(): { args: string[]; cleanup(): void } {
+  if (!SELF.endsWith('.ts')) return { args: [SELF, 'bench'], cleanup() {} };
+  const dir = mkdtempSync(join(tmpdir(), 'dlab-bench-'));
+  const r = spawnSync(process.execPath, [BUILD_NODE, '--cli', dir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bundling the workload child (node ${BUILD_NODE} --cli ${dir}) failed:\n${r.stderr.trim()}`);
+  return { args: [join(dir, 'dlab.cjs'), 'bench'], cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 interface ChildTask {
   id: WorkloadId;
@@ -93,15 +106,25 @@ const fmt = (x: number, d = 1) => (x >= 100 ? x.toFixed(0) : x.toFixed(d));
 
 /** The whole command, on the options `dlab bench` parsed. */
 export function benchMain(o: BenchOptions): void {
-  const child = process.env[CHILD_ENV];
-  if (child) return runChild(JSON.parse(child) as ChildTask);
+  const task = process.env[CHILD_ENV];
+  if (task) return runChild(JSON.parse(task) as ChildTask);
   const ids = o.only ? o.only.split(',').map((s) => s.trim().toUpperCase()) : availableWorkloads();
   for (const id of ids) if (!(WORKLOADS as readonly string[]).includes(id)) throw new UsageError(`unknown workload '${id}' (have ${WORKLOADS.join(', ')})`);
+  const { repeats, threads } = o;
+  const child = childCommand();
+  try {
+    runAll(o, ids, (task) => {
+      const env = { ...process.env, [CHILD_ENV]: JSON.stringify({ ...task, backend: o.backend, threads, repeats }) };
+      return spawnJson(process.execPath, child.args, env);
+    });
+  } finally {
+    child.cleanup();
+  }
+}
+
+/** Runs and prints every workload (and PyTorch's, with --vs-torch); runOurs runs one of ours in its child. */
+function runAll(o: BenchOptions, ids: string[], runOurs: (task: Omit<ChildTask, 'backend' | 'threads' | 'repeats'>) => Record<string, unknown>): void {
   const { repeats, threads, json } = o;
-  const runOurs = (task: Omit<ChildTask, 'backend' | 'threads' | 'repeats'>) => {
-    const env = { ...process.env, [CHILD_ENV]: JSON.stringify({ ...task, backend: o.backend, threads, repeats }) };
-    return spawnJson(process.execPath, CHILD_ARGS, env);
-  };
   const vsTorch = o['vs-torch'];
   if (vsTorch && !torchAvailable()) throw new UsageError('--vs-torch needs /usr/bin/python3 with torch importable');
   if (vsTorch && !existsSync(TORCH_SCRIPT)) throw new UsageError(`--vs-torch needs ${TORCH_SCRIPT}: run it from a checkout`);
@@ -134,6 +157,3 @@ export function benchMain(o: BenchOptions): void {
     }
   }
 }
-
-const child = process.env[CHILD_ENV];
-if (child && SELF.endsWith('.ts') && process.argv[1] === SELF) runChild(JSON.parse(child) as ChildTask);

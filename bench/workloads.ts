@@ -10,6 +10,8 @@ import { existsSync } from 'node:fs';
 import { Adam, buildModel, crossEntropy, Generator, matmul, pinData, SGD, Tensor, withStepMemory, type LayerSpec, type Optimizer } from '../engine/index.ts';
 import { templateSpec, templateTraining } from '../engine/project/templates.ts';
 import { loadDataset } from '../engine/data/catalog.ts';
+import { getBatch } from '../engine/data/pipeline.ts';
+import type { Dataset } from '../engine/data/dataset.ts';
 import { nodeFiles } from '../engine/io/node-files.ts';
 
 export const WORKLOADS = ['W0', 'W1', 'W2', 'W3', 'W4', 'W5'] as const;
@@ -98,14 +100,18 @@ const transformerBlock: LayerSpec[] = [
   linear(128, 10),
 ];
 
-/** The first count batches of Fashion-MNIST training images, pixels scaled to [0, 1]. */
+/** Datasets a workload trains on, held for the whole process as the lab holds a run's dataset (so its memory is counted). */
+const heldData: Dataset[] = [];
+
+/** The first count batches of Fashion-MNIST training images, pixels scaled to [0, 1]; the whole training set stays held. */
 function fashionBatches(count: number): { x: Tensor; y: Int32Array }[] {
   if (!existsSync(FASHION_MNIST)) throw new Error(`W5 needs Fashion-MNIST in ${FASHION_MNIST}: install Debian's dataset-fashion-mnist package`);
   const { data } = loadDataset({ id: 'idx', path: FASHION_MNIST }, nodeFiles);
-  const per = data.inputShape.reduce((a, b) => a * b, 1);
+  heldData.push(data);
+  // Made by the trainer's own batching, in order (not shuffled).
   return Array.from({ length: count }, (_, b) => {
-    const x = Float32Array.from(data.features.subarray(b * W5_BATCH * per, (b + 1) * W5_BATCH * per), (v) => v * data.featureScale);
-    return { x: new Tensor(x, [W5_BATCH, ...data.inputShape]), y: Int32Array.from(data.labels.subarray(b * W5_BATCH, (b + 1) * W5_BATCH)) };
+    const { x, classes } = getBatch(data, W5_BATCH, b);
+    return { x, y: classes! };
   });
 }
 

@@ -6,15 +6,19 @@
 //   web.cjs           `npm run web`
 //   wasm/*.wasm       the kernels (npm run build:wasm); mnist/*.gz the bundled digits (npm run build:data)
 // No TypeScript and no tsx at run time; the wasm thread-pool workers are source strings and need no file.
+//
+// `node scripts/build-node.mjs --cli DIR` builds only dlab.cjs and its kernels, into DIR: `npm run bench` runs its
+// workload children from that, so their peak RSS is the engine's as the app runs it (bundled, on plain Node).
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const out = `${root}dist/node`;
+const cliOnly = process.argv[2] === '--cli' ? process.argv[3] : undefined;
+const out = cliOnly ?? `${root}dist/node`;
 const copies = [
   [`${root}engine/kernels/wasm/build`, `${out}/wasm`, 'npm run build:wasm'],
-  [`${root}engine/data/build`, `${out}/mnist`, 'npm run build:data'],
+  ...(cliOnly ? [] : [[`${root}engine/data/build`, `${out}/mnist`, 'npm run build:data']]),
 ];
 for (const [from, , how] of copies) {
   if (!existsSync(from)) throw new Error(`${from} is missing: run '${how}' first`);
@@ -24,7 +28,7 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 await build({
   absWorkingDir: root,
-  entryPoints: {
+  entryPoints: cliOnly ? { dlab: 'engine/cli/run.ts' } : {
     engine: 'engine/host/node/entry.ts',
     'train-worker': 'engine/host/node/train-worker.ts',
     dlab: 'engine/cli/run.ts',

@@ -167,7 +167,13 @@ export class ProjectSession {
     }
     const j = this.journal.take(p.session);
     if (!j) throw new ReplyError('not-found', 'that unsaved work is no longer there (another window may have restored it)');
-    this.restore(j);
+    try {
+      this.restore(j);
+    } catch (e) {
+      this.changed(this.dirty); // the taken copy is this session's journal now: the open project's replaces it
+      throw e;
+    }
+    this.journal.resumed(this.bundle.project.runs);
     this.changed(true);
     return this.current();
   }

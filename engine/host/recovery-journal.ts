@@ -41,7 +41,12 @@ export interface JournalStore {
   removeRun(session: string, runId: string): void;
   /** Every session with a journal. */
   sessions(): string[];
-  /** Reads and removes the document and its runs in one step; null when another engine took it first. */
+  /**
+   * Makes another session's journal, its runs with it, this engine's own in one
+   * step (replacing this engine's), and reads it; null when another engine took
+   * it first. The work stays in the journal until this engine's next write
+   * replaces it, so an engine that dies after taking it loses nothing.
+   */
   take(session: string): TakenJournal | null;
   remove(session: string): void;
   alive(pid: number): boolean;
@@ -79,7 +84,7 @@ export class RecoveryJournal {
   private failed = false;
   /** Run id → the record its entry holds (the same object: a run replaced while training is written again). */
   private readonly journaled = new Map<string, unknown>();
-  /** Runs own() read from this session's entries. */
+  /** Runs own() or take() read from this session's entries. */
   private resumable = new Set<string>();
 
   constructor(private readonly store: JournalStore | undefined, private readonly pid: number, private readonly warn: (message: string) => void) {}
@@ -133,10 +138,14 @@ export class RecoveryJournal {
   own(): Journal | null {
     const s = this.store;
     if (!s) return null;
-    const j = parse(s.read(s.session));
-    const own = assemble(j, (id) => s.readRun(s.session, id));
-    if (own && j) this.resumable = new Set(j.runs.filter((id) => !own.lost.some((l) => l.run === id)));
-    return own;
+    return this.resuming(parse(s.read(s.session)), (id) => s.readRun(s.session, id));
+  }
+
+  /** The journal with its runs put back; the runs that came back are in this session already, so resumed() need not write them again. */
+  private resuming(j: JournalFile | null, entry: (runId: string) => string | null): Journal | null {
+    const back = assemble(j, entry);
+    if (back && j) this.resumable = new Set(j.runs.filter((id) => !back.lost.some((l) => l.run === id)));
+    return back;
   }
 
   /** The newest unsaved journal of the same scope whose engine is gone, to offer to the user (its runs are read when it is taken). */
@@ -145,15 +154,26 @@ export class RecoveryJournal {
     if (!s) return null;
     const orphans = s.sessions()
       .filter((id) => id !== s.session)
-      .map((id) => parse(s.read(id)))
-      .filter((j): j is JournalFile => j !== null && j.dirty && j.scope === s.scope && !s.alive(j.pid));
+      // Named by where it is: a journal taken by an engine that died before writing its own still names the session it was taken from.
+      .map((id) => { const j = parse(s.read(id)); return j && { ...j, session: id }; })
+      .filter((j): j is JournalFile => j !== null && this.orphaned(j));
     return orphans.sort((a, b) => b.saved_at.localeCompare(a.saved_at))[0] ?? null;
   }
 
-  /** Takes an offered journal, its runs with it, away from every other engine; null when it is gone. */
+  private orphaned(j: JournalFile): boolean {
+    return j.dirty && j.scope === this.store!.scope && !this.store!.alive(j.pid);
+  }
+
+  /**
+   * Makes an offered journal, its runs with it, this engine's own, away from every
+   * other engine; null when it is gone (or its engine came back since it was offered).
+   */
   take(session: string): Journal | null {
-    const taken = this.store?.take(session);
-    return taken ? assemble(parse(taken.doc), (id) => taken.runs.get(id) ?? null) : null;
+    const s = this.store;
+    const j = s && parse(s.read(session));
+    if (!s || !j || !this.orphaned(j)) return null;
+    const taken = s.take(session);
+    return taken && this.resuming(parse(taken.doc), (id) => taken.runs.get(id) ?? null);
   }
 
   discard(session: string): void {

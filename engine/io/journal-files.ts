@@ -4,8 +4,10 @@
  * every change) and `<dir>/<session>/runs/<run-id>.json` (each run, written
  * once when it is recorded). Every file is replaced atomically (temp, fsync,
  * rename), so a crash mid-write leaves the previous one whole. Taking a
- * journal renames its whole folder out of the way first: of two engines that
- * want the same orphan, exactly one gets the document and all its runs.
+ * journal renames its whole folder to the taker's own session: of two engines
+ * that want the same orphan, exactly one gets the document and all its runs,
+ * and the work is never out of a session folder, so an engine killed at any
+ * point after taking it leaves it to its restart or to the next engine.
  */
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,6 +34,15 @@ function namesIn(dir: string): string[] {
   }
 }
 
+function moved(from: string, to: string): boolean {
+  try {
+    renameSync(from, to);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function checked(pattern: RegExp, what: string, id: string): string {
   if (!pattern.test(id)) throw new Error(`'${id}' is not a ${what} id (letters, digits, - and _)`);
   return id;
@@ -44,15 +55,13 @@ export function journalFiles(dir: string, session: string, scope: string): Journ
   const runFile = (s: string, id: string) => join(runsOf(s), `${checked(RUN, 'run', id)}.json`);
   const runIdsIn = (runs: string) => namesIn(runs).filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5)).filter((id) => RUN.test(id));
 
-  /** Reads a taken folder whole, then removes it. */
-  function readTaken(taken: string): TakenJournal | null {
-    const doc = readOrNull(join(taken, DOC));
+  function readWhole(s: string): TakenJournal | null {
+    const doc = readOrNull(join(folder(s), DOC));
     const runs = new Map<string, string>();
-    for (const id of runIdsIn(join(taken, 'runs'))) {
-      const text = readOrNull(join(taken, 'runs', `${id}.json`));
+    for (const id of runIdsIn(runsOf(s))) {
+      const text = readOrNull(runFile(s, id));
       if (text !== null) runs.set(id, text);
     }
-    rmSync(taken, { recursive: true, force: true });
     return doc === null ? null : { doc, runs };
   }
 
@@ -73,13 +82,16 @@ export function journalFiles(dir: string, session: string, scope: string): Journ
     removeRun: (s, id) => rmSync(runFile(s, id), { force: true }),
     sessions: () => namesIn(dir).filter((name) => SESSION.test(name) && statSync(join(dir, name), { throwIfNoEntry: false })?.isDirectory()),
     take(s) {
-      const taken = join(dir, `.${s}.taken-by-${process.pid}`);
-      try {
-        renameSync(folder(s), taken);
-      } catch {
+      if (s === session) return null;
+      // This engine's journal goes aside (the taken document replaces the open one); a folder cannot be renamed over a full one.
+      const aside = join(dir, `.${session}.replaced-${process.pid}-${Date.now()}`);
+      const hadOwn = moved(folder(session), aside);
+      if (!moved(folder(s), folder(session))) {
+        if (hadOwn) moved(aside, folder(session));
         return null; // taken already
       }
-      return readTaken(taken);
+      rmSync(aside, { recursive: true, force: true });
+      return readWhole(session);
     },
     remove: (s) => rmSync(folder(s), { recursive: true, force: true }),
     alive,

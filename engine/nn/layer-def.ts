@@ -6,7 +6,7 @@
 import type { Generator } from '../tensor/random.ts';
 import type { DropoutSchedule } from './dropout-schedule.ts';
 import type { Module } from './module.ts';
-import type { OnnxLower } from '../export/onnx/layers.ts';
+import type { OnnxGraph } from '../export/onnx/graph.ts';
 
 export type Category = 'Core' | 'Activation' | 'Convolution' | 'Pooling' | 'Normalization' | 'Dropout family' | 'Attention & sequence' | 'Blocks';
 
@@ -138,6 +138,22 @@ export interface LayerTraits {
   /** Leaves the meaning of what flows through alone (Softmax, Identity, Flatten): a dropout followed only by these and activations sits on the output. */
   shapePassive?: boolean;
 }
+
+/** What a layer's ONNX lowering gets (shared pieces in export/onnx/layers.ts). */
+export interface OnnxLayerContext {
+  g: OnnxGraph;
+  /** The layer's state_dict prefix, e.g. "fc1". */
+  name: string;
+  args: Args;
+  /** Per-sample input and output shapes (the batch dimension is dynamic). */
+  input: ShapeInfo;
+  output: ShapeInfo;
+  /** A tensor of this layer by its state_dict suffix ("weight"), or null if the layer has none. */
+  tensor(suffix: string): { shape: number[]; data: Float32Array } | null;
+}
+
+/** One layer's eval-mode graph: adds its nodes after tensor `x` and returns the name of its output. */
+export type OnnxLower = (c: OnnxLayerContext, x: string) => string;
 
 export interface LayerDef {
   kind: string;

@@ -4,7 +4,7 @@ import { formatShape } from '../tensor/shape.ts';
 import { kernels } from '../kernels/registry.ts';
 import type { Pool2dGeometry } from '../kernels/kernel-types.ts';
 import type { Pair } from './conv.ts';
-import { emptyData, floatData } from '../tensor/storage.ts';
+import { emptyData, floatData, indexData } from '../tensor/storage.ts';
 
 export interface Pool2dOptions {
   kernelSize: Pair;
@@ -44,9 +44,7 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions, relu = false): Tens
   const g = pool2dGeometry(x.shape, options);
   const n = g.batch * g.channels * g.outH * g.outW;
   const out = emptyData(n);
-  // Beside the output (in step memory inside a step, so the kernels use it in place).
-  const at = emptyData(n);
-  const argmax = new Int32Array(at.buffer, at.byteOffset, n);
+  const argmax = indexData(n);
   kernels().maxPool2dForward(g, x.data, out, argmax, relu);
   return Tensor.fromOp(relu ? 'relu_max_pool2d' : 'max_pool2d', out, [g.batch, g.channels, g.outH, g.outW], [x], (dy) => {
     const dx = emptyData(x.size);

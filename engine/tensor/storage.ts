@@ -39,6 +39,13 @@ export function emptyData(n: number): Float32Array {
   return active ? active.alloc(n, false) : new Float32Array(n);
 }
 
+/** n int32s the caller overwrites completely (kernel index outputs, e.g. max pooling's argmax): in step memory inside a scope. */
+export function indexData(n: number): Int32Array {
+  if (!active) return new Int32Array(n);
+  const f = active.alloc(n, false);
+  return new Int32Array(f.buffer, f.byteOffset, n);
+}
+
 /**
  * Inside a step scope: a step-memory copy of data, and `forget` runs when the
  * scope ends (to drop the reference the caller keeps, e.g. a parameter's

@@ -4,7 +4,9 @@
  * Data view (the web host's prompt), previewed at 16×16 with its classes,
  * counts and skipped file, then the CNN template trains two epochs on it. A
  * long import shows its progress in the Data view and in the Train view, and
- * is cancelled from either. A saved project whose folder then moved reopens
+ * is cancelled from either; cancelled, it stays so through every other view
+ * (Import again brings it back), and a New of the same folder shows one bar
+ * for the one import. A saved project whose folder then moved reopens
  * with a banner naming the folder, is pointed at the folder's new place, and
  * trains. A CIFAR-10 binary layout is chosen the same way (its parent
  * folder, as the archive extracts) and previewed.
@@ -102,6 +104,52 @@ describe.runIf(haveChromium)('the Data view with an image folder', () => {
     expect(await trainState(page)).toBe('failed');
     expect(problems).toEqual([]);
   }, 120_000);
+
+  // Before the New’s test, which lets 'many' import whole (cached, it would show no bar).
+  it('keeps a cancelled import cancelled when the view is left and come back to, and shows one bar for one import', async () => {
+    const { page, problems } = await lab.open();
+    page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? 'many' : undefined));
+    await page.getByTestId('view-data').click();
+    await page.getByTestId('dataset-images').click();
+    await page.getByTestId('dataset-browse').click();
+    const bar = page.getByTestId('dataset-import');
+    await bar.waitFor({ timeout: 30_000 });
+    await page.getByTestId('dataset-import-cancel').click();
+    const cancelled = page.getByTestId('dataset-import-cancelled');
+    await cancelled.waitFor({ timeout: 20_000 });
+
+    // Away (through every other view) and back: still cancelled, with Import again, and no import under way.
+    for (const view of ['model', 'train', 'modes', 'results', 'experiments']) {
+      await page.getByTestId(`view-${view}`).click();
+      // The Train/Eval view would import the data for its sample: it says why it has none and offers Import again.
+      if (view === 'modes') expect(await page.getByTestId('modes-import-cancelled').textContent()).toMatch(/Import cancelled.*Import again/);
+      if (view === 'modes') await page.screenshot({ path: join(SHOTS, 'modes-import-cancelled.png') });
+      await page.waitForTimeout(700);
+      expect(await bar.count()).toBe(0);
+      await page.getByTestId('view-data').click();
+      await cancelled.waitFor({ timeout: 5_000 });
+      await page.waitForTimeout(700); // past the preview's debounce, when an import would have started
+      expect(await bar.count()).toBe(0);
+    }
+    expect(await cancelled.textContent()).toMatch(/Import cancelled.*Import again/);
+    await page.screenshot({ path: join(SHOTS, 'data-view-import-cancelled.png') });
+
+    // Import again, then a New of the same folder while the Data view still waits for it: one import, one bar.
+    await page.getByTestId('dataset-import-again').click();
+    await bar.waitFor({ timeout: 30_000 });
+    expect(await cancelled.count()).toBe(0);
+    await page.getByTestId('project-new').click();
+    await page.getByTestId('template-cnn').click();
+    await expect.poll(() => page.getByRole('banner').getByTestId('dataset-import').count(), { timeout: 20_000, interval: 50 }).toBe(1);
+    await page.waitForTimeout(500);
+    expect(await bar.count()).toBe(1);
+    await page.screenshot({ path: join(SHOTS, 'data-view-new-import.png') });
+    await page.getByTestId('dataset-import-cancel').click();
+    await expect.poll(() => page.getByTestId('notice').textContent(), { timeout: 20_000 }).toMatch(/Could not create a project: import of .*many cancelled/);
+    await cancelled.waitFor({ timeout: 20_000 });
+    expect(await bar.count()).toBe(0);
+    expect(problems).toEqual([]);
+  }, 180_000);
 
   it('shows a New’s import under the New button; its Cancel keeps the project before it, and a New let run makes the CNN', async () => {
     const { page, problems } = await lab.open();

@@ -5,15 +5,18 @@
  * edits are saved, and the fresh engine of the same session has the edited
  * project back with the run weights from the file, so evaluate, Save and
  * Save As work. Unsaved work whose engine is gone (a closed tab) is offered
- * to the next engine of the same folder, once.
+ * to the next engine of the same folder, once, and an engine killed right
+ * after taking it leaves it to the next one.
  */
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EngineProcess } from '../../engine/host/node/engine-process.ts';
-import { getRunWeights } from '../../engine/project/project.ts';
+import { getRunWeights, newProject, type RunRecord } from '../../engine/project/project.ts';
 import { openProject } from '../../engine/io/project-file.ts';
+import { journalFiles } from '../../engine/io/journal-files.ts';
+import { RecoveryJournal } from '../../engine/host/recovery-journal.ts';
 import type { EngineEvent } from '../../engine/protocol.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dlab-recovery-'));
@@ -211,6 +214,47 @@ describe('unsaved work whose engine is gone', () => {
       await Promise.all([elsewhere.close(), next.close()]);
     }
   }, 120_000);
+
+  it('an engine killed right after taking it, before it journaled the work as its own, leaves it to the next engine with its run', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dlab-recovery-root-'));
+    const checkpointDir = join(dir, 'ckpt-taken-then-killed');
+    const recovery = join(checkpointDir, 'recovery');
+    // A closed window's unsaved work, with a long run: a big entry keeps the taker busy between taking and journaling.
+    const { project } = newProject({ name: 'taken, then killed', model: MLP, dataset: MOONS }, new Date('2026-12-01T09:00:00Z'));
+    const run: RunRecord = {
+      id: 'run-long', name: 'long', created: '2026-12-01T09:30:00Z', status: 'done', spec: MLP, dataset: MOONS, settings: project.training,
+      history: { epochs: [], step_losses: Array.from({ length: 1_500_000 }, (_, i) => 1 / (i + 1)), best_epoch: null, stopped_early: false },
+      test: null, normalizer: null, weights: null, note: '',
+    };
+    new RecoveryJournal(journalFiles(recovery, 'gone', `root:${root}`), 2 ** 22 + 17, () => {}).write({ doc: { ...project, runs: [run] }, path: null, dirty: true });
+
+    const taker = new EngineProcess({ root, checkpointDir, env, restart: false });
+    const next = new EngineProcess({ root, checkpointDir, env });
+    try {
+      await taker.ready();
+      expect((await taker.request('project.recovery', {})).offer).toMatchObject({ session: 'gone', name: 'taken, then killed' });
+      // SIGKILL the moment the orphan's folder is taken (renamed away), before the taker can answer.
+      const watcher = watch(recovery, () => !existsSync(join(recovery, 'gone')) && taker.child.kill('SIGKILL'));
+      const answer = taker.request('project.recover', { session: 'gone', accept: true }).then(() => 'answered', (e: Error) => e.message);
+      const died = new Promise((resolve) => taker.child.once('exit', (_code, signal) => resolve(signal)));
+      try {
+        expect(await died).toBe('SIGKILL');
+        expect(await answer).toMatch(/exited \(SIGKILL\)/);
+      } finally {
+        watcher.close();
+      }
+
+      await next.ready();
+      const { offer } = await next.request('project.recovery', {});
+      expect(offer).toMatchObject({ name: 'taken, then killed', path: null });
+      const view = await next.request('project.recover', { session: offer!.session, accept: true });
+      expect(view).toMatchObject({ dirty: true, missing: [], lost: [], doc: { name: 'taken, then killed' } });
+      expect(view.doc.runs.map((r) => [r.id, r.history.step_losses.length])).toEqual([['run-long', 1_500_000]]);
+      expect((await next.request('project.recovery', {})).offer).toBeNull();
+    } finally {
+      await Promise.all([taker.close(), next.close()]);
+    }
+  }, 180_000);
 
   it('a damaged recovery copy is refused with the reason and removed; the open project is left alone', async () => {
     const root = mkdtempSync(join(tmpdir(), 'dlab-recovery-root-'));

@@ -19,12 +19,12 @@ function run(id: string): RunRecord {
   };
 }
 
-function lab(runs: RunRecord[] = []) {
+function lab(runs: RunRecord[] = [], cancelled: (d: unknown) => boolean = () => false) {
   const f = fakeEngine();
   const project: { doc: Project | null } = {
     doc: { format: 'dropout-lab-project', version: 1, name: 'p', created: 'c', modified: 'm', model, dataset: spiral, training: defaultSettings(), runs },
   };
-  const modes = new ModesState(f.engine as never, project);
+  const modes = new ModesState(f.engine as never, project, cancelled);
   return { ...f, modes, project };
 }
 
@@ -45,6 +45,22 @@ describe('Train/Eval state', () => {
     await settle();
     expect(modes.trace?.mode).toBe('train');
     expect(modes.entries.map((e) => e.text)).toHaveLength(1);
+  });
+
+  it('asks nothing about a dataset whose import the user cancelled (it is not imported behind their back), and catches up once it is imported', async () => {
+    let cancelled = true;
+    const asked: unknown[] = [];
+    const { modes, calls, of } = lab([], (d) => (asked.push(d), cancelled));
+    modes.follow();
+    await settle();
+    modes.runAgain();
+    await modes.predictMc();
+    expect([modes.importCancelled, calls.length, asked[0]]).toEqual([true, 0, spiral]);
+    cancelled = false;
+    modes.follow();
+    await settle();
+    expect(modes.importCancelled).toBe(false);
+    expect([of('dataset.preview').length, of('inspect').length]).toEqual([1, 1]);
   });
 
   it('without a trained run, traces the untrained spec', async () => {

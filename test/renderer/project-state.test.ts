@@ -93,6 +93,19 @@ describe('the project view', () => {
     expect(p.recent).toEqual(['/p/a.dlab', '/p/old.dlab']);
   });
 
+  it('counts a New under way, whether it is made or fails (its import shows under the New button, and only there)', async () => {
+    const { p } = lab({ 'project.new': { doc: doc('P') } });
+    const made = p.newProject('mlp');
+    expect(p.creating).toBe(1);
+    expect(await made).toBe(true);
+    expect(p.creating).toBe(0);
+    const failed = lab({}).p; // project.new is not answered: the engine refuses it
+    const refused = failed.newProject('mlp');
+    expect(failed.creating).toBe(1);
+    expect(await refused).toBe(false);
+    expect(failed.creating).toBe(0);
+  });
+
   it('deletes a run through the engine', async () => {
     const d = doc('P');
     const { p, sent, settle } = lab({ 'project.new': { doc: d }, 'runs.delete': { dirty: true } });

@@ -133,7 +133,7 @@ describe('data preview state', () => {
   it('asks once a burst of changes pauses, for the latest choice only', async () => {
     vi.useFakeTimers();
     const f = fakeEngine();
-    const project = { doc: doc([]), setDataset: () => {} };
+    const project = { doc: doc([]), setDataset: () => {}, creating: 0 };
     const d = new DatasetPreviewState(f.engine as never, project, 200);
     d.follow();
     project.doc = doc([], { ...spiral, samples: 400 });
@@ -147,7 +147,7 @@ describe('data preview state', () => {
 
   it('shows the import progress while it waits, and after a cancel offers to import again', async () => {
     const f = fakeEngine();
-    const project = { doc: doc([], { id: 'images', path: 'pets' } as never), setDataset: () => {} };
+    const project = { doc: doc([], { id: 'images', path: 'pets' } as never), setDataset: () => {}, creating: 0 };
     const d = new DatasetPreviewState(f.engine as never, project, 0);
     d.follow();
     await settle();
@@ -164,10 +164,44 @@ describe('data preview state', () => {
     expect(d.cancelled).toBe(false);
   });
 
+  it('after a cancel, the view coming back does not import again; the choice is cancelled for other views until Import again', async () => {
+    const f = fakeEngine();
+    const pets = { id: 'images', path: 'pets' } as never;
+    const project = { doc: doc([], pets), setDataset: () => {}, creating: 0 };
+    const d = new DatasetPreviewState(f.engine as never, project, 0);
+    d.follow();
+    await settle();
+    f.of('dataset.preview')[0].fail(new EngineRequestError('cancelled', 'import cancelled', 'dataset.preview'));
+    await settle();
+    d.follow();
+    await settle();
+    expect(f.of('dataset.preview')).toHaveLength(1);
+    expect([d.cancelledFor(pets), d.cancelledFor({ id: 'images', path: 'other' } as never), d.cancelledFor(spiral)]).toEqual([true, false, false]);
+    d.retry();
+    expect(d.cancelledFor(pets)).toBe(false);
+  });
+
+  it('leaves an import a New waits for too to the New’s bar: one import, one bar', async () => {
+    const f = fakeEngine();
+    const project = { doc: doc([], { id: 'images', path: 'pets' } as never), setDataset: () => {}, creating: 0 };
+    const d = new DatasetPreviewState(f.engine as never, project, 0);
+    d.follow();
+    await settle();
+    const progress = (done: number) => f.emit({ type: 'dataset-progress', source: 'pets', done, total: 50, fraction: done / 50, elapsed_s: 1, eta_s: 9 });
+    progress(5);
+    expect(d.importing.progress?.done).toBe(5);
+    project.creating = 1;
+    progress(6);
+    expect(d.importing.progress).toBeNull();
+    project.creating = 0;
+    progress(7);
+    expect(d.importing.progress?.done).toBe(7);
+  });
+
   it('turns a moved folder into the banner, and a folder chosen again into the project or a new look', async () => {
     const f = fakeEngine();
     const chosen: unknown[] = [];
-    const project = { doc: doc([], { id: 'images', path: 'pets' } as never), setDataset: (c: unknown) => void chosen.push(c) };
+    const project = { doc: doc([], { id: 'images', path: 'pets' } as never), setDataset: (c: unknown) => void chosen.push(c), creating: 0 };
     const d = new DatasetPreviewState(f.engine as never, project, 0);
     d.follow();
     await settle();

@@ -5,23 +5,11 @@
  * `onnx` (engine/nn/layers/*); a stochastic kind without one is the identity,
  * as in eval mode. Weights keep their state_dict names as initializer names.
  */
-import type { Args, ShapeInfo } from '../../nn/layer-def.ts';
+import type { Args, OnnxLayerContext, OnnxLower } from '../../nn/layer-def.ts';
 import type { Attr, OnnxGraph } from './graph.ts';
 
-export interface OnnxLayerContext {
-  g: OnnxGraph;
-  /** The layer's state_dict prefix, e.g. "fc1". */
-  name: string;
-  args: Args;
-  /** Per-sample input and output shapes (the batch dimension is dynamic). */
-  input: ShapeInfo;
-  output: ShapeInfo;
-  /** A tensor of this layer by its state_dict suffix ("weight"), or null if the layer has none. */
-  tensor(suffix: string): { shape: number[]; data: Float32Array } | null;
-}
-
-/** One layer's eval-mode graph: adds its nodes after tensor `x` and returns the name of its output. */
-export type OnnxLower = (c: OnnxLayerContext, x: string) => string;
+// Declared with the rest of a layer's declaration (layer-def.ts, which imports nothing of this file); here too for the layers' `onnx.` helpers.
+export type { OnnxLayerContext, OnnxLower };
 
 /** The layer's tensor `suffix` as an initializer, or null if the layer has none. */
 export const init = (c: OnnxLayerContext, suffix: string): string | null => {

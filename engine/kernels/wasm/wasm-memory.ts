@@ -64,6 +64,9 @@ export class Heap {
   }
 }
 
+/** Bytes of address space the scratch arena starts with; a call that needs more moves it to a larger region. */
+const ARENA_RESERVE = 32 << 20;
+
 /**
  * A kernel call's scratch: inputs that are not already in wasm memory, outputs
  * for arrays outside it, packing buffers. Reset on every call; its region
@@ -77,7 +80,16 @@ export class Arena {
 
   constructor(private readonly heap: Heap) {
     this.params = heap.take(256);
+    // Reserved up front, before step memory and pinned parameters take the pages after it: a region that had to
+    // move on stayed resident for nothing (W2: 5 MB). Pages a call never touches cost no memory. A memory too
+    // small for the reserve starts empty, as before, and fails only on a call that needs more than it has.
     this.base = this.top = this.limit = heap.take(0);
+    try {
+      heap.take(ARENA_RESERVE);
+    } catch {
+      // (no reserve)
+    }
+    this.limit = heap.end;
   }
 
   get f32(): Float32Array {

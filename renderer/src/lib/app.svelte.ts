@@ -47,7 +47,7 @@ export class AppState {
     this.project = new ProjectState(this.engine, host);
     this.training = new TrainingState(this.engine, this.project);
     this.sweep = new SweepState(this.engine, this.project, this.training);
-    this.modes = new ModesState(this.engine, this.project);
+    this.modes = new ModesState(this.engine, this.project, (d) => this.dataPreview.cancelledFor(d));
     this.results = new ResultsState(this.engine, this.project);
     this.mc = new McDropoutState(this.engine);
     this.exporter = new ExportState(this.engine);

@@ -2,7 +2,9 @@
  * The engine's dataset import (a folder of pictures) as one place in the app
  * shows it: its latest `dataset-progress` while that place is waiting for it
  * (a preview, a training start, a New), and Cancel. The engine runs one import
- * at a time, so `dataset.cancel` needs no id.
+ * at a time, so `dataset.cancel` needs no id; two places waiting for it would
+ * show two bars for it, so while a New waits (ProjectState.creating) only the
+ * New's shows.
  */
 import type { EngineEvent } from '../../../engine/protocol.ts';
 import type { EngineState } from './engine.svelte.ts';

@@ -30,8 +30,8 @@ export class DatasetPreviewState {
   private asked = '';
   private readonly latest = new LatestRequest();
 
-  constructor(private readonly engine: Pick<EngineState, 'request' | 'onEvent'>, private readonly project: Pick<ProjectState, 'doc' | 'setDataset'>, private readonly delay = PREVIEW_DELAY_MS) {
-    this.importing = new DatasetImport(engine, () => this.loading);
+  constructor(private readonly engine: Pick<EngineState, 'request' | 'onEvent'>, private readonly project: Pick<ProjectState, 'doc' | 'setDataset' | 'creating'>, private readonly delay = PREVIEW_DELAY_MS) {
+    this.importing = new DatasetImport(engine, () => this.loading && project.creating === 0);
     this.importing.follow(); // for the app's lifetime, as this state's
   }
 
@@ -45,6 +45,11 @@ export class DatasetPreviewState {
       // A failed preview is asked again when the view comes back.
       if (key !== this.asked || this.error) this.load(key);
     });
+  }
+
+  /** Whether the user cancelled the import of this choice: other views do not import it behind their back, they offer Import again. */
+  cancelledFor(choice: DatasetChoice): boolean {
+    return this.cancelled && JSON.stringify(choice) === this.asked;
   }
 
   /** Previews (and so imports) the same choice anew, after a cancel. */

@@ -11,6 +11,7 @@ import { untrack } from 'svelte';
 import type { ParamsOf, ResultOf } from '../../../engine/protocol.ts';
 import type { EngineState } from './engine.svelte.ts';
 import type { ProjectState } from './project.svelte.ts';
+import type { DatasetChoice } from './data-choice.ts';
 import { latestRunWithWeights } from './results-data.ts';
 import { compareLast, makeEntry, pushEntry, type Mode, type RunEntry } from './mode-runs.ts';
 import { LatestRequest, errorText } from './latest-request.ts';
@@ -43,7 +44,14 @@ export class ModesState {
   private queue: Promise<void> = Promise.resolve();
   private readonly preview = new LatestRequest();
 
-  constructor(private readonly engine: Pick<EngineState, 'request'>, private readonly project: Pick<ProjectState, 'doc'>) {}
+  /** `cancelled` says whether the user cancelled the import of a dataset (the Data view's): it is not imported here behind their back. */
+  constructor(private readonly engine: Pick<EngineState, 'request'>, private readonly project: Pick<ProjectState, 'doc'>, private readonly cancelled: (dataset: DatasetChoice) => boolean = () => false) {}
+
+  /** The dataset's import was cancelled: nothing is asked until it is imported again (the view offers to). */
+  get importCancelled(): boolean {
+    const d = this.dataset;
+    return d !== null && this.cancelled(d);
+  }
 
   /** The latest run with weights, or null: the untrained model is shown. */
   get run() {
@@ -93,6 +101,7 @@ export class ModesState {
   follow(): void {
     const key = this.contextKey;
     const at = JSON.stringify([key, this.mode]);
+    if (this.importCancelled) return;
     untrack(() => {
       this.loadInfo();
       if (at === this.followed) return;
@@ -123,7 +132,7 @@ export class ModesState {
   async predictMc(passes = MC_PREDICT_PASSES): Promise<void> {
     const model = this.model;
     const dataset = this.dataset;
-    if (!model || !dataset) return;
+    if (!model || !dataset || this.importCancelled) return;
     const key = this.contextKey;
     this.mcBusy = true;
     this.mcError = null;
@@ -159,7 +168,7 @@ export class ModesState {
   private enqueue(): void {
     const model = this.model;
     const dataset = this.dataset;
-    if (!model || !dataset) return;
+    if (!model || !dataset || this.importCancelled) return;
     const key = this.contextKey;
     const params = { model, input: { dataset, index: this.index }, mode: this.mode, seed: this.seed };
     this.queue = this.queue.then(async () => {

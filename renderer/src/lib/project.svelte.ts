@@ -53,6 +53,8 @@ export class ProjectState {
   /** Path of indices to the selected layer ([2] = third top-level layer, [3, 0] = first layer inside the fourth). */
   selected = $state.raw<number[] | null>(null);
   notice = $state.raw<Notice | null>(null);
+  /** News under way (each imports its dataset first): their import shows under the New button, and only there. */
+  creating = $state(0);
   busy = $state<string | null>(null);
   /** The host's recent files, newest first. */
   recent = $state.raw<string[]>([]);
@@ -204,7 +206,13 @@ export class ProjectState {
 
   async newProject(template: Template = 'mlp', dataset?: DatasetChoice): Promise<boolean> {
     const seq = ++this.loadSeq;
-    const r = await this.task('new', '', () => this.engine.request('project.new', { template, ...(dataset ? { dataset } : {}) }));
+    this.creating++;
+    let r;
+    try {
+      r = await this.task('new', '', () => this.engine.request('project.new', { template, ...(dataset ? { dataset } : {}) }));
+    } finally {
+      this.creating--;
+    }
     if (!r || seq !== this.loadSeq) return false;
     this.load(r.doc, null, false);
     return true;

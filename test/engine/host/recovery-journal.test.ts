@@ -28,10 +28,13 @@ function memoryStore(session: string, scope = 'root:/w', docs = new Map<string, 
     sessions: () => [...docs.keys()],
     take(s) {
       const doc = docs.get(s);
+      if (doc === undefined || s === session) return null;
+      log.push(`take ${s}`);
       docs.delete(s);
-      const taken = of(s);
+      docs.set(session, doc);
+      runs.set(session, of(s));
       runs.delete(s);
-      return doc === undefined ? null : { doc, runs: taken };
+      return { doc, runs: of(session) };
     },
     remove: (s) => void (docs.delete(s), runs.delete(s)),
     alive: (pid) => pid === ALIVE,
@@ -187,9 +190,32 @@ describe('the recovery journal', () => {
     expect(j.take('newest')?.doc).toEqual(project('newest', [run('run-9')]));
     expect(j.take('newest')).toBeNull();
     expect(runs.has('newest')).toBe(false);
+    expect([...runs.get('me')!.keys()]).toEqual(['run-9']); // the taken work is this session's journal now
     expect(j.offer()?.session).toBe('old');
     j.discard('old');
     expect(j.offer()).toBeNull();
+  });
+
+  it('does not take a journal whose engine came back after it was offered, nor one that is saved', () => {
+    const docs = new Map<string, string>();
+    left(docs, 'back', { pid: ALIVE });
+    left(docs, 'saved', { dirty: false });
+    const store = memoryStore('me', 'root:/w', docs);
+    expect([journal(store).take('back'), journal(store).take('saved')]).toEqual([null, null]);
+    expect(store.log).toEqual([]);
+  });
+
+  it('after taking a journal, writes the document only: the taken runs are in this session already', () => {
+    const docs = new Map<string, string>();
+    const runs = new Map<string, Map<string, string>>();
+    new RecoveryJournal(memoryStore('gone', 'root:/w', docs, runs), DEAD, () => {}).write({ doc: project('gone', [run('run-1')]), path: null, dirty: true });
+    const store = memoryStore('me', 'root:/w', docs, runs);
+    const j = journal(store);
+    const taken = j.take('gone')!;
+    j.resumed((taken.doc as Project).runs);
+    j.write({ doc: taken.doc as Project, path: null, dirty: true });
+    expect(store.log).toEqual(['take gone', 'doc me']);
+    expect(JSON.parse(docs.get('me')!)).toMatchObject({ session: 'me', pid: 1, runs: ['run-1'] });
   });
 
   it('says once that it cannot write, and again only after a write worked in between', () => {

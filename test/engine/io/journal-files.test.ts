@@ -44,19 +44,34 @@ describe('journal files', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('lets only one of two engines take the same journal, with every run entry, and leaves nothing behind', () => {
+  it('lets only one of two engines take the same journal, with every run entry; it becomes the taker’s own, replacing the taker’s journal', () => {
     const dir = fresh();
     const gone = journalFiles(dir, 'gone', 'desktop');
     gone.writeRun('gone', 'run-1', 'first');
     gone.writeRun('gone', 'run-2', 'second');
     gone.write('gone', 'work');
     const a = journalFiles(dir, 'a', 'desktop');
+    a.writeRun('a', 'run-a', 'replaced');
+    a.write('a', 'the open project');
     const b = journalFiles(dir, 'b', 'desktop');
+    b.write('b', 'b’s own');
     const taken = [a.take('gone'), b.take('gone')];
     expect(taken[0]?.doc).toBe('work');
     expect(Object.fromEntries(taken[0]!.runs)).toEqual({ 'run-1': 'first', 'run-2': 'second' });
     expect(taken[1]).toBeNull();
-    expect(readdirSync(dir)).toEqual([]);
+    expect(readdirSync(dir).sort()).toEqual(['a', 'b']);
+    expect([a.read('a'), a.runIds('a').sort(), b.read('b')]).toEqual(['work', ['run-1', 'run-2'], 'b’s own']);
+  });
+
+  it('an engine killed after taking a journal, before writing its own, leaves the work to the next engine with every run', () => {
+    const dir = fresh();
+    new RecoveryJournal(journalFiles(dir, 'gone', 'desktop'), DEAD_PID, () => {}).write({ doc: project('unsaved', [run('run-1')]), path: null, dirty: true });
+    // The taker: what it holds once take() returned, with no write of its own after (it died).
+    expect(new RecoveryJournal(journalFiles(dir, 'taker', 'desktop'), DEAD_PID + 1, () => {}).take('gone')?.doc).toEqual(project('unsaved', [run('run-1')]));
+    const next = new RecoveryJournal(journalFiles(dir, 'next', 'desktop'), process.pid, () => {});
+    expect(next.offer()).toMatchObject({ session: 'taker', dirty: true });
+    expect(next.take('taker')).toMatchObject({ doc: project('unsaved', [run('run-1')]), lost: [] });
+    expect(readdirSync(dir)).toEqual(['next']);
   });
 
   it('after a crash between a run’s entry and the document, the last document comes back and the stray entry goes at the next write', () => {

@@ -7,8 +7,9 @@
  * what the same kernels give with ordinary arrays and copies.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildModel, crossEntropy, Generator, SGD, Tensor, useBackend, registerBackend, withStepMemory, kernels, keepData, pinData, type LayerSpec, type Kernels } from '../../../engine/index.ts';
-import { emptyData, floatData } from '../../../engine/tensor/storage.ts';
+import { buildModel, crossEntropy, Generator, SGD, Tensor, sum, useBackend, registerBackend, withStepMemory, kernels, keepData, pinData, type LayerSpec, type Kernels } from '../../../engine/index.ts';
+import { emptyData, floatData, indexData } from '../../../engine/tensor/storage.ts';
+import { maxPool2d } from '../../../engine/ops/pool.ts';
 import { Adam } from '../../../engine/optim/adam.ts';
 import { installWasmBackend } from '../../../engine/kernels/wasm/node/load.ts';
 import { createWasmKernels } from '../../../engine/kernels/wasm/wasm-kernels.ts';
@@ -84,6 +85,24 @@ describe('withStepMemory', () => {
     expect(Array.from(kept!)).toEqual(new Array(16).fill(1));
     const plain = new Float32Array(3);
     expect(keepData(plain)).toBe(plain);
+  });
+
+  it("hands out index arrays (max pooling's argmax) there too, so a step leaves no arrays for the garbage collector", () => {
+    expect(wasm.stepMemory.owns(indexData(4))).toBe(false);
+    const x = new Tensor(new Generator(3).normal(2 * 3 * 8 * 8), [2, 3, 8, 8], true);
+    const outside = maxPool2d(x, { kernelSize: [2, 2] });
+    sum(outside).backward();
+    const want = { y: Array.from(outside.data), dx: Array.from(x.grad!.data) };
+    x.grad = null;
+    withStepMemory(() => {
+      const idx = indexData(5);
+      expect(idx).toBeInstanceOf(Int32Array);
+      expect(wasm.stepMemory.owns(idx)).toBe(true);
+      const y = maxPool2d(x, { kernelSize: [2, 2] });
+      sum(y).backward();
+      expect(Array.from(y.data)).toEqual(want.y);
+      expect(Array.from(x.grad!.data)).toEqual(want.dx);
+    });
   });
 });
 
@@ -168,6 +187,20 @@ describe('running out of wasm memory', () => {
     const exports = { run: () => {}, heapBase: () => 1024, gemmScratchBytes: () => 1024, winogradScratchBytes: () => 1024, winogradWeightScratchBytes: () => 1024, zeroBytes: () => {} };
     const k = createWasmKernels({ memory, exports, variant: 'simd', threads: () => 1, dispatch: () => {} });
     expect(() => k.stepMemory.alloc(1 << 20, false)).toThrow(/ran out of memory: \d+ MB needed.*smaller batch size or model/);
+  });
+});
+
+describe('the kernels\' scratch', () => {
+  it('stays in the region reserved for it when step memory took the pages after it (wasm memory does not grow)', () => {
+    // A runtime whose kernels do nothing: only where the call path puts its operands matters here.
+    const memory = new (wasmApi()!.Memory)({ initial: 1, maximum: 65536, shared: true });
+    const exports = { run: () => {}, heapBase: () => 1024, gemmScratchBytes: () => 1024, winogradScratchBytes: () => 1024, winogradWeightScratchBytes: () => 1024, zeroBytes: () => {} };
+    const k = createWasmKernels({ memory, exports, variant: 'simd', threads: () => 1, dispatch: () => {} });
+    k.stepMemory.alloc(1 << 20, false);
+    const bytes = k.memoryBytes();
+    // 4 MB copied in and 4 MB of output: more than a region that had started empty could hold without moving on.
+    k.reluForward(new Float32Array(1 << 20), new Float32Array(1 << 20));
+    expect(k.memoryBytes()).toBe(bytes);
   });
 });
 
