@@ -18,7 +18,7 @@
 import { Tensor, zeros } from '../../tensor/tensor.ts';
 import type { Generator } from '../../tensor/random.ts';
 import { formatShape } from '../../tensor/shape.ts';
-import { emptyData, keepData } from '../../tensor/storage.ts';
+import { atStepEnd, emptyData, keepData } from '../../tensor/storage.ts';
 import { kernels } from '../../kernels/registry.ts';
 import { linear } from '../../ops/matmul.ts';
 import { permute, slice } from '../../ops/movement.ts';
@@ -191,8 +191,20 @@ export class MultiheadAttention extends StochasticModule {
   readonly inProjWeight: Tensor;
   readonly inProjBias: Tensor | null;
   readonly outProj: Linear;
+  /** The last forward's [N, H, L, S] weights (after dropout), averaged over heads only when someone reads lastAttention. */
+  private lastWeights: { data: Float32Array; shape: readonly number[] } | null = null;
+  private lastMean: Tensor | null = null;
+  /** Where weights in step memory are copied when the step ends; reused step after step (only lastAttention reads it). */
+  private keptWeights: Float32Array | null = null;
+
   /** The head-averaged attention weights (after dropout) of the last forward, (N, L, S), for the inspector. */
-  lastAttention: Tensor | null = null;
+  get lastAttention(): Tensor | null {
+    if (this.lastMean === null && this.lastWeights !== null) {
+      const [N, H, L, S] = this.lastWeights.shape;
+      this.lastMean = new Tensor(headMean(this.lastWeights.data, N, H, L * S), [N, L, S]);
+    }
+    return this.lastMean;
+  }
 
   constructor(
     readonly embedDim: number,
@@ -259,11 +271,27 @@ export class MultiheadAttention extends StochasticModule {
     const attn = headAttention(q, k, v, H, D, 1 / Math.sqrt(D), mask, keep, keepScale(this.p));
     const output = this.outProj.forward(attn.output);
 
-    // Kept off the graph (and out of step memory) for the inspector, whether or not the caller wants the weights.
-    this.lastAttention = new Tensor(headMean(attn.weights, N, H, L * S), [N, L, S]);
+    this.keepWeights(attn.weights, [N, H, L, S]);
     let weights: Tensor | null = null;
     if (options.needWeights ?? true) weights = options.averageAttnWeights === false ? new Tensor(keepData(attn.weights), [N, H, L, S]) : this.lastAttention;
     return { output, weights };
+  }
+
+  /**
+   * Keeps the weights for lastAttention, off the graph, whether or not the caller wants them: the head mean
+   * (a pass in JavaScript) waits until it is read, and weights in step memory are copied out when the step ends.
+   */
+  private keepWeights(data: Float32Array, shape: readonly number[]): void {
+    const last = { data, shape };
+    this.lastWeights = last;
+    this.lastMean = null;
+    if (!kernels().stepMemory?.owns(data)) return;
+    atStepEnd(() => {
+      if (this.lastWeights !== last || this.lastMean !== null) return;
+      if (this.keptWeights?.length !== data.length) this.keptWeights = new Float32Array(data.length);
+      this.keptWeights.set(data);
+      last.data = this.keptWeights;
+    });
   }
 
   /** Key padding, attn_mask and causal masks merged into one additive (N, 1 or H, L, S) tensor, as torch merges them. */
