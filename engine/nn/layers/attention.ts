@@ -266,7 +266,7 @@ export class MultiheadAttention extends StochasticModule {
     }
     const mask = this.additiveMask(N, L, S, options);
     let keep: Float32Array | null = null;
-    if (this.training && this.p > 0) keep = this.takeNoise([N, H, L, S], (n) => this.generator.bernoulli(n, 1 - this.p));
+    if (this.training && this.p > 0) keep = this.takeKeepMask([N, H, L, S]);
     else this.noNoise();
     const attn = headAttention(q, k, v, H, D, 1 / Math.sqrt(D), mask, keep, keepScale(this.p));
     const output = this.outProj.forward(attn.output);
