@@ -77,11 +77,13 @@ export function attentionSoftmax(s: Tensor, scale: number, mask: Tensor | null):
   });
 }
 
-/** scale·s + mask over (N, H, L, S) scores, the mask (N, 1 or H, L, S) joining first so the kernel only normalises rows. */
-function maskedScores(s: Float32Array, N: number, H: number, L: number, S: number, scale: number, mask: Tensor): Float32Array {
+/**
+ * scale·s + mask over (N, H, L, S) scores, the mask (N, 1 or H, L, S) joining first so the kernel only normalises rows;
+ * into x, which may be s.
+ */
+function maskedScores(s: Float32Array, N: number, H: number, L: number, S: number, scale: number, mask: Tensor, x = emptyData(s.length)): Float32Array {
   const Hm = mask.shape[1];
   const m = mask.data;
-  const x = emptyData(s.length);
   for (let r = 0; r < N * H * L; r++) {
     const o = r * S;
     const mo = ((Math.floor(r / (H * L)) * Hm + (Hm === 1 ? 0 : Math.floor(r / L) % H)) * L + (r % L)) * S;
@@ -128,7 +130,7 @@ function headAttention(q: HeadSource, k: HeadSource, v: HeadSource, H: number, D
   const scores = emptyData(N * H * L * S);
   product(rows(q, q.t.data), false, rows(k, k.t.data), true, square(scores), L, S, D);
   const y = emptyData(scores.length);
-  if (mask) K.softmaxForward(maskedScores(scores, N, H, L, S, scale, mask), S, 1, y);
+  if (mask) K.softmaxForward(maskedScores(scores, N, H, L, S, scale, mask, scores), S, 1, y);
   else K.softmaxForward(scores, S, scale, y);
   // Dropout on the weights, exactly Dropout's own mask multiply.
   let a = y;
@@ -154,7 +156,8 @@ function headAttention(q: HeadSource, k: HeadSource, v: HeadSource, H: number, D
       const gv = gradOf(v);
       if (gv) product(square(a), true, side(g), false, rows(v, gv), S, D, L);
       if (keep) K.maskMultiply(da, keep, keepScale, da);
-      const ds = emptyData(da.length);
+      // The scores are dead once the forward's softmax has read them: their array takes the score gradient.
+      const ds = scores;
       K.softmaxBackward(y, da, S, scale, ds);
       const gq = gradOf(q), gk = gradOf(k);
       if (gq) product(square(ds), false, rows(k, k.t.data), false, rows(q, gq), L, D, S);
