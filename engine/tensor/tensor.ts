@@ -120,10 +120,13 @@ export class Tensor {
       const parentGrads = node.backward(g);
       const parents = node.parents;
       for (let k = 0; k < parents.length; k++) {
+        const pg = parentGrads[k];
+        if (pg != null && parents[k].requiresGrad) handedOut.set(pg, (handedOut.get(pg) ?? 0) + 1);
+      }
+      for (let k = 0; k < parents.length; k++) {
         const p = parents[k];
         const pg = parentGrads[k];
         if (pg == null || !p.requiresGrad) continue;
-        handedOut.set(pg, (handedOut.get(pg) ?? 0) + 1);
         const prev = grads.get(p);
         if (prev === undefined) {
           grads.set(p, pg);
@@ -133,7 +136,16 @@ export class Tensor {
           kernels().addArrays(prev, pg, prev);
           continue;
         }
-        // The sum in one pass into a new array (step memory in a step), which later contributions add into.
+        // A contribution no other gradient shares takes the sum in place (e.g. a residual branch's gradient, which
+        // the skip connection's g joins): no new array.
+        const mine = handedOut.get(pg) === 1 ? pg : handedOut.get(prev) === 1 ? prev : null;
+        if (mine) {
+          kernels().addArrays(prev, pg, mine);
+          owned.add(mine);
+          grads.set(p, mine);
+          continue;
+        }
+        // Else the sum in one pass into a new array (step memory in a step), which later contributions add into.
         const acc = emptyData(prev.length);
         kernels().addArrays(prev, pg, acc);
         owned.add(acc);

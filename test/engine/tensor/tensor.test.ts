@@ -38,6 +38,18 @@ describe('leaf gradients never share an array', () => {
     expect(Array.from(g)).toEqual([1, 1]);
   });
 
+  it("a sum into one parent's gradient leaves the other parents of the same array alone", () => {
+    // A rule handing one new array to two parents; x already holds the skip connection's gradient.
+    const both = (a: Tensor, b: Tensor) => Tensor.fromOp('both', Float32Array.from(a.data, (v, i) => v + b.data[i]), a.shape, [a, b], (g) => {
+      const d = Float32Array.from(g, (v) => 2 * v);
+      return [d, d];
+    });
+    const x = tensor([1, 2], [2], true), w = tensor([3, 4], [2], true);
+    add(both(x, w), x).backward(tensor([1, 10], [2]));
+    expect(values(x.grad)).toEqual([3, 30]);
+    expect(values(w.grad)).toEqual([2, 20]);
+  });
+
   it('a second backward adds into a kept .grad', () => {
     const x = tensor([1, 2, 3, 4, 5, 6], [2, 3]);
     const w = tensor([1, 0, 1, 0, 1, 0], [2, 3], true), b = tensor([0, 0], [2], true);
