@@ -18,7 +18,7 @@
 import { Tensor, zeros } from '../../tensor/tensor.ts';
 import type { Generator } from '../../tensor/random.ts';
 import { formatShape } from '../../tensor/shape.ts';
-import { atStepEnd, emptyData, keepData } from '../../tensor/storage.ts';
+import { emptyData, keepData } from '../../tensor/storage.ts';
 import { kernels } from '../../kernels/registry.ts';
 import { linear } from '../../ops/matmul.ts';
 import { permute, slice } from '../../ops/movement.ts';
@@ -169,20 +169,15 @@ function headAttention(q: HeadSource, k: HeadSource, v: HeadSource, H: number, D
 
 /**
  * The mean over heads of [N, H, L·S] weights, in an ordinary array (it outlives
- * a training step): one pass, the same floats as mean(w, 1) (float64 sums in
- * head order, rounded, times 1/H).
+ * a training step): per sample, the column sums of its [H, L·S] block (float64
+ * sums in head order, rounded: the same floats as mean(w, 1)) times 1/H, in a
+ * kernel rather than a JavaScript pass over every weight.
  */
 function headMean(w: Float32Array, N: number, H: number, LS: number): Float32Array {
   const out = new Float32Array(N * LS);
-  const acc = new Float64Array(LS);
-  for (let n = 0; n < N; n++) {
-    acc.fill(0);
-    for (let h = 0; h < H; h++) {
-      const o = (n * H + h) * LS;
-      for (let i = 0; i < LS; i++) acc[i] += w[o + i];
-    }
-    for (let i = 0; i < LS; i++) out[n * LS + i] = Math.fround(acc[i]) * (1 / H);
-  }
+  const K = kernels();
+  for (let n = 0; n < N; n++) K.columnSums(w.subarray(n * H * LS, (n + 1) * H * LS), LS, out.subarray(n * LS, (n + 1) * LS));
+  for (let i = 0; i < out.length; i++) out[i] *= 1 / H;
   return out;
 }
 
@@ -194,20 +189,8 @@ export class MultiheadAttention extends StochasticModule {
   readonly inProjWeight: Tensor;
   readonly inProjBias: Tensor | null;
   readonly outProj: Linear;
-  /** The last forward's [N, H, L, S] weights (after dropout), averaged over heads only when someone reads lastAttention. */
-  private lastWeights: { data: Float32Array; shape: readonly number[] } | null = null;
-  private lastMean: Tensor | null = null;
-  /** Where weights in step memory are copied when the step ends; reused step after step (only lastAttention reads it). */
-  private keptWeights: Float32Array | null = null;
-
   /** The head-averaged attention weights (after dropout) of the last forward, (N, L, S), for the inspector. */
-  get lastAttention(): Tensor | null {
-    if (this.lastMean === null && this.lastWeights !== null) {
-      const [N, H, L, S] = this.lastWeights.shape;
-      this.lastMean = new Tensor(headMean(this.lastWeights.data, N, H, L * S), [N, L, S]);
-    }
-    return this.lastMean;
-  }
+  lastAttention: Tensor | null = null;
 
   constructor(
     readonly embedDim: number,
@@ -274,27 +257,11 @@ export class MultiheadAttention extends StochasticModule {
     const attn = headAttention(q, k, v, H, D, 1 / Math.sqrt(D), mask, keep, keepScale(this.p));
     const output = this.outProj.forward(attn.output);
 
-    this.keepWeights(attn.weights, [N, H, L, S]);
+    // Kept off the graph (and out of step memory) for the inspector, whether or not the caller wants the weights.
+    this.lastAttention = new Tensor(headMean(attn.weights, N, H, L * S), [N, L, S]);
     let weights: Tensor | null = null;
     if (options.needWeights ?? true) weights = options.averageAttnWeights === false ? new Tensor(keepData(attn.weights), [N, H, L, S]) : this.lastAttention;
     return { output, weights };
-  }
-
-  /**
-   * Keeps the weights for lastAttention, off the graph, whether or not the caller wants them: the head mean
-   * (a pass in JavaScript) waits until it is read, and weights in step memory are copied out when the step ends.
-   */
-  private keepWeights(data: Float32Array, shape: readonly number[]): void {
-    const last = { data, shape };
-    this.lastWeights = last;
-    this.lastMean = null;
-    if (!kernels().stepMemory?.owns(data)) return;
-    atStepEnd(() => {
-      if (this.lastWeights !== last || this.lastMean !== null) return;
-      if (this.keptWeights?.length !== data.length) this.keptWeights = new Float32Array(data.length);
-      this.keptWeights.set(data);
-      last.data = this.keptWeights;
-    });
   }
 
   /** Key padding, attn_mask and causal masks merged into one additive (N, 1 or H, L, S) tensor, as torch merges them. */
