@@ -13,6 +13,7 @@
  * `lastMask`/`forcedMask` are the same fields under the name mask layers use.
  */
 import type { Tensor } from '../tensor/tensor.ts';
+import { Generator } from '../tensor/random.ts';
 import { numel } from '../tensor/shape.ts';
 import { Module } from './module.ts';
 import { kernels } from '../kernels/registry.ts';
@@ -36,12 +37,28 @@ export abstract class StochasticModule extends Module {
   abstract readonly noiseMeaning: string;
   /** How p changes during training (from the spec), or null for a fixed p. */
   schedule: DropoutSchedule | null = null;
-  lastNoise: Float32Array | null = null;
   lastNoiseShape: number[] | null = null;
   forcedNoise: Float32Array | null = null;
 
+  private noise: Float32Array | null = null;
+  /** Draws the last keep-mask again when lastNoise is read: set at a step's end instead of copying the mask out of step memory. */
+  private redraw: (() => Float32Array) | null = null;
+
   constructor(public p: number) {
     super();
+  }
+
+  get lastNoise(): Float32Array | null {
+    if (this.redraw) {
+      this.noise = this.redraw();
+      this.redraw = null;
+    }
+    return this.noise;
+  }
+
+  set lastNoise(n: Float32Array | null) {
+    this.noise = n;
+    this.redraw = null;
   }
 
   abstract override forward(x: Tensor): Tensor;
@@ -68,17 +85,46 @@ export abstract class StochasticModule extends Module {
     return Math.min(Math.max(v, min), this.rateRange.maxExclusive ? Math.min(max, max - 1e-7) : max);
   }
 
-  /** The noise for this training forward: the forced one if set, else `draw(n)`; recorded as lastNoise. */
-  protected takeNoise(shape: readonly number[], draw: (n: number) => Float32Array): Float32Array {
+  /**
+   * The noise for this training forward: the forced one if set, else `draw(n)`; recorded as lastNoise.
+   * `redraw`, if given, draws the same noise again into an ordinary array (see takeKeepMask).
+   */
+  protected takeNoise(shape: readonly number[], draw: (n: number) => Float32Array, redraw?: () => Float32Array): Float32Array {
     const n = numel(shape);
-    const noise = this.forcedNoise ?? draw(n);
+    const forced = this.forcedNoise;
+    const noise = forced ?? draw(n);
     this.forcedNoise = null;
     if (noise.length !== n) throw new RangeError(`${this.constructor.name}: noise has ${noise.length} elements but this input needs ${n} (shape ${shape.join('×')})`);
     this.lastNoise = noise;
     this.lastNoiseShape = [...shape];
-    // A draw in step memory (a keep-mask) is copied out when the step ends, so the inspector still finds it.
-    if (kernels().stepMemory?.owns(noise)) atStepEnd(() => { if (this.lastNoise === noise) this.lastNoise = noise.slice(); });
+    // A draw in step memory (a keep-mask) outlives the step for the inspector: drawn again if it is read, else copied out.
+    const again = forced ? null : redraw;
+    if (kernels().stepMemory?.owns(noise)) {
+      atStepEnd(() => {
+        if (this.noise !== noise) return;
+        if (again) {
+          this.noise = null;
+          this.redraw = again;
+        } else this.noise = noise.slice();
+      });
+    }
     return noise;
+  }
+
+  /**
+   * takeNoise for a Bernoulli(keepProb) 0/1 keep-mask. The mask is a pure function of the generator's counters, so
+   * one drawn in step memory is not copied out at the step's end (a pass per step for a rarely read field):
+   * lastNoise draws it again, from the same counters, when read.
+   */
+  protected takeKeepMask(shape: readonly number[], keepProb = 1 - this.p): Float32Array {
+    const at = this.generator.state();
+    const n = numel(shape);
+    const redraw = () => {
+      const g = new Generator();
+      g.restore(at);
+      return g.bernoulliInto(new Float32Array(n), keepProb);
+    };
+    return this.takeNoise(shape, (n) => this.generator.bernoulli(n, keepProb), redraw);
   }
 
   /** What kept values were multiplied by, for the inspector: 1/(1 − p) for an inverted-dropout keep-mask, else null. */

@@ -83,11 +83,15 @@ export class Generator {
 
   /** Bernoulli(keepProb) as 0/1 floats. */
   bernoulli(n: number, keepProb: number): Float32Array {
-    // The same words fillUint32 would draw, turned into the mask by the backend (in wasm, without a pass in JavaScript),
-    // in step memory inside a step: the kernels that apply it read it in place.
-    const out = emptyData(n);
+    // In step memory inside a step: the kernels that apply it read it in place.
+    return this.bernoulliInto(emptyData(n), keepProb);
+  }
+
+  /** Bernoulli(keepProb) as 0/1 floats into out. */
+  bernoulliInto(out: Float32Array, keepProb: number): Float32Array {
+    // The same words fillUint32 would draw, turned into the mask by the backend (in wasm, without a pass in JavaScript).
     kernels().randomMask(this.k0, this.k1, this.offset, keepProb, out);
-    this.offset += Math.ceil(n / 2);
+    this.offset += Math.ceil(out.length / 2);
     return out;
   }
 

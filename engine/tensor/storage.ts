@@ -59,6 +59,12 @@ export function stepCopy(data: Float32Array, forget: () => void): Float32Array {
   return copy;
 }
 
+/** stepCopy without the copy, for data the caller alone holds: data itself, and `forget` runs when the scope ends. */
+export function stepTake(data: Float32Array, forget: () => void): Float32Array {
+  if (active) cleanups.push(forget);
+  return data;
+}
+
 /** Inside a step scope: runs fn when the scope ends, before its memory is released (to copy out what must outlive it). */
 export function atStepEnd(fn: () => void): void {
   if (active) cleanups.push(fn);

@@ -5,7 +5,7 @@
  */
 import { isGradEnabled } from './grad-mode.ts';
 import { formatShape, numel, type Shape } from './shape.ts';
-import { emptyData, stepCopy } from './storage.ts';
+import { emptyData, stepCopy, stepTake } from './storage.ts';
 import { kernels } from '../kernels/registry.ts';
 
 /** Given the gradient of the output, returns one gradient per parent (null where none flows). */
@@ -104,6 +104,9 @@ export class Tensor {
     const grads = new Map<Tensor, Float32Array>([[this, seed]]);
     // Backward rules may hand the same array to several parents; copy before summing into one.
     const owned = new Set<Float32Array>();
+    // How many gradient slots each array was handed to (the seed is the caller's: never taken). A rule's result
+    // handed to one slot only is that slot's alone, so a leaf can keep it as its .grad instead of a copy.
+    const handedOut = new Map<Float32Array, number>([[seed, 2]]);
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i];
       const g = grads.get(t);
@@ -111,11 +114,15 @@ export class Tensor {
       grads.delete(t);
       const node = t.node;
       if (node === null) {
-        accumulateLeaf(t, g);
+        accumulateLeaf(t, g, handedOut.get(g) === 1);
         continue;
       }
       const parentGrads = node.backward(g);
       const parents = node.parents;
+      for (let k = 0; k < parents.length; k++) {
+        const pg = parentGrads[k];
+        if (pg != null && parents[k].requiresGrad) handedOut.set(pg, (handedOut.get(pg) ?? 0) + 1);
+      }
       for (let k = 0; k < parents.length; k++) {
         const p = parents[k];
         const pg = parentGrads[k];
@@ -129,10 +136,20 @@ export class Tensor {
           kernels().addArrays(prev, pg, prev);
           continue;
         }
-        // The sum in one pass into a new array (step memory in a step), which later contributions add into.
+        // A contribution no other gradient shares takes the sum in place (e.g. a residual branch's gradient, which
+        // the skip connection's g joins): no new array.
+        const mine = handedOut.get(pg) === 1 ? pg : handedOut.get(prev) === 1 ? prev : null;
+        if (mine) {
+          kernels().addArrays(prev, pg, mine);
+          owned.add(mine);
+          grads.set(p, mine);
+          continue;
+        }
+        // Else the sum in one pass into a new array (step memory in a step), which later contributions add into.
         const acc = emptyData(prev.length);
         kernels().addArrays(prev, pg, acc);
         owned.add(acc);
+        handedOut.set(acc, 1);
         grads.set(p, acc);
       }
       t.node = null;
@@ -140,9 +157,10 @@ export class Tensor {
   }
 }
 
-function accumulateLeaf(t: Tensor, g: Float32Array): void {
-  // A copy: g may be shared with other gradients. In a step scope it lives in step memory and .grad is reset when the step ends.
-  if (t.grad === null) t.grad = new Tensor(stepCopy(g, () => (t.grad = null)), t.shape);
+/** `exclusive`: no other gradient shares g, so .grad may be g itself. */
+function accumulateLeaf(t: Tensor, g: Float32Array, exclusive: boolean): void {
+  // Else a copy: g may be shared with other gradients. In a step scope .grad is reset when the step ends (it is in step memory).
+  if (t.grad === null) t.grad = new Tensor((exclusive ? stepTake : stepCopy)(g, () => (t.grad = null)), t.shape);
   else kernels().addArrays(t.grad.data, g, t.grad.data);
 }
 

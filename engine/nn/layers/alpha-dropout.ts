@@ -47,7 +47,7 @@ export class AlphaDropout extends StochasticModule {
       return x;
     }
     const maskShape = this.perChannel ? x.shape.map((d, i) => (i < 2 ? d : 1)) : [...x.shape];
-    const mask = this.takeNoise(maskShape, (n) => this.generator.bernoulli(n, 1 - this.p));
+    const mask = this.takeKeepMask(maskShape);
     if (this.p === 1) return applyKeepMask(x, mask, maskShape, 0);
     const { a, b } = alphaDropoutCoefficients(this.p);
     // y = x·(mask·a) + (a·α'·(1 − mask) + b): the gradient is mask·a.

@@ -77,11 +77,13 @@ export function attentionSoftmax(s: Tensor, scale: number, mask: Tensor | null):
   });
 }
 
-/** scale·s + mask over (N, H, L, S) scores, the mask (N, 1 or H, L, S) joining first so the kernel only normalises rows. */
-function maskedScores(s: Float32Array, N: number, H: number, L: number, S: number, scale: number, mask: Tensor): Float32Array {
+/**
+ * scale·s + mask over (N, H, L, S) scores, the mask (N, 1 or H, L, S) joining first so the kernel only normalises rows;
+ * into x, which may be s.
+ */
+function maskedScores(s: Float32Array, N: number, H: number, L: number, S: number, scale: number, mask: Tensor, x = emptyData(s.length)): Float32Array {
   const Hm = mask.shape[1];
   const m = mask.data;
-  const x = emptyData(s.length);
   for (let r = 0; r < N * H * L; r++) {
     const o = r * S;
     const mo = ((Math.floor(r / (H * L)) * Hm + (Hm === 1 ? 0 : Math.floor(r / L) % H)) * L + (r % L)) * S;
@@ -128,7 +130,7 @@ function headAttention(q: HeadSource, k: HeadSource, v: HeadSource, H: number, D
   const scores = emptyData(N * H * L * S);
   product(rows(q, q.t.data), false, rows(k, k.t.data), true, square(scores), L, S, D);
   const y = emptyData(scores.length);
-  if (mask) K.softmaxForward(maskedScores(scores, N, H, L, S, scale, mask), S, 1, y);
+  if (mask) K.softmaxForward(maskedScores(scores, N, H, L, S, scale, mask, scores), S, 1, y);
   else K.softmaxForward(scores, S, scale, y);
   // Dropout on the weights, exactly Dropout's own mask multiply.
   let a = y;
@@ -154,7 +156,8 @@ function headAttention(q: HeadSource, k: HeadSource, v: HeadSource, H: number, D
       const gv = gradOf(v);
       if (gv) product(square(a), true, side(g), false, rows(v, gv), S, D, L);
       if (keep) K.maskMultiply(da, keep, keepScale, da);
-      const ds = emptyData(da.length);
+      // The scores are dead once the forward's softmax has read them: their array takes the score gradient.
+      const ds = scores;
       K.softmaxBackward(y, da, S, scale, ds);
       const gq = gradOf(q), gk = gradOf(k);
       if (gq) product(square(ds), false, rows(k, k.t.data), false, rows(q, gq), L, D, S);
@@ -166,20 +169,15 @@ function headAttention(q: HeadSource, k: HeadSource, v: HeadSource, H: number, D
 
 /**
  * The mean over heads of [N, H, L·S] weights, in an ordinary array (it outlives
- * a training step): one pass, the same floats as mean(w, 1) (float64 sums in
- * head order, rounded, times 1/H).
+ * a training step): per sample, the column sums of its [H, L·S] block (float64
+ * sums in head order, rounded: the same floats as mean(w, 1)) times 1/H, in a
+ * kernel rather than a JavaScript pass over every weight.
  */
 function headMean(w: Float32Array, N: number, H: number, LS: number): Float32Array {
   const out = new Float32Array(N * LS);
-  const acc = new Float64Array(LS);
-  for (let n = 0; n < N; n++) {
-    acc.fill(0);
-    for (let h = 0; h < H; h++) {
-      const o = (n * H + h) * LS;
-      for (let i = 0; i < LS; i++) acc[i] += w[o + i];
-    }
-    for (let i = 0; i < LS; i++) out[n * LS + i] = Math.fround(acc[i]) * (1 / H);
-  }
+  const K = kernels();
+  for (let n = 0; n < N; n++) K.columnSums(w.subarray(n * H * LS, (n + 1) * H * LS), LS, out.subarray(n * LS, (n + 1) * LS));
+  for (let i = 0; i < out.length; i++) out[i] *= 1 / H;
   return out;
 }
 
@@ -254,7 +252,7 @@ export class MultiheadAttention extends StochasticModule {
     }
     const mask = this.additiveMask(N, L, S, options);
     let keep: Float32Array | null = null;
-    if (this.training && this.p > 0) keep = this.takeNoise([N, H, L, S], (n) => this.generator.bernoulli(n, 1 - this.p));
+    if (this.training && this.p > 0) keep = this.takeKeepMask([N, H, L, S]);
     else this.noNoise();
     const attn = headAttention(q, k, v, H, D, 1 / Math.sqrt(D), mask, keep, keepScale(this.p));
     const output = this.outProj.forward(attn.output);

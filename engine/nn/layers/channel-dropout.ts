@@ -49,7 +49,7 @@ export class ChannelDropout extends StochasticModule {
       this.noNoise();
       return x;
     }
-    const mask = this.takeNoise(maskShape, (n) => this.generator.bernoulli(n, 1 - this.p));
+    const mask = this.takeKeepMask(maskShape);
     return applyKeepMask(x, mask, maskShape, keepScale(this.p));
   }
 }

@@ -62,7 +62,7 @@ export class DropBlock2d extends StochasticModule {
     const bs = Math.min(this.blockSize, h, w);
     if (bs % 2 === 0) throw new RangeError(`DropBlock2d needs an odd block size (torchvision fails on even ones), got ${bs} for a ${h}×${w} input`);
     const gamma = dropBlockGamma(this.p, h, w, this.blockSize);
-    const seeds = this.takeNoise([n, c, h - bs + 1, w - bs + 1], (k) => this.generator.bernoulli(k, gamma));
+    const seeds = this.takeKeepMask([n, c, h - bs + 1, w - bs + 1], gamma);
     const mask = expandBlocks(seeds, n, c, h, w, bs);
     let kept = 0;
     for (let i = 0; i < mask.length; i++) kept += mask[i];

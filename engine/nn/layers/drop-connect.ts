@@ -35,7 +35,7 @@ export class DropConnect extends StochasticModule {
   forward(x: Tensor): Tensor {
     let w = this.weight;
     if (this.training && this.p > 0) {
-      const mask = this.takeNoise(w.shape, (n) => this.generator.bernoulli(n, 1 - this.p));
+      const mask = this.takeKeepMask(w.shape);
       const scale = keepScale(this.p);
       const scaled = new Float32Array(mask.length);
       for (let i = 0; i < mask.length; i++) scaled[i] = mask[i] * scale;

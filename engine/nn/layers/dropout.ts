@@ -47,7 +47,7 @@ export class Dropout extends StochasticModule {
       this.noNoise();
       return x;
     }
-    const mask = this.takeNoise(x.shape, (n) => this.generator.bernoulli(n, 1 - this.p));
+    const mask = this.takeKeepMask(x.shape);
     return applyKeepMask(x, mask, x.shape, keepScale(this.p));
   }
 }

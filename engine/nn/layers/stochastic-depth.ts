@@ -31,7 +31,7 @@ export class StochasticDepth extends StochasticModule {
       return x;
     }
     const shape = x.shape.map((d, i) => (i === 0 && this.mode === 'row' ? d : 1));
-    const keep = this.takeNoise(shape, (n) => this.generator.bernoulli(n, 1 - this.p));
+    const keep = this.takeKeepMask(shape);
     return applyKeepMask(x, keep, shape, keepScale(this.p));
   }
 

@@ -19,6 +19,7 @@ import { defaultSettings } from '../../../engine/train/settings.ts';
 import { makeTwoD } from '../../../engine/data/synthetic.ts';
 import { MultiheadAttention } from '../../../engine/nn/layers/attention.ts';
 import { StochasticModule } from '../../../engine/nn/stochastic.ts';
+import { Dropout } from '../../../engine/nn/layers/dropout.ts';
 import { mcPredict } from '../../../engine/experiments/mc-dropout.ts';
 import { forwardAll } from '../../../engine/results/forward-all.ts';
 
@@ -237,6 +238,19 @@ describe('training in step memory', () => {
     for (const [, mask] of resident.noise) expect((mask as number[]).some(Number.isNaN)).toBe(false);
     for (const a of resident.attention) expect(a.length > 0 && !a.some(Number.isNaN)).toBe(true);
     expect(resident.losses[5]).toBeLessThan(resident.losses[0]);
+  });
+
+  it("a keep-mask read after its step is the one the forward applied (drawn again from the step's counters), and stays so", () => {
+    const d = new Dropout(0.5).setGenerator(new Generator(4));
+    const x = new Tensor(new Float32Array(4096).fill(1), [4096]);
+    const applied = withStepMemory(() => Array.from(d.forward(x).data, (v) => (v === 0 ? 0 : 1)));
+    const mask = d.lastNoise!;
+    expect(wasm.stepMemory.owns(mask)).toBe(false);
+    expect(Array.from(mask)).toEqual(applied);
+    expect(d.lastNoise).toBe(mask);
+    withStepMemory(() => d.forward(x));
+    expect(Array.from(mask)).toEqual(applied);
+    expect(Array.from(d.lastNoise!)).not.toEqual(applied);
   });
 
   it('the Trainer (training steps and validation batches) gives the same history as without step memory', async () => {
