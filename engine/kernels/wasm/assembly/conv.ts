@@ -451,6 +451,8 @@ function finishChannelSums(sums: usize): void {
  * are dropped). Against the packed path (dy packed as A, colᵀ as B, K padded
  * to 32), batch 64, 1 thread: 3→32 at 32×32 5.2 → 3.6 ms, 1→32 at 28×28
  * 2.5 → 1.3 ms. Measured only on such short K: LANE_K_MAX bounds it there.
+ * Relaxed build only: without a fused multiply-add the product needs a
+ * register beside the tile's 15 and 3→32 ran 1.36× slower than packed.
  */
 const LANE_K_MAX: i32 = 64;
 
@@ -547,7 +549,7 @@ export function conv2dBackwardWeight(p: usize, tid: i32, nt: i32): void {
   }
   const hp = gInH + 2 * gPH, wp = gInW + 2 * gPW;
   const stride1 = gSH == 1 && gSW == 1 && gOutH == hp - gDH * (gKH - 1) && gOutW == wp - gDW * (gKW - 1);
-  if (stride1 && gKk <= LANE_K_MAX && (gOutW & 3) == 0 && laneWeight(dy, x, u0, u1, partial, sums, wantDb, scratch, limit)) return;
+  if (ASC_FEATURE_RELAXED_SIMD && stride1 && gKk <= LANE_K_MAX && (gOutW & 3) == 0 && laneWeight(dy, x, u0, u1, partial, sums, wantDb, scratch, limit)) return;
   const pb = min(gPlane, PB);
   // The packed path sums into a dW padded to whole tiles (rows to MR per group, columns to NR): no edge tiles, e.g. for K = 27.
   const mp = roundMR(gOg), ld = (gKk + NR - 1) / NR * NR;
