@@ -1,9 +1,10 @@
 /**
- * The conv kernels of W2 (the article's CNN, batch 64) on their own: each
- * kernel call timed at 1 and 2 threads, on the direct packed path and on the
- * path the backend picks (Winograd where it fits), median of several runs,
- * threads and paths interleaved so machine load hits all alike. Activations and gradients
- * live in the backend's step memory, as in a training step (kernels work in
+ * The conv kernels of W2 (the article's CNN, batch 64) and W5's first layer
+ * (1→32 at 28×28) on their own: each kernel call timed at 1 and 2 threads,
+ * on the direct packed path and on the path the backend picks (Winograd
+ * where it fits), median of several runs, threads and paths interleaved so
+ * machine load hits all alike. Activations and gradients live in the
+ * backend's step memory, as in a training step (kernels work in
  * place); --copies passes ordinary arrays, which the host copies in and out.
  *
  *   npx tsx bench/conv-micro.ts [--runs N] [--threads 1,2] [--copies]
@@ -42,7 +43,7 @@ function rand(n: number, inStep = true): Float32Array {
 
 interface Case { label: string; run: () => void }
 const cases: Case[] = [];
-for (const [cin, cout, hw] of [[3, 32, 32], [32, 64, 16]]) {
+for (const [cin, cout, hw] of [[3, 32, 32], [32, 64, 16], [1, 32, 28]]) {
   const g = geometry(64, cin, cout, hw);
   // Parameters are ordinary arrays; activations and gradients (parameters' too) are step memory.
   const x = rand(g.batch * cin * hw * hw), w = rand(cout * cin * 9, false), b = rand(cout, false);

@@ -176,6 +176,8 @@ describe('wasm conv2d matches the reference, forward and both backward passes', 
     convCase({ batch: 5, inChannels: 8, outChannels: 5, inH: 4, inW: 6, kH: 1, kW: 1 }),
     convCase({ batch: 4, inChannels: 3, outChannels: 32, inH: 32, inW: 32, kH: 3, kW: 3, padH: 1, padW: 1 }),
     convCase({ batch: 4, inChannels: 32, outChannels: 64, inH: 16, inW: 16, kH: 3, kW: 3, padH: 1, padW: 1 }),
+    // W5's first layer: one channel, K = 9 (the weight gradient's short-K lane path; 32 rows are not a multiple of its 3).
+    convCase({ batch: 2, inChannels: 1, outChannels: 32, inH: 28, inW: 28, kH: 3, kW: 3, padH: 1, padW: 1 }),
     convCase({ batch: 2, inChannels: 2, outChannels: 3, inH: 7, inW: 7, kH: 5, kW: 4, strideH: 3, strideW: 2, padH: 2, padW: 2, dilationH: 1, dilationW: 2 }),
     // Stride-1 packed paths: K split in blocks (432, 450) with row tails (50, 48) and an odd width; panels across rows;
     // padding past (k-1)·d (the input gradient's general path), with groups and dilation; a padded 1×1.
