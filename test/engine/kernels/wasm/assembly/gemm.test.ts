@@ -49,11 +49,12 @@ function unfusedF32(a: number, b: number, c: number): number {
 function sequentialGemm(g: GemmArgs, madd: (a: number, b: number, c: number) => number): Float32Array {
   const { m, n, k, a, b, transA, transB } = g;
   const c = g.c.slice();
-  const at = (i: number, p: number) => a[g.aOffset + (transA ? p * m + i : i * k + p)];
-  const bt = (p: number, j: number) => b[g.bOffset + (transB ? j * k + p : p * n + j)];
+  const lda = g.lda ?? (transA ? m : k), ldb = g.ldb ?? (transB ? k : n), ldc = g.ldc ?? n;
+  const at = (i: number, p: number) => a[g.aOffset + (transA ? p * lda + i : i * lda + p)];
+  const bt = (p: number, j: number) => b[g.bOffset + (transB ? j * ldb + p : p * ldb + j)];
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
-      const o = g.cOffset + i * n + j;
+      const o = g.cOffset + i * ldc + j;
       let fresh = !g.accumulate;
       if (g.bias) {
         c[o] = fresh ? g.bias[j] : Math.fround(c[o] + g.bias[j]);
@@ -98,6 +99,47 @@ describe('wasm gemm sums every element in the documented order, bit for bit', ()
                 const unfused = sameBits(got, sequentialGemm(args, unfusedF32));
                 expect(fused || unfused, `threads ${threads}, accumulate ${accumulate}, bias ${withBias}`).toBe(true);
               }
+            }
+          }
+        });
+      }
+    }
+  }
+
+  // Attention's per-head products (W3: 64×64×32 and 64×32×64) and odd shapes: gemmBatch's whole entries per thread, read in place from wider rows.
+  const batchShapes: [number, number, number][] = [[64, 64, 32], [64, 32, 64], [1, 1, 1], [7, 9, 13], [3, 61, 17], [64, 64, 64], [5, 8, 63], [65, 9, 5]];
+  for (const [m, n, k] of batchShapes) {
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        it(`batched ${m}×${n}×${k} ${transA ? 'Aᵀ' : 'A'}·${transB ? 'Bᵀ' : 'B'}: 2 samples × 3 heads side by side in wider rows, 1 and 3 threads, fresh and accumulating`, () => {
+          const heads = 3, batch = 2 * heads;
+          // Each operand as stored: rows × cols per entry, heads' columns side by side in rows of heads·cols + 1, samples a few floats apart.
+          const layout = (rows: number, cols: number, offset: number) => {
+            const ld = heads * cols + 1, stride = rows * ld + 5;
+            return { ld, stride, head: cols, offset, size: offset + 2 * stride };
+          };
+          const la = layout(transA ? k : m, transA ? m : k, 3), lb = layout(transB ? n : k, transB ? k : n, 1), lc = layout(m, n, 2);
+          for (const threads of [1, 3]) {
+            setWasmThreads(threads);
+            for (const accumulate of [false, true]) {
+              const a = rand(la.size), b = rand(lb.size), c = rand(lc.size);
+              const got = c.slice();
+              wasm.gemmBatch({
+                transA, transB, m, n, k, accumulate, a, aOffset: la.offset, b, bOffset: lb.offset, c: got, cOffset: lc.offset,
+                lda: la.ld, ldb: lb.ld, ldc: lc.ld, batch, heads,
+                strideA: la.stride, strideB: lb.stride, strideC: lc.stride, headStrideA: la.head, headStrideB: lb.head, headStrideC: lc.head,
+              });
+              const expected = (madd: (a: number, b: number, c: number) => number) => {
+                let want = c;
+                for (let i = 0; i < batch; i++) {
+                  const at = (l: typeof la) => l.offset + Math.floor(i / heads) * l.stride + (i % heads) * l.head;
+                  want = sequentialGemm({ transA, transB, m, n, k, accumulate, a, aOffset: at(la), b, bOffset: at(lb), c: want, cOffset: at(lc), lda: la.ld, ldb: lb.ld, ldc: lc.ld }, madd);
+                }
+                return want;
+              };
+              const fused = sameBits(got, expected(fusedF32));
+              const unfused = sameBits(got, expected(unfusedF32));
+              expect(fused || unfused, `threads ${threads}, accumulate ${accumulate}`).toBe(true);
             }
           }
         });
