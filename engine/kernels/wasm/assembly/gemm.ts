@@ -6,7 +6,6 @@
  * Leading dimensions are in elements; pointers are byte addresses.
  */
 import { madd } from './simd';
-import { gemmSmall, isSmall } from './gemm-small';
 
 export const MR: i32 = 4;
 export const NR: i32 = 8;
@@ -326,9 +325,7 @@ export function gemmBatchPart(
     const i0 = tid * batch / nt, i1 = (tid + 1) * batch / nt;
     for (let i = i0; i < i1; i++) {
       const o = i / h, e = i % h;
-      const ea = ptr(a, o * sa + e * hsa), eb = ptr(b, o * sb + e * hsb), ec = ptr(c, o * sc + e * hsc);
-      if (isSmall(m, n, k)) gemmSmall(transA, transB, m, n, k, ea, lda, eb, ldb, ec, ldc, accumulate, scratch);
-      else gemmCore(transA, transB, m, n, k, ea, lda, eb, ldb, ec, ldc, accumulate, scratch);
+      gemmCore(transA, transB, m, n, k, ptr(a, o * sa + e * hsa), lda, ptr(b, o * sb + e * hsb), ldb, ptr(c, o * sc + e * hsc), ldc, accumulate, scratch);
     }
   } else {
     for (let i = 0; i < batch; i++) {
