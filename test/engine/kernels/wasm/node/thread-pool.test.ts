@@ -6,6 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { ThreadPool } from '../../../../../engine/kernels/wasm/node/thread-pool.ts';
+import { wasmApi } from '../../../../../engine/kernels/wasm/wasm-api.ts';
 
 // prettier-ignore
 const COUNT_SHARES = Uint8Array.from([
@@ -19,9 +20,10 @@ const COUNT_SHARES = Uint8Array.from([
   0x41, 0x01, 0xfe, 0x1e, 0x02, 0x00, 0x1a, 0x0b, // i32.atomic.rmw.add 1; drop; end
 ]);
 
-const module = new WebAssembly.Module(COUNT_SHARES);
-const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-const local = new WebAssembly.Instance(module, { env: { memory } }).exports.run as (op: number, p: number, tid: number, nt: number) => void;
+const api = wasmApi()!;
+const module = new api.Module(COUNT_SHARES);
+const memory = new api.Memory({ initial: 1, maximum: 1, shared: true });
+const { run: local } = new api.Instance(module, { env: { memory } }).exports as { run(op: number, p: number, tid: number, nt: number): void };
 const onCaller: number[] = [];
 const pool = new ThreadPool(module, memory, (op, p, tid, nt) => {
   onCaller.push(tid);
