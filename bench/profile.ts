@@ -1,25 +1,29 @@
 /**
  * Where a workload's step time goes: every kernel call is timed by wrapping
  * the active backend, and the rest of the step (ops' JavaScript loops,
- * autograd, optimizer) is what remains.
+ * autograd, optimizer) is what remains. --cpu adds each kernel's CPU ms on
+ * the calling thread (bench/cpu-clock.ts): unlike wall time it leaves out
+ * preemption by other load; at 1 thread it is the kernel's work, at more it
+ * is thread 0's share plus its waiting for the workers.
  *
- *   npx tsx bench/profile.ts W2 [--backend wasm|reference] [--threads N] [--steps N]
+ *   npx tsx bench/profile.ts W2 [--backend wasm|reference] [--threads N] [--steps N] [--cpu]
  */
 import { parseArgs } from 'node:util';
 import { kernels, registerBackend, useBackend, type Kernels } from '../engine/index.ts';
 import { makeWorkload, WORKLOADS, type WorkloadId } from './workloads.ts';
 import { selectBackend } from './backend.ts';
+import { cpuClock } from './cpu-clock.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { backend: { type: 'string', default: 'wasm' }, threads: { type: 'string' }, steps: { type: 'string', default: '20' } },
+  options: { backend: { type: 'string', default: 'wasm' }, threads: { type: 'string' }, steps: { type: 'string', default: '20' }, cpu: { type: 'boolean', default: false } },
 });
 const id = (positionals[0] ?? 'W2').toUpperCase() as WorkloadId;
 if (!WORKLOADS.includes(id)) throw new Error(`unknown workload ${id}`);
 const used = selectBackend(values.backend, values.threads ? Number(values.threads) : undefined);
 
 const inner = kernels();
-const times = new Map<string, { ms: number; calls: number }>();
+const times = new Map<string, { ms: number; cpu: number; calls: number }>();
 // The backend's step memory too, so steps run as they do in training.
 const timed = { name: 'profiled', stepMemory: inner.stepMemory } as Record<string, unknown>;
 // Every kernel the backend has, so a new one is timed (and present) without listing it here.
@@ -31,10 +35,13 @@ for (const key of Object.keys(inner).filter((k) => typeof inner[k as keyof Kerne
       ? `${key} ${first.batch && key === 'gemmBatch' ? `${first.batch}× ` : ''}${first.m}×${first.n}×${first.k}${first.transA ? ' Aᵀ' : ''}${first.transB ? ' Bᵀ' : ''}`
       : key === 'randomBits' ? `randomBits ${(args[3] as Uint32Array).length}` : key.startsWith('softmax') ? `${key} ${(args[0] as Float32Array).length}/${args[key === 'softmaxForward' ? 1 : 2]}` : key.startsWith('relu') || key === 'sgdUpdate' || key === 'maskMultiply' || key === 'addArrays' || key.startsWith('layerNorm') ? `${key} ${(args[0] as Float32Array).length}`
       : key === 'columnSums' ? `columnSums ${(args[0] as Float32Array).length / (args[1] as number)}×${args[1]}` : key === 'randomMask' ? `randomMask ${(args[4] as Float32Array).length}` : key.startsWith('conv') ? `${key} ${first.inChannels}→${first.outChannels} @${first.inH}` : `${key} @${first.inH}`;
+    const c = values.cpu ? cpuClock().main : 0;
     const t = performance.now();
     fn(...args);
-    const e = times.get(label) ?? { ms: 0, calls: 0 };
-    e.ms += performance.now() - t;
+    const ms = performance.now() - t;
+    const e = times.get(label) ?? { ms: 0, cpu: 0, calls: 0 };
+    e.ms += ms;
+    if (values.cpu) e.cpu += cpuClock().main - c;
     e.calls++;
     times.set(label, e);
   };
@@ -58,6 +65,7 @@ console.log(`${id} on ${used.name}, ${used.threads} threads: ${total.toFixed(3)}
 for (const [label, e] of [...times].sort((a, b) => b[1].ms - a[1].ms)) {
   const ms = e.ms / steps;
   inKernels += ms;
-  console.log(`  ${ms.toFixed(3).padStart(8)} ms  ${((ms / total) * 100).toFixed(1).padStart(5)}%  ${(e.calls / steps).toFixed(0)}×  ${label}`);
+  const cpuCol = values.cpu ? `  cpu ${(e.cpu / steps).toFixed(3).padStart(7)} ms` : '';
+  console.log(`  ${ms.toFixed(3).padStart(8)} ms  ${((ms / total) * 100).toFixed(1).padStart(5)}%${cpuCol}  ${(e.calls / steps).toFixed(0)}×  ${label}`);
 }
 console.log(`  ${(total - inKernels).toFixed(3).padStart(8)} ms  ${(((total - inKernels) / total) * 100).toFixed(1).padStart(5)}%  outside kernels (ops' JS loops, autograd, optimizer)`);

@@ -1,16 +1,22 @@
 /**
  * worker_threads over one shared WebAssembly memory. Each worker instantiates
  * the kernel module on that memory and waits on its own slot of a shared
- * control block; the caller posts a job, runs thread 0's share itself and
- * blocks with Atomics.wait until the workers report. Node-only: the engine
- * core never imports this file.
+ * control block; the caller posts a job, runs thread 0's share itself, then
+ * takes over every share a worker has not yet claimed (a worker still asleep,
+ * or kept off a core by other load, would otherwise hold up the whole
+ * kernel) and waits only for shares a worker did claim. A share computes the
+ * same elements, with its own tid's scratch, whichever thread runs it, so the
+ * numbers do not depend on who ran what. Node-only: the engine core never
+ * imports this file.
  */
 import { Worker } from 'node:worker_threads';
 import type { WasmMemory, WasmModule } from '../wasm-api.ts';
 
-// Control block (Int32 slots).
-const OP = 0, PARAMS = 1, NT = 2, DONE = 3, ERROR = 4, GO = 16;
 const MAX_THREADS = 256;
+// Control block (Int32 slots). Per worker t: GO + t counts jobs posted to it,
+// CLAIM + t the last of them claimed (by the worker or the caller, one
+// compare-exchange from post − 1 to post), DONE + t the last the worker finished.
+const OP = 0, PARAMS = 1, NT = 2, ERROR = 4, GO = 16, CLAIM = GO + MAX_THREADS, DONE = CLAIM + MAX_THREADS;
 /** Polls before sleeping: a worker woken within a few microseconds avoids a futex round trip between back-to-back kernels. */
 const SPIN = 20000;
 
@@ -25,26 +31,28 @@ try {
   run = () => { throw e; };
 }
 const c = new Int32Array(ctrl);
-const slot = ${GO} + tid;
+const go = ${GO} + tid, claim = ${CLAIM} + tid, done = ${DONE} + tid;
 let seen = 0;
 for (;;) {
   let n = 0;
-  while (Atomics.load(c, slot) === seen) {
-    if (++n > spin) Atomics.wait(c, slot, seen);
+  while (Atomics.load(c, go) === seen) {
+    if (++n > spin) Atomics.wait(c, go, seen);
   }
-  seen = Atomics.load(c, slot);
+  seen = Atomics.load(c, go);
+  // The caller may have taken this share already.
+  if (Atomics.compareExchange(c, claim, seen - 1, seen) !== seen - 1) continue;
   try {
     run(c[${OP}], c[${PARAMS}], tid, c[${NT}]);
   } catch (e) {
     Atomics.store(c, ${ERROR}, 1);
   }
-  Atomics.add(c, ${DONE}, 1);
-  Atomics.notify(c, ${DONE});
+  Atomics.store(c, done, seen);
+  Atomics.notify(c, done);
 }
 `;
 
 export class ThreadPool {
-  private readonly ctrl = new Int32Array(new SharedArrayBuffer((GO + MAX_THREADS) * 4));
+  private readonly ctrl = new Int32Array(new SharedArrayBuffer((DONE + MAX_THREADS) * 4));
   private readonly workers: Worker[] = [];
 
   constructor(
@@ -78,25 +86,37 @@ export class ThreadPool {
     Atomics.store(c, OP, op);
     Atomics.store(c, PARAMS, params);
     Atomics.store(c, NT, nt);
-    Atomics.store(c, DONE, 0);
+    const posted: number[] = [];
     for (let t = 1; t < nt; t++) {
-      Atomics.add(c, GO + t, 1);
+      posted[t] = Atomics.add(c, GO + t, 1) + 1;
       Atomics.notify(c, GO + t, 1);
     }
     let localError: unknown = null;
-    try {
-      this.runLocal(op, params, 0, nt);
-    } catch (e) {
-      localError = e;
-    }
-    let spins = 0;
-    for (;;) {
-      const done = Atomics.load(c, DONE);
-      if (done >= nt - 1) break;
-      if (++spins > SPIN) Atomics.wait(c, DONE, done, 1000);
+    const runHere = (t: number) => {
+      try {
+        this.runLocal(op, params, t, nt);
+      } catch (e) {
+        localError ??= e;
+      }
+    };
+    runHere(0);
+    for (let t = 1; t < nt; t++) {
+      const g = posted[t];
+      if (Atomics.compareExchange(c, CLAIM + t, g - 1, g) === g - 1) runHere(t);
+      else this.waitDone(t, g);
     }
     if (localError) throw localError;
     if (Atomics.exchange(c, ERROR, 0) !== 0) throw new Error(`a wasm kernel worker failed (op ${op})`);
+  }
+
+  private waitDone(t: number, g: number): void {
+    const c = this.ctrl;
+    let spins = 0;
+    for (;;) {
+      const d = Atomics.load(c, DONE + t);
+      if (d === g) return;
+      if (++spins > SPIN) Atomics.wait(c, DONE + t, d, 1000);
+    }
   }
 
   async terminate(): Promise<void> {
