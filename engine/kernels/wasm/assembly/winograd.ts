@@ -9,12 +9,11 @@
  * Forward: weights w[o, c] as they are. Input gradient: the same convolution
  * of dy with the flipped, transposed kernel w[o, c, 2-i, 2-j] and padding 2 - p.
  * Weight gradient: dg = Gᵀ[Σ_tiles (A dY Aᵀ) ⊙ (Bᵀ d B)]G, 16 GEMMs summed
- * over tiles. The forward takes tiles four at a time (one per SIMD lane) and
- * packs them densely, rows of tiles of consecutive samples back to back (a
- * 14×14 output has 7 tiles a row: padded to 8, 1/8 of the products were
- * zeros); the weight gradient takes four channels per vector (copies with
- * channels interleaved) and packs a sample's tiles densely. Tiles run in
- * chunks of about CHUNK so the transformed tiles stay in L2.
+ * over tiles. The forward takes tiles four at a time (one per SIMD lane), a
+ * row of tiles padded to a multiple of four; the weight gradient takes four
+ * channels per vector (copies with channels interleaved) and packs tiles
+ * densely. A sample's tiles run in chunks of about CHUNK so the transformed
+ * tiles stay in L2.
  */
 import { MR, NR, tile4x8, transpose4 } from './gemm';
 
@@ -37,8 +36,6 @@ const SKEW: i32 = 16;
 
 // This thread's plan and scratch (globals are per instance, so per thread).
 let pM = 0, pMp = 0, pK = 0, pTilesH = 0, pTilesW = 0, pTw4 = 0, pRows = 0, pNc = 0, pHp = 0, pWp = 0;
-// The forward's tile rows per chunk (of any samples) and padded images held at once (the samples a chunk spans).
-let pChunkRows = 0, pImgs = 0;
 let sV: usize = 0, sU: usize = 0, sM: usize = 0, sImg: usize = 0, sTmp: usize = 0;
 // Floats from one element's matrix to the next: V (weights), U (tiles), M (products).
 let eV = 0, eU = 0, eM = 0;
@@ -52,12 +49,7 @@ function plan(m: i32, k: i32, outH: i32, outW: i32): void {
   pTilesW = (outW + 1) >> 1;
   pTw4 = (pTilesW + 3) & ~3;
   pRows = min(pTilesH, max(1, CHUNK / pTw4));
-  // A row's last four tiles may run up to pTw4 - pTilesW past it, into the next row's place or past the chunk.
-  const over = pTw4 - pTilesW;
-  pChunkRows = max(1, (CHUNK - over) / pTilesW);
-  // Chunks that tile samples exactly (W2's 16×16: 8 rows) need one image at a time; others span up to pImgs.
-  pImgs = pTilesH % pChunkRows == 0 ? 1 : pChunkRows % pTilesH == 0 ? pChunkRows / pTilesH : (pChunkRows - 1 + pTilesH - 1) / pTilesH + 1;
-  pNc = (pChunkRows * pTilesW + over + NR - 1) / NR * NR;
+  pNc = (pRows * pTw4 + NR - 1) / NR * NR;
   // A tile reads input rows 2ty..2ty+3; four tiles read columns up to 2·tx0 + 9.
   pHp = 2 * pTilesH + 2;
   pWp = 2 * pTw4 + 2;
@@ -71,14 +63,14 @@ function layout(base: usize, limit: usize): bool {
   sU = align16(ptr(sV, 16 * eV));
   sM = align16(ptr(sU, 16 * eU));
   sImg = align16(ptr(sM, 16 * eM));
-  sTmp = align16(ptr(sImg, pImgs * pK * pHp * pWp));
+  sTmp = align16(ptr(sImg, pK * pHp * pWp));
   return ptr(sTmp, 16) <= limit;
 }
 
 /** Bytes of one thread's scratch for a pass with m output rows, k summed channels and an outH × outW output. */
 export function winogradScratchBytes(m: i32, k: i32, outH: i32, outW: i32): i32 {
   plan(m, k, outH, outW);
-  return (16 * eV + 16 * eU + 16 * eM + pImgs * pK * pHp * pWp + 16) * 4 + 5 * 16;
+  return (16 * eV + 16 * eU + 16 * eM + pK * pHp * pWp + 16) * 4 + 5 * 16;
 }
 
 /**
@@ -119,11 +111,11 @@ function transformWeights(w: usize, transposed: bool): void {
   }
 }
 
-/** Copies k planes of h × w into the padded image img at (ph, pw); the border was zeroed once and is never written. */
-function padImage(src: usize, img: usize, h: i32, w: i32, ph: i32, pw: i32): void {
+/** Copies k planes of h × w into the padded image at (ph, pw); the border was zeroed once and is never written. */
+function padImage(src: usize, h: i32, w: i32, ph: i32, pw: i32): void {
   for (let c = 0; c < pK; c++) {
     for (let y = 0; y < h; y++) {
-      const s = ptr(src, (c * h + y) * w), d = ptr(img, (c * pHp + y + ph) * pWp + pw);
+      const s = ptr(src, (c * h + y) * w), d = ptr(sImg, (c * pHp + y + ph) * pWp + pw);
       let x = 0;
       for (; x + 4 <= w; x += 4) v128.store(ptr(d, x), v128.load(ptr(s, x)));
       for (; x < w; x++) store<f32>(ptr(d, x), load<f32>(ptr(s, x)));
@@ -143,44 +135,38 @@ function even(a: v128, b: v128): v128 { return f32x4.shuffle(a, b, 0, 2, 4, 6); 
 function odd(a: v128, b: v128): v128 { return f32x4.shuffle(a, b, 1, 3, 5, 7); }
 
 /**
- * Bᵀ d B for the chunk's tiles (global tile rows g0..g0+rows of samples n0..,
- * a sample's image in slot n % pImgs), channel by channel, into U as KC×NR B
- * panels per element e: tile t, channel q at (t / NR)·k·NR + q·NR + t % NR,
- * elements k·nc apart. A row's tiles follow the previous row's: four tiles
- * past its end land where the next row's first are written next (or past
- * the chunk's tiles), and four that straddle two panels go lane by lane.
+ * Bᵀ d B for the chunk's tiles (tile rows ty0..ty0+rows), channel by
+ * channel, into U as KC×NR B panels per element e: tile t, channel q at
+ * (t / NR)·k·NR + q·NR + t % NR, elements k·nc apart.
  */
-function transformInput(n0: i32, g0: i32, rows: i32): void {
-  const k = pK, eStride = <usize>eU << 2, rowBytes = <usize>pWp << 2, image = k * pHp * pWp;
+function transformInput(ty0: i32, rows: i32): void {
+  const k = pK, eStride = <usize>eU << 2, rowBytes = <usize>pWp << 2;
+  const tiles = rows * pTw4;
   for (let q = 0; q < k; q++) {
-    // Row r of the chunk is tile row ty of sample n (no division per row).
-    let n = n0 + g0 / pTilesH, ty = g0 % pTilesH;
-    for (let r = 0; r < rows; r++, ty++) {
-      if (ty == pTilesH) { ty = 0; n++; }
-      const rowBase = ptr(sImg, (n % pImgs) * image + (q * pHp + 2 * ty) * pWp);
-      for (let tx0 = 0; tx0 < pTilesW; tx0 += 4) {
-        const t = r * pTilesW + tx0, s0 = rowBase + (<usize>(2 * tx0) << 2);
-        const dst = ptr(sU, (t / NR) * k * NR + q * NR + t % NR);
-        if (t % NR <= NR - 4) {
-          inputTiles(s0, rowBytes, dst, eStride, 4, 0);
-          continue;
-        }
-        // Lanes past the panel's last column go to the next panel's first (k·NR - NR floats on).
-        inputTiles(s0, rowBytes, dst, eStride, NR - t % NR, <usize>((k - 1) * NR) << 2);
+    for (let r = 0; r < rows; r++) {
+      const rowBase = ptr(sImg, (q * pHp + 2 * (ty0 + r)) * pWp);
+      for (let tx0 = 0; tx0 < pTw4; tx0 += 4) {
+        const t = r * pTw4 + tx0;
+        inputTiles(rowBase + (<usize>(2 * tx0) << 2), rowBytes, ptr(sU, (t / NR) * k * NR + q * NR + t % NR), eStride);
       }
+    }
+    // A half-filled last panel: its other four lanes are zero columns.
+    if (tiles % NR != 0) {
+      const dst = ptr(sU, (tiles / NR) * k * NR + q * NR + tiles % NR);
+      for (let e = 0; e < 16; e++) v128.store(dst + <usize>e * eStride, f32x4.splat(0));
     }
   }
 }
 
+/** One row of t B (columns: t0 - t2, t1 + t2, t2 - t1, t1 - t3), four elements e apart by eStride. */
+// @ts-ignore: decorator
 /**
  * Four adjacent 4×4 input tiles (one per SIMD lane, overlapping by two columns) from `s0`, rows `rowBytes`
  * apart: d[row][col] de-interleaved into lanes, t = Bᵀ d (rows d0 − d2, d1 + d2, d2 − d1, d1 − d3), each row
- * then through inputRow (· B), its 16 results stored `eStride` apart from `dst` (lanes from `split` on `jump`
- * bytes further: see storeSplit).
+ * then through inputRow (· B), its 16 results stored `eStride` apart from `dst`.
  */
-// @ts-ignore: decorator
 @inline
-function inputTiles(s0: usize, rowBytes: usize, dst: usize, eStride: usize, split: i32 = 4, jump: usize = 0): void {
+function inputTiles(s0: usize, rowBytes: usize, dst: usize, eStride: usize): void {
   const s1 = s0 + rowBytes, s2 = s1 + rowBytes, s3 = s2 + rowBytes;
   let a = v128.load(s0), b = v128.load(s0, 16), c = v128.load(s0, 8), d = v128.load(s0, 24);
   const d00 = even(a, b), d01 = odd(a, b), d02 = even(c, d), d03 = odd(c, d);
@@ -190,40 +176,18 @@ function inputTiles(s0: usize, rowBytes: usize, dst: usize, eStride: usize, spli
   const d20 = even(a, b), d21 = odd(a, b), d22 = even(c, d), d23 = odd(c, d);
   a = v128.load(s3); b = v128.load(s3, 16); c = v128.load(s3, 8); d = v128.load(s3, 24);
   const d30 = even(a, b), d31 = odd(a, b), d32 = even(c, d), d33 = odd(c, d);
-  inputRow(f32x4.sub(d00, d20), f32x4.sub(d01, d21), f32x4.sub(d02, d22), f32x4.sub(d03, d23), dst, eStride, split, jump);
-  inputRow(f32x4.add(d10, d20), f32x4.add(d11, d21), f32x4.add(d12, d22), f32x4.add(d13, d23), dst + 4 * eStride, eStride, split, jump);
-  inputRow(f32x4.sub(d20, d10), f32x4.sub(d21, d11), f32x4.sub(d22, d12), f32x4.sub(d23, d13), dst + 8 * eStride, eStride, split, jump);
-  inputRow(f32x4.sub(d10, d30), f32x4.sub(d11, d31), f32x4.sub(d12, d32), f32x4.sub(d13, d33), dst + 12 * eStride, eStride, split, jump);
+  inputRow(f32x4.sub(d00, d20), f32x4.sub(d01, d21), f32x4.sub(d02, d22), f32x4.sub(d03, d23), dst, eStride);
+  inputRow(f32x4.add(d10, d20), f32x4.add(d11, d21), f32x4.add(d12, d22), f32x4.add(d13, d23), dst + 4 * eStride, eStride);
+  inputRow(f32x4.sub(d20, d10), f32x4.sub(d21, d11), f32x4.sub(d22, d12), f32x4.sub(d23, d13), dst + 8 * eStride, eStride);
+  inputRow(f32x4.sub(d10, d30), f32x4.sub(d11, d31), f32x4.sub(d12, d32), f32x4.sub(d13, d33), dst + 12 * eStride, eStride);
 }
 
-/** One row of t B (columns: t0 - t2, t1 + t2, t2 - t1, t1 - t3), four elements e apart by eStride. */
-// @ts-ignore: decorator
 @inline
-function inputRow(t0: v128, t1: v128, t2: v128, t3: v128, dst: usize, eStride: usize, split: i32 = 4, jump: usize = 0): void {
-  storeSplit(f32x4.sub(t0, t2), dst, split, jump);
-  storeSplit(f32x4.add(t1, t2), dst + eStride, split, jump);
-  storeSplit(f32x4.sub(t2, t1), dst + 2 * eStride, split, jump);
-  storeSplit(f32x4.sub(t1, t3), dst + 3 * eStride, split, jump);
-}
-
-/** Stores v's lanes 0..split-1 at d and the rest `jump` bytes further on (4: one store). */
-// @ts-ignore: decorator
-@inline
-function storeSplit(v: v128, d: usize, split: i32, jump: usize): void {
-  if (split == 4) {
-    v128.store(d, v);
-  } else if (split == 3) {
-    v128.store64_lane(d, v, 0);
-    v128.store32_lane(d, v, 2, 8);
-    v128.store32_lane(d + jump, v, 3, 12);
-  } else if (split == 2) {
-    v128.store64_lane(d, v, 0);
-    v128.store64_lane(d + jump, v, 1, 8);
-  } else {
-    v128.store32_lane(d, v, 0);
-    v128.store32_lane(d + jump, v, 1, 4);
-    v128.store64_lane(d + jump, v, 1, 8);
-  }
+function inputRow(t0: v128, t1: v128, t2: v128, t3: v128, dst: usize, eStride: usize): void {
+  v128.store(dst, f32x4.sub(t0, t2));
+  v128.store(dst + eStride, f32x4.add(t1, t2));
+  v128.store(dst + 2 * eStride, f32x4.sub(t2, t1));
+  v128.store(dst + 3 * eStride, f32x4.sub(t1, t3));
 }
 
 /** M_e = V_e · U_e for the 16 elements: mp × nc products over k, in MR×NR tiles. */
@@ -238,20 +202,16 @@ function products(nc: i32): void {
   }
 }
 
-/**
- * Y = Aᵀ M A (+ bias) for the chunk's tiles (global tile rows g0..g0+rows of samples n0..), written to out
- * (samples of m planes of outH × outW); tiles past the edge write what fits.
- */
-function transformOutput(out: usize, outH: i32, outW: i32, n0: i32, g0: i32, rows: i32, bias: usize): void {
+/** Y = Aᵀ M A (+ bias) for the chunk's tiles, written to out (m planes of outH × outW); tiles past the edge write what fits. */
+function transformOutput(out: usize, outH: i32, outW: i32, ty0: i32, rows: i32, bias: usize): void {
   const eStride = <usize>eM << 2, plane = outH * outW;
   for (let i = 0; i < pM; i++) {
     const bv = f32x4.splat(bias != 0 ? load<f32>(ptr(bias, i)) : 0);
-    let n = n0 + g0 / pTilesH, ty = g0 % pTilesH;
-    for (let r = 0; r < rows; r++, ty++) {
-      if (ty == pTilesH) { ty = 0; n++; }
-      const o = ptr(out, (n * pM + i) * plane), oy = 2 * ty;
+    const o = ptr(out, i * plane);
+    for (let r = 0; r < rows; r++) {
+      const oy = 2 * (ty0 + r);
       for (let tx0 = 0; tx0 < pTilesW; tx0 += 4) {
-        const s = ptr(sM, i * pNc + r * pTilesW + tx0);
+        const s = ptr(sM, i * pNc + r * pTw4 + tx0);
         // s_r = rows of Aᵀ m: m0 + m1 + m2, m1 - m2 - m3 (per column).
         const m00 = v128.load(s), m01 = v128.load(s + eStride), m02 = v128.load(s + 2 * eStride), m03 = v128.load(s + 3 * eStride);
         const m10 = v128.load(s + 4 * eStride), m11 = v128.load(s + 5 * eStride), m12 = v128.load(s + 6 * eStride), m13 = v128.load(s + 7 * eStride);
@@ -297,18 +257,16 @@ export function winogradConv(
   plan(m, k, outH, outW);
   if (!layout(scratch, limit)) return false;
   transformWeights(w, transposed);
-  memory.fill(sImg, 0, <usize>(pImgs * k * pHp * pWp) << 2);
-  // Columns no tile writes are multiplied too (and dropped): keep them finite.
-  memory.fill(sU, 0, <usize>(16 * eU) << 2);
-  const total = (n1 - n0) * pTilesH, image = k * pHp * pWp;
-  let padded = n0;
-  for (let g0 = 0; g0 < total; g0 += pChunkRows) {
-    const rows = min(pChunkRows, total - g0), last = n0 + (g0 + rows - 1) / pTilesH;
-    // Samples run in order and a chunk spans at most pImgs of them: slot n % pImgs is free when n is first needed.
-    for (; padded <= last; padded++) padImage(ptr(src, padded * k * inH * inW), ptr(sImg, (padded % pImgs) * image), inH, inW, ph, pw);
-    transformInput(n0, g0, rows);
-    products((rows * pTilesW + NR - 1) / NR * NR);
-    transformOutput(out, outH, outW, n0, g0, rows, bias);
+  memory.fill(sImg, 0, <usize>(k * pHp * pWp) << 2);
+  for (let n = n0; n < n1; n++) {
+    padImage(ptr(src, n * k * inH * inW), inH, inW, ph, pw);
+    const o = ptr(out, n * m * outH * outW);
+    for (let ty0 = 0; ty0 < pTilesH; ty0 += pRows) {
+      const rows = min(pRows, pTilesH - ty0);
+      transformInput(ty0, rows);
+      products((rows * pTw4 + NR - 1) / NR * NR);
+      transformOutput(o, outH, outW, ty0, rows, bias);
+    }
   }
   return true;
 }
