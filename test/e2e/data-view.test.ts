@@ -186,8 +186,12 @@ describe.runIf(haveChromium)('the Data view with an image folder', () => {
     await page.getByTestId('project-new').click();
     await page.getByTestId('template-cnn').click();
     await bar.waitFor({ timeout: 30_000 });
-    await expect.poll(() => page.getByTestId('layer-0').textContent(), { timeout: 180_000, interval: 200 }).toContain('Conv2d');
-    expect(await bar.count()).toBe(0);
+    // The user goes to Train/Eval while it imports: once done, the New leaves them there (it used to pull them back to Model).
+    await page.getByTestId('view-modes').click();
+    await expect.poll(() => bar.count(), { timeout: 180_000, interval: 200 }).toBe(0);
+    expect(await page.getByTestId('view-modes').getAttribute('aria-current')).toBe('page');
+    await page.getByTestId('view-model').click();
+    await expect.poll(() => page.getByTestId('layer-0').textContent(), { timeout: 30_000, interval: 200 }).toContain('Conv2d');
     expect(await page.getByTestId('dirty').count()).toBe(0);
     await page.getByTestId('view-data').click();
     await expect.poll(() => page.getByTestId('dataset-size').textContent(), { timeout: 30_000 }).toBe('7,500');
