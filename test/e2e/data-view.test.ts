@@ -24,6 +24,12 @@ import { writeCifar } from '../engine/data/cifar-layout.ts';
 const SHOTS = process.env.DLAB_SHOTS ?? tmpdir();
 const trainState = (page: Page) => page.getByTestId('train-state').evaluate((el) => ['idle', 'starting', 'running', 'paused', 'cancelled', 'done', 'failed'].find((s) => el.classList.contains(s)));
 const points = async (page: Page, id: string) => Number(await page.getByTestId(id).getAttribute('data-points'));
+/** In the Data view, picks a source kind and browses for it (the page's prompt answers with the folder). */
+async function chooseInDataView(page: Page, kind: 'images' | 'cifar10'): Promise<void> {
+  await page.getByTestId('view-data').click();
+  await page.getByTestId(`dataset-${kind}`).click();
+  await page.getByTestId('dataset-browse').click();
+}
 
 describe.runIf(haveChromium)('the Data view with an image folder', () => {
   let lab: Lab;
@@ -43,9 +49,7 @@ describe.runIf(haveChromium)('the Data view with an image folder', () => {
     const { page, problems } = await lab.open();
     page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? 'colours' : undefined));
 
-    await page.getByTestId('view-data').click();
-    await page.getByTestId('dataset-images').click();
-    await page.getByTestId('dataset-browse').click();
+    await chooseInDataView(page, 'images');
     await expect.poll(() => page.getByTestId('dataset-shape').textContent(), { timeout: 30_000 }).toBe('3 × 32 × 32');
     await enter(page.getByTestId('dataset-img-size'), '16');
     await expect.poll(() => page.getByTestId('dataset-shape').textContent(), { timeout: 30_000 }).toBe('3 × 16 × 16');
@@ -78,9 +82,7 @@ describe.runIf(haveChromium)('the Data view with an image folder', () => {
   it('shows a long import with its progress and ETA, and cancels it', async () => {
     const { page, problems } = await lab.open();
     page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? 'many' : undefined));
-    await page.getByTestId('view-data').click();
-    await page.getByTestId('dataset-images').click();
-    await page.getByTestId('dataset-browse').click();
+    await chooseInDataView(page, 'images');
     const bar = page.getByTestId('dataset-import');
     await bar.waitFor({ timeout: 30_000 });
     expect(await bar.textContent()).toMatch(/of 7,500 files/);
@@ -109,9 +111,7 @@ describe.runIf(haveChromium)('the Data view with an image folder', () => {
   it('keeps a cancelled import cancelled when the view is left and come back to, and shows one bar for one import', async () => {
     const { page, problems } = await lab.open();
     page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? 'many' : undefined));
-    await page.getByTestId('view-data').click();
-    await page.getByTestId('dataset-images').click();
-    await page.getByTestId('dataset-browse').click();
+    await chooseInDataView(page, 'images');
     const bar = page.getByTestId('dataset-import');
     await bar.waitFor({ timeout: 30_000 });
     await page.getByTestId('dataset-import-cancel').click();
@@ -155,9 +155,7 @@ describe.runIf(haveChromium)('the Data view with an image folder', () => {
     const { page, problems } = await lab.open();
     page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? 'many' : undefined));
     expect(await page.getByTestId('layer-0').textContent()).toContain('Linear');
-    await page.getByTestId('view-data').click();
-    await page.getByTestId('dataset-images').click();
-    await page.getByTestId('dataset-browse').click();
+    await chooseInDataView(page, 'images');
     // The preview's import is cancelled first, so nothing is kept and the New imports the folder itself.
     await page.getByTestId('dataset-import').waitFor({ timeout: 30_000 });
     await page.getByTestId('dataset-import-cancel').click();
@@ -204,9 +202,7 @@ describe.runIf(haveChromium)('the Data view with an image folder', () => {
     const { page, problems } = await lab.open();
     const answers = ['pets', 'pets.dlab', 'pets.dlab'];
     page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? answers.shift() : undefined));
-    await page.getByTestId('view-data').click();
-    await page.getByTestId('dataset-images').click();
-    await page.getByTestId('dataset-browse').click();
+    await chooseInDataView(page, 'images');
     await expect.poll(() => page.getByTestId('dataset-size').textContent(), { timeout: 30_000 }).toBe('24');
     await page.getByTestId('project-new').click();
     await page.getByTestId('template-cnn').click();
@@ -269,9 +265,7 @@ describe.runIf(haveChromium)('the Data view with an image folder', () => {
     }, NAMES, colour);
     const { page, problems } = await lab.open();
     page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? 'downloads' : undefined));
-    await page.getByTestId('view-data').click();
-    await page.getByTestId('dataset-cifar10').click();
-    await page.getByTestId('dataset-browse').click();
+    await chooseInDataView(page, 'cifar10');
     await expect.poll(() => page.getByTestId('dataset-size').textContent(), { timeout: 30_000 }).toBe('100');
     expect(await page.getByTestId('dataset-shape').textContent()).toBe('3 × 32 × 32');
     const tiles = page.getByTestId('preview-images').locator('figure');

@@ -497,6 +497,17 @@ function laneWeightUnit(dyg: usize, acc: usize, kp: i32, wp: i32): void {
   }
 }
 
+/** Weight gradient, unit u (a sample's group): pads its input into sImg, adds its dy's channel sums when wanted, and returns its dy. */
+// @ts-ignore: decorator
+@inline
+function startWeightUnit(u: i32, dy: usize, x: usize, wantDb: bool, sums: usize): usize {
+  const nb = u / gGroups, gr = u % gGroups;
+  padImage(ptr(x, (nb * gInC + gr * gCg) * gInH * gInW), gCg, gInH, gInW, gPH, gPW);
+  const dyg = ptr(dy, (nb * gOutC + gr * gOg) * gPlane);
+  if (wantDb) addChannelSums(dyg, gr * gOg, gOg, sums);
+  return dyg;
+}
+
 /** The lane path over units u0..u1 into partial; false if its scratch does not fit (the caller tries the packed path). */
 function laneWeight(dy: usize, x: usize, u0: i32, u1: i32, partial: usize, sums: usize, wantDb: bool, scratch: usize, limit: usize): bool {
   const hp = gInH + 2 * gPH, wp = gInW + 2 * gPW;
@@ -507,11 +518,8 @@ function laneWeight(dy: usize, x: usize, u0: i32, u1: i32, partial: usize, sums:
   rowOffsets(gCg, hp, wp);
   memory.fill(sImg, 0, <usize>(gCg * hp * wp) << 2);
   for (let u = u0; u < u1; u++) {
-    const nb = u / gGroups, gr = u % gGroups;
-    padImage(ptr(x, (nb * gInC + gr * gCg) * gInH * gInW), gCg, gInH, gInW, gPH, gPW);
-    const dyg = ptr(dy, (nb * gOutC + gr * gOg) * gPlane);
-    if (wantDb) addChannelSums(dyg, gr * gOg, gOg, sums);
-    laneWeightUnit(dyg, ptr(sA, gr * mp * kp * 4), kp, wp);
+    const dyg = startWeightUnit(u, dy, x, wantDb, sums);
+    laneWeightUnit(dyg, ptr(sA, (u % gGroups) * mp * kp * 4), kp, wp);
   }
   for (let r = 0; r < gOutC; r++) {
     const row = sA + (<usize>(((r / gOg) * mp + r % gOg) * kp) << 4);
@@ -560,11 +568,8 @@ export function conv2dBackwardWeight(p: usize, tid: i32, nt: i32): void {
     rowOffsets(gCg, hp, wp);
     memory.fill(sImg, 0, <usize>(gCg * hp * wp) << 2);
     for (let u = u0; u < u1; u++) {
-      const nb = u / gGroups, gr = u % gGroups;
-      padImage(ptr(x, (nb * gInC + gr * gCg) * gInH * gInW), gCg, gInH, gInW, gPH, gPW);
-      const dyg = ptr(dy, (nb * gOutC + gr * gOg) * gPlane);
-      if (wantDb) addChannelSums(dyg, gr * gOg, gOg, sums);
-      const dw = ptr(acc, gr * mp * ld);
+      const dyg = startWeightUnit(u, dy, x, wantDb, sums);
+      const dw = ptr(acc, (u % gGroups) * mp * ld);
       // dW_g += dy_g · colᵀ, a block of pixels at a time: dy's panels (A) in L2, one panel of colᵀ (B) in L1.
       for (let p0 = 0; p0 < gPlane; p0 += PB) {
         const pc = min(PB, gPlane - p0);
