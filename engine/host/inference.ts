@@ -31,6 +31,8 @@ export class Inference {
 
   async results(p: ParsedParamsOf<'results'>): Promise<ResultOf<'results'>> {
     const r = this.project.loadRun(p.run_id);
+    // A folder of pictures not cached yet imports with progress and can be cancelled (the Results view shows its bar).
+    await this.datasets.prepare(r.dataset);
     const { data, split: d } = this.datasets.runSplit(r, p.split);
     const frame = data.test ? [data.data, data.test] : [data.data];
     const res = await splitResults(r.model, d, r.normalizer, { samples: p.samples, grid: p.grid, frame });

@@ -30,7 +30,7 @@ const answer = (runId: string, split: string) => ({ run_id: runId, split, task: 
 describe('Results state', () => {
   it('asks about the newest run with weights, and keeps only the answer for the latest run and split', async () => {
     const f = fakeEngine();
-    const r = new ResultsState(f.engine as never, { doc: doc([run('old'), run('new'), run('curves-only', false)]) });
+    const r = new ResultsState(f.engine as never, { doc: doc([run('old'), run('new'), run('curves-only', false)]), creating: 0 });
     expect(r.run?.id).toBe('new');
     r.follow();
     expect(f.of('results')[0].params).toEqual({ run_id: 'new', split: 'test', samples: 48, grid: RESULTS_GRID });
@@ -49,13 +49,59 @@ describe('Results state', () => {
 
   it('shows the error for the current choice and asks again when the view comes back', async () => {
     const f = fakeEngine();
-    const r = new ResultsState(f.engine as never, { doc: doc([run('a')]) });
+    const r = new ResultsState(f.engine as never, { doc: doc([run('a')]), creating: 0 });
     r.follow();
     f.of('results')[0].fail(new Error('run a has no weights in the engine'));
     await settle();
     expect([r.results, r.error, r.loading]).toEqual([null, 'run a has no weights in the engine', false]);
     r.follow();
     expect(f.of('results')).toHaveLength(2);
+  });
+
+  it('shows the import of the run’s dataset while it waits, with Cancel; a cancelled import is not asked again until Import again', async () => {
+    const f = fakeEngine();
+    const pets = { id: 'images', path: 'pets' } as never;
+    const r = new ResultsState(f.engine as never, { doc: doc([{ ...run('a'), dataset: pets }]), creating: 0 });
+    r.follow();
+    f.emit({ type: 'dataset-progress', source: 'pets', done: 5, total: 50, fraction: 0.1, elapsed_s: 1, eta_s: 9 });
+    expect(r.importing.progress?.done).toBe(5);
+    r.importing.cancel();
+    expect(f.of('dataset.cancel')).toHaveLength(1);
+    f.of('results')[0].fail(new EngineRequestError('cancelled', 'import of pets cancelled', 'results'));
+    await settle();
+    expect([r.importing.progress, r.importCancelled, r.error, r.loading]).toEqual([null, true, null, false]);
+    // The view coming back does not import it behind the user's back.
+    r.follow();
+    expect(f.of('results')).toHaveLength(1);
+    r.retry();
+    expect([f.of('results').length, r.importCancelled, r.loading]).toEqual([2, false, true]);
+    f.of('results')[1].answer(answer('a', 'test'));
+    await settle();
+    expect(r.results?.run_id).toBe('a');
+  });
+
+  it('asks nothing about a run whose dataset the user cancelled in the Data view, and catches up once it is imported', async () => {
+    const f = fakeEngine();
+    let cancelled = true;
+    const asked: unknown[] = [];
+    const r = new ResultsState(f.engine as never, { doc: doc([run('a')]), creating: 0 }, (d) => (asked.push(d), cancelled));
+    r.follow();
+    expect([r.importCancelled, f.of('results').length, asked[0]]).toEqual([true, 0, spiral]);
+    cancelled = false;
+    r.follow();
+    expect([r.importCancelled, f.of('results').length]).toEqual([false, 1]);
+  });
+
+  it('leaves an import a New waits for to the New’s bar', () => {
+    const f = fakeEngine();
+    const project = { doc: doc([run('a')]), creating: 1 };
+    const r = new ResultsState(f.engine as never, project);
+    r.follow();
+    f.emit({ type: 'dataset-progress', source: 'pets', done: 5, total: 50, fraction: 0.1, elapsed_s: 1, eta_s: 9 });
+    expect(r.importing.progress).toBeNull();
+    project.creating = 0;
+    f.emit({ type: 'dataset-progress', source: 'pets', done: 6, total: 50, fraction: 0.12, elapsed_s: 1, eta_s: 9 });
+    expect(r.importing.progress?.done).toBe(6);
   });
 });
 

@@ -2,12 +2,17 @@
  * The Results view as UI state: which trained run and split are shown, and
  * what the engine's `results` says about them (loss, accuracy, confusion
  * matrix, examples, decision regions). Only the answer for the latest choice
- * is kept.
+ * is kept. The run's dataset may be a folder of pictures not imported yet:
+ * its import shows here with Cancel, and a cancelled one is not imported
+ * again behind the user's back.
  */
 import { untrack } from 'svelte';
 import type { ResultOf } from '../../../engine/protocol.ts';
+import { EngineRequestError } from '../../../engine/host/client.ts';
 import type { EngineState } from './engine.svelte.ts';
 import type { ProjectState, RunRecord } from './project.svelte.ts';
+import type { DatasetChoice } from './data-choice.ts';
+import { DatasetImport } from './dataset-import.svelte.ts';
 import { runsWithWeights } from './results-data.ts';
 import { LatestRequest, errorText } from './latest-request.ts';
 
@@ -24,11 +29,35 @@ export class ResultsState {
   results = $state.raw<ResultOf<'results'> | null>(null);
   loading = $state(false);
   error = $state<string | null>(null);
+  /** The dataset whose import the user cancelled here (JSON), until Import again. */
+  private cancelledHere = $state<string | null>(null);
+  readonly importing: DatasetImport;
   private readonly latest = new LatestRequest();
   /** The run and split last asked about (answered or in flight). */
   private asked = '';
 
-  constructor(private readonly engine: Pick<EngineState, 'request'>, private readonly project: Pick<ProjectState, 'doc'>) {}
+  /** `cancelled` says whether the user cancelled the import of a dataset in the Data view: it is not imported here behind their back. */
+  constructor(
+    private readonly engine: Pick<EngineState, 'request' | 'onEvent'>,
+    private readonly project: Pick<ProjectState, 'doc' | 'creating'>,
+    private readonly cancelled: (dataset: DatasetChoice) => boolean = () => false,
+  ) {
+    this.importing = new DatasetImport(engine, () => this.loading && project.creating === 0);
+    this.importing.follow(); // for the app's lifetime, as this state's
+  }
+
+  /** The shown run's dataset import was cancelled (here or in the Data view): nothing is asked until it is imported again. */
+  get importCancelled(): boolean {
+    const d = this.run?.dataset;
+    return d !== undefined && (this.cancelledHere === JSON.stringify(d) || this.cancelled(d));
+  }
+
+  /** Import again after a cancel here: asks anew. */
+  retry(): void {
+    this.cancelledHere = null;
+    this.asked = '';
+    this.follow();
+  }
 
   get runs(): RunRecord[] {
     const doc = this.project.doc;
@@ -40,25 +69,33 @@ export class ResultsState {
     return runs.find((r) => r.id === this.picked) ?? runs[0] ?? null;
   }
 
-  /** Asks about the shown run and split unless the answer is already here. Reads only those two, so an effect calling it follows them. */
+  /** Asks about the shown run and split unless the answer is already here. Reads only those two (and whether their import was cancelled), so an effect calling it follows them. */
   follow(): void {
     const id = this.run?.id ?? null;
     const split = this.split;
+    const cancelled = this.importCancelled;
     untrack(() => {
       const key = JSON.stringify([id, split]);
       // A failed answer is asked again when the view comes back.
       if (key === this.asked && !this.error) return;
-      this.asked = key;
-      if (!id) {
+      this.asked = cancelled ? '' : key;
+      if (!id || cancelled) {
         this.latest.drop();
         [this.results, this.loading, this.error] = [null, false, null];
         return;
       }
       this.loading = true;
       this.error = null;
+      const dataset = JSON.stringify(this.run?.dataset);
+      const done = () => ((this.loading = false), this.importing.clear());
       void this.latest.run(() => this.engine.request('results', { run_id: id, split, samples: SAMPLES, grid: RESULTS_GRID }), {
-        ok: (r) => ([this.results, this.loading] = [r, false]),
-        fail: (e) => ([this.results, this.error, this.loading] = [null, errorText(e), false]),
+        ok: (r) => ((this.results = r), done()),
+        fail: (e) => {
+          this.results = null;
+          if (e instanceof EngineRequestError && e.code === 'cancelled') [this.cancelledHere, this.asked] = [dataset, ''];
+          else this.error = errorText(e);
+          done();
+        },
       });
     });
   }
