@@ -8,8 +8,11 @@
  * that want the same orphan, exactly one gets the document and all its runs,
  * and the work is never out of a session folder, so an engine killed at any
  * point after taking it leaves it to its restart or to the next engine.
+ * The taker's own journal goes aside while it takes one; an engine killed
+ * mid-take leaves it there, and the next store opened on the folder settles
+ * it (gone if the take got that far, else put back).
  */
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { alive, writeFileAtomic } from './atomic-write.ts';
 import type { JournalStore, TakenJournal } from '../host/recovery-journal.ts';
@@ -17,6 +20,8 @@ import type { JournalStore, TakenJournal } from '../host/recovery-journal.ts';
 const SESSION = /^[A-Za-z0-9_-]{1,100}$/;
 const RUN = /^[A-Za-z0-9_-]{1,200}$/;
 const DOC = 'journal.json';
+/** A journal set aside by a take: `.<session>.replaced-<pid>-<ms>`. */
+const ASIDE = /^\.([A-Za-z0-9_-]{1,100})\.replaced-(\d+)-\d+$/;
 
 function readOrNull(file: string): string | null {
   try {
@@ -43,13 +48,38 @@ function moved(from: string, to: string): boolean {
   }
 }
 
+/** Best effort: a folder that cannot go now is settled when a store next opens (settleAside). */
+function removed(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    // left for the next store
+  }
+}
+
 function checked(pattern: RegExp, what: string, id: string): string {
   if (!pattern.test(id)) throw new Error(`'${id}' is not a ${what} id (letters, digits, - and _)`);
   return id;
 }
 
+/**
+ * Journals set aside by takes whose engine is gone: its session folder holds
+ * the taken work (the take got that far), so the aside goes; else the take
+ * stopped before it and the aside is that session's journal, put back.
+ */
+function settleAside(dir: string): void {
+  for (const name of namesIn(dir)) {
+    const m = ASIDE.exec(name);
+    if (!m || alive(Number(m[2]))) continue;
+    const own = join(dir, m[1]);
+    if (existsSync(own)) removed(join(dir, name));
+    else moved(join(dir, name), own);
+  }
+}
+
 export function journalFiles(dir: string, session: string, scope: string): JournalStore {
   checked(SESSION, 'session', session);
+  settleAside(dir);
   const folder = (s: string) => join(dir, checked(SESSION, 'session', s));
   const runsOf = (s: string) => join(folder(s), 'runs');
   const runFile = (s: string, id: string) => join(runsOf(s), `${checked(RUN, 'run', id)}.json`);
@@ -90,7 +120,7 @@ export function journalFiles(dir: string, session: string, scope: string): Journ
         if (hadOwn) moved(aside, folder(session));
         return null; // taken already
       }
-      rmSync(aside, { recursive: true, force: true });
+      removed(aside);
       return readWhole(session);
     },
     remove: (s) => rmSync(folder(s), { recursive: true, force: true }),

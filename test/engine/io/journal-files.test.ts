@@ -3,7 +3,7 @@
  * entry per run), each file replaced whole, the folder taken by exactly one
  * engine.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,6 +72,22 @@ describe('journal files', () => {
     expect(next.offer()).toMatchObject({ session: 'taker', dirty: true });
     expect(next.take('taker')).toMatchObject({ doc: project('unsaved', [run('run-1')]), lost: [] });
     expect(readdirSync(dir)).toEqual(['next']);
+  });
+
+  it('settles a journal a killed taker set aside: gone when the take got that far, put back when it did not; a live taker’s is left alone', () => {
+    const dir = fresh();
+    // Killed after taking 'gone' into 'taker': its old journal is the aside, the taken work its folder.
+    journalFiles(dir, 'taker', 'desktop').write('taker', 'the taken work');
+    mkdirSync(join(dir, `.taker.replaced-${DEAD_PID}-1`));
+    writeFileSync(join(dir, `.taker.replaced-${DEAD_PID}-1`, 'journal.json'), 'the replaced project');
+    // Killed before the orphan's folder was renamed: the aside is all there is of 'early'.
+    mkdirSync(join(dir, `.early.replaced-${DEAD_PID}-2`));
+    writeFileSync(join(dir, `.early.replaced-${DEAD_PID}-2`, 'journal.json'), 'early’s own');
+    // A take in flight in a live engine.
+    mkdirSync(join(dir, `.busy.replaced-${process.pid}-3`));
+    const next = journalFiles(dir, 'next', 'desktop');
+    expect(readdirSync(dir).sort()).toEqual([`.busy.replaced-${process.pid}-3`, 'early', 'taker']);
+    expect([next.read('taker'), next.read('early')]).toEqual(['the taken work', 'early’s own']);
   });
 
   it('after a crash between a run’s entry and the document, the last document comes back and the stray entry goes at the next write', () => {
