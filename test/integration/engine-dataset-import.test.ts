@@ -2,7 +2,8 @@
  * Importing an image folder through the real engine process: progress events
  * with an ETA while it decodes, a dataset.cancel that fails the pending
  * preview with 'cancelled', the skipped files in the preview, and a second
- * preview served from the engine's cache (no progress, no decoding); a
+ * preview served from the engine's cache (no progress, no decoding); a run's
+ * results in an engine that has not loaded its folder import it the same way; a
  * project whose folder moved opens whole and names the folder it misses.
  */
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -185,6 +186,41 @@ describe('dataset import over the protocol', () => {
     const reopened = await engine.request('project.open', { path });
     expect(reopened.data_missing).toBeNull();
     expect((await engine.request('runs.list', {})).runs.map((r) => [r.id, r.has_weights])).toEqual([[run.id, true], [fin2.run_id, true]]);
+  }, 180_000);
+
+  it('imports a run’s folder with progress when its results are asked of an engine that has not loaded it, and cancels it there', async () => {
+    const dataset = { id: 'images', path: join(root, 'large'), size: 8 } as const;
+    const spec = { input_shape: [3, 8, 8], layers: [{ kind: 'Flatten' }, { kind: 'Linear', in_features: 192, out_features: 3 }] };
+    const ran = finishedRun();
+    await engine.request('train.start', { spec, dataset, settings: { epochs: 1, batch_size: 64 } });
+    const fin = await ran;
+    expect(fin.status).toBe('done');
+    const path = join(root, 'large.dlab');
+    await engine.request('project.save', { path });
+
+    // Its own checkpoint folder: the decoded pictures cached beside the first engine's are not there.
+    const fresh = new EngineProcess({ root, checkpointDir: join(root, 'ckpt-fresh'), env: { DLAB_THREADS: '1' } });
+    try {
+      await fresh.ready();
+      await fresh.request('project.open', { path });
+      const seen: EngineEvent[] = [];
+      fresh.onEvent((e) => seen.push(e));
+      const ask = () => fresh.request('results', { run_id: fin.run_id, split: 'test', samples: 4, grid: 20 });
+      const first = ask().then(() => null, (e: unknown) => e);
+      await new Promise<void>((resolve) => {
+        const off = fresh.onEvent((e) => {
+          if (e.type === 'dataset-progress') (off(), resolve());
+        });
+      });
+      expect(await fresh.request('dataset.cancel', {})).toEqual({ state: 'cancelling' });
+      expect(await first).toMatchObject({ code: 'cancelled' });
+      seen.length = 0;
+      const answer = await ask();
+      expect(answer.class_names).toEqual(['blue', 'green', 'red']);
+      expect(seen.filter((e) => e.type === 'dataset-progress').at(-1)).toMatchObject({ source: dataset.path, done: 4500, total: 4500 });
+    } finally {
+      await fresh.close();
+    }
   }, 180_000);
 
   it('says which files a folder that changed no longer holds', async () => {
