@@ -102,10 +102,9 @@ export class Tensor {
 
     const order = topoSort(this);
     const grads = new Map<Tensor, Float32Array>([[this, seed]]);
-    // Backward rules may hand the same array to several parents; copy before summing into one.
-    const owned = new Set<Float32Array>();
+    // Backward rules may hand the same array to several parents, so a sum never goes into a shared array.
     // How many gradient slots each array was handed to (the seed is the caller's: never taken). A rule's result
-    // handed to one slot only is that slot's alone, so a leaf can keep it as its .grad instead of a copy.
+    // handed to one slot only is that slot's alone: a sum may go into it, and a leaf can keep it as its .grad.
     const handedOut = new Map<Float32Array, number>([[seed, 2]]);
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i];
@@ -132,23 +131,17 @@ export class Tensor {
           grads.set(p, pg);
           continue;
         }
-        if (owned.has(prev)) {
-          kernels().addArrays(prev, pg, prev);
-          continue;
-        }
-        // A contribution no other gradient shares takes the sum in place (e.g. a residual branch's gradient, which
-        // the skip connection's g joins): no new array.
-        const mine = handedOut.get(pg) === 1 ? pg : handedOut.get(prev) === 1 ? prev : null;
+        // The sum goes in place into whichever side no other gradient shares (a sum made earlier, or e.g. a residual
+        // branch's gradient, which the skip connection's g joins): no new array.
+        const mine = handedOut.get(prev) === 1 ? prev : handedOut.get(pg) === 1 ? pg : null;
         if (mine) {
           kernels().addArrays(prev, pg, mine);
-          owned.add(mine);
           grads.set(p, mine);
           continue;
         }
-        // Else the sum in one pass into a new array (step memory in a step), which later contributions add into.
+        // Else into a new array (step memory in a step), this slot's alone, which later contributions add into.
         const acc = emptyData(prev.length);
         kernels().addArrays(prev, pg, acc);
-        owned.add(acc);
         handedOut.set(acc, 1);
         grads.set(p, acc);
       }

@@ -83,7 +83,7 @@ export class Arena {
     // Reserved up front, before step memory and pinned parameters take the pages after it: a region that had to
     // move on stayed resident for nothing (W2: 5 MB). Pages a call never touches cost no memory. A memory too
     // small for the reserve starts empty, as before, and fails only on a call that needs more than it has.
-    this.base = this.top = this.limit = heap.take(0);
+    this.base = this.top = heap.take(0);
     try {
       heap.take(ARENA_RESERVE);
     } catch {
