@@ -21,6 +21,13 @@ function reluIf(relu: bool, v: f32): f32 {
   return relu && !(v > 0) ? 0 : v;
 }
 
+/** Whether the block is MaxPool2d(2) with every window inside the image (the four-at-a-time paths). */
+function isPool2x2(p: usize): bool {
+  return arg(p, PoolArg.kH) == 2 && arg(p, PoolArg.kW) == 2 && arg(p, PoolArg.strideH) == 2 && arg(p, PoolArg.strideW) == 2
+    && arg(p, PoolArg.padH) == 0 && arg(p, PoolArg.padW) == 0 && arg(p, PoolArg.dilationH) == 1 && arg(p, PoolArg.dilationW) == 1
+    && arg(p, PoolArg.outH) * 2 <= arg(p, PoolArg.inH) && arg(p, PoolArg.outW) * 2 <= arg(p, PoolArg.inW);
+}
+
 /** Pool block: PoolArg. */
 export function maxPool2dForward(p: usize, tid: i32, nt: i32): void {
   const planes = arg(p, PoolArg.batch) * arg(p, PoolArg.channels);
@@ -30,7 +37,7 @@ export function maxPool2dForward(p: usize, tid: i32, nt: i32): void {
   const x = <usize>arg(p, PoolArg.x), out = <usize>arg(p, PoolArg.out), argmax = <usize>arg(p, PoolArg.argmax);
   const relu = arg(p, PoolArg.relu) != 0;
   const p0 = tid * planes / nt, p1 = (tid + 1) * planes / nt;
-  if (kH == 2 && kW == 2 && sH == 2 && sW == 2 && pH == 0 && pW == 0 && dH == 1 && dW == 1 && outH * 2 <= inH && outW * 2 <= inW) {
+  if (isPool2x2(p)) {
     maxPool2x2(x, out, argmax, p0, p1, inH, inW, outH, outW, relu);
     return;
   }
@@ -142,9 +149,7 @@ export function maxPool2dBackward(p: usize, tid: i32, nt: i32): void {
   const inPlane = inH * inW, outPlane = outH * outW;
   const dy = <usize>arg(p, PoolArg.dy), argmax = <usize>arg(p, PoolArg.argmax), dx = <usize>arg(p, PoolArg.out);
   const p0 = tid * planes / nt, p1 = (tid + 1) * planes / nt;
-  if (arg(p, PoolArg.kH) == 2 && arg(p, PoolArg.kW) == 2 && arg(p, PoolArg.strideH) == 2 && arg(p, PoolArg.strideW) == 2
-    && arg(p, PoolArg.padH) == 0 && arg(p, PoolArg.padW) == 0 && arg(p, PoolArg.dilationH) == 1 && arg(p, PoolArg.dilationW) == 1
-    && outH * 2 <= inH && outW * 2 <= inW) {
+  if (isPool2x2(p)) {
     unpool2x2(dy, argmax, dx, p0, p1, inH, inW, outH, outW);
     return;
   }
