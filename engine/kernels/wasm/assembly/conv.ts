@@ -18,12 +18,7 @@ import { arg } from './param-block';
 import { MR, NR, gemmCore, gemmScratchBytes, packA, tile4x8, transpose4 } from './gemm';
 import { winogradConv, winogradWeight } from './winograd';
 import { madd } from './simd';
-
-// @ts-ignore: decorator
-@inline
-function ptr(base: usize, index: i32): usize {
-  return base + (<usize>index << 2);
-}
+import { align16, ptr } from './address';
 
 function ceilDiv(a: i32, b: i32): i32 {
   return a >= 0 ? (a + b - 1) / b : -(-a / b);
@@ -103,10 +98,6 @@ function zeroFloats(dst: usize, n: i32): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), z);
   for (; i < n; i++) store<f32>(dst + (<usize>i << 2), 0);
-}
-
-function align16(n: usize): usize {
-  return (n + 15) & ~(<usize>15);
 }
 
 // ---- Packed paths (stride 1) ----

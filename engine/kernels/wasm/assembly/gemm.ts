@@ -6,6 +6,7 @@
  * Leading dimensions are in elements; pointers are byte addresses.
  */
 import { madd } from './simd';
+import { ptr } from './address';
 
 export const MR: i32 = 4;
 export const NR: i32 = 8;
@@ -16,12 +17,6 @@ export const NC: i32 = 2048;
 /** Bytes of scratch one thread needs for packing. */
 export function gemmScratchBytes(): i32 {
   return (MC * KC + KC * NC + MR * NR) * 4;
-}
-
-// @ts-ignore: decorator
-@inline
-function ptr(base: usize, index: i32): usize {
-  return base + (<usize>index << 2);
 }
 
 /** Writes the 4×4 transpose of rows r0..r3 (4 floats each) to dst, dst + stride, dst + 2·stride, dst + 3·stride. */

@@ -7,12 +7,7 @@
  */
 import { PoolArg } from './layout';
 import { arg } from './param-block';
-
-// @ts-ignore: decorator
-@inline
-function ptr(base: usize, index: i32): usize {
-  return base + (<usize>index << 2);
-}
+import { ptr } from './address';
 
 /** relu(v) as the reference's reluForward (NaN gives 0) when asked, else v. */
 // @ts-ignore: decorator

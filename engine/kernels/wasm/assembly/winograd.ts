@@ -16,16 +16,7 @@
  * tiles stay in L2.
  */
 import { MR, NR, tile4x8, transpose4 } from './gemm';
-
-// @ts-ignore: decorator
-@inline
-function ptr(base: usize, index: i32): usize {
-  return base + (<usize>index << 2);
-}
-
-function align16(n: usize): usize {
-  return (n + 15) & ~(<usize>15);
-}
+import { align16, ptr } from './address';
 
 const CHUNK: i32 = 64;
 /**
