@@ -14,6 +14,7 @@ import { kernels, type Conv2dGeometry } from '../engine/index.ts';
 import { setWasmThreads } from '../engine/kernels/wasm/node/load.ts';
 import type { WasmKernels } from '../engine/kernels/wasm/wasm-kernels.ts';
 import { selectBackend } from './backend.ts';
+import { median } from './measure.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, threads: { type: 'string', default: '1,2' }, copies: { type: 'boolean' } } });
 const runs = Number(values.runs);
@@ -55,11 +56,6 @@ for (const [cin, cout, hw] of [[3, 32, 32], [32, 64, 16], [1, 32, 28]]) {
   cases.push({ label: `conv2dBackwardWeight ${cin}→${cout}`, run: () => k().conv2dBackwardWeight(g, dy, x, dw, db) });
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-};
 
 const PATHS = ['direct', 'picked'] as const;
 const usePath = (path: (typeof PATHS)[number]) => { (kernels() as WasmKernels).directConv = path === 'direct'; };

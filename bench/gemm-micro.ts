@@ -10,6 +10,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median } from './measure.ts';
 
 const { values } = parseArgs({
   options: {
@@ -48,7 +49,6 @@ async function load(dir: string): Promise<{ name: string; call(threads: number):
 
 const sides = [{ dir: '.', ...(await load('.')) }];
 if (values.base) sides.push({ dir: values.base, ...(await load(values.base)) });
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
 const samples = sides.map(() => new Map<number, number[]>());
 for (let r = -1; r < Number(values.runs); r++) {
   for (const t of threadCounts) {

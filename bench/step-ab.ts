@@ -16,6 +16,7 @@ import type { WasmKernels } from '../engine/kernels/wasm/wasm-kernels.ts';
 import { makeWorkload, WORKLOADS, type WorkloadId } from './workloads.ts';
 import { selectBackend } from './backend.ts';
 import { cpuClock, perStep } from './cpu-clock.ts';
+import { median } from './measure.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -29,11 +30,6 @@ const k = kernels() as WasmKernels;
 const w = makeWorkload(id);
 const steps = Number(values.steps);
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-};
 
 const samples = new Map<string, number[]>();
 const round = (t: number, direct: boolean, record: boolean) => {

@@ -18,6 +18,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { cpuClock, perStep, type CpuReading } from './cpu-clock.ts';
+import { median } from './measure.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -57,7 +58,6 @@ for (let r = -2; r < Number(values.rounds); r++) {
     if (r >= 0) samples[s].push(perStep(t0, cpuClock(), steps));
   }
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const line = (label: string, field: keyof CpuReading) => {
   const [a, b] = [median(samples.A.map((x) => x[field])), median(samples.B.map((x) => x[field]))];
   console.log(`  ${label.padEnd(12)} A ${a.toFixed(2)} ms   B ${b.toFixed(2)} ms   B/A ${(b / a).toFixed(3)}`);
