@@ -66,6 +66,12 @@ export class AppState {
     this.host.preferences.save('theme', t);
   }
 
+  /** Import again a dataset whose import was cancelled in the Data view: there, with its bar. */
+  importAgainInDataView(): void {
+    this.view = 'data';
+    this.dataPreview.retry();
+  }
+
   /** A menu command (Electron's native menu, or the toolbar). */
   command(c: string): void {
     const p = this.project;
