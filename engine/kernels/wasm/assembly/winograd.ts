@@ -151,11 +151,35 @@ function transformInput(ty0: i32, rows: i32): void {
 
 /** One row of t B (columns: t0 - t2, t1 + t2, t2 - t1, t1 - t3), four elements e apart by eStride. */
 // @ts-ignore: decorator
+@inline
+function inputRow(t0: v128, t1: v128, t2: v128, t3: v128, dst: usize, eStride: usize): void {
+  v128.store(dst, f32x4.sub(t0, t2));
+  v128.store(dst + eStride, f32x4.add(t1, t2));
+  v128.store(dst + 2 * eStride, f32x4.sub(t2, t1));
+  v128.store(dst + 3 * eStride, f32x4.sub(t1, t3));
+}
+
 /**
- * Four adjacent 4×4 input tiles (one per SIMD lane, overlapping by two columns) from `s0`, rows `rowBytes`
- * apart: d[row][col] de-interleaved into lanes, t = Bᵀ d (rows d0 − d2, d1 + d2, d2 − d1, d1 − d3), each row
+ * Bᵀ d B of a 4×4 tile of vectors d[row][col]: t = Bᵀ d (rows d0 − d2, d1 + d2, d2 − d1, d1 − d3), each row
  * then through inputRow (· B), its 16 results stored `eStride` apart from `dst`.
  */
+// @ts-ignore: decorator
+@inline
+function inputTransform(
+  d00: v128, d01: v128, d02: v128, d03: v128, d10: v128, d11: v128, d12: v128, d13: v128,
+  d20: v128, d21: v128, d22: v128, d23: v128, d30: v128, d31: v128, d32: v128, d33: v128, dst: usize, eStride: usize,
+): void {
+  inputRow(f32x4.sub(d00, d20), f32x4.sub(d01, d21), f32x4.sub(d02, d22), f32x4.sub(d03, d23), dst, eStride);
+  inputRow(f32x4.add(d10, d20), f32x4.add(d11, d21), f32x4.add(d12, d22), f32x4.add(d13, d23), dst + 4 * eStride, eStride);
+  inputRow(f32x4.sub(d20, d10), f32x4.sub(d21, d11), f32x4.sub(d22, d12), f32x4.sub(d23, d13), dst + 8 * eStride, eStride);
+  inputRow(f32x4.sub(d10, d30), f32x4.sub(d11, d31), f32x4.sub(d12, d32), f32x4.sub(d13, d33), dst + 12 * eStride, eStride);
+}
+
+/**
+ * Four adjacent 4×4 input tiles (one per SIMD lane, overlapping by two columns) from `s0`, rows `rowBytes`
+ * apart: d[row][col] de-interleaved into lanes, then inputTransform.
+ */
+// @ts-ignore: decorator
 @inline
 function inputTiles(s0: usize, rowBytes: usize, dst: usize, eStride: usize): void {
   const s1 = s0 + rowBytes, s2 = s1 + rowBytes, s3 = s2 + rowBytes;
@@ -167,18 +191,7 @@ function inputTiles(s0: usize, rowBytes: usize, dst: usize, eStride: usize): voi
   const d20 = even(a, b), d21 = odd(a, b), d22 = even(c, d), d23 = odd(c, d);
   a = v128.load(s3); b = v128.load(s3, 16); c = v128.load(s3, 8); d = v128.load(s3, 24);
   const d30 = even(a, b), d31 = odd(a, b), d32 = even(c, d), d33 = odd(c, d);
-  inputRow(f32x4.sub(d00, d20), f32x4.sub(d01, d21), f32x4.sub(d02, d22), f32x4.sub(d03, d23), dst, eStride);
-  inputRow(f32x4.add(d10, d20), f32x4.add(d11, d21), f32x4.add(d12, d22), f32x4.add(d13, d23), dst + 4 * eStride, eStride);
-  inputRow(f32x4.sub(d20, d10), f32x4.sub(d21, d11), f32x4.sub(d22, d12), f32x4.sub(d23, d13), dst + 8 * eStride, eStride);
-  inputRow(f32x4.sub(d10, d30), f32x4.sub(d11, d31), f32x4.sub(d12, d32), f32x4.sub(d13, d33), dst + 12 * eStride, eStride);
-}
-
-@inline
-function inputRow(t0: v128, t1: v128, t2: v128, t3: v128, dst: usize, eStride: usize): void {
-  v128.store(dst, f32x4.sub(t0, t2));
-  v128.store(dst + eStride, f32x4.add(t1, t2));
-  v128.store(dst + 2 * eStride, f32x4.sub(t2, t1));
-  v128.store(dst + 3 * eStride, f32x4.sub(t1, t3));
+  inputTransform(d00, d01, d02, d03, d10, d11, d12, d13, d20, d21, d22, d23, d30, d31, d32, d33, dst, eStride);
 }
 
 /** M_e = V_e · U_e for the 16 elements: mp × nc products over k, in MR×NR tiles. */
@@ -363,15 +376,12 @@ function transformInputColumns(ty0: i32, rows: i32): void {
         const s0 = s + (<usize>tx << 5), s1 = s0 + rowBytes, s2 = s1 + rowBytes, s3 = s2 + rowBytes;
         const t = r * pTilesW + tx;
         const dst = ptr(sX, (c0 / NR) * NR * pT + t * NR + c0 % NR);
-        // t = Bᵀ d (rows d0 − d2, d1 + d2, d2 − d1, d1 − d3), each row then · B.
-        const d00 = v128.load(s0), d01 = v128.load(s0, 16), d02 = v128.load(s0, 32), d03 = v128.load(s0, 48);
-        const d10 = v128.load(s1), d11 = v128.load(s1, 16), d12 = v128.load(s1, 32), d13 = v128.load(s1, 48);
-        const d20 = v128.load(s2), d21 = v128.load(s2, 16), d22 = v128.load(s2, 32), d23 = v128.load(s2, 48);
-        const d30 = v128.load(s3), d31 = v128.load(s3, 16), d32 = v128.load(s3, 32), d33 = v128.load(s3, 48);
-        inputRow(f32x4.sub(d00, d20), f32x4.sub(d01, d21), f32x4.sub(d02, d22), f32x4.sub(d03, d23), dst, eStride);
-        inputRow(f32x4.add(d10, d20), f32x4.add(d11, d21), f32x4.add(d12, d22), f32x4.add(d13, d23), dst + 4 * eStride, eStride);
-        inputRow(f32x4.sub(d20, d10), f32x4.sub(d21, d11), f32x4.sub(d22, d12), f32x4.sub(d23, d13), dst + 8 * eStride, eStride);
-        inputRow(f32x4.sub(d10, d30), f32x4.sub(d11, d31), f32x4.sub(d12, d32), f32x4.sub(d13, d33), dst + 12 * eStride, eStride);
+        // A vector is one position of four channels: the tile's 16 vectors load as they lie.
+        inputTransform(
+          v128.load(s0), v128.load(s0, 16), v128.load(s0, 32), v128.load(s0, 48), v128.load(s1), v128.load(s1, 16), v128.load(s1, 32), v128.load(s1, 48),
+          v128.load(s2), v128.load(s2, 16), v128.load(s2, 32), v128.load(s2, 48), v128.load(s3), v128.load(s3, 16), v128.load(s3, 32), v128.load(s3, 48),
+          dst, eStride,
+        );
       }
     }
   }
