@@ -5,6 +5,7 @@
  */
 import { Tensor } from '../tensor/tensor.ts';
 import { Generator } from '../tensor/random.ts';
+import { emptyData } from '../tensor/storage.ts';
 import { DataError, classCounts, sampleSize, subset, type Dataset, type Normalizer } from './dataset.ts';
 
 export type { Normalizer } from './dataset.ts';
@@ -142,17 +143,22 @@ export function batchCount(d: Dataset, batchSize: number): number {
   return Math.ceil(d.size / batchSize);
 }
 
-/** Batch `index` of an epoch; shuffled (and augmented) when `epoch` is given for training. */
+/**
+ * Batch `index` of an epoch; shuffled (and augmented) when `epoch` is given for training.
+ * Made inside a step scope, its inputs and targets are in step memory (kernels read them in
+ * place) and die with the step.
+ */
 export function getBatch(d: Dataset, batchSize: number, index: number, opts: { seed: number; epoch?: number; augment?: Augmentation } = { seed: 0 }): Batch {
   const D = sampleSize(d);
   const start = index * batchSize;
   const end = Math.min(d.size, start + batchSize);
   const n = end - start;
   const order = opts.epoch === undefined ? null : epochOrder(d.size, opts.seed, opts.epoch);
-  const x = new Float32Array(n * D);
+  // Every element is written below.
+  const x = emptyData(n * D);
   const T = d.targetDim;
   const classes = d.task === 'classification' ? new Int32Array(n) : null;
-  const targets = d.task === 'regression' ? new Float32Array(n * T) : null;
+  const targets = d.task === 'regression' ? emptyData(n * T) : null;
   for (let i = 0; i < n; i++) {
     const r = order ? order[start + i] : start + i;
     const norm = d.norm;

@@ -17,6 +17,7 @@ import { wasmApi } from '../../../engine/kernels/wasm/wasm-api.ts';
 import { Trainer } from '../../../engine/train/trainer.ts';
 import { defaultSettings } from '../../../engine/train/settings.ts';
 import { makeTwoD } from '../../../engine/data/synthetic.ts';
+import { getBatch } from '../../../engine/data/pipeline.ts';
 import { MultiheadAttention } from '../../../engine/nn/layers/attention.ts';
 import { StochasticModule } from '../../../engine/nn/stochastic.ts';
 import { Dropout } from '../../../engine/nn/layers/dropout.ts';
@@ -54,6 +55,18 @@ describe('withStepMemory', () => {
       // Poisoned on release, zeroed again on allocation.
       expect(a.every((v) => v === 0)).toBe(true);
       expect(emptyData(10).length).toBe(10);
+    });
+  });
+
+  it("a batch made in a step is in step memory (kernels read it in place), with the values it has outside one", () => {
+    const d = makeTwoD('spiral', { samples: 100, seed: 3 });
+    const outside = getBatch(d, 32, 1, { seed: 5, epoch: 2 });
+    expect(wasm.stepMemory.owns(outside.x.data)).toBe(false);
+    withStepMemory(() => {
+      const b = getBatch(d, 32, 1, { seed: 5, epoch: 2 });
+      expect(wasm.stepMemory.owns(b.x.data)).toBe(true);
+      expect(Array.from(b.x.data)).toEqual(Array.from(outside.x.data));
+      expect(Array.from(b.classes!)).toEqual(Array.from(outside.classes!));
     });
   });
 
