@@ -80,6 +80,18 @@ export interface Pool2dGeometry {
   dilationW: number;
 }
 
+/** One Adam step's scalars: the hyperparameters, and the bias corrections of step t (stepSize = lr/(1 − β₁ᵗ), bc2Sqrt = √(1 − β₂ᵗ)). */
+export interface AdamStep {
+  lr: number;
+  weightDecay: number;
+  /** AdamW: w ← w·(1 − lr·weightDecay) instead of adding weightDecay·w to the gradient. */
+  decoupled: boolean;
+  b1: number;
+  b2: number;
+  eps: number;
+  stepSize: number;
+  bc2Sqrt: number;
+}
 export interface Kernels {
   readonly name: string;
   /** Memory of the backend's own that ops may put tensors in for one training step (see tensor/storage.ts). */
@@ -116,6 +128,8 @@ export interface Kernels {
   columnSums(x: Float32Array, cols: number, out: Float32Array): void;
   /** Plain SGD in place: w ← w − lr·(g + weightDecay·w). */
   sgdUpdate(w: Float32Array, g: Float32Array, lr: number, weightDecay: number): void;
+  /** One Adam (AdamW when decoupled) step in place on w, m, v and, for AMSGrad, vmax: torch.optim.Adam's update, in float64 between float32 values. */
+  adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, s: AdamStep): void;
   /** A Bernoulli(keepProb) keep-mask of 0/1 floats from the same words as randomBits: out[i] = 1 where (word i >>> 8)·2⁻²⁴ < keepProb. */
   randomMask(k0: number, k1: number, offset: number, keepProb: number, out: Float32Array): void;
   /** y = x·(mask·scale) element-wise (a dropout keep-mask and its 1/(1−p)); y may be x. */
