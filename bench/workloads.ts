@@ -67,8 +67,9 @@ function trainer(forward: (x: Tensor) => Tensor, params: Tensor[], x: Tensor, y:
 /** Steps cycle through the batches. */
 function trainerOn(forward: (x: Tensor) => Tensor, opt: Optimizer, params: Tensor[], batches: { x: Tensor; y: Int32Array }[]): () => number {
   let next = 0;
-  // As the trainer does for a run: parameters in the backend's memory (the bench process ends with them there).
+  // As the trainer does for a run: parameters and optimizer state in the backend's memory (the bench process ends with them there).
   pinData(params);
+  opt.pinState();
   // As the trainer runs a step: its tensors in the backend's step memory, released afterwards.
   return () => withStepMemory(() => {
     const { x, y } = batches[next];

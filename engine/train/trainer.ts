@@ -277,6 +277,7 @@ export class Trainer {
     let stopped = false;
     // Parameters live in the backend's memory while this run trains them (updated in place, never copied per step).
     const unpin = pinData(this.model.parameters());
+    const unpinState = this.optimizer.pinState();
     try {
       for (let epoch = this.startEpoch; epoch < s.epochs && !stopped; epoch++) {
         const te = performance.now();
@@ -352,6 +353,7 @@ export class Trainer {
       this.setState('failed');
       throw e;
     } finally {
+      unpinState();
       unpin();
     }
   }

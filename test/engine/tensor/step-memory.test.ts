@@ -172,8 +172,9 @@ function train(backend: string, layers: LayerSpec[], inputShape: number[], optim
     const y = Int32Array.from({ length: 8 }, (_, i) => i % 5);
     const opt = optimizer === 'sgd' ? new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 }) : new Adam(model.parameters(), { lr: 0.01 });
     const losses: number[] = [];
-    // Parameters pinned in wasm memory, as the trainer does for a run (a no-op on the copying backend).
+    // Parameters and optimizer state pinned in wasm memory, as the trainer does for a run (a no-op on the copying backend).
     const unpin = pinData(model.parameters());
+    const unpinState = opt.pinState();
     for (let s = 0; s < 6; s++) {
       losses.push(withStepMemory(() => {
         opt.zeroGrad();
@@ -183,12 +184,14 @@ function train(backend: string, layers: LayerSpec[], inputShape: number[], optim
         return loss.item();
       }));
     }
+    unpinState();
     unpin();
     const state = [...model.stateDict()].map(([k, v]) => [k, Array.from(v.data)]);
+    const optimizerState = [...opt.stateDict().buffers].map(([k, b]) => [k, Array.from(b)]);
     const noise = model.namedModules().filter((e) => e[1] instanceof StochasticModule).map(([n, m]) => [n, Array.from((m as StochasticModule).lastNoise ?? [])]);
     const attention = model.namedModules().map(([, m]) => m).filter((m): m is MultiheadAttention => m instanceof MultiheadAttention).map((m) => Array.from(m.lastAttention?.data ?? []));
     const gradsKept = model.parameters().filter((p) => p.grad !== null).length;
-    return { losses, state, noise, attention, gradsKept };
+    return { losses, state, optimizerState, noise, attention, gradsKept };
   } finally {
     useBackend(prev);
   }
@@ -232,6 +235,28 @@ describe('pinData', () => {
     const unpinAgain = pinData([again]);
     expect(again.data.byteOffset).toBe(at);
     unpinAgain();
+  });
+});
+
+describe('Optimizer.pinState', () => {
+  it("keeps the state in wasm memory while pinned, buffers born then too, and gives it back as ordinary arrays with its values", () => {
+    class Visible extends Adam {
+      buffers(): Float32Array[] {
+        return this.state.flatMap((m) => [...m.values()]);
+      }
+    }
+    const p = new Tensor(Float32Array.from({ length: 300 }, (_, i) => i / 300), [300], true);
+    const opt = new Visible([p], { lr: 0.1 });
+    const unpin = opt.pinState();
+    p.grad = new Tensor(new Float32Array(300).fill(1), [300]);
+    opt.step();
+    expect(opt.buffers().length).toBe(2);
+    expect(opt.buffers().every((b) => wasm.stepMemory.owns(b))).toBe(true);
+    const during = opt.stateDict().buffers;
+    unpin();
+    expect(opt.buffers().some((b) => wasm.stepMemory.owns(b))).toBe(false);
+    expect(opt.stateDict().buffers).toEqual(during);
+    expect(during.get('0.exp_avg')![0]).toBeCloseTo(0.1, 6);
   });
 });
 
