@@ -159,15 +159,18 @@ export function getBatch(d: Dataset, batchSize: number, index: number, opts: { s
   const T = d.targetDim;
   const classes = d.task === 'classification' ? new Int32Array(n) : null;
   const targets = d.task === 'regression' ? emptyData(n * T) : null;
+  const { features, featureScale: scale, norm } = d;
   for (let i = 0; i < n; i++) {
     const r = order ? order[start + i] : start + i;
-    const norm = d.norm;
+    const src = r * D, dst = i * D;
     if (norm) {
-      for (let j = 0; j < D; j++) {
-        const c = norm.group === 1 ? j : Math.floor(j / norm.group);
-        x[i * D + j] = (d.features[r * D + j] * d.featureScale - norm.mean[c]) / norm.std[c];
+      // Channel by channel: a group of `group` features shares one mean and deviation.
+      const { mean, std, group } = norm;
+      for (let c = 0, j0 = 0; j0 < D; c++, j0 += group) {
+        const mu = mean[c], sd = std[c];
+        for (let j = j0; j < j0 + group; j++) x[dst + j] = (features[src + j] * scale - mu) / sd;
       }
-    } else for (let j = 0; j < D; j++) x[i * D + j] = d.features[r * D + j] * d.featureScale;
+    } else for (let j = 0; j < D; j++) x[dst + j] = features[src + j] * scale;
     if (classes) classes[i] = d.labels[r];
     if (targets) for (let t = 0; t < T; t++) targets[i * T + t] = d.labels[r * T + t];
   }
