@@ -6,13 +6,13 @@
  * them. No Node or DOM imports: the host (./node/load.ts under Node) supplies
  * the runtime.
  */
-import type { AdamStep, Conv2dGeometry, GemmArgs, GemmBatchArgs, Kernels, Pool2dGeometry } from '../kernel-types.ts';
+import type { AdamStep, SgdMomentumStep, Conv2dGeometry, GemmArgs, GemmBatchArgs, Kernels, Pool2dGeometry } from '../kernel-types.ts';
 import { referenceKernels } from '../reference.ts';
 import { Arena, Heap, StepArena, align } from './wasm-memory.ts';
 import { KernelCaller, f32Bits, type WasmRuntime } from './wasm-call.ts';
 import {
   AdamArg, AddArraysArg, ColumnSumsArg, ConvArg, GemmArg, GemmBatchArg, LayerNormBackwardArg, LayerNormForwardArg, MaskMultiplyArg, Op,
-  PoolArg, RandomArg, ReluBackwardArg, ReluForwardArg, SgdArg, SoftmaxBackwardArg, SoftmaxForwardArg, SumPartsArg,
+  PoolArg, RandomArg, ReluBackwardArg, ReluForwardArg, SgdArg, SgdMomentumArg, SoftmaxBackwardArg, SoftmaxForwardArg, SumPartsArg,
 } from './assembly/layout.ts';
 
 export type { WasmRuntime } from './wasm-call.ts';
@@ -286,6 +286,15 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
           n: w.length, w: io.inout(w), g: io.input(g), m: io.inout(m), v: io.inout(v), vmax: vmax ? io.inout(vmax) : 0,
           decoupled: s.decoupled ? 1 : 0, consts,
         };
+      });
+    },
+
+    sgdMomentumUpdate(w: Float32Array, g: Float32Array, buf: Float32Array, s: SgdMomentumStep): void {
+      if (w.length < MIN_ELEMENTWISE) return referenceKernels.sgdMomentumUpdate(w, g, buf, s);
+      caller.call(Op.sgdMomentumUpdate, SgdMomentumArg, split(w.length, MIN_ELEMENTS_PER_THREAD), (io) => {
+        const consts = io.scratch(4 * 8);
+        new Float64Array(heap.f32.buffer, consts, 4).set([s.lr, s.momentum, s.dampening, s.weightDecay]);
+        return { n: w.length, w: io.inout(w), g: io.input(g), buf: io.inout(buf), first: s.first ? 1 : 0, nesterov: s.nesterov ? 1 : 0, consts };
       });
     },
 

@@ -10,6 +10,7 @@ import { arg } from './param-block';
 import { addArrays, columnSums, maskMultiply, reluBackward, reluForward, sgdUpdate } from './elementwise';
 import { randomBits } from './random';
 import { adamUpdate } from './adam';
+import { sgdMomentumUpdate } from './sgd-momentum';
 import { winogradScratchBytes, winogradWeightScratchBytes } from './winograd';
 import { softmaxBackward, softmaxForward } from './softmax';
 import { layerNormBackward, layerNormForward } from './layer-norm';
@@ -67,6 +68,7 @@ export function run(op: i32, p: usize, tid: i32, nt: i32): void {
     case Op.maskMultiply: maskMultiply(p, tid, nt); break;
     case Op.addArrays: addArrays(p, tid, nt); break;
     case Op.adamUpdate: adamUpdate(p, tid, nt); break;
+    case Op.sgdMomentumUpdate: sgdMomentumUpdate(p, tid, nt); break;
     default: unreachable();
   }
 }

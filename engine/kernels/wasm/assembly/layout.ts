@@ -11,7 +11,7 @@ export enum Op {
   gemm = 1, gemmBatch, conv2dForward, conv2dBackwardInput, conv2dBackwardWeight, sumParts,
   maxPool2dForward, maxPool2dBackward, reluForward, reluBackward, randomBits, sgdUpdate,
   softmaxForward, softmaxBackward, layerNormForward, layerNormBackward, columnSums, maskMultiply,
-  addArrays, adamUpdate,
+  addArrays, adamUpdate, sgdMomentumUpdate,
 }
 
 /** C (+)= op(A)·op(B) (+ bias row); each thread packs in scratch + tid·scratchBytes. */
@@ -51,6 +51,8 @@ export enum ReluBackwardArg { n, x, dy, dx }
 export enum SgdArg { n, w, g, lr, weightDecay }
 /** One Adam step in place on w, m, v (and vmax unless 0, AMSGrad); consts: seven float64s (adam.ts). */
 export enum AdamArg { n, w, g, m, v, vmax, decoupled, consts }
+/** One step of SGD with momentum in place on w and buf; consts: four float64s (sgd-momentum.ts). */
+export enum SgdMomentumArg { n, w, g, buf, first, nesterov, consts }
 /** out[cols] = Σ over rows of x; acc holds each thread's float64 sums. */
 export enum ColumnSumsArg { rows, cols, x, out, acc }
 export enum MaskMultiplyArg { n, x, mask, y, scale }
