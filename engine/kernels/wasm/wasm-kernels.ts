@@ -264,7 +264,7 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       if (x.length < MIN_ELEMENTWISE || cols < 4) return referenceKernels.columnSums(x, cols, out);
       const nt = split(x.length, MIN_ELEMENTS_PER_THREAD, cols >> 2);
       caller.call(Op.columnSums, ColumnSumsArg, nt, (io) => ({
-        rows: x.length / cols, cols, x: io.input(x), out: io.output(out, 0, cols), acc: io.scratch(nt * cols * 8),
+        rows: x.length / cols, cols, x: io.input(x), out: io.output(out, 0, cols),
       }));
     },
 
