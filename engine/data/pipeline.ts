@@ -62,12 +62,18 @@ export function fitNormalizer(train: Dataset): Normalizer | null {
   const k = D / group;
   const sum = new Float64Array(k);
   const sq = new Float64Array(k);
+  const { features, featureScale: scale } = train;
   for (let i = 0; i < train.size; i++) {
-    for (let j = 0; j < D; j++) {
-      const v = train.features[i * D + j] * train.featureScale;
-      const c = Math.floor(j / group);
-      sum[c] += v;
-      sq[c] += v * v;
+    // Channel by channel, each channel's values in the same order as one pass over the sample.
+    for (let c = 0, j = i * D; c < k; c++) {
+      let s = sum[c], q = sq[c];
+      for (const end = j + group; j < end; j++) {
+        const v = features[j] * scale;
+        s += v;
+        q += v * v;
+      }
+      sum[c] = s;
+      sq[c] = q;
     }
   }
   const n = train.size * group;
