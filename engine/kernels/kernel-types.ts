@@ -3,7 +3,6 @@
  * `kernels()`; a faster backend (e.g. WebAssembly) replaces entries without
  * touching the ops. All arrays are row-major float32.
  */
-import type { StepMemory } from '../tensor/storage.ts';
 
 /** C[M,N] = op(A) · op(B) (+ C when accumulate); op(X) is X or Xᵀ; lda etc. are implied by the shapes. */
 export interface GemmArgs {
@@ -78,6 +77,19 @@ export interface Pool2dGeometry {
   padW: number;
   dilationH: number;
   dilationW: number;
+}
+
+/** A backend's scoped allocator for step memory (tensor/storage.ts): stack discipline, released by mark. */
+export interface StepMemory {
+  /** n float32s, zeroed when `zero`, else with whatever the last step left. */
+  alloc(n: number, zero: boolean): Float32Array;
+  mark(): number;
+  release(mark: number): void;
+  /** Whether the array lives in this memory. */
+  owns(a: ArrayBufferView): boolean;
+  /** A long-lived copy of data in this memory, outside any scope, until `unpin`. */
+  pin(data: Float32Array): Float32Array;
+  unpin(a: Float32Array): void;
 }
 
 export interface Kernels {
