@@ -22,18 +22,16 @@ type ModelSource = ParsedParamsOf<'predict'>['model'];
 export class Inference {
   constructor(private readonly datasets: DatasetCache, private readonly project: ProjectSession, private readonly mc: McJobs) {}
 
-  evaluate(p: ParsedParamsOf<'evaluate'>): ResultOf<'evaluate'> {
+  async evaluate(p: ParsedParamsOf<'evaluate'>): Promise<ResultOf<'evaluate'>> {
     const r = this.project.loadRun(p.run_id);
-    const d = normalize(this.datasets.runSplit(r, p.split).split, r.normalizer);
+    const d = normalize((await this.datasets.runSplit(r, p.split)).split, r.normalizer);
     const m = evaluate(r.model, d, 256);
     return { run_id: r.runId, split: p.split, samples: d.size, loss: m.loss, accuracy: m.accuracy };
   }
 
   async results(p: ParsedParamsOf<'results'>): Promise<ResultOf<'results'>> {
     const r = this.project.loadRun(p.run_id);
-    // A folder of pictures not cached yet imports with progress and can be cancelled (the Results view shows its bar).
-    await this.datasets.prepare(r.dataset);
-    const { data, split: d } = this.datasets.runSplit(r, p.split);
+    const { data, split: d } = await this.datasets.runSplit(r, p.split);
     const frame = data.test ? [data.data, data.test] : [data.data];
     const res = await splitResults(r.model, d, r.normalizer, { samples: p.samples, grid: p.grid, frame });
     return { run_id: r.runId, split: p.split, ...res };
