@@ -175,8 +175,7 @@ function headAttention(q: HeadSource, k: HeadSource, v: HeadSource, H: number, D
  */
 function headMean(w: Float32Array, N: number, H: number, LS: number): Float32Array {
   const out = new Float32Array(N * LS);
-  const K = kernels();
-  for (let n = 0; n < N; n++) K.columnSums(w.subarray(n * H * LS, (n + 1) * H * LS), LS, out.subarray(n * LS, (n + 1) * LS));
+  kernels().columnSums(w, LS, out);
   for (let i = 0; i < out.length; i++) out[i] *= 1 / H;
   return out;
 }
