@@ -124,7 +124,10 @@ export interface Kernels {
   layerNormForward(x: Float32Array, size: number, w: Float32Array, b: Float32Array, eps: number, y: Float32Array, xhat: Float32Array, rstd: Float64Array): void;
   /** Its gradients: dx = (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))·rstd with ĝ = g·w; dw = Σ g·x̂ and db = Σ g over rows. Null outputs are skipped. */
   layerNormBackward(g: Float32Array, xhat: Float32Array, rstd: Float64Array, w: Float32Array, size: number, dx: Float32Array | null, dw: Float32Array | null, db: Float32Array | null): void;
-  /** out[j] = Σ over rows of x[row, j] for x stored [rows, cols], summed in float64 in row order (a bias gradient). */
+  /**
+   * out[b, j] = Σ over rows of x[b, row, j] for x stored [blocks, rows, cols] with blocks = out.length / cols, summed in
+   * float64 in row order (one block: a bias gradient; a block per outer index: a sum over a middle axis).
+   */
   columnSums(x: Float32Array, cols: number, out: Float32Array): void;
   /** Plain SGD in place: w ← w − lr·(g + weightDecay·w). */
   sgdUpdate(w: Float32Array, g: Float32Array, lr: number, weightDecay: number): void;

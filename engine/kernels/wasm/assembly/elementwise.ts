@@ -62,16 +62,30 @@ export function reluBackward(p: usize, tid: i32, nt: i32): void {
 
 /**
  * Block: ColumnSumsArg (acc: cols float64 per thread).
- * out[j] = Σᵣ x[r, j] in float64, rows in order (as the reference), then
- * rounded once: nn.Linear's bias gradient. Each thread takes a range of
- * columns and streams the rows through a float64 accumulator row in L1.
+ * out[b, j] = Σᵣ x[b, r, j] in float64, rows in order (as the reference), then
+ * rounded once: nn.Linear's bias gradient (one block), a mean over the middle
+ * axis (a block per outer index). One block: each thread takes a range of
+ * columns; several: a range of blocks. The rows stream through a float64
+ * accumulator row in L1.
  */
 export function columnSums(p: usize, tid: i32, nt: i32): void {
-  const rows = arg(p, ColumnSumsArg.rows), cols = arg(p, ColumnSumsArg.cols);
+  const blocks = arg(p, ColumnSumsArg.blocks), rows = arg(p, ColumnSumsArg.rows), cols = arg(p, ColumnSumsArg.cols);
   const x = <usize>arg(p, ColumnSumsArg.x), out = <usize>arg(p, ColumnSumsArg.out);
   const acc = <usize>arg(p, ColumnSumsArg.acc) + (<usize>(tid * cols) << 3);
+  if (blocks > 1) {
+    const b1 = (tid + 1) * blocks / nt;
+    for (let b = tid * blocks / nt; b < b1; b++) sumColumns(x + (<usize>(b * rows * cols) << 2), out + (<usize>(b * cols) << 2), acc, rows, cols, 0, cols);
+    return;
+  }
   const quads = (cols + 3) >> 2;
   const c0 = min(cols, (tid * quads / nt) << 2), c1 = min(cols, ((tid + 1) * quads / nt) << 2);
+  sumColumns(x, out, acc, rows, cols, c0, c1);
+}
+
+/** Columns c0 … c1 − 1 of one [rows, cols] block into out, through acc. */
+// @ts-ignore: decorator
+@inline
+function sumColumns(x: usize, out: usize, acc: usize, rows: i32, cols: i32, c0: i32, c1: i32): void {
   if (c0 >= c1) return;
   memory.fill(acc, 0, <usize>(c1 - c0) << 3);
   for (let r = 0; r < rows; r++) {

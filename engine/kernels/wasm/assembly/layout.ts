@@ -49,8 +49,8 @@ export enum ReluForwardArg { n, x, y }
 export enum ReluBackwardArg { n, x, dy, dx }
 /** w -= lr·(g + weightDecay·w), in place. */
 export enum SgdArg { n, w, g, lr, weightDecay }
-/** out[cols] = Σ over rows of x; acc holds each thread's float64 sums. */
-export enum ColumnSumsArg { rows, cols, x, out, acc }
+/** out[blocks, cols] = Σ over rows of x[blocks, rows, cols]; acc holds each thread's float64 sums. */
+export enum ColumnSumsArg { rows, cols, x, out, acc, blocks }
 export enum MaskMultiplyArg { n, x, mask, y, scale }
 
 /** y = a + b element-wise (y may be a or b). */
