@@ -4,8 +4,10 @@
  * request, and a run's split of its dataset as it trained.
  *
  * Requests that may import a large source (preview, training starts, a run's
- * results, evaluate and MC-dropout through `runSplit`) load it with `prepare`: the import's steps run with a yield to the event loop every
- * few milliseconds, so progress events leave and a dataset.cancel is heard.
+ * results, evaluate and MC-dropout through `runSplit`, predict and inspect on a
+ * dataset's sample) load it with `prepare`: the import's steps run with a yield
+ * to the event loop every few milliseconds, so progress events leave and a
+ * dataset.cancel is heard.
  */
 import type { ParsedParamsOf, ResultOf } from '../protocol.ts';
 import { ImportCancelled, loadDataset, loadDatasetSteps, missingSource, resolveSourcePath, type DatasetChoice, type LoadedData, type MissingSource } from '../data/catalog.ts';

@@ -39,9 +39,9 @@ export class Inference {
 
   async predict(p: ParsedParamsOf<'predict'>): Promise<ResultOf<'predict'>> {
     const m = this.model(p.model);
-    const x = this.input(p.input, m.spec, m.normalizer);
+    const x = await this.input(p.input, m.spec, m.normalizer);
     if (p.mc) {
-      const task = 'run_id' in p.model ? this.datasets.load(this.project.findRun(p.model.run_id).dataset).data.task : 'classification';
+      const task = 'run_id' in p.model ? (await this.datasets.prepare(this.project.findRun(p.model.run_id).dataset)).data.task : 'classification';
       const s = await this.mc.run(m.model, x, { passes: p.mc.passes, seed: p.seed, task });
       const mean = { shape: [s.samples, s.width], data: s.mean };
       const predicted = task === 'classification' ? Array.from({ length: s.samples }, (_, i) => argmaxRow(s.mean, i, s.width)) : null;
@@ -52,9 +52,9 @@ export class Inference {
     return { mode: p.mode, output: tensorData(y), predicted: y.shape.length === 2 ? Array.from(argmaxLast(y)) : null };
   }
 
-  inspect(p: ParsedParamsOf<'inspect'>): ResultOf<'inspect'> {
+  async inspect(p: ParsedParamsOf<'inspect'>): Promise<ResultOf<'inspect'>> {
     const m = this.model(p.model);
-    const x = this.input(p.input, m.spec, m.normalizer);
+    const x = await this.input(p.input, m.spec, m.normalizer);
     if (x.shape[0] !== 1) throw new ReplyError('bad-params', `inspect takes one sample; got a batch of ${x.shape[0]}`);
     setMode(m.model, p.mode, p.seed);
     // The kind as the spec wrote it (a trace visits the top-level layers, named as the spec names them): MaxPool2d, not the PoolModule class behind it.
@@ -80,7 +80,11 @@ export class Inference {
     return { model: buildModel(source.spec as ModelSpec, { seed: source.seed }).model, normalizer: null, spec: source.spec as ModelSpec };
   }
 
-  private input(input: ParsedParamsOf<'predict'>['input'], spec: ModelSpec, normalizer: Normalizer | null): Tensor {
+  /**
+   * The model's input: the tensor given, or one sample of a dataset. That dataset is prepared first, so one the
+   * engine does not hold (evicted from its cache, or after a restart) imports with progress and can be cancelled.
+   */
+  private async input(input: ParsedParamsOf<'predict'>['input'], spec: ModelSpec, normalizer: Normalizer | null): Promise<Tensor> {
     const D = spec.input_shape.reduce((a, b) => a * b, 1);
     if ('tensor' in input) {
       const { shape, data } = input.tensor;
@@ -89,7 +93,7 @@ export class Inference {
       const d: Dataset = { name: 'input', task: 'classification', inputShape: spec.input_shape, size: n, features: data, featureScale: 1, labels: new Int32Array(n), classNames: [], targetDim: 1 };
       return getBatch(normalize(d, normalizer), n, 0).x;
     }
-    const d = this.datasets.load(input.dataset).data;
+    const d = (await this.datasets.prepare(input.dataset)).data;
     if (input.index >= d.size) throw new ReplyError('bad-params', `sample ${input.index} is out of range; ${d.name} has ${d.size} samples`);
     if (d.inputShape.join('×') !== spec.input_shape.join('×')) throw new ReplyError('bad-params', `${d.name} gives inputs of shape ${d.inputShape.join('×')} but the model expects ${spec.input_shape.join('×')}`);
     return getBatch(normalize(subset(d, [input.index]), normalizer), 1, 0).x;

@@ -10,8 +10,8 @@
  * with a banner naming the folder, is pointed at the folder's new place, and
  * trains. A CIFAR-10 binary layout is chosen the same way (its parent
  * folder, as the archive extracts) and previewed. MC-dropout in the Results
- * view on a run whose folder the engine no longer holds shows the import's
- * bar and Cancel, and Import again.
+ * view, and the Train/Eval view's trace, on a run whose folder the engine no
+ * longer holds show the import's bar and Cancel, and Import again.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -314,7 +314,7 @@ describe.runIf(haveChromium)('the Data view with an image folder', () => {
     await page.screenshot({ path: join(SHOTS, 'data-view-cifar10-dark.png') });
     expect(problems).toEqual([]);
   }, 120_000);
-  it('imports a run’s folder the engine no longer holds with a bar and Cancel in MC-dropout, and Import again answers', async () => {
+  it('imports a run’s folder the engine no longer holds with a bar and Cancel in MC-dropout and in the Train/Eval view, and Import again answers', async () => {
     writeColourFolder(join(lab.root, 'mc-pics'), { cyan: [30, 200, 200], magenta: [200, 30, 200], yellow: [220, 220, 30] }, 2500, 16);
     const before = enginePids(lab.checkpoints);
     const { page, problems } = await lab.open();
@@ -362,8 +362,44 @@ describe.runIf(haveChromium)('the Data view with an image folder', () => {
     await expect.poll(() => panel.textContent(), { timeout: 120_000 }).toMatch(/The \d+ most uncertain of [\d,]+ samples, 30 passes each/);
     expect([await cancelled.count(), await bar.count()]).toEqual([0, 0]);
     await panel.screenshot({ path: join(SHOTS, 'results-mc-imported.png') });
+
+    // Again lost; now the Train/Eval view traces a sample of the run: the same bar, Cancel and Import again.
+    rmSync(join(lab.checkpoints, 'datasets'), { recursive: true, force: true });
+    const [pid2] = enginePids(lab.checkpoints).filter((p) => !before.includes(p));
+    expect(pid2, 'the restarted engine process').toBeGreaterThan(0);
+    process.kill(pid2, 'SIGKILL');
+    await expect.poll(() => page.locator('[data-testid="status"].connected').count(), { timeout: 60_000 }).toBe(0);
+    await page.locator('[data-testid="status"].connected').waitFor({ timeout: 60_000 });
+    await page.getByTestId('view-modes').click();
+    const modes = page.locator('section.modes');
+    const modesBar = modes.getByTestId('dataset-import');
+    await modesBar.waitFor({ timeout: 30_000 });
+    expect(await modesBar.textContent()).toMatch(/Importing mc-pics.*of 7,500 files/);
+    await expect.poll(() => modes.getByTestId('dataset-import-eta').textContent(), { timeout: 20_000, interval: 50 }).toMatch(/about \d+s left/);
+    await page.screenshot({ path: join(SHOTS, 'modes-import.png') });
+    await modes.getByTestId('dataset-import-cancel').click();
+    const modesCancelled = modes.getByTestId('modes-import-cancelled');
+    await modesCancelled.waitFor({ timeout: 20_000 });
+    expect(await modesCancelled.textContent()).toMatch(/Import cancelled.*no sample to show.*Import again/);
+    expect([await modesBar.count(), await modes.locator('[role="alert"]').count(), await modes.getByTestId('run-history').locator('li').count()]).toEqual([0, 0, 0]);
+    // Nothing is imported behind the user's back: Run again asks nothing.
+    await page.getByTestId('run-again').click();
+    await page.waitForTimeout(500);
+    expect(await modesBar.count()).toBe(0);
+    await page.screenshot({ path: join(SHOTS, 'modes-import-cancelled.png') });
+
+    await modes.getByTestId('modes-import-again').click();
+    await modesBar.waitFor({ timeout: 30_000 });
+    await expect.poll(() => modes.getByTestId('run-history').locator('li').count(), { timeout: 120_000 }).toBe(1);
+    expect([await modesCancelled.count(), await modesBar.count()]).toEqual([0, 0]);
+    expect(await modes.getByTestId('sample-index').getAttribute('max')).toBe(String(7500 - 1));
+    // MC-dropout on the sample reads the imported pictures from the engine's cache: no bar.
+    await modes.getByTestId('mc-predict').click();
+    await modes.getByTestId('mc-predict-result').waitFor({ timeout: 60_000 });
+    expect(await modesBar.count()).toBe(0);
+    await page.screenshot({ path: join(SHOTS, 'modes-imported.png') });
     expect(problems).toEqual([]);
-  }, 300_000);
+  }, 420_000);
 
   it('gives a class its bar’s colour in the points plot and the token rows too', async () => {
     const { page, problems } = await lab.open();
