@@ -49,6 +49,9 @@ async function load(dir: string): Promise<{ name: string; call(threads: number):
 
 const sides = [{ dir: '.', ...(await load('.')) }];
 if (values.base) sides.push({ dir: values.base, ...(await load(values.base)) });
+// Workers start on first use and take tens of milliseconds to come up; until then the caller runs their shares,
+// so a short shape would time as one thread. Warm up at the most threads for a while first.
+for (const t0 = performance.now(); performance.now() - t0 < 500; ) for (const s of sides) s.call(Math.max(...threadCounts));
 const samples = sides.map(() => new Map<number, number[]>());
 for (let r = -1; r < Number(values.runs); r++) {
   for (const t of threadCounts) {

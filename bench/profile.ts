@@ -34,7 +34,7 @@ for (const key of Object.keys(inner).filter((k) => typeof inner[k as keyof Kerne
     const label = key === 'gemm' || key === 'gemmBatch'
       ? `${key} ${first.batch && key === 'gemmBatch' ? `${first.batch}× ` : ''}${first.m}×${first.n}×${first.k}${first.transA ? ' Aᵀ' : ''}${first.transB ? ' Bᵀ' : ''}`
       : key === 'randomBits' ? `randomBits ${(args[3] as Uint32Array).length}` : key.startsWith('softmax') ? `${key} ${(args[0] as Float32Array).length}/${args[key === 'softmaxForward' ? 1 : 2]}` : key.startsWith('relu') || key === 'sgdUpdate' || key === 'maskMultiply' || key === 'addArrays' || key.startsWith('layerNorm') ? `${key} ${(args[0] as Float32Array).length}`
-      : key === 'columnSums' ? `columnSums ${(args[0] as Float32Array).length / (args[1] as number)}×${args[1]}` : key === 'randomMask' ? `randomMask ${(args[4] as Float32Array).length}` : key.startsWith('conv') ? `${key} ${first.inChannels}→${first.outChannels} @${first.inH}` : `${key} @${first.inH}`;
+      : key === 'columnSums' ? columnSumsLabel(args[0] as Float32Array, args[1] as number, args[2] as Float32Array) : key === 'randomMask' ? `randomMask ${(args[4] as Float32Array).length}` : key.startsWith('conv') ? `${key} ${first.inChannels}→${first.outChannels} @${first.inH}` : `${key} @${first.inH}`;
     const c = values.cpu ? cpuClock().main : 0;
     const t = performance.now();
     fn(...args);
@@ -69,3 +69,9 @@ for (const [label, e] of [...times].sort((a, b) => b[1].ms - a[1].ms)) {
   console.log(`  ${ms.toFixed(3).padStart(8)} ms  ${((ms / total) * 100).toFixed(1).padStart(5)}%${cpuCol}  ${(e.calls / steps).toFixed(0)}×  ${label}`);
 }
 console.log(`  ${(total - inKernels).toFixed(3).padStart(8)} ms  ${(((total - inKernels) / total) * 100).toFixed(1).padStart(5)}%  outside kernels (ops' JS loops, autograd, optimizer)`);
+
+/** "columnSums rows×cols", with the block count when the call sums several [rows, cols] blocks. */
+function columnSumsLabel(x: Float32Array, cols: number, out: Float32Array): string {
+  const blocks = out.length / cols;
+  return `columnSums ${blocks > 1 ? `${blocks}× ` : ''}${x.length / out.length}×${cols}`;
+}

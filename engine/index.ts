@@ -1,7 +1,7 @@
 /** The engine's public surface. Plain TypeScript: no Electron, Svelte, DOM or Node imports. */
 export { Tensor, tensor, zeros, ones, full, scalar } from './tensor/tensor.ts';
 export { noGrad, isGradEnabled } from './tensor/grad-mode.ts';
-export { withStepMemory, keepData, pinData, type StepMemory } from './tensor/storage.ts';
+export { withStepMemory, keepData, pinData } from './tensor/storage.ts';
 export { Generator, defaultGenerator, manualSeed, threefry2x32 } from './tensor/random.ts';
 export * from './tensor/shape.ts';
 export * from './ops/elementwise.ts';
@@ -13,13 +13,13 @@ export * from './ops/matmul.ts';
 export * from './ops/conv.ts';
 export * from './ops/pool.ts';
 export { kernels, registerBackend, useBackend, backendNames } from './kernels/registry.ts';
-export type { Kernels, GemmArgs, GemmBatchArgs, Conv2dGeometry, Pool2dGeometry } from './kernels/kernel-types.ts';
+export type { Kernels, GemmArgs, GemmBatchArgs, Conv2dGeometry, Pool2dGeometry, StepMemory } from './kernels/kernel-types.ts';
 export { Module, Sequential, describeReport, type StateDictReport } from './nn/module.ts';
 export { Args, LayerError, type LayerDef, type ArgSpec, type ShapeInfo, type Category } from './nn/layer-def.ts';
 export { layerDef, layerDefs, layerKinds } from './nn/registry.ts';
 export { validateSpec, buildModel, resolveArgs, SpecError, type ModelSpec, type LayerSpec, type SpecReport, type LayerReport } from './nn/spec.ts';
-export { StochasticModule, stochasticModules, type NoiseKind } from './nn/stochastic.ts';
-export { scheduledP, applyDropoutSchedules, checkSchedule, type DropoutSchedule, type TrainingProgress } from './nn/dropout-schedule.ts';
+export { StochasticModule, stochasticModules, applyDropoutSchedules, type NoiseKind } from './nn/stochastic.ts';
+export { scheduledP, checkSchedule, type DropoutSchedule, type TrainingProgress } from './nn/dropout-schedule.ts';
 // Layer kinds are reached through the registry (layerDef(kind).build, buildModel), not by class, so a new kind adds no line here.
 export { Residual, blockDef, blockDefs, type BlockDef } from './nn/layers/blocks.ts';
 export * from './losses/losses.ts';

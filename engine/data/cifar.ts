@@ -7,7 +7,7 @@
  * test.bin (coarse label, then fine label) with fine_label_names.txt. The
  * files' own test set is kept apart, as IDX's t10k files are.
  */
-import type { FileSource, LoadedData } from './catalog.ts';
+import type { FileSource, LoadedData } from './loader.ts';
 import { DataError, type Dataset } from './dataset.ts';
 import { SourceMissing } from './source-missing.ts';
 

@@ -10,7 +10,7 @@
  * The import is a generator that yields progress after each file, so a driver
  * can report it, cancel between files, or (in a server) yield to messages.
  */
-import type { FileSource, LoadedData, LoadProgress } from './catalog.ts';
+import type { FileSource, LoadedData, LoadProgress } from './loader.ts';
 import { DataError, type Dataset } from './dataset.ts';
 import { decodeImage } from './decode-image.ts';
 import { resizeInto } from './resize-image.ts';

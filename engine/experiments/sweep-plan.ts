@@ -1,8 +1,11 @@
 /**
- * What a sweep varies, as data: shared by the engine (engine/experiments/sweep.ts)
- * and the protocol, so it imports nothing but zod.
+ * What a sweep varies, as data: the plan and the variants it expands to.
+ * Shared by the engine (engine/experiments/sweep.ts) and the protocol, so it
+ * imports nothing at run time but zod.
  */
 import { z } from 'zod';
+import type { ModelSpec } from '../nn/spec.ts';
+import type { TrainingSettings } from '../train/settings.ts';
 
 export const PLACEMENTS = ['none', 'after-linear', 'after-conv-dropout2d', 'after-conv-dropblock'] as const;
 export type Placement = (typeof PLACEMENTS)[number];
@@ -22,3 +25,17 @@ export const SweepPlanSchema = z.object({
   epochs: z.number().int().min(1).max(100_000).optional(),
 });
 export type SweepPlan = z.output<typeof SweepPlanSchema>;
+
+/** One run of a sweep: a setting and a seed (`expandSweep`). */
+export interface SweepVariant {
+  /** e.g. "p=0.3 · seed 1", "drop1=0.1 drop2=0.3 · seed 0", "after-linear p=0.3 · seed 2". */
+  label: string;
+  /** The setting without the seed: runs sharing it are averaged in the recommendation. */
+  group: string;
+  spec: ModelSpec;
+  settings: TrainingSettings;
+  seed: number;
+  /** The rate of every swept layer, by path. */
+  p: Record<string, number>;
+  placement: Placement | null;
+}

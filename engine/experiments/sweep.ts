@@ -13,7 +13,7 @@
  * can be cancelled between and within runs.
  */
 import type { z } from 'zod';
-import { SweepPlanSchema, type Placement } from './sweep-plan.ts';
+import { SweepPlanSchema, type Placement, type SweepVariant } from './sweep-plan.ts';
 import { validateSpec, type LayerReport, type LayerSpec, type ModelSpec } from '../nn/spec.ts';
 import { traitsOf } from '../nn/registry.ts';
 import type { RunHistory } from '../train/trainer.ts';
@@ -23,20 +23,7 @@ import type { DatasetChoice, LoadedData } from '../data/catalog.ts';
 import type { Normalizer } from '../data/pipeline.ts';
 import type { Sequential } from '../nn/module.ts';
 
-export { DEFAULT_P, PLACEMENTS, SweepPlanSchema, type Placement, type SweepPlan } from './sweep-plan.ts';
-
-export interface SweepVariant {
-  /** e.g. "p=0.3 · seed 1", "drop1=0.1 drop2=0.3 · seed 0", "after-linear p=0.3 · seed 2". */
-  label: string;
-  /** The setting without the seed: runs sharing it are averaged in the recommendation. */
-  group: string;
-  spec: ModelSpec;
-  settings: TrainingSettings;
-  seed: number;
-  /** The rate of every swept layer, by path. */
-  p: Record<string, number>;
-  placement: Placement | null;
-}
+export { DEFAULT_P, PLACEMENTS, SweepPlanSchema, type Placement, type SweepPlan, type SweepVariant } from './sweep-plan.ts';
 
 export class SweepError extends Error {
   constructor(message: string) {

@@ -11,7 +11,7 @@ import type { Sequential } from '../nn/module.ts';
 import { evaluate, snapshotWeights, Trainer, type RunHistory } from '../train/trainer.ts';
 import type { LoadedData } from '../data/catalog.ts';
 import type { Normalizer } from '../data/pipeline.ts';
-import type { SweepVariant } from './sweep.ts';
+import type { SweepVariant } from './sweep-plan.ts';
 
 export interface VariantJob {
   variant: SweepVariant;

@@ -3,9 +3,11 @@
  * source's path resolved through the host's path policy; the dataset.preview
  * request, and a run's split of its dataset as it trained.
  *
- * Requests that may import a large source (preview, training starts) load it
- * with `prepare`: the import's steps run with a yield to the event loop every
- * few milliseconds, so progress events leave and a dataset.cancel is heard.
+ * Requests that may import a large source (preview, training starts, a run's
+ * results, evaluate and MC-dropout through `runSplit`, predict and inspect on a
+ * dataset's sample) load it with `prepare`: the import's steps run with a yield
+ * to the event loop every few milliseconds, so progress events leave and a
+ * dataset.cancel is heard.
  */
 import type { ParsedParamsOf, ResultOf } from '../protocol.ts';
 import { ImportCancelled, loadDataset, loadDatasetSteps, missingSource, resolveSourcePath, type DatasetChoice, type LoadedData, type MissingSource } from '../data/catalog.ts';
@@ -132,9 +134,13 @@ export class DatasetCache {
     this.cache.set(key, d);
   }
 
-  /** The run's split of its dataset as it trained (same seed and fractions), un-normalised. */
-  runSplit(run: { dataset: DatasetChoice; settings: TrainingSettings }, which: 'train' | 'val' | 'test'): { data: LoadedData; split: Dataset } {
-    const data = this.load(run.dataset);
+  /**
+   * The run's split of its dataset as it trained (same seed and fractions), un-normalised.
+   * Its dataset is prepared first: one not loaded (never, or evicted from the cache, or
+   * after an engine restart) imports with progress and can be cancelled.
+   */
+  async runSplit(run: { dataset: DatasetChoice; settings: TrainingSettings }, which: 'train' | 'val' | 'test'): Promise<{ data: LoadedData; split: Dataset }> {
+    const data = await this.prepare(run.dataset);
     const d = splitsOf(data, run.settings)[which];
     if (d.size === 0) throw new ReplyError('failed', `the ${which} split of this run is empty; set a ${which} fraction above 0`);
     return { data, split: d };

@@ -22,18 +22,16 @@ type ModelSource = ParsedParamsOf<'predict'>['model'];
 export class Inference {
   constructor(private readonly datasets: DatasetCache, private readonly project: ProjectSession, private readonly mc: McJobs) {}
 
-  evaluate(p: ParsedParamsOf<'evaluate'>): ResultOf<'evaluate'> {
+  async evaluate(p: ParsedParamsOf<'evaluate'>): Promise<ResultOf<'evaluate'>> {
     const r = this.project.loadRun(p.run_id);
-    const d = normalize(this.datasets.runSplit(r, p.split).split, r.normalizer);
+    const d = normalize((await this.datasets.runSplit(r, p.split)).split, r.normalizer);
     const m = evaluate(r.model, d, 256);
     return { run_id: r.runId, split: p.split, samples: d.size, loss: m.loss, accuracy: m.accuracy };
   }
 
   async results(p: ParsedParamsOf<'results'>): Promise<ResultOf<'results'>> {
     const r = this.project.loadRun(p.run_id);
-    // A folder of pictures not cached yet imports with progress and can be cancelled (the Results view shows its bar).
-    await this.datasets.prepare(r.dataset);
-    const { data, split: d } = this.datasets.runSplit(r, p.split);
+    const { data, split: d } = await this.datasets.runSplit(r, p.split);
     const frame = data.test ? [data.data, data.test] : [data.data];
     const res = await splitResults(r.model, d, r.normalizer, { samples: p.samples, grid: p.grid, frame });
     return { run_id: r.runId, split: p.split, ...res };
@@ -41,9 +39,9 @@ export class Inference {
 
   async predict(p: ParsedParamsOf<'predict'>): Promise<ResultOf<'predict'>> {
     const m = this.model(p.model);
-    const x = this.input(p.input, m.spec, m.normalizer);
+    const x = await this.input(p.input, m.spec, m.normalizer);
     if (p.mc) {
-      const task = 'run_id' in p.model ? this.datasets.load(this.project.findRun(p.model.run_id).dataset).data.task : 'classification';
+      const task = 'run_id' in p.model ? (await this.datasets.prepare(this.project.findRun(p.model.run_id).dataset)).data.task : 'classification';
       const s = await this.mc.run(m.model, x, { passes: p.mc.passes, seed: p.seed, task });
       const mean = { shape: [s.samples, s.width], data: s.mean };
       const predicted = task === 'classification' ? Array.from({ length: s.samples }, (_, i) => argmaxRow(s.mean, i, s.width)) : null;
@@ -54,9 +52,9 @@ export class Inference {
     return { mode: p.mode, output: tensorData(y), predicted: y.shape.length === 2 ? Array.from(argmaxLast(y)) : null };
   }
 
-  inspect(p: ParsedParamsOf<'inspect'>): ResultOf<'inspect'> {
+  async inspect(p: ParsedParamsOf<'inspect'>): Promise<ResultOf<'inspect'>> {
     const m = this.model(p.model);
-    const x = this.input(p.input, m.spec, m.normalizer);
+    const x = await this.input(p.input, m.spec, m.normalizer);
     if (x.shape[0] !== 1) throw new ReplyError('bad-params', `inspect takes one sample; got a batch of ${x.shape[0]}`);
     setMode(m.model, p.mode, p.seed);
     // The kind as the spec wrote it (a trace visits the top-level layers, named as the spec names them): MaxPool2d, not the PoolModule class behind it.
@@ -82,7 +80,11 @@ export class Inference {
     return { model: buildModel(source.spec as ModelSpec, { seed: source.seed }).model, normalizer: null, spec: source.spec as ModelSpec };
   }
 
-  private input(input: ParsedParamsOf<'predict'>['input'], spec: ModelSpec, normalizer: Normalizer | null): Tensor {
+  /**
+   * The model's input: the tensor given, or one sample of a dataset. That dataset is prepared first, so one the
+   * engine does not hold (evicted from its cache, or after a restart) imports with progress and can be cancelled.
+   */
+  private async input(input: ParsedParamsOf<'predict'>['input'], spec: ModelSpec, normalizer: Normalizer | null): Promise<Tensor> {
     const D = spec.input_shape.reduce((a, b) => a * b, 1);
     if ('tensor' in input) {
       const { shape, data } = input.tensor;
@@ -91,7 +93,7 @@ export class Inference {
       const d: Dataset = { name: 'input', task: 'classification', inputShape: spec.input_shape, size: n, features: data, featureScale: 1, labels: new Int32Array(n), classNames: [], targetDim: 1 };
       return getBatch(normalize(d, normalizer), n, 0).x;
     }
-    const d = this.datasets.load(input.dataset).data;
+    const d = (await this.datasets.prepare(input.dataset)).data;
     if (input.index >= d.size) throw new ReplyError('bad-params', `sample ${input.index} is out of range; ${d.name} has ${d.size} samples`);
     if (d.inputShape.join('×') !== spec.input_shape.join('×')) throw new ReplyError('bad-params', `${d.name} gives inputs of shape ${d.inputShape.join('×')} but the model expects ${spec.input_shape.join('×')}`);
     return getBatch(normalize(subset(d, [input.index]), normalizer), 1, 0).x;

@@ -48,7 +48,7 @@ export class McJobs {
   /** MC-dropout over the decision-region grid of `results` (same frame and cell centres). */
   async grid(p: ParsedParamsOf<'mc.grid'>): Promise<ResultOf<'mc.grid'>> {
     const r = this.project.loadRun(p.run_id);
-    const { data, split: d } = this.datasets.runSplit(r, p.split);
+    const { data, split: d } = await this.datasets.runSplit(r, p.split);
     if (!isPointData(d)) throw new ReplyError('failed', `mc.grid needs 2-D point data; ${d.name} has inputs of shape ${d.inputShape.join('×')}`);
     const { cells, x_min, x_max, y_min, y_max, size: n } = boundaryGrid({ points: d, frame: data.test ? [data.data, data.test] : [data.data], grid: p.grid });
     const x = getBatch(normalize(cells, r.normalizer), n * n, 0).x;
@@ -62,7 +62,7 @@ export class McJobs {
 
   async samples(p: ParsedParamsOf<'mc.samples'>): Promise<ResultOf<'mc.samples'>> {
     const r = this.project.loadRun(p.run_id);
-    const d = this.datasets.runSplit(r, p.split).split;
+    const d = (await this.datasets.runSplit(r, p.split)).split;
     if (d.task !== 'classification') throw new ReplyError('failed', `mc.samples ranks classification uncertainty; ${d.name} is a regression task (use predict with mc for mean and std)`);
     const x = getBatch(normalize(d, r.normalizer), d.size, 0).x;
     const s = await this.run(r.model, x, { passes: p.passes, seed: p.seed, task: 'classification' });

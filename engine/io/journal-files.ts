@@ -9,8 +9,10 @@
  * and the work is never out of a session folder, so an engine killed at any
  * point after taking it leaves it to its restart or to the next engine.
  * The taker's own journal goes aside while it takes one; an engine killed
- * mid-take leaves it there, and the next store opened on the folder settles
- * it (gone if the take got that far, else put back).
+ * mid-take leaves it there, and the folder's asides are settled (gone if the
+ * take got that far, else put back) whenever a store opens on it and whenever
+ * one lists the sessions, so an engine already open when the taker died finds
+ * its journal too.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,7 +50,7 @@ function moved(from: string, to: string): boolean {
   }
 }
 
-/** Best effort: a folder that cannot go now is settled when a store next opens (settleAside). */
+/** Best effort: a folder that cannot go now is settled at the next open or listing (settleAside). */
 function removed(path: string): void {
   try {
     rmSync(path, { recursive: true, force: true });
@@ -110,7 +112,10 @@ export function journalFiles(dir: string, session: string, scope: string): Journ
     readRun: (s, id) => readOrNull(runFile(s, id)),
     runIds: (s) => runIdsIn(runsOf(s)),
     removeRun: (s, id) => rmSync(runFile(s, id), { force: true }),
-    sessions: () => namesIn(dir).filter((name) => SESSION.test(name) && statSync(join(dir, name), { throwIfNoEntry: false })?.isDirectory()),
+    sessions() {
+      settleAside(dir);
+      return namesIn(dir).filter((name) => SESSION.test(name) && statSync(join(dir, name), { throwIfNoEntry: false })?.isDirectory());
+    },
     take(s) {
       if (s === session) return null;
       // This engine's journal goes aside (the taken document replaces the open one); a folder cannot be renamed over a full one.

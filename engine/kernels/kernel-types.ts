@@ -3,7 +3,6 @@
  * `kernels()`; a faster backend (e.g. WebAssembly) replaces entries without
  * touching the ops. All arrays are row-major float32.
  */
-import type { StepMemory } from '../tensor/storage.ts';
 
 /** C[M,N] = op(A) · op(B) (+ C when accumulate); op(X) is X or Xᵀ; lda etc. are implied by the shapes. */
 export interface GemmArgs {
@@ -80,6 +79,19 @@ export interface Pool2dGeometry {
   dilationW: number;
 }
 
+/** A backend's scoped allocator for step memory (tensor/storage.ts): stack discipline, released by mark. */
+export interface StepMemory {
+  /** n float32s, zeroed when `zero`, else with whatever the last step left. */
+  alloc(n: number, zero: boolean): Float32Array;
+  mark(): number;
+  release(mark: number): void;
+  /** Whether the array lives in this memory. */
+  owns(a: ArrayBufferView): boolean;
+  /** A long-lived copy of data in this memory, outside any scope, until `unpin`. */
+  pin(data: Float32Array): Float32Array;
+  unpin(a: Float32Array): void;
+}
+
 /** One step of SGD with momentum: its hyperparameters; `first` makes the buffer the step's gradient (torch's first step). */
 export interface SgdMomentumStep {
   lr: number;
@@ -102,6 +114,7 @@ export interface AdamStep {
   stepSize: number;
   bc2Sqrt: number;
 }
+
 export interface Kernels {
   readonly name: string;
   /** Memory of the backend's own that ops may put tensors in for one training step (see tensor/storage.ts). */
@@ -134,7 +147,10 @@ export interface Kernels {
   layerNormForward(x: Float32Array, size: number, w: Float32Array, b: Float32Array, eps: number, y: Float32Array, xhat: Float32Array, rstd: Float64Array): void;
   /** Its gradients: dx = (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))·rstd with ĝ = g·w; dw = Σ g·x̂ and db = Σ g over rows. Null outputs are skipped. */
   layerNormBackward(g: Float32Array, xhat: Float32Array, rstd: Float64Array, w: Float32Array, size: number, dx: Float32Array | null, dw: Float32Array | null, db: Float32Array | null): void;
-  /** out[j] = Σ over rows of x[row, j] for x stored [rows, cols], summed in float64 in row order (a bias gradient). */
+  /**
+   * out[b, j] = Σ over rows of x[b, row, j] for x stored [blocks, rows, cols] with blocks = out.length / cols, summed in
+   * float64 in row order (one block: a bias gradient; a block per outer index: a sum over a middle axis).
+   */
   columnSums(x: Float32Array, cols: number, out: Float32Array): void;
   /** Plain SGD in place: w ← w − lr·(g + weightDecay·w). */
   sgdUpdate(w: Float32Array, g: Float32Array, lr: number, weightDecay: number): void;

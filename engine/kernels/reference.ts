@@ -231,9 +231,13 @@ function maxPool2dBackward(g: Pool2dGeometry, dy: Float32Array, argmax: Int32Arr
 }
 
 function columnSums(x: Float32Array, cols: number, out: Float32Array): void {
-  const acc = new Float64Array(cols);
-  for (let o = 0; o < x.length; o += cols) for (let j = 0; j < cols; j++) acc[j] += x[o + j];
-  out.set(acc);
+  const blockSize = x.length / (out.length / cols);
+  for (let b = 0; b < out.length; b += cols) {
+    const acc = new Float64Array(cols);
+    const x0 = (b / cols) * blockSize;
+    for (let o = x0; o < x0 + blockSize; o += cols) for (let j = 0; j < cols; j++) acc[j] += x[o + j];
+    out.set(acc, b);
+  }
 }
 
 function randomMask(k0: number, k1: number, offset: number, keepProb: number, out: Float32Array): void {

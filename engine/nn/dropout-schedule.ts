@@ -4,7 +4,7 @@
  * is a per-layer `schedule` argument in the spec, e.g.
  *   {"kind": "Dropout", "p": 0.5, "schedule": {"type": "linear", "start": 0, "end": 0.5, "epochs": 5}}
  * The built module keeps it; the training loop calls applyDropoutSchedules
- * before each step and every scheduled module's `p` is set from it.
+ * (nn/stochastic.ts) before each step and every scheduled module's `p` is set from it.
  *
  * Time: a schedule measured in `epochs` reads the epoch number (fractional,
  * step / stepsPerEpoch, when the loop reports stepsPerEpoch, so ramps move
@@ -16,8 +16,6 @@
  *   step      p = the value of the last milestone [t_k, p_k] with t_k ≤ t (start before the first),
  *             or p = start · gamma^⌊t / step_size⌋ (as StepLR)
  */
-import type { Module } from './module.ts';
-import { stochasticModules } from './stochastic.ts';
 
 export type ScheduleUnit = 'epoch' | 'step';
 
@@ -146,19 +144,4 @@ export function scheduledP(schedule: DropoutSchedule, progress: TrainingProgress
       return schedule.start * Math.pow(schedule.gamma, Math.floor(t / schedule.step_size));
     }
   }
-}
-
-/**
- * Sets `p` of every scheduled stochastic module of `model` for this point of
- * training (the schedule came from the spec when the model was built, so
- * nested blocks are covered). Returns what was set, by module name, for logs.
- */
-export function applyDropoutSchedules(model: Module, progress: TrainingProgress): [string, number][] {
-  const set: [string, number][] = [];
-  for (const [name, m] of stochasticModules(model)) {
-    if (m.schedule === null) continue;
-    m.p = m.clampRate(scheduledP(m.schedule, progress));
-    set.push([name, m.p]);
-  }
-  return set;
 }

@@ -19,7 +19,7 @@ import { Module } from './module.ts';
 import { kernels } from '../kernels/registry.ts';
 import { atStepEnd } from '../tensor/storage.ts';
 import type { ArgSpec } from './layer-def.ts';
-import type { DropoutSchedule, ValueRange } from './dropout-schedule.ts';
+import { scheduledP, type DropoutSchedule, type TrainingProgress, type ValueRange } from './dropout-schedule.ts';
 
 export type NoiseKind =
   | 'keep-mask' // 0/1 per element, per channel, per row…: 1 keeps
@@ -146,6 +146,21 @@ export abstract class StochasticModule extends Module {
 /** Every dropout-like module of a model with its dotted name, in forward order. */
 export function stochasticModules(model: Module): [string, StochasticModule][] {
   return model.namedModules().filter((e): e is [string, StochasticModule] => e[1] instanceof StochasticModule);
+}
+
+/**
+ * Sets `p` of every scheduled stochastic module of `model` for this point of
+ * training (the schedule came from the spec when the model was built, so
+ * nested blocks are covered). Returns what was set, by module name, for logs.
+ */
+export function applyDropoutSchedules(model: Module, progress: TrainingProgress): [string, number][] {
+  const set: [string, number][] = [];
+  for (const [name, m] of stochasticModules(model)) {
+    if (m.schedule === null) continue;
+    m.p = m.clampRate(scheduledP(m.schedule, progress));
+    set.push([name, m.p]);
+  }
+  return set;
 }
 
 /** The `schedule` argument every stochastic layer declares; its rates obey the layer's own range. */

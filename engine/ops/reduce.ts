@@ -68,9 +68,8 @@ function sumMiddle(x: Float32Array, outer: number, len: number, inner: number): 
     }
     return out;
   }
-  // Per outer index, the column sums of a [len, inner] block.
-  const K = kernels();
-  for (let o = 0; o < outer; o++) K.columnSums(x.subarray(o * len * inner, (o + 1) * len * inner), inner, out.subarray(o * inner, (o + 1) * inner));
+  // Per outer index, the column sums of a [len, inner] block: one kernel call for all of them.
+  kernels().columnSums(x, inner, out);
   return out;
 }
 

@@ -1,6 +1,6 @@
 /** The optimizer contract: update parameters in place from their .grad, keep state as named float32 buffers. */
 import type { Tensor } from '../tensor/tensor.ts';
-import type { StepMemory } from '../tensor/storage.ts';
+import type { StepMemory } from '../kernels/kernel-types.ts';
 import { kernels } from '../kernels/registry.ts';
 
 export abstract class Optimizer {

@@ -5,8 +5,7 @@ import type { Normalizer } from '../data/pipeline.ts';
 import type { Checkpoint, RunHistory } from '../train/trainer.ts';
 import type { TrainingSettings } from '../train/settings.ts';
 import type { DatasetChoice } from '../data/catalog.ts';
-import { getRunWeights, ProjectError, putRunWeights, type ProjectBundle, type RunRecord } from './project.ts';
-import { normalizerProblem } from './run-checks.ts';
+import { getRunWeights, normalizerProblem, ProjectError, putRunWeights, type ProjectBundle, type RunRecord } from './project.ts';
 
 export function newRunId(now = new Date()): string {
   return `run-${now.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${Math.floor(Math.random() * 0xffff).toString(16).padStart(4, '0')}`;

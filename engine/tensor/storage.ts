@@ -11,19 +11,7 @@
  * scope ends.
  */
 import { kernels } from '../kernels/registry.ts';
-
-/** A backend's scoped allocator: stack discipline, released by mark. */
-export interface StepMemory {
-  /** n float32s, zeroed when `zero`, else with whatever the last step left. */
-  alloc(n: number, zero: boolean): Float32Array;
-  mark(): number;
-  release(mark: number): void;
-  /** Whether the array lives in this memory. */
-  owns(a: ArrayBufferView): boolean;
-  /** A long-lived copy of data in this memory, outside any scope, until `unpin`. */
-  pin(data: Float32Array): Float32Array;
-  unpin(a: Float32Array): void;
-}
+import type { StepMemory } from '../kernels/kernel-types.ts';
 
 let active: StepMemory | null = null;
 /** What to undo when the innermost scope ends (references into its memory that outlive the ops). */

@@ -13,7 +13,7 @@ import { argmaxLast } from '../ops/reduce.ts';
 import { crossEntropy, mseLoss } from '../losses/losses.ts';
 import { buildModel, type ModelSpec } from '../nn/spec.ts';
 import type { Sequential } from '../nn/module.ts';
-import { applyDropoutSchedules } from '../nn/dropout-schedule.ts';
+import { applyDropoutSchedules } from '../nn/stochastic.ts';
 import { Optimizer } from '../optim/optimizer.ts';
 import { SGD } from '../optim/sgd.ts';
 import { Adam, AdamW } from '../optim/adam.ts';

@@ -9,9 +9,11 @@
  * for the one import. A saved project whose folder then moved reopens
  * with a banner naming the folder, is pointed at the folder's new place, and
  * trains. A CIFAR-10 binary layout is chosen the same way (its parent
- * folder, as the archive extracts) and previewed.
+ * folder, as the archive extracts) and previewed. MC-dropout in the Results
+ * view, and the Train/Eval view's trace, on a run whose folder the engine no
+ * longer holds show the import's bar and Cancel, and Import again.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +26,17 @@ import { writeCifar } from '../engine/data/cifar-layout.ts';
 const SHOTS = process.env.DLAB_SHOTS ?? tmpdir();
 const trainState = (page: Page) => page.getByTestId('train-state').evaluate((el) => ['idle', 'starting', 'running', 'paused', 'cancelled', 'done', 'failed'].find((s) => el.classList.contains(s)));
 const points = async (page: Page, id: string) => Number(await page.getByTestId(id).getAttribute('data-points'));
+/** The engine processes (one per page) of the lab whose checkpoint folder is `checkpoints`. */
+function enginePids(checkpoints: string): number[] {
+  return readdirSync('/proc').filter((n) => /^\d+$/.test(n)).filter((n) => {
+    try {
+      const args = readFileSync(join('/proc', n, 'cmdline'), 'utf8').split('\0');
+      return args.some((a) => a.includes('entry.')) && args[args.indexOf('--checkpoints') + 1] === checkpoints;
+    } catch {
+      return false; // gone since the listing
+    }
+  }).map(Number);
+}
 /** In the Data view, picks a source kind and browses for it (the page's prompt answers with the folder). */
 async function chooseInDataView(page: Page, kind: 'images' | 'cifar10'): Promise<void> {
   await page.getByTestId('view-data').click();
@@ -301,6 +314,93 @@ describe.runIf(haveChromium)('the Data view with an image folder', () => {
     await page.screenshot({ path: join(SHOTS, 'data-view-cifar10-dark.png') });
     expect(problems).toEqual([]);
   }, 120_000);
+  it('imports a run’s folder the engine no longer holds with a bar and Cancel in MC-dropout and in the Train/Eval view, and Import again answers', async () => {
+    writeColourFolder(join(lab.root, 'mc-pics'), { cyan: [30, 200, 200], magenta: [200, 30, 200], yellow: [220, 220, 30] }, 2500, 16);
+    const before = enginePids(lab.checkpoints);
+    const { page, problems } = await lab.open();
+    const [pid] = enginePids(lab.checkpoints).filter((p) => !before.includes(p));
+    expect(pid, 'the page’s engine process').toBeGreaterThan(0);
+    page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? 'mc-pics' : undefined));
+    await chooseInDataView(page, 'images');
+    await expect.poll(() => page.getByTestId('dataset-size').textContent(), { timeout: 60_000 }).toBe('7,500');
+    await enter(page.getByTestId('dataset-img-size'), '8');
+    await expect.poll(() => page.getByTestId('dataset-shape').textContent(), { timeout: 60_000 }).toBe('3 × 8 × 8');
+    await page.getByTestId('project-new').click();
+    await page.getByTestId('template-cnn').click();
+    await page.getByTestId('view-train').click();
+    await enter(page.getByTestId('setting-epochs'), '1');
+    await enter(page.getByTestId('setting-batch'), '64');
+    await page.getByTestId('train-start').click();
+    await expect.poll(() => trainState(page), { timeout: 120_000, interval: 100 }).toBe('done');
+    await page.getByTestId('view-results').click();
+    const panel = page.getByTestId('mc-panel');
+    await panel.waitFor({ timeout: 60_000 });
+
+    // The engine loses the pictures: its decoded copy on disk is gone and it restarts (its memory with it).
+    rmSync(join(lab.checkpoints, 'datasets'), { recursive: true, force: true });
+    process.kill(pid, 'SIGKILL');
+    await expect.poll(() => page.locator('[data-testid="status"].connected').count(), { timeout: 60_000 }).toBe(0);
+    await page.locator('[data-testid="status"].connected').waitFor({ timeout: 60_000 });
+
+    await page.getByTestId('mc-run').click();
+    const bar = panel.getByTestId('dataset-import');
+    await bar.waitFor({ timeout: 30_000 });
+    expect(await bar.textContent()).toMatch(/Importing mc-pics.*of 7,500 files/);
+    await expect.poll(() => panel.getByTestId('dataset-import-eta').textContent(), { timeout: 20_000, interval: 50 }).toMatch(/about \d+s left/);
+    expect(await panel.getByTestId('mc-progress').count()).toBe(0); // one bar: the import's, not the passes' too
+    await panel.screenshot({ path: join(SHOTS, 'results-mc-import.png') });
+    await panel.getByTestId('dataset-import-cancel').click();
+    const cancelled = panel.getByTestId('mc-import-cancelled');
+    await cancelled.waitFor({ timeout: 20_000 });
+    expect(await cancelled.textContent()).toMatch(/Import cancelled.*no pass ran.*Import again/);
+    expect(await bar.count()).toBe(0);
+    expect(await panel.getByTestId('mc-cancelled').count()).toBe(0);
+    await panel.screenshot({ path: join(SHOTS, 'results-mc-import-cancelled.png') });
+
+    await panel.getByTestId('mc-import-again').click();
+    await bar.waitFor({ timeout: 30_000 });
+    await expect.poll(() => panel.textContent(), { timeout: 120_000 }).toMatch(/The \d+ most uncertain of [\d,]+ samples, 30 passes each/);
+    expect([await cancelled.count(), await bar.count()]).toEqual([0, 0]);
+    await panel.screenshot({ path: join(SHOTS, 'results-mc-imported.png') });
+
+    // Again lost; now the Train/Eval view traces a sample of the run: the same bar, Cancel and Import again.
+    rmSync(join(lab.checkpoints, 'datasets'), { recursive: true, force: true });
+    const [pid2] = enginePids(lab.checkpoints).filter((p) => !before.includes(p));
+    expect(pid2, 'the restarted engine process').toBeGreaterThan(0);
+    process.kill(pid2, 'SIGKILL');
+    await expect.poll(() => page.locator('[data-testid="status"].connected').count(), { timeout: 60_000 }).toBe(0);
+    await page.locator('[data-testid="status"].connected').waitFor({ timeout: 60_000 });
+    await page.getByTestId('view-modes').click();
+    const modes = page.locator('section.modes');
+    const modesBar = modes.getByTestId('dataset-import');
+    await modesBar.waitFor({ timeout: 30_000 });
+    expect(await modesBar.textContent()).toMatch(/Importing mc-pics.*of 7,500 files/);
+    await expect.poll(() => modes.getByTestId('dataset-import-eta').textContent(), { timeout: 20_000, interval: 50 }).toMatch(/about \d+s left/);
+    await page.screenshot({ path: join(SHOTS, 'modes-import.png') });
+    await modes.getByTestId('dataset-import-cancel').click();
+    const modesCancelled = modes.getByTestId('modes-import-cancelled');
+    await modesCancelled.waitFor({ timeout: 20_000 });
+    expect(await modesCancelled.textContent()).toMatch(/Import cancelled.*no sample to show.*Import again/);
+    expect([await modesBar.count(), await modes.locator('[role="alert"]').count(), await modes.getByTestId('run-history').locator('li').count()]).toEqual([0, 0, 0]);
+    // Nothing is imported behind the user's back: Run again asks nothing.
+    await page.getByTestId('run-again').click();
+    await page.waitForTimeout(500);
+    expect(await modesBar.count()).toBe(0);
+    await page.screenshot({ path: join(SHOTS, 'modes-import-cancelled.png') });
+
+    await modes.getByTestId('modes-import-again').click();
+    await modesBar.waitFor({ timeout: 30_000 });
+    await expect.poll(() => modes.getByTestId('run-history').locator('li').count(), { timeout: 120_000 }).toBe(1);
+    expect([await modesCancelled.count(), await modesBar.count()]).toEqual([0, 0]);
+    expect(await modes.getByTestId('sample-index').getAttribute('max')).toBe(String(7500 - 1));
+    // MC-dropout on the sample reads the imported pictures from the engine's cache: no bar.
+    await modes.getByTestId('mc-predict').click();
+    await modes.getByTestId('mc-predict-result').waitFor({ timeout: 60_000 });
+    expect(await modesBar.count()).toBe(0);
+    await page.screenshot({ path: join(SHOTS, 'modes-imported.png') });
+    expect(problems).toEqual([]);
+  }, 420_000);
+
   it('gives a class its bar’s colour in the points plot and the token rows too', async () => {
     const { page, problems } = await lab.open();
     await page.getByTestId('view-data').click();

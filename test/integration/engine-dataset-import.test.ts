@@ -3,7 +3,8 @@
  * with an ETA while it decodes, a dataset.cancel that fails the pending
  * preview with 'cancelled', the skipped files in the preview, and a second
  * preview served from the engine's cache (no progress, no decoding); a run's
- * results in an engine that has not loaded its folder import it the same way; a
+ * results, evaluate and MC-dropout, and predict and inspect on one of its
+ * samples, in an engine that has not loaded its folder import it the same way; a
  * project whose folder moved opens whole and names the folder it misses.
  */
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,8 @@ const COLOURS: Record<string, [number, number, number]> = { red: [220, 30, 30], 
 
 describe('dataset import over the protocol', () => {
   let engine: EngineProcess;
+  /** The project and run trained on the large folder (the results test makes them; the MC-dropout one reads them). */
+  let largeRun: { path: string; runId: string } | null = null;
   const events: EngineEvent[] = [];
   beforeAll(async () => {
     writeColourFolder(join(root, 'small'), COLOURS, 150, 24);
@@ -197,6 +200,7 @@ describe('dataset import over the protocol', () => {
     expect(fin.status).toBe('done');
     const path = join(root, 'large.dlab');
     await engine.request('project.save', { path });
+    largeRun = { path, runId: fin.run_id };
 
     // Its own checkpoint folder: the decoded pictures cached beside the first engine's are not there.
     const fresh = new EngineProcess({ root, checkpointDir: join(root, 'ckpt-fresh'), env: { DLAB_THREADS: '1' } });
@@ -222,6 +226,100 @@ describe('dataset import over the protocol', () => {
       await fresh.close();
     }
   }, 180_000);
+
+  it('imports a run’s folder with progress for evaluate and MC-dropout asked of an engine that has not loaded it, and cancels it there', async () => {
+    expect(largeRun).not.toBeNull();
+    const { path, runId } = largeRun!;
+    const fresh = new EngineProcess({ root, checkpointDir: join(root, 'ckpt-fresh-mc'), env: { DLAB_THREADS: '1' } });
+    try {
+      await fresh.ready();
+      await fresh.request('project.open', { path });
+      const seen: EngineEvent[] = [];
+      fresh.onEvent((e) => seen.push(e));
+      const imported = () => seen.filter((e): e is Extract<EngineEvent, { type: 'dataset-progress' }> => e.type === 'dataset-progress');
+      const asks = {
+        evaluate: () => fresh.request('evaluate', { run_id: runId, split: 'test' }),
+        'mc.samples': () => fresh.request('mc.samples', { run_id: runId, split: 'test', passes: 2, samples: 3, by: 'entropy' }),
+      };
+      for (const [type, ask] of Object.entries(asks)) {
+        seen.length = 0;
+        const pending = (ask() as Promise<unknown>).then(() => null, (e: unknown) => e);
+        const importing = new Promise<string>((resolve) => {
+          const off = fresh.onEvent((e) => {
+            if (e.type === 'dataset-progress') (off(), resolve('importing'));
+          });
+        });
+        // Not answered in one blocking read first.
+        expect(await Promise.race([importing, pending.then(() => 'answered')]), type).toBe('importing');
+        expect(await fresh.request('dataset.cancel', {}), type).toEqual({ state: 'cancelling' });
+        expect(await pending, type).toMatchObject({ code: 'cancelled', message: expect.stringContaining(`import of ${join(root, 'large')} cancelled`) });
+        expect(imported().at(-1)!.done, type).toBeLessThan(4500);
+      }
+      seen.length = 0;
+      const mc = await asks['mc.samples']();
+      expect(mc.samples).toHaveLength(3);
+      expect(imported().at(-1)).toMatchObject({ source: join(root, 'large'), done: 4500, total: 4500 });
+      expect(imported().some((e) => e.eta_s !== null && e.eta_s > 0)).toBe(true);
+      // Imported once: evaluate reads it from the cache.
+      seen.length = 0;
+      expect((await asks.evaluate()).samples).toBe(mc.size);
+      expect(imported()).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  }, 240_000);
+
+  it('imports a sample’s folder with progress for predict (with and without MC-dropout) and inspect asked of an engine that has not loaded it, and cancels it there', async () => {
+    expect(largeRun).not.toBeNull();
+    const { path, runId } = largeRun!;
+    const fresh = new EngineProcess({ root, checkpointDir: join(root, 'ckpt-fresh-sample'), env: { DLAB_THREADS: '1' } });
+    try {
+      await fresh.ready();
+      await fresh.request('project.open', { path });
+      const seen: EngineEvent[] = [];
+      fresh.onEvent((e) => seen.push(e));
+      const imported = () => seen.filter((e): e is Extract<EngineEvent, { type: 'dataset-progress' }> => e.type === 'dataset-progress');
+      // As the Train/Eval view asks: one sample of the run's dataset.
+      const input = { dataset: { id: 'images', path: join(root, 'large'), size: 8 }, index: 7 } as const;
+      const model = { run_id: runId };
+      const asks = {
+        predict: () => fresh.request('predict', { model, input, mode: 'eval' }),
+        'predict with mc': () => fresh.request('predict', { model, input, mc: { passes: 3 } }),
+        inspect: () => fresh.request('inspect', { model, input, mode: 'train', seed: 1 }),
+        // A tensor input needs no dataset, but MC-dropout reads the run's to know its task.
+        'predict with mc on a tensor': () => fresh.request('predict', { model, input: { tensor: { shape: [1, 3, 8, 8], data: new Float32Array(192).fill(0.5) } }, mc: { passes: 3 } }),
+      };
+      for (const [type, ask] of Object.entries(asks)) {
+        seen.length = 0;
+        const pending = (ask() as Promise<unknown>).then(() => null, (e: unknown) => e);
+        const importing = new Promise<string>((resolve) => {
+          const off = fresh.onEvent((e) => {
+            if (e.type === 'dataset-progress') (off(), resolve('importing'));
+          });
+        });
+        // Not answered in one blocking read first.
+        expect(await Promise.race([importing, pending.then(() => 'answered')]), type).toBe('importing');
+        expect(await fresh.request('dataset.cancel', {}), type).toEqual({ state: 'cancelling' });
+        expect(await pending, type).toMatchObject({ code: 'cancelled', message: expect.stringContaining(`import of ${join(root, 'large')} cancelled`) });
+        expect(imported().at(-1)!.done, type).toBeLessThan(4500);
+      }
+      seen.length = 0;
+      const trace = await asks.inspect();
+      expect(imported().at(-1)).toMatchObject({ source: join(root, 'large'), done: 4500, total: 4500 });
+      expect(imported().some((e) => e.eta_s !== null && e.eta_s > 0)).toBe(true);
+      expect(trace.input.shape).toEqual([1, 3, 8, 8]);
+      expect(trace.layers.map((l) => [l.kind, l.output.shape])).toEqual([['Flatten', [1, 192]], ['Linear', [1, 3]]]);
+      // Imported once: the others read it from the cache, and answer about the same sample.
+      seen.length = 0;
+      const eval1 = await asks.predict();
+      expect(eval1.output.data).toEqual(trace.layers[1].output.data); // no dropout: train and eval agree
+      expect((await asks['predict with mc']()).mc).toMatchObject({ passes: 3, task: 'classification', mean: { shape: [1, 3] } });
+      expect((await asks['predict with mc on a tensor']()).predicted).toHaveLength(1);
+      expect(imported()).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  }, 240_000);
 
   it('says which files a folder that changed no longer holds', async () => {
     const folder = join(root, 'emptied');

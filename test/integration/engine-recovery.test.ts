@@ -6,7 +6,9 @@
  * project back with the run weights from the file, so evaluate, Save and
  * Save As work. Unsaved work whose engine is gone (a closed tab) is offered
  * to the next engine of the same folder, once, and an engine killed right
- * after taking it leaves it to the next one.
+ * after taking it leaves it to the next one; one killed mid-take, before the
+ * orphan is taken, leaves its own journal and the orphan to an engine that was
+ * already open.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -252,7 +254,44 @@ describe('unsaved work whose engine is gone', () => {
       expect(view.doc.runs.map((r) => [r.id, r.history.step_losses.length])).toEqual([['run-long', 1_500_000]]);
       expect((await next.request('project.recovery', {})).offer).toBeNull();
     } finally {
-      await Promise.all([taker.close(), next.close()]);
+      await Promise.all([taker.close(), next?.close()]);
+    }
+  }, 180_000);
+
+  // An engine open before the taker died opened its journal store (which settles the folder) too early to see what the kill left.
+  it.each([['already open', true], ['started after the kill', false]] as const)('a taker killed after setting its own journal aside, before taking the orphan, leaves both journals to an engine %s', async (when, openFirst) => {
+    const root = mkdtempSync(join(tmpdir(), 'dlab-recovery-root-'));
+    const checkpointDir = join(dir, `ckpt-killed-mid-take-${openFirst ? 'open' : 'after'}`);
+    const recovery = join(checkpointDir, 'recovery');
+    const { project } = newProject({ name: 'closed tab', model: MLP, dataset: MOONS }, new Date('2026-12-01T09:00:00Z'));
+    new RecoveryJournal(journalFiles(recovery, 'gone', `root:${root}`), 2 ** 22 + 17, () => {}).write({ doc: project, path: null, dirty: true }, new Date('2026-12-01T10:00:00Z'));
+
+    // The engine process starts (and opens its journal store) when it is made.
+    let next = openFirst ? new EngineProcess({ root, checkpointDir, env }) : null;
+    // Dies the moment it renames the orphan's folder: its own journal is set aside, the orphan not yet taken.
+    const killAt = { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${join(import.meta.dirname, '..', 'helpers', 'kill-at-rename.mjs')}`, DLAB_TEST_KILL_AT_RENAME: join(recovery, 'gone') };
+    const taker = new EngineProcess({ root, checkpointDir, env: killAt, restart: false, session: 'taker' });
+    try {
+      await Promise.all([next?.ready(), taker.ready()]);
+      await taker.request('project.new', { template: 'mlp', dataset: MOONS });
+      await taker.request('project.edit', { name: 'the taker’s unsaved work' });
+      expect((await taker.request('project.recovery', {})).offer).toMatchObject({ session: 'gone', name: 'closed tab' });
+      await expect(taker.request('project.recover', { session: 'gone', accept: true })).rejects.toThrow(/exited \(SIGKILL\)/);
+      expect(readdirSync(recovery).some((n) => n.startsWith('.taker.replaced-'))).toBe(true);
+      next ??= new EngineProcess({ root, checkpointDir, env });
+      await next.ready();
+
+      // Both are found: the taker's work (the newer) first, then the orphan it never took.
+      const found: (string | null)[] = [];
+      for (let i = 0; i < 3; i++) {
+        const { offer } = await next.request('project.recovery', {});
+        found.push(offer?.name ?? null);
+        if (offer) await next.request('project.recover', { session: offer.session, accept: true });
+      }
+      expect(found, when).toEqual(['the taker’s unsaved work', 'closed tab', null]);
+      expect(readdirSync(recovery).filter((n) => n.startsWith('.'))).toEqual([]);
+    } finally {
+      await Promise.all([taker.close(), next?.close()]);
     }
   }, 180_000);
 

@@ -1,8 +1,10 @@
 /**
  * The Train/Eval view's state: the mode switch (train first, as a PyTorch module), one sample traced per change,
- * "Run again" in order, a new model or sample starting a new history, and MC-dropout answers kept to their sample.
+ * "Run again" in order, a new model or sample starting a new history, and MC-dropout answers kept to their sample;
+ * a dataset the engine no longer holds imports with a bar and Cancel, and a cancelled import waits for Import again.
  */
 import { describe, expect, it } from 'vitest';
+import { EngineRequestError } from '../../engine/host/client.ts';
 import { ModesState } from '../../renderer/src/lib/modes.svelte.ts';
 import { quietNoteKey } from '../../renderer/src/lib/noise-note.ts';
 import type { Project, RunRecord } from '../../renderer/src/lib/project.svelte.ts';
@@ -21,7 +23,8 @@ function run(id: string): RunRecord {
 
 function lab(runs: RunRecord[] = [], cancelled: (d: unknown) => boolean = () => false) {
   const f = fakeEngine();
-  const project: { doc: Project | null } = {
+  const project: { doc: Project | null; creating: number } = {
+    creating: 0,
     doc: { format: 'dropout-lab-project', version: 1, name: 'p', created: 'c', modified: 'm', model, dataset: spiral, training: defaultSettings(), runs },
   };
   const modes = new ModesState(f.engine as never, project, cancelled);
@@ -61,6 +64,72 @@ describe('Train/Eval state', () => {
     await settle();
     expect(modes.importCancelled).toBe(false);
     expect([of('dataset.preview').length, of('inspect').length]).toEqual([1, 1]);
+  });
+
+  it('shows the dataset’s import while the trace waits for it, with Cancel; a cancelled import asks nothing until Import again, which traces anew', async () => {
+    const { modes, of, emit } = lab([run('r1')]);
+    modes.follow();
+    await settle();
+    emit({ type: 'dataset-progress', source: '/data/pets', done: 5, total: 50, fraction: 0.1, elapsed_s: 1, eta_s: 9 });
+    expect(modes.importing.progress).toMatchObject({ done: 5, total: 50, eta_s: 9 });
+    modes.importing.cancel();
+    expect(of('dataset.cancel')).toHaveLength(1);
+    // The info preview and the trace both waited for the one import: both fail with 'cancelled'.
+    for (const c of [of('dataset.preview')[0], of('inspect')[0]]) c.fail(new EngineRequestError('cancelled', 'import of /data/pets cancelled', c.type));
+    await settle();
+    expect([modes.importCancelled, modes.error, modes.trace, modes.importing.progress]).toEqual([true, null, null, null]);
+    // Not imported behind the user's back: nothing is asked, whatever is pressed.
+    modes.runAgain();
+    modes.follow();
+    await modes.predictMc();
+    expect([of('dataset.preview').length, of('inspect').length, of('predict').length]).toEqual([1, 1, 0]);
+    // Import again: the size and the trace are asked anew, and the import shows again.
+    modes.retry();
+    await settle();
+    expect([modes.importCancelled, of('dataset.preview').length, of('inspect').length]).toEqual([false, 2, 2]);
+    expect(of('inspect')[1].params).toMatchObject({ model: { run_id: 'r1' }, input: { dataset: spiral, index: 0 } });
+    emit({ type: 'dataset-progress', source: '/data/pets', done: 20, total: 50, fraction: 0.4, elapsed_s: 2, eta_s: 3 });
+    expect(modes.importing.progress?.done).toBe(20);
+    of('dataset.preview')[1].answer({ size: 50, task: 'classification', class_names: ['cat', 'dog'], name: 'pets' });
+    traced(of('inspect')[1], [0.5, 0.5]);
+    await settle();
+    expect([modes.size, modes.trace?.mode, modes.entries.length, modes.importing.progress]).toEqual([50, 'train', 1, null]);
+  });
+
+  it('MC-dropout on the sample waits for the import too: a cancel there is the import’s, not an error; other failures say what went wrong', async () => {
+    const { modes, of, emit } = lab([run('r1')]);
+    const asked = modes.predictMc(30);
+    emit({ type: 'dataset-progress', source: '/data/pets', done: 5, total: 50, fraction: 0.1, elapsed_s: 1, eta_s: 9 });
+    expect(modes.importing.progress?.done).toBe(5);
+    of('predict')[0].fail(new EngineRequestError('cancelled', 'import of /data/pets cancelled', 'predict'));
+    await asked;
+    expect([modes.mcBusy, modes.mcError, modes.importCancelled, modes.importing.progress]).toEqual([false, null, true, null]);
+    modes.retry();
+    await settle();
+    of('inspect')[0].fail(new EngineRequestError('data-missing', '/data/pets: no such folder', 'inspect'));
+    await settle();
+    expect([modes.error, modes.importCancelled]).toEqual(['/data/pets: no such folder', false]);
+  });
+
+  it('shows no bar for an import nothing here waits for, nor for one a New waits for (the New’s bar shows it)', async () => {
+    const { modes, of, emit, project } = lab([run('r1')]);
+    const progress = { type: 'dataset-progress', source: '/data/pets', done: 5, total: 50, fraction: 0.1, elapsed_s: 1, eta_s: 9 } as const;
+    emit(progress);
+    expect(modes.importing.progress).toBeNull();
+    project.creating = 1;
+    modes.follow();
+    await settle();
+    emit(progress);
+    expect(modes.importing.progress).toBeNull();
+    project.creating = 0;
+    emit({ ...progress, done: 6 });
+    expect(modes.importing.progress?.done).toBe(6);
+    of('dataset.preview')[0].answer({ size: 50, task: 'classification', class_names: ['cat', 'dog'], name: 'pets' });
+    traced(of('inspect')[0], [1, 0]);
+    await settle();
+    expect(modes.importing.progress).toBeNull();
+    emit({ ...progress, done: 7 });
+    expect(modes.importing.progress).toBeNull();
   });
 
   it('without a trained run, traces the untrained spec', async () => {

@@ -1,6 +1,7 @@
 /**
  * The Results view's states: `results` for the shown run and split (only the latest answer kept), MC-dropout with
- * progress and cancel, and export; and the Data view's preview, asked a beat after the last change.
+ * progress and cancel (its dataset's import first, where the engine no longer holds it), and export; and the Data
+ * view's preview, asked a beat after the last change.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EngineRequestError } from '../../engine/host/client.ts';
@@ -110,7 +111,7 @@ describe('MC-dropout state', () => {
 
   it('runs the grid with the chosen passes, follows mc-progress while busy, and says when it was cancelled', async () => {
     const f = fakeEngine();
-    const mc = new McDropoutState(f.engine as never);
+    const mc = new McDropoutState(f.engine as never, { creating: 0 });
     mc.show({ runId: 'a', split: 'test', kind: 'grid', grid: 50 });
     mc.passes = 12;
     const going = mc.run();
@@ -126,7 +127,7 @@ describe('MC-dropout state', () => {
 
   it('refuses passes outside 1…1000, and drops what it showed when the run or split changes', async () => {
     const f = fakeEngine();
-    const mc = new McDropoutState(f.engine as never);
+    const mc = new McDropoutState(f.engine as never, { creating: 0 });
     mc.show({ runId: 'a', split: 'test', kind: 'grid', grid: 50 });
     for (const bad of [0, 1001, 2.5, null]) {
       mc.passes = bad;
@@ -143,9 +144,61 @@ describe('MC-dropout state', () => {
     expect(mc.grid).toBeNull();
   });
 
+  it('shows the import of the run’s dataset before the passes, with the import’s Cancel; a cancelled import says so and runs again on Import again', async () => {
+    const f = fakeEngine();
+    const mc = new McDropoutState(f.engine as never, { creating: 0 });
+    mc.show({ runId: 'a', split: 'test', kind: 'samples', grid: 50 });
+    const going = mc.run();
+    f.emit({ type: 'dataset-progress', source: '/data/pets', done: 5, total: 50, fraction: 0.1, elapsed_s: 1, eta_s: 9 });
+    expect(mc.importing.progress).toMatchObject({ done: 5, total: 50, eta_s: 9 });
+    mc.cancelImport();
+    expect([f.of('dataset.cancel').length, f.of('mc.cancel').length]).toEqual([1, 0]);
+    f.of('mc.samples')[0].fail(new EngineRequestError('cancelled', 'import of /data/pets cancelled', 'mc.samples'));
+    await going;
+    expect([mc.busy, mc.importCancelled, mc.cancelled, mc.error, mc.importing.progress]).toEqual([false, true, false, null, null]);
+    // Import again: asks anew.
+    const again = mc.run();
+    expect([f.of('mc.samples').length, mc.importCancelled, mc.busy]).toEqual([2, false, true]);
+    f.emit({ type: 'dataset-progress', source: '/data/pets', done: 50, total: 50, fraction: 1, elapsed_s: 4, eta_s: 0 });
+    expect(mc.importing.progress).toBeNull(); // imported: the passes' own bar shows
+    f.of('mc.samples')[1].answer({ run_id: 'a', split: 'test', passes: 30, class_names: [], size: 10, samples: [], inputs: { shape: [0], data: new Float32Array() } });
+    await again;
+    expect([mc.samples?.size, mc.importCancelled]).toEqual([10, false]);
+  });
+
+  it('tells an import stopped before any pass from passes cancelled with the Cancel of MC-dropout', async () => {
+    const f = fakeEngine();
+    const mc = new McDropoutState(f.engine as never, { creating: 0 });
+    mc.show({ runId: 'a', split: 'test', kind: 'grid', grid: 50 });
+    // Another import took over (no Cancel pressed here, no pass reported): the data was not read.
+    const first = mc.run();
+    f.of('mc.grid')[0].fail(new EngineRequestError('cancelled', 'import of /data/pets cancelled', 'mc.grid'));
+    await first;
+    expect([mc.importCancelled, mc.cancelled]).toEqual([true, false]);
+    // MC-dropout's Cancel pressed before its first progress: the passes were cancelled.
+    const second = mc.run();
+    void mc.cancel();
+    f.of('mc.grid')[1].fail(new EngineRequestError('cancelled', 'MC-dropout was cancelled', 'mc.grid'));
+    await second;
+    expect([mc.importCancelled, mc.cancelled]).toEqual([false, true]);
+  });
+
+  it('leaves an import a New waits for to the New’s bar', () => {
+    const f = fakeEngine();
+    const project = { creating: 1 };
+    const mc = new McDropoutState(f.engine as never, project);
+    mc.show({ runId: 'a', split: 'test', kind: 'samples', grid: 50 });
+    void mc.run();
+    f.emit({ type: 'dataset-progress', source: '/data/pets', done: 5, total: 50, fraction: 0.1, elapsed_s: 1, eta_s: 9 });
+    expect(mc.importing.progress).toBeNull();
+    project.creating = 0;
+    f.emit({ type: 'dataset-progress', source: '/data/pets', done: 6, total: 50, fraction: 0.12, elapsed_s: 1, eta_s: 9 });
+    expect(mc.importing.progress?.done).toBe(6);
+  });
+
   it('ranks samples by the chosen measure: switching it asks again', async () => {
     const f = fakeEngine();
-    const mc = new McDropoutState(f.engine as never);
+    const mc = new McDropoutState(f.engine as never, { creating: 0 });
     mc.show({ runId: 'a', split: 'test', kind: 'samples', grid: 50 });
     const first = mc.run();
     f.of('mc.samples')[0].answer({ run_id: 'a', split: 'test', passes: 30, class_names: [], size: 10, samples: [], inputs: { shape: [0], data: new Float32Array() } });

@@ -6,6 +6,7 @@
  */
 import type { KernelExports, WasmMemory } from './wasm-api.ts';
 import type { Arena } from './wasm-memory.ts';
+import type { Args, Layout } from './param-block.ts';
 import type { Op } from './assembly/layout.ts';
 
 export interface WasmRuntime {
@@ -19,11 +20,6 @@ export interface WasmRuntime {
   /** Runs `op` on nt threads (the caller is thread 0) and returns when all have finished. */
   dispatch(op: number, params: number, nt: number): void;
 }
-
-/** An op's argument names and their slots: one of assembly/layout.ts's enums. */
-export type Layout = Record<string, string | number>;
-/** A value for every argument of `L` (numeric enums also map numbers back to names; those are not arguments). */
-export type Args<L extends Layout> = { [K in Exclude<keyof L, number>]: number };
 
 type Operand = Float32Array | Int32Array | Uint32Array;
 

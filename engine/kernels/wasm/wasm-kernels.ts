@@ -262,9 +262,11 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
 
     columnSums(x: Float32Array, cols: number, out: Float32Array): void {
       if (x.length < MIN_ELEMENTWISE || cols < 4) return referenceKernels.columnSums(x, cols, out);
-      const nt = split(x.length, MIN_ELEMENTS_PER_THREAD, cols >> 2);
+      const blocks = out.length / cols;
+      // Threads split the columns of one block, or the blocks.
+      const nt = split(x.length, MIN_ELEMENTS_PER_THREAD, blocks > 1 ? blocks : cols >> 2);
       caller.call(Op.columnSums, ColumnSumsArg, nt, (io) => ({
-        rows: x.length / cols, cols, x: io.input(x), out: io.output(out, 0, cols),
+        blocks, rows: x.length / out.length, cols, x: io.input(x), out: io.output(out),
       }));
     },
 

@@ -3,9 +3,9 @@
  * arena a kernel call places its operands in, and step memory
  * (tensor/storage.ts) over the same memory. No Node or DOM imports.
  */
-import type { Layout, Args } from './wasm-call.ts';
+import { writerOf, type Args, type Layout } from './param-block.ts';
 import type { WasmMemory } from './wasm-api.ts';
-import type { StepMemory } from '../../tensor/storage.ts';
+import type { StepMemory } from '../kernel-types.ts';
 
 const PAGE = 65536;
 /** The memory's maximum (node/load.ts declares 65536 pages). */
@@ -228,25 +228,4 @@ export class StepArena implements StepMemory {
     list.push(a.byteOffset);
     this.freePinned.set(bytes, list);
   }
-}
-
-type Writer = (i32: Int32Array, base: number, values: object) => void;
-const writers = new Map<Layout, Writer>();
-
-/**
- * Writes a layout's arguments into their slots. Compiled once per layout from
- * the enum's member names (identifiers from our own source), so every load is
- * a named property: a loop of keyed loads costs ~15 ns an argument, ~0.2 µs
- * a GEMM call, which a small model's step pays dozens of times.
- */
-function writerOf(layout: Layout): Writer {
-  let write = writers.get(layout);
-  if (!write) {
-    // Numeric enums also map each number back to its name; only the names are arguments.
-    const slots = Object.entries(layout).filter((e): e is [string, number] => typeof e[1] === 'number');
-    if (!slots.every(([name]) => /^[A-Za-z_]\w*$/.test(name))) throw new Error('kernel layout: argument names must be identifiers');
-    write = new Function('i32', 'base', 'v', slots.map(([name, slot]) => `i32[base + ${slot}] = v.${name};`).join('\n')) as Writer;
-    writers.set(layout, write);
-  }
-  return write;
 }

@@ -175,8 +175,7 @@ function headAttention(q: HeadSource, k: HeadSource, v: HeadSource, H: number, D
  */
 function headMean(w: Float32Array, N: number, H: number, LS: number): Float32Array {
   const out = new Float32Array(N * LS);
-  const K = kernels();
-  for (let n = 0; n < N; n++) K.columnSums(w.subarray(n * H * LS, (n + 1) * H * LS), LS, out.subarray(n * LS, (n + 1) * LS));
+  kernels().columnSums(w, LS, out);
   for (let i = 0; i < out.length; i++) out[i] *= 1 / H;
   return out;
 }
@@ -189,7 +188,12 @@ export class MultiheadAttention extends StochasticModule {
   readonly inProjWeight: Tensor;
   readonly inProjBias: Tensor | null;
   readonly outProj: Linear;
-  /** The head-averaged attention weights (after dropout) of the last forward, (N, L, S), for the inspector. */
+  /**
+   * Keep the head-averaged weights of every forward in `lastAttention`. Off by default: the head mean is a pass over
+   * every weight that a training step would pay for nothing (need_weights callers get it from attend's result).
+   */
+  keepAttention = false;
+  /** The head-averaged attention weights (after dropout) of the last forward that kept them, (N, L, S), for the inspector. */
   lastAttention: Tensor | null = null;
 
   constructor(
@@ -257,10 +261,13 @@ export class MultiheadAttention extends StochasticModule {
     const attn = headAttention(q, k, v, H, D, 1 / Math.sqrt(D), mask, keep, keepScale(this.p));
     const output = this.outProj.forward(attn.output);
 
-    // Kept off the graph (and out of step memory) for the inspector, whether or not the caller wants the weights.
-    this.lastAttention = new Tensor(headMean(attn.weights, N, H, L * S), [N, L, S]);
+    // The head mean lives off the graph (and out of step memory), computed only when the caller or the inspector asks.
+    const needWeights = options.needWeights ?? true;
+    const perHead = options.averageAttnWeights === false;
+    const mean = this.keepAttention || (needWeights && !perHead) ? new Tensor(headMean(attn.weights, N, H, L * S), [N, L, S]) : null;
+    if (this.keepAttention) this.lastAttention = mean;
     let weights: Tensor | null = null;
-    if (options.needWeights ?? true) weights = options.averageAttnWeights === false ? new Tensor(keepData(attn.weights), [N, H, L, S]) : this.lastAttention;
+    if (needWeights) weights = perHead ? new Tensor(keepData(attn.weights), [N, H, L, S]) : mean;
     return { output, weights };
   }
 

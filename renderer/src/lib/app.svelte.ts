@@ -49,7 +49,7 @@ export class AppState {
     this.sweep = new SweepState(this.engine, this.project, this.training);
     this.modes = new ModesState(this.engine, this.project, (d) => this.dataPreview.cancelledFor(d));
     this.results = new ResultsState(this.engine, this.project, (d) => this.dataPreview.cancelledFor(d));
-    this.mc = new McDropoutState(this.engine);
+    this.mc = new McDropoutState(this.engine, this.project);
     this.exporter = new ExportState(this.engine);
     this.dataPreview = new DatasetPreviewState(this.engine, this.project);
     this.theme = initialTheme(host.preferences.read('theme'));

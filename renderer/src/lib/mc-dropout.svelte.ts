@@ -4,11 +4,15 @@
  * classifiers: `mc.samples`, the most uncertain samples. Answers for an
  * earlier run, split or T are dropped. While it runs: progress with an ETA
  * from the engine's mc-progress events, and Cancel (`mc.cancel`; the request
- * then fails with 'cancelled').
+ * then fails with 'cancelled'). The run's dataset may not be loaded in the
+ * engine any more (evicted from its cache, or a restarted engine): its import
+ * shows first, as the Results view's does, with its own Cancel.
  */
 import { EngineRequestError } from '../../../engine/host/client.ts';
 import type { ResultOf } from '../../../engine/protocol.ts';
 import type { EngineState } from './engine.svelte.ts';
+import type { ProjectState } from './project.svelte.ts';
+import { DatasetImport } from './dataset-import.svelte.ts';
 import type { McMetric } from './mc.ts';
 import type { Split } from './results.svelte.ts';
 import { LatestRequest, errorText } from './latest-request.ts';
@@ -30,17 +34,25 @@ export class McDropoutState {
   metric = $state<McMetric>('mutual_information');
   busy = $state(false);
   error = $state<string | null>(null);
+  /** The passes were cancelled (mc.cancel). */
   cancelled = $state(false);
+  /** The import of the run's dataset was cancelled before any pass ran. */
+  importCancelled = $state(false);
   progress = $state.raw<{ fraction: number; eta_s: number | null } | null>(null);
   grid = $state.raw<ResultOf<'mc.grid'> | null>(null);
   samples = $state.raw<(ResultOf<'mc.samples'> & { by: McMetric }) | null>(null);
+  readonly importing: DatasetImport;
   private target: McTarget | null = null;
   private readonly latest = new LatestRequest();
+  /** Which Cancel the user pressed in this run, to tell the two 'cancelled' failures apart. */
+  private stopping: 'passes' | 'import' | null = null;
 
-  constructor(private readonly engine: Pick<EngineState, 'request' | 'onEvent'>) {
+  constructor(private readonly engine: Pick<EngineState, 'request' | 'onEvent'>, project: Pick<ProjectState, 'creating'>) {
     engine.onEvent((e) => {
       if (e.type === 'mc-progress' && this.busy) this.progress = { fraction: e.fraction, eta_s: e.eta_s };
     });
+    this.importing = new DatasetImport(engine, () => this.busy && project.creating === 0);
+    this.importing.follow(); // for the app's lifetime, as this state's
   }
 
   get passesOk(): boolean {
@@ -54,19 +66,23 @@ export class McDropoutState {
     this.target = target;
     if (old && old.runId === target.runId && old.split === target.split) return;
     this.latest.drop();
-    [this.grid, this.samples, this.error, this.busy, this.cancelled] = [null, null, null, false, false];
+    [this.grid, this.samples, this.error, this.busy, this.cancelled, this.importCancelled] = [null, null, null, false, false, false];
+    this.importing.clear();
   }
 
   async run(by: McMetric = this.metric): Promise<void> {
     const target = this.target;
     const passes = this.passes;
     if (!target || !this.passesOk || passes === null || target.kind === 'regression') return;
-    [this.busy, this.error, this.cancelled, this.progress] = [true, null, false, null];
+    [this.busy, this.error, this.cancelled, this.importCancelled, this.progress, this.stopping] = [true, null, false, false, null, null];
     const { runId: run_id, split } = target;
-    const done = () => (this.busy = false);
+    const done = () => ((this.busy = false), this.importing.clear());
     const fail = (e: unknown) => {
-      if (e instanceof EngineRequestError && e.code === 'cancelled') this.cancelled = true;
-      else this.error = errorText(e);
+      if (e instanceof EngineRequestError && e.code === 'cancelled') {
+        // The import's Cancel, or an import stopped before any pass (another one took over): the data is what was not read.
+        if (this.stopping === 'import' || (this.stopping === null && this.progress === null)) this.importCancelled = true;
+        else this.cancelled = true;
+      } else this.error = errorText(e);
       done();
     };
     if (target.kind === 'grid') {
@@ -76,7 +92,14 @@ export class McDropoutState {
     }
   }
 
+  /** Stops the import of the run's dataset; the request then fails with 'cancelled'. */
+  cancelImport(): void {
+    this.stopping = 'import';
+    this.importing.cancel();
+  }
+
   async cancel(): Promise<void> {
+    this.stopping = 'passes';
     try {
       await this.engine.request('mc.cancel', {});
     } catch (e) {

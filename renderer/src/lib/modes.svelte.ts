@@ -6,12 +6,17 @@
  * untrained model) is traced layer by layer through `inspect`; "Run again"
  * draws a new seed, and each forward joins a short history in the order the
  * runs were asked for. MC-dropout on the same sample (`predict` with passes).
+ * The dataset may not be loaded in the engine any more (evicted from its
+ * cache, or a restarted engine): its import shows while these wait, with
+ * Cancel, and a cancelled one is not imported again behind the user's back.
  */
 import { untrack } from 'svelte';
 import type { ParamsOf, ResultOf } from '../../../engine/protocol.ts';
+import { EngineRequestError } from '../../../engine/host/client.ts';
 import type { EngineState } from './engine.svelte.ts';
 import type { ProjectState } from './project.svelte.ts';
 import type { DatasetChoice } from './data-choice.ts';
+import { DatasetImport } from './dataset-import.svelte.ts';
 import { latestRunWithWeights } from './results-data.ts';
 import { compareLast, makeEntry, pushEntry, type Mode, type RunEntry } from './mode-runs.ts';
 import { LatestRequest, errorText } from './latest-request.ts';
@@ -35,6 +40,7 @@ export class ModesState {
   mc = $state.raw<{ key: string; stats: McStats } | null>(null);
   mcBusy = $state(false);
   mcError = $state<string | null>(null);
+  readonly importing: DatasetImport;
 
   private made = 0;
   private shownKey = '';
@@ -43,14 +49,31 @@ export class ModesState {
   private infoFor = '';
   private queue: Promise<void> = Promise.resolve();
   private readonly preview = new LatestRequest();
+  /** The dataset whose import the user cancelled here (JSON), until Import again. */
+  private cancelledHere = $state<string | null>(null);
+  /** Requests in flight that may import the dataset (the info preview, inspect, predict). */
+  private waiting = 0;
 
-  /** `cancelled` says whether the user cancelled the import of a dataset (the Data view's): it is not imported here behind their back. */
-  constructor(private readonly engine: Pick<EngineState, 'request'>, private readonly project: Pick<ProjectState, 'doc'>, private readonly cancelled: (dataset: DatasetChoice) => boolean = () => false) {}
+  /** `cancelled` says whether the user cancelled the import of a dataset in the Data view: it is not imported here behind their back. */
+  constructor(
+    private readonly engine: Pick<EngineState, 'request' | 'onEvent'>,
+    private readonly project: Pick<ProjectState, 'doc' | 'creating'>,
+    private readonly cancelled: (dataset: DatasetChoice) => boolean = () => false,
+  ) {
+    this.importing = new DatasetImport(engine, () => this.waiting > 0 && project.creating === 0);
+    this.importing.follow(); // for the app's lifetime, as this state's
+  }
 
-  /** The dataset's import was cancelled: nothing is asked until it is imported again (the view offers to). */
+  /** The dataset's import was cancelled (here or in the Data view): nothing is asked until it is imported again (the view offers to). */
   get importCancelled(): boolean {
     const d = this.dataset;
-    return d !== null && this.cancelled(d);
+    return d !== null && (this.cancelledHere === JSON.stringify(d) || this.cancelled(d));
+  }
+
+  /** Import again after a cancel here: the sample is traced, and the dataset's size read, anew. */
+  retry(): void {
+    [this.cancelledHere, this.followed, this.infoFor] = [null, '', ''];
+    this.follow();
   }
 
   /** The latest run with weights, or null: the untrained model is shown. */
@@ -137,8 +160,8 @@ export class ModesState {
     this.mcBusy = true;
     this.mcError = null;
     try {
-      const r = await this.engine.request('predict', { model, input: { dataset, index: this.index }, mc: { passes } });
-      if (r.mc) this.mc = { key, stats: r.mc };
+      const r = await this.mayImport(dataset, () => this.engine.request('predict', { model, input: { dataset, index: this.index }, mc: { passes } }));
+      if (r?.mc) this.mc = { key, stats: r.mc };
     } catch (e) {
       this.mcError = errorText(e);
     } finally {
@@ -151,8 +174,9 @@ export class ModesState {
     const key = JSON.stringify(dataset);
     if (!dataset || key === this.infoFor) return;
     this.infoFor = key;
-    void this.preview.run(() => this.engine.request('dataset.preview', { dataset, count: 1 }), {
+    void this.preview.run(() => this.mayImport(dataset, () => this.engine.request('dataset.preview', { dataset, count: 1 })), {
       ok: (r) => {
+        if (!r) return; // import cancelled: asked again on Import again
         this.info = r;
         if (this.index >= r.size) this.index = 0;
       },
@@ -173,8 +197,8 @@ export class ModesState {
     const params = { model, input: { dataset, index: this.index }, mode: this.mode, seed: this.seed };
     this.queue = this.queue.then(async () => {
       try {
-        const r = await this.engine.request('inspect', params);
-        if (key !== this.contextKey) return;
+        const r = await this.mayImport(dataset, () => this.engine.request('inspect', params));
+        if (!r || key !== this.contextKey) return;
         const last = r.layers.at(-1)?.output ?? r.input;
         this.trace = r;
         this.error = null;
@@ -183,5 +207,23 @@ export class ModesState {
         if (key === this.contextKey) this.error = errorText(e);
       }
     });
+  }
+
+  /**
+   * A request that may import the dataset: the import's bar shows while it waits. Null when the import was
+   * cancelled (with the bar's Cancel, or stopped by another import): the view then offers Import again.
+   */
+  private async mayImport<T>(dataset: DatasetChoice, ask: () => Promise<T>): Promise<T | null> {
+    this.waiting++;
+    try {
+      return await ask();
+    } catch (e) {
+      // This view offers no other Cancel: a cancelled request here is its dataset's import.
+      if (!(e instanceof EngineRequestError && e.code === 'cancelled')) throw e;
+      this.cancelledHere = JSON.stringify(dataset);
+      return null;
+    } finally {
+      if (--this.waiting === 0) this.importing.clear();
+    }
   }
 }

@@ -3,7 +3,7 @@
  * entry per run), each file replaced whole, the folder taken by exactly one
  * engine.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -88,6 +88,17 @@ describe('journal files', () => {
     const next = journalFiles(dir, 'next', 'desktop');
     expect(readdirSync(dir).sort()).toEqual([`.busy.replaced-${process.pid}-3`, 'early', 'taker']);
     expect([next.read('taker'), next.read('early')]).toEqual(['the taken work', 'early’s own']);
+  });
+
+  it('settles a journal set aside after the store opened when it lists the sessions: a taker killed mid-take while this engine was open', () => {
+    const dir = fresh();
+    const open = new RecoveryJournal(journalFiles(dir, 'open', 'desktop'), process.pid, () => {});
+    // What the taker leaves when killed between setting its journal aside and renaming the orphan in.
+    new RecoveryJournal(journalFiles(dir, 'gone', 'desktop'), DEAD_PID, () => {}).write({ doc: project('orphan'), path: null, dirty: true }, new Date('2026-12-01T10:00:00Z'));
+    new RecoveryJournal(journalFiles(dir, 'taker', 'desktop'), DEAD_PID + 1, () => {}).write({ doc: project('the taker’s work'), path: null, dirty: true }, new Date('2026-12-01T11:00:00Z'));
+    renameSync(join(dir, 'taker'), join(dir, `.taker.replaced-${DEAD_PID + 1}-1`));
+    expect(open.offer()).toMatchObject({ session: 'taker', doc: { name: 'the taker’s work' } });
+    expect(readdirSync(dir).sort()).toEqual(['gone', 'taker']);
   });
 
   it('after a crash between a run’s entry and the document, the last document comes back and the stray entry goes at the next write', () => {

@@ -299,14 +299,19 @@ describe('wasm relu matches the reference', () => {
 });
 
 describe('wasm column sums match the reference bit for bit (float64, rows in order)', () => {
-  for (const [rows, cols] of [[3, 5], [1024, 128], [64, 4097], [1000, 6], [700, 3]]) {
-    it(`${rows}×${cols}, in copies and in step memory`, () => {
-      const x = rand(rows * cols);
-      const want = new Float32Array(cols);
-      referenceKernels.columnSums(x, cols, want);
+  // [blocks, rows, cols]: one block (a bias gradient) or a block per outer index (a mean over the middle axis).
+  for (const [blocks, rows, cols] of [[1, 3, 5], [1, 1024, 128], [1, 64, 4097], [1, 1000, 6], [1, 700, 3], [16, 64, 128], [3, 4, 4097], [5, 30, 6]]) {
+    it(`${blocks}× ${rows}×${cols}, in copies and in step memory`, () => {
+      const x = rand(blocks * rows * cols);
+      const want = new Float32Array(blocks * cols);
+      // Each block on its own: the blocked call must give the same floats as one call per block.
+      for (let b = 0; b < blocks; b++) referenceKernels.columnSums(x.subarray(b * rows * cols, (b + 1) * rows * cols), cols, want.subarray(b * cols, (b + 1) * cols));
+      const blocked = new Float32Array(blocks * cols);
+      referenceKernels.columnSums(x, cols, blocked);
+      expect(blocked).toEqual(want);
       for (const threads of THREADS) {
         setWasmThreads(threads);
-        const got = rand(cols);
+        const got = rand(blocks * cols);
         wasm.columnSums(x, cols, got);
         expect(got).toEqual(want);
         // In place: input and output already in wasm memory.
@@ -314,7 +319,7 @@ describe('wasm column sums match the reference bit for bit (float64, rows in ord
         const inPlace = withStepMemory(() => {
           const rx = floatData(x.length);
           rx.set(x);
-          const out = floatData(cols);
+          const out = floatData(blocks * cols);
           expect(wasm.stepMemory.owns(out)).toBe(true);
           wasm.columnSums(rx, cols, out);
           return out.slice();

@@ -75,6 +75,7 @@ function runSequenceCase(c: SequenceCase): void {
     if (layer instanceof MultiheadAttention) ({ output: y, weights } = layer.attend(x, key, value, opts));
     else y = (layer as TransformerEncoderBlock).encode(x, opts);
   } else {
+    if (layer instanceof MultiheadAttention) layer.keepAttention = true;
     y = layer.forward(x);
     if (layer instanceof MultiheadAttention) weights = layer.lastAttention;
   }

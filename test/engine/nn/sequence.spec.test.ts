@@ -268,6 +268,36 @@ describe('MultiheadAttention', () => {
     }
   });
 
+  it('keeps the head-averaged weights of a forward only when asked, and computes the same either way', () => {
+    const x = new Tensor(new Generator(6).normal(3 * 7 * 8), [3, 7, 8]);
+    const run = (keep: boolean) => {
+      const m = new MultiheadAttention(8, 2, 0.3, true, true, new Generator(5));
+      m.keepAttention = keep;
+      m.setGenerator(new Generator(9));
+      const y = m.forward(x);
+      sum(y).backward();
+      return { m, y: [...y.data], grad: [...m.inProjWeight.grad!.data] };
+    };
+    const plain = run(false), kept = run(true);
+    expect(plain.m.lastAttention).toBeNull();
+    expect(kept.y).toEqual(plain.y);
+    expect(kept.grad).toEqual(plain.grad);
+    // Weights after dropout (kept ones scaled by 1/0.7), averaged over the 2 heads: (3, 7, 7), every row sums to about 1.
+    const w = kept.m.lastAttention!;
+    expect(w.shape).toEqual([3, 7, 7]);
+    for (let r = 0; r < 3 * 7; r++) {
+      const row = w.data.subarray(r * 7, r * 7 + 7);
+      expect(row.every((v) => v >= 0)).toBe(true);
+      expect(row.reduce((a, b) => a + b, 0)).toBeGreaterThan(0.3);
+      expect(row.reduce((a, b) => a + b, 0)).toBeLessThan(2);
+    }
+    // In eval, without dropout, they are the weights attend returns for need_weights: rows of probabilities.
+    kept.m.eval().forward(x);
+    const { weights } = noGrad(() => kept.m.attend(x, x, x));
+    expect([...kept.m.lastAttention!.data]).toEqual([...weights!.data]);
+    for (let r = 0; r < 3 * 7; r++) expect(weights!.data.subarray(r * 7, r * 7 + 7).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+  });
+
   it('records the attention-dropout mask in training (rate ≈ p) and none in eval', () => {
     const m = new MultiheadAttention(8, 2, 0.3, true, true, new Generator(5));
     const x = new Tensor(new Generator(6).normal(4 * 16 * 8), [4, 16, 8]);

@@ -167,6 +167,7 @@ function train(backend: string, layers: LayerSpec[], inputShape: number[], optim
     const { model } = buildModel({ input_shape: inputShape, layers }, { seed: 3 });
     model.train();
     model.setGenerator(new Generator(9));
+    for (const [, m] of model.namedModules()) if (m instanceof MultiheadAttention) m.keepAttention = true;
     const g = new Generator(5);
     const x = new Tensor(g.normal(8 * inputShape.reduce((a, b) => a * b, 1)), [8, ...inputShape]);
     const y = Int32Array.from({ length: 8 }, (_, i) => i % 5);

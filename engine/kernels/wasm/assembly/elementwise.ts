@@ -82,17 +82,33 @@ function store4(p: usize, a: v128, b: v128): void {
 
 /**
  * Block: ColumnSumsArg.
- * out[j] = Σᵣ x[r, j] in float64, rows in order (as the reference), then
- * rounded once: nn.Linear's bias gradient. Each thread takes a range of
- * columns; sixteen columns at a time are summed in registers while the rows
- * stream through (one cache line a row), where a float64 row in memory would
- * be loaded and stored again for every row.
+ * out[b, j] = Σᵣ x[b, r, j] in float64, rows in order (as the reference), then
+ * rounded once: nn.Linear's bias gradient (one block), a mean over the middle
+ * axis (a block per outer index). One block: each thread takes a range of
+ * columns; several: a range of blocks.
  */
 export function columnSums(p: usize, tid: i32, nt: i32): void {
-  const rows = arg(p, ColumnSumsArg.rows), cols = arg(p, ColumnSumsArg.cols);
+  const blocks = arg(p, ColumnSumsArg.blocks), rows = arg(p, ColumnSumsArg.rows), cols = arg(p, ColumnSumsArg.cols);
   const x = <usize>arg(p, ColumnSumsArg.x), out = <usize>arg(p, ColumnSumsArg.out);
+  if (blocks > 1) {
+    const b1 = (tid + 1) * blocks / nt;
+    for (let b = tid * blocks / nt; b < b1; b++) sumColumns(x + (<usize>(b * rows * cols) << 2), out + (<usize>(b * cols) << 2), rows, cols, 0, cols);
+    return;
+  }
   const quads = (cols + 3) >> 2;
   const c0 = min(cols, (tid * quads / nt) << 2), c1 = min(cols, ((tid + 1) * quads / nt) << 2);
+  sumColumns(x, out, rows, cols, c0, c1);
+}
+
+/**
+ * Columns c0 … c1 − 1 of one [rows, cols] block into out: sixteen columns at a
+ * time are summed in registers while the rows stream through (one cache line
+ * a row), where a float64 row in memory would be loaded and stored again for
+ * every row.
+ */
+// @ts-ignore: decorator
+@inline
+function sumColumns(x: usize, out: usize, rows: i32, cols: i32, c0: i32, c1: i32): void {
   const stride = <usize>cols << 2;
   let c = c0;
   for (; c + 16 <= c1; c += 16) {

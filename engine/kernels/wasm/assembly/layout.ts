@@ -53,8 +53,8 @@ export enum SgdArg { n, w, g, lr, weightDecay }
 export enum AdamArg { n, w, g, m, v, vmax, decoupled, consts }
 /** One step of SGD with momentum in place on w and buf; consts: four float64s (sgd-momentum.ts). */
 export enum SgdMomentumArg { n, w, g, buf, first, nesterov, consts }
-/** out[cols] = Σ over rows of x (in float64). */
-export enum ColumnSumsArg { rows, cols, x, out }
+/** out[blocks, cols] = Σ over rows of x[blocks, rows, cols], in float64. */
+export enum ColumnSumsArg { rows, cols, x, out, blocks }
 export enum MaskMultiplyArg { n, x, mask, y, scale }
 
 /** y = a + b element-wise (y may be a or b). */

@@ -11,24 +11,59 @@ import { arg } from './param-block';
 import { madd } from './simd';
 
 const LO: f32 = -87.33654;
+/** 1.5·2²³: adding it rounds |t| < 2²² to the nearest integer (ties to even, as f32x4.nearest) in the low mantissa bits. */
+const ROUNDER: f32 = 12582912;
+
+/** exp's constants, each in four lanes, in the order of Exp. */
+const EXP_CONSTANTS = memory.data<f32>([
+  88.37626, 88.37626, 88.37626, 88.37626,
+  LO, LO, LO, LO,
+  1.44269504088896341, 1.44269504088896341, 1.44269504088896341, 1.44269504088896341,
+  ROUNDER, ROUNDER, ROUNDER, ROUNDER,
+  0.693359375, 0.693359375, 0.693359375, 0.693359375,
+  -2.12194440e-4, -2.12194440e-4, -2.12194440e-4, -2.12194440e-4,
+  1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4, 1.9875691500e-4,
+  1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3, 1.3981999507e-3,
+  8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3, 8.3334519073e-3,
+  4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2, 4.1665795894e-2,
+  1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1, 1.6666665459e-1,
+  5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1, 5.0000001201e-1,
+  1, 1, 1, 1,
+  reinterpret<f32>(<i32>127), reinterpret<f32>(<i32>127), reinterpret<f32>(<i32>127), reinterpret<f32>(<i32>127),
+], 16);
+enum Exp { HI, LO, LOG2E, ROUNDER, LN2_HI, LN2_LO, P0, P1, P2, P3, P4, P5, ONE, BIAS }
+
+/**
+ * Constant i of exp, loaded: V8 keeps only a few of the fourteen in registers and rebuilds the others from immediates
+ * at every use (three instructions each); a load is one.
+ */
+// @ts-ignore: decorator
+@inline
+function k(i: Exp): v128 {
+  return v128.load(EXP_CONSTANTS + (<usize>i << 4));
+}
 
 // @ts-ignore: decorator
 @inline
 function expv(x: v128): v128 {
-  const c = f32x4.max(f32x4.min(x, f32x4.splat(88.37626)), f32x4.splat(LO));
-  const fx = f32x4.nearest(f32x4.mul(c, f32x4.splat(1.44269504088896341)));
-  let r = f32x4.sub(c, f32x4.mul(fx, f32x4.splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
-  let y = f32x4.splat(1.9875691500e-4);
-  y = madd(y, r, f32x4.splat(1.3981999507e-3));
-  y = madd(y, r, f32x4.splat(8.3334519073e-3));
-  y = madd(y, r, f32x4.splat(4.1665795894e-2));
-  y = madd(y, r, f32x4.splat(1.6666665459e-1));
-  y = madd(y, r, f32x4.splat(5.0000001201e-1));
-  y = f32x4.add(madd(y, f32x4.mul(r, r), r), f32x4.splat(1));
-  const pow2 = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(fx), i32x4.splat(127)), 23);
+  // pmin/pmax are one instruction each where min/max are eight; x NaN stays NaN through both (it is their first operand).
+  const c = f32x4.pmax(f32x4.pmin(x, k(Exp.HI)), k(Exp.LO));
+  // n = round(c·log₂e) as a float (fx) and, in the low bits of t, as an integer: no float→int conversion.
+  const t = f32x4.add(f32x4.mul(c, k(Exp.LOG2E)), k(Exp.ROUNDER));
+  const fx = f32x4.sub(t, k(Exp.ROUNDER));
+  let r = f32x4.sub(c, f32x4.mul(fx, k(Exp.LN2_HI)));
+  r = f32x4.sub(r, f32x4.mul(fx, k(Exp.LN2_LO)));
+  let y = k(Exp.P0);
+  y = madd(y, r, k(Exp.P1));
+  y = madd(y, r, k(Exp.P2));
+  y = madd(y, r, k(Exp.P3));
+  y = madd(y, r, k(Exp.P4));
+  y = madd(y, r, k(Exp.P5));
+  y = f32x4.add(madd(y, f32x4.mul(r, r), r), k(Exp.ONE));
+  // 2ⁿ: t's low bits are n (mod 2⁹, above ROUNDER's bits), so (t + 127) << 23 is the exponent field of n + 127 ∈ [1, 255].
+  const pow2 = i32x4.shl(i32x4.add(t, k(Exp.BIAS)), 23);
   // Lanes below the range underflow to 0; NaN compares false and stays NaN.
-  return v128.andnot(f32x4.mul(y, pow2), f32x4.lt(x, f32x4.splat(LO)));
+  return v128.andnot(f32x4.mul(y, pow2), f32x4.lt(x, k(Exp.LO)));
 }
 
 // @ts-ignore: decorator
@@ -56,7 +91,8 @@ export function softmaxForward(p: usize, tid: i32, nt: i32): void {
     let vm = f32x4.splat(-Infinity);
     let mx: f32 = -Infinity;
     let j = 0;
-    for (; j + 4 <= len; j += 4) vm = f32x4.max(vm, f32x4.mul(vs, v128.load(xr + (<usize>j << 2))));
+    // pmax (one instruction) skips NaN where max would keep it; a NaN row still comes out NaN, through its exp and the sum.
+    for (; j + 4 <= len; j += 4) vm = f32x4.pmax(vm, f32x4.mul(vs, v128.load(xr + (<usize>j << 2))));
     mx = hmax(vm);
     for (; j < len; j++) mx = max(mx, scale * load<f32>(xr + (<usize>j << 2)));
     const vmx = f32x4.splat(mx);
