@@ -33,7 +33,7 @@ for (const key of Object.keys(inner).filter((k) => typeof inner[k as keyof Kerne
     const first = args[0] as { m?: number; n?: number; k?: number; transA?: boolean; transB?: boolean; batch?: number; inChannels?: number; outChannels?: number; inH?: number };
     const label = key === 'gemm' || key === 'gemmBatch'
       ? `${key} ${first.batch && key === 'gemmBatch' ? `${first.batch}× ` : ''}${first.m}×${first.n}×${first.k}${first.transA ? ' Aᵀ' : ''}${first.transB ? ' Bᵀ' : ''}`
-      : key === 'randomBits' ? `randomBits ${(args[3] as Uint32Array).length}` : key.startsWith('softmax') ? `${key} ${(args[0] as Float32Array).length}/${args[key === 'softmaxForward' ? 1 : 2]}` : key.startsWith('relu') || key === 'sgdUpdate' || key === 'maskMultiply' || key === 'addArrays' || key.startsWith('layerNorm') ? `${key} ${(args[0] as Float32Array).length}`
+      : key === 'randomBits' ? `randomBits ${(args[3] as Uint32Array).length}` : key.startsWith('softmax') ? `${key} ${(args[0] as Float32Array).length}/${args[key === 'softmaxForward' ? 1 : 2]}` : key.startsWith('relu') || key === 'sgdUpdate' || key === 'sgdMomentumUpdate' || key === 'adamUpdate' || key === 'maskMultiply' || key === 'addArrays' || key.startsWith('layerNorm') ? `${key} ${(args[0] as Float32Array).length}`
       : key === 'columnSums' ? columnSumsLabel(args[0] as Float32Array, args[1] as number, args[2] as Float32Array) : key === 'randomMask' ? `randomMask ${(args[4] as Float32Array).length}` : key.startsWith('conv') ? `${key} ${first.inChannels}→${first.outChannels} @${first.inH}` : `${key} @${first.inH}`;
     const c = values.cpu ? cpuClock().main : 0;
     const t = performance.now();

@@ -13,6 +13,7 @@ import { loadDataset } from '../engine/data/catalog.ts';
 import { getBatch } from '../engine/data/pipeline.ts';
 import type { Dataset } from '../engine/data/dataset.ts';
 import { nodeFiles } from '../engine/io/node-files.ts';
+import { emptyData } from '../engine/tensor/storage.ts';
 
 export const WORKLOADS = ['W0', 'W1', 'W2', 'W3', 'W4', 'W5'] as const;
 
@@ -66,18 +67,26 @@ function trainer(forward: (x: Tensor) => Tensor, params: Tensor[], x: Tensor, y:
 /** Steps cycle through the batches. */
 function trainerOn(forward: (x: Tensor) => Tensor, opt: Optimizer, params: Tensor[], batches: { x: Tensor; y: Int32Array }[]): () => number {
   let next = 0;
-  // As the trainer does for a run: parameters in the backend's memory (the bench process ends with them there).
+  // As the trainer does for a run: parameters and optimizer state in the backend's memory (the bench process ends with them there).
   pinData(params);
+  opt.pinState();
   // As the trainer runs a step: its tensors in the backend's step memory, released afterwards.
   return () => withStepMemory(() => {
     const { x, y } = batches[next];
     next = (next + 1) % batches.length;
     opt.zeroGrad();
-    const loss = crossEntropy(forward(x), y);
+    const loss = crossEntropy(forward(stepBatch(x)), y);
     loss.backward();
     opt.step();
     return loss.item();
   });
+}
+
+/** The batch in step memory, where the trainer's getBatch writes it inside the step (kernels read it in place). */
+function stepBatch(x: Tensor): Tensor {
+  const data = emptyData(x.data.length);
+  data.set(x.data);
+  return new Tensor(data, x.shape);
 }
 
 function sequential(inputShape: number[], layers: LayerSpec[], batch: number, classes: number): () => number {

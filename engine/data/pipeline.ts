@@ -5,6 +5,7 @@
  */
 import { Tensor } from '../tensor/tensor.ts';
 import { Generator } from '../tensor/random.ts';
+import { emptyData } from '../tensor/storage.ts';
 import { DataError, classCounts, sampleSize, subset, type Dataset, type Normalizer } from './dataset.ts';
 
 export type { Normalizer } from './dataset.ts';
@@ -61,12 +62,18 @@ export function fitNormalizer(train: Dataset): Normalizer | null {
   const k = D / group;
   const sum = new Float64Array(k);
   const sq = new Float64Array(k);
+  const { features, featureScale: scale } = train;
   for (let i = 0; i < train.size; i++) {
-    for (let j = 0; j < D; j++) {
-      const v = train.features[i * D + j] * train.featureScale;
-      const c = Math.floor(j / group);
-      sum[c] += v;
-      sq[c] += v * v;
+    // Channel by channel, each channel's values in the same order as one pass over the sample.
+    for (let c = 0, j = i * D; c < k; c++) {
+      let s = sum[c], q = sq[c];
+      for (const end = j + group; j < end; j++) {
+        const v = features[j] * scale;
+        s += v;
+        q += v * v;
+      }
+      sum[c] = s;
+      sq[c] = q;
     }
   }
   const n = train.size * group;
@@ -142,26 +149,34 @@ export function batchCount(d: Dataset, batchSize: number): number {
   return Math.ceil(d.size / batchSize);
 }
 
-/** Batch `index` of an epoch; shuffled (and augmented) when `epoch` is given for training. */
+/**
+ * Batch `index` of an epoch; shuffled (and augmented) when `epoch` is given for training.
+ * Made inside a step scope, its inputs and targets are in step memory (kernels read them in
+ * place) and die with the step.
+ */
 export function getBatch(d: Dataset, batchSize: number, index: number, opts: { seed: number; epoch?: number; augment?: Augmentation } = { seed: 0 }): Batch {
   const D = sampleSize(d);
   const start = index * batchSize;
   const end = Math.min(d.size, start + batchSize);
   const n = end - start;
   const order = opts.epoch === undefined ? null : epochOrder(d.size, opts.seed, opts.epoch);
-  const x = new Float32Array(n * D);
+  // Every element is written below.
+  const x = emptyData(n * D);
   const T = d.targetDim;
   const classes = d.task === 'classification' ? new Int32Array(n) : null;
-  const targets = d.task === 'regression' ? new Float32Array(n * T) : null;
+  const targets = d.task === 'regression' ? emptyData(n * T) : null;
+  const { features, featureScale: scale, norm } = d;
   for (let i = 0; i < n; i++) {
     const r = order ? order[start + i] : start + i;
-    const norm = d.norm;
+    const src = r * D, dst = i * D;
     if (norm) {
-      for (let j = 0; j < D; j++) {
-        const c = norm.group === 1 ? j : Math.floor(j / norm.group);
-        x[i * D + j] = (d.features[r * D + j] * d.featureScale - norm.mean[c]) / norm.std[c];
+      // Channel by channel: a group of `group` features shares one mean and deviation.
+      const { mean, std, group } = norm;
+      for (let c = 0, j0 = 0; j0 < D; c++, j0 += group) {
+        const mu = mean[c], sd = std[c];
+        for (let j = j0; j < j0 + group; j++) x[dst + j] = (features[src + j] * scale - mu) / sd;
       }
-    } else for (let j = 0; j < D; j++) x[i * D + j] = d.features[r * D + j] * d.featureScale;
+    } else for (let j = 0; j < D; j++) x[dst + j] = features[src + j] * scale;
     if (classes) classes[i] = d.labels[r];
     if (targets) for (let t = 0; t < T; t++) targets[i * T + t] = d.labels[r * T + t];
   }

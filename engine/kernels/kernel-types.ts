@@ -92,6 +92,29 @@ export interface StepMemory {
   unpin(a: Float32Array): void;
 }
 
+/** One step of SGD with momentum: its hyperparameters; `first` makes the buffer the step's gradient (torch's first step). */
+export interface SgdMomentumStep {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  first: boolean;
+}
+
+/** One Adam step's scalars: the hyperparameters, and the bias corrections of step t (stepSize = lr/(1 − β₁ᵗ), bc2Sqrt = √(1 − β₂ᵗ)). */
+export interface AdamStep {
+  lr: number;
+  weightDecay: number;
+  /** AdamW: w ← w·(1 − lr·weightDecay) instead of adding weightDecay·w to the gradient. */
+  decoupled: boolean;
+  b1: number;
+  b2: number;
+  eps: number;
+  stepSize: number;
+  bc2Sqrt: number;
+}
+
 export interface Kernels {
   readonly name: string;
   /** Memory of the backend's own that ops may put tensors in for one training step (see tensor/storage.ts). */
@@ -131,6 +154,10 @@ export interface Kernels {
   columnSums(x: Float32Array, cols: number, out: Float32Array): void;
   /** Plain SGD in place: w ← w − lr·(g + weightDecay·w). */
   sgdUpdate(w: Float32Array, g: Float32Array, lr: number, weightDecay: number): void;
+  /** SGD with momentum in place on w and its momentum buffer: torch.optim.SGD's update, in float64 between float32 values. */
+  sgdMomentumUpdate(w: Float32Array, g: Float32Array, buf: Float32Array, s: SgdMomentumStep): void;
+  /** One Adam (AdamW when decoupled) step in place on w, m, v and, for AMSGrad, vmax: torch.optim.Adam's update, in float64 between float32 values. */
+  adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, s: AdamStep): void;
   /** A Bernoulli(keepProb) keep-mask of 0/1 floats from the same words as randomBits: out[i] = 1 where (word i >>> 8)·2⁻²⁴ < keepProb. */
   randomMask(k0: number, k1: number, offset: number, keepProb: number, out: Float32Array): void;
   /** y = x·(mask·scale) element-wise (a dropout keep-mask and its 1/(1−p)); y may be x. */

@@ -2,7 +2,7 @@
  * The pure-TypeScript kernel set: the reference every faster backend is tested
  * against. Sums accumulate in float64 rows, then round to float32 once.
  */
-import type { Conv2dGeometry, GemmArgs, GemmBatchArgs, Kernels, Pool2dGeometry } from './kernel-types.ts';
+import type { AdamStep, SgdMomentumStep, Conv2dGeometry, GemmArgs, GemmBatchArgs, Kernels, Pool2dGeometry } from './kernel-types.ts';
 import { threefryFill } from '../tensor/threefry.ts';
 
 function gemm({ transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate, bias, lda, ldb, ldc }: GemmArgs): void {
@@ -342,6 +342,35 @@ function sgdUpdate(w: Float32Array, g: Float32Array, lr: number, weightDecay: nu
   }
 }
 
+function sgdMomentumUpdate(w: Float32Array, g: Float32Array, buf: Float32Array, s: SgdMomentumStep): void {
+  const { lr, momentum, dampening, weightDecay, nesterov, first } = s;
+  for (let j = 0; j < w.length; j++) {
+    // d = g + λw; buf = μ·buf + (1 − τ)·d (buf = d at the first step); d = nesterov ? d + μ·buf : buf
+    let d = g[j] + weightDecay * w[j];
+    buf[j] = first ? d : momentum * buf[j] + (1 - dampening) * d;
+    d = nesterov ? d + momentum * buf[j] : buf[j];
+    w[j] = w[j] - lr * d;
+  }
+}
+
+function adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, s: AdamStep): void {
+  const { lr, weightDecay, decoupled, b1, b2, eps, stepSize, bc2Sqrt } = s;
+  for (let j = 0; j < w.length; j++) {
+    let gj = g[j];
+    if (decoupled) w[j] = w[j] * (1 - lr * weightDecay);
+    else if (weightDecay !== 0) gj += weightDecay * w[j];
+    m[j] = m[j] + (gj - m[j]) * (1 - b1); // torch's lerp_
+    v[j] = v[j] * b2 + (1 - b2) * gj * gj;
+    let vv = v[j];
+    if (vmax) {
+      vmax[j] = Math.max(vmax[j], v[j]);
+      vv = vmax[j];
+    }
+    const denom = Math.sqrt(vv) / bc2Sqrt + eps;
+    w[j] = w[j] - (stepSize * m[j]) / denom;
+  }
+}
+
 export const referenceKernels: Kernels = {
   name: 'reference',
   gemm,
@@ -359,6 +388,8 @@ export const referenceKernels: Kernels = {
   layerNormForward,
   layerNormBackward,
   sgdUpdate,
+  adamUpdate,
+  sgdMomentumUpdate,
   randomBits: threefryFill,
   randomMask,
   maskMultiply,

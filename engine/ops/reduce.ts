@@ -2,7 +2,7 @@
 import { Tensor } from '../tensor/tensor.ts';
 import { normAxis, numel, stridedIndex, stridesOf } from '../tensor/shape.ts';
 import { affine } from './elementwise.ts';
-import { floatData } from '../tensor/storage.ts';
+import { emptyData, floatData } from '../tensor/storage.ts';
 import { kernels } from '../kernels/registry.ts';
 
 /** The kept shape (reduced axes → 1) and strides that send every input cell to its output cell. */
@@ -34,13 +34,13 @@ export function sum(x: Tensor, dim: number | number[] | null = null, keepdim = f
     const len = axes.length === 0 ? 1 : xd.length / (outer * inner);
     const out = sumMiddle(xd, outer, len, inner);
     return Tensor.fromOp('sum', out, outShape, [x], (g) => {
-      const gx = floatData(xd.length);
-      for (let o = 0; o < outer; o++) {
-        for (let k = 0; k < len; k++) {
-          const base = (o * len + k) * inner;
-          if (inner === 1) gx[base] = g[o];
-          else gx.set(g.subarray(o * inner, (o + 1) * inner), base);
-        }
+      // g broadcast back over the summed axis: each outer block is len copies of g's row, written by doubling.
+      const gx = emptyData(xd.length);
+      const block = len * inner;
+      for (let o = 0; o < outer && block > 0; o++) {
+        const base = o * block;
+        gx.set(g.subarray(o * inner, (o + 1) * inner), base);
+        for (let done = inner; done < block; done *= 2) gx.copyWithin(base + done, base, base + Math.min(done, block - done));
       }
       return [gx];
     });

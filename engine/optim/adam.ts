@@ -1,6 +1,7 @@
 /** torch.optim.Adam and AdamW (decoupled weight decay), with AMSGrad. */
 import type { Tensor } from '../tensor/tensor.ts';
 import { Optimizer } from './optimizer.ts';
+import { kernels } from '../kernels/registry.ts';
 
 export interface AdamOptions {
   lr?: number;
@@ -35,27 +36,10 @@ export class Adam extends Optimizer {
     const bc1 = 1 - Math.pow(b1, t);
     const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, t));
     const stepSize = lr / bc1;
+    const s = { lr, weightDecay, decoupled, b1, b2, eps, stepSize, bc2Sqrt };
     this.params.forEach((p, i) => {
       if (!p.grad) return;
-      const w = p.data;
-      const g = p.grad.data;
-      const m = this.buffer(i, 'exp_avg');
-      const v = this.buffer(i, 'exp_avg_sq');
-      const vmax = amsgrad ? this.buffer(i, 'max_exp_avg_sq') : null;
-      for (let j = 0; j < w.length; j++) {
-        let gj = g[j];
-        if (decoupled) w[j] = w[j] * (1 - lr * weightDecay);
-        else if (weightDecay !== 0) gj += weightDecay * w[j];
-        m[j] = m[j] + (gj - m[j]) * (1 - b1); // torch's lerp_
-        v[j] = v[j] * b2 + (1 - b2) * gj * gj;
-        let vv = v[j];
-        if (vmax) {
-          vmax[j] = Math.max(vmax[j], v[j]);
-          vv = vmax[j];
-        }
-        const denom = Math.sqrt(vv) / bc2Sqrt + eps;
-        w[j] = w[j] - (stepSize * m[j]) / denom;
-      }
+      kernels().adamUpdate(p.data, p.grad.data, this.buffer(i, 'exp_avg'), this.buffer(i, 'exp_avg_sq'), amsgrad ? this.buffer(i, 'max_exp_avg_sq') : null, s);
     });
   }
 }

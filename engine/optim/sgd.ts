@@ -39,15 +39,7 @@ export class SGD extends Optimizer {
         kernels().sgdUpdate(w, g, lr, weightDecay);
         return;
       }
-      for (let j = 0; j < w.length; j++) {
-        // d = g + λw; buf = μ·buf + (1 − τ)·d (buf = d at the first step); d = nesterov ? d + μ·buf : buf
-        let d = g[j] + weightDecay * w[j];
-        if (buf) {
-          buf[j] = first ? d : momentum * buf[j] + (1 - dampening) * d;
-          d = nesterov ? d + momentum * buf[j] : buf[j];
-        }
-        w[j] = w[j] - lr * d;
-      }
+      kernels().sgdMomentumUpdate(w, g, buf, { lr, momentum, dampening, weightDecay, nesterov, first });
     });
     this.stepCount++;
   }

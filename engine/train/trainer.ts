@@ -277,6 +277,7 @@ export class Trainer {
     let stopped = false;
     // Parameters live in the backend's memory while this run trains them (updated in place, never copied per step).
     const unpin = pinData(this.model.parameters());
+    const unpinState = this.optimizer.pinState();
     try {
       for (let epoch = this.startEpoch; epoch < s.epochs && !stopped; epoch++) {
         const te = performance.now();
@@ -295,9 +296,9 @@ export class Trainer {
             return { status: 'cancelled', history: this.history, test: null, model: this.model, normalizer: this.normalizer };
           }
           scheduledRates = applyDropoutSchedules(this.model, { epoch, step: this.globalStep, stepsPerEpoch });
-          const b = getBatch(train, s.batch_size, i, { seed: s.seed, epoch, augment: s.augment });
-          // The step's tensors live in the backend's step memory and die with it: only numbers leave.
-          const lv = withStepMemory(() => {
+          // The step's tensors, its batch too, live in the backend's step memory and die with it: only numbers leave.
+          const { value: lv, size } = withStepMemory(() => {
+            const b = getBatch(train, s.batch_size, i, { seed: s.seed, epoch, augment: s.augment });
             this.optimizer.zeroGrad();
             const out = this.model.forward(b.x);
             const loss = lossOf(out, b, s.label_smoothing);
@@ -310,11 +311,11 @@ export class Trainer {
               const pred = argmaxLast(out);
               for (let j = 0; j < b.size; j++) if (pred[j] === b.classes[j]) correct++;
             }
-            return value;
+            return { value, size: b.size };
           });
           this.globalStep++;
-          lossSum += lv * b.size;
-          seen += b.size;
+          lossSum += lv * size;
+          seen += size;
           this.history.step_losses.push(lv);
           emit({ type: 'step', epoch, step: this.globalStep, loss: lv });
           const elapsed = (performance.now() - t0) / 1000;
@@ -352,6 +353,7 @@ export class Trainer {
       this.setState('failed');
       throw e;
     } finally {
+      unpinState();
       unpin();
     }
   }

@@ -347,6 +347,61 @@ describe('wasm sgd update matches the reference', () => {
   }
 });
 
+describe('wasm Adam update gives the reference bits', () => {
+  // Odd lengths (a scalar tail), one and several threads' worth; Adam with L2 decay, AdamW, AMSGrad; three steps.
+  const cases = [
+    [1001, { weightDecay: 0, decoupled: false, amsgrad: false }],
+    [70001, { weightDecay: 1e-4, decoupled: false, amsgrad: true }],
+    [70001, { weightDecay: 0.01, decoupled: true, amsgrad: false }],
+  ] as const;
+  const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+  for (const [n, o] of cases) {
+    it(`${n} elements, weight decay ${o.weightDecay}${o.decoupled ? ' (decoupled)' : ''}${o.amsgrad ? ', AMSGrad' : ''}`, () => {
+      const w0 = rand(n);
+      const grads = [rand(n), rand(n).map((g) => 10 * g), rand(n).map((g) => 1e-3 * g)];
+      const run = (update: typeof referenceKernels.adamUpdate) => {
+        const [w, m, v, vmax] = [w0.slice(), new Float32Array(n), new Float32Array(n), o.amsgrad ? new Float32Array(n) : null];
+        grads.forEach((g, i) => {
+          const t = i + 1, lr = 1e-3, b1 = 0.9, b2 = 0.999;
+          update(w, g, m, v, vmax, { lr, weightDecay: o.weightDecay, decoupled: o.decoupled, b1, b2, eps: 1e-8, stepSize: lr / (1 - b1 ** t), bc2Sqrt: Math.sqrt(1 - b2 ** t) });
+        });
+        return [w, m, v, vmax ?? new Float32Array(0)].map(bits);
+      };
+      const want = run(referenceKernels.adamUpdate);
+      for (const threads of THREADS) {
+        setWasmThreads(threads);
+        expect(run((...a) => wasm.adamUpdate(...a))).toEqual(want);
+      }
+    });
+  }
+});
+
+describe('wasm SGD-with-momentum update gives the reference bits', () => {
+  // Odd lengths (a scalar tail), one and several threads' worth; plain momentum, dampening + decay, Nesterov; three steps, the first one's buffer = d.
+  const cases = [
+    [1001, { momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false }],
+    [70001, { momentum: 0.5, dampening: 0.1, weightDecay: 1e-3, nesterov: false }],
+    [70001, { momentum: 0.9, dampening: 0, weightDecay: 1e-4, nesterov: true }],
+  ] as const;
+  const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+  for (const [n, o] of cases) {
+    it(`${n} elements, momentum ${o.momentum}, dampening ${o.dampening}, weight decay ${o.weightDecay}${o.nesterov ? ', Nesterov' : ''}`, () => {
+      const w0 = rand(n);
+      const grads = [rand(n), rand(n).map((g) => 10 * g), rand(n).map((g) => 1e-3 * g)];
+      const run = (update: typeof referenceKernels.sgdMomentumUpdate) => {
+        const [w, buf] = [w0.slice(), new Float32Array(n)];
+        grads.forEach((g, i) => update(w, g, buf, { lr: 0.05, ...o, first: i === 0 }));
+        return [w, buf].map(bits);
+      };
+      const want = run(referenceKernels.sgdMomentumUpdate);
+      for (const threads of THREADS) {
+        setWasmThreads(threads);
+        expect(run((...a) => wasm.sgdMomentumUpdate(...a))).toEqual(want);
+      }
+    });
+  }
+});
+
 describe('wasm softmax rows match the reference', () => {
   // [rows, len, scale]: attention rows, odd lengths (scalar tails), a long row, a negative scale.
   for (const [rows, len, scale] of [[4096, 64, 0.17677669], [300, 7, 1], [9, 1000, 3], [200, 33, -0.5]] as const) {

@@ -17,6 +17,7 @@ import { wasmApi } from '../../../engine/kernels/wasm/wasm-api.ts';
 import { Trainer } from '../../../engine/train/trainer.ts';
 import { defaultSettings } from '../../../engine/train/settings.ts';
 import { makeTwoD } from '../../../engine/data/synthetic.ts';
+import { getBatch } from '../../../engine/data/pipeline.ts';
 import { MultiheadAttention } from '../../../engine/nn/layers/attention.ts';
 import { StochasticModule } from '../../../engine/nn/stochastic.ts';
 import { Dropout } from '../../../engine/nn/layers/dropout.ts';
@@ -54,6 +55,18 @@ describe('withStepMemory', () => {
       // Poisoned on release, zeroed again on allocation.
       expect(a.every((v) => v === 0)).toBe(true);
       expect(emptyData(10).length).toBe(10);
+    });
+  });
+
+  it("a batch made in a step is in step memory (kernels read it in place), with the values it has outside one", () => {
+    const d = makeTwoD('spiral', { samples: 100, seed: 3 });
+    const outside = getBatch(d, 32, 1, { seed: 5, epoch: 2 });
+    expect(wasm.stepMemory.owns(outside.x.data)).toBe(false);
+    withStepMemory(() => {
+      const b = getBatch(d, 32, 1, { seed: 5, epoch: 2 });
+      expect(wasm.stepMemory.owns(b.x.data)).toBe(true);
+      expect(Array.from(b.x.data)).toEqual(Array.from(outside.x.data));
+      expect(Array.from(b.classes!)).toEqual(Array.from(outside.classes!));
     });
   });
 
@@ -160,8 +173,9 @@ function train(backend: string, layers: LayerSpec[], inputShape: number[], optim
     const y = Int32Array.from({ length: 8 }, (_, i) => i % 5);
     const opt = optimizer === 'sgd' ? new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 }) : new Adam(model.parameters(), { lr: 0.01 });
     const losses: number[] = [];
-    // Parameters pinned in wasm memory, as the trainer does for a run (a no-op on the copying backend).
+    // Parameters and optimizer state pinned in wasm memory, as the trainer does for a run (a no-op on the copying backend).
     const unpin = pinData(model.parameters());
+    const unpinState = opt.pinState();
     for (let s = 0; s < 6; s++) {
       losses.push(withStepMemory(() => {
         opt.zeroGrad();
@@ -171,12 +185,14 @@ function train(backend: string, layers: LayerSpec[], inputShape: number[], optim
         return loss.item();
       }));
     }
+    unpinState();
     unpin();
     const state = [...model.stateDict()].map(([k, v]) => [k, Array.from(v.data)]);
+    const optimizerState = [...opt.stateDict().buffers].map(([k, b]) => [k, Array.from(b)]);
     const noise = model.namedModules().filter((e) => e[1] instanceof StochasticModule).map(([n, m]) => [n, Array.from((m as StochasticModule).lastNoise ?? [])]);
     const attention = model.namedModules().map(([, m]) => m).filter((m): m is MultiheadAttention => m instanceof MultiheadAttention).map((m) => Array.from(m.lastAttention?.data ?? []));
     const gradsKept = model.parameters().filter((p) => p.grad !== null).length;
-    return { losses, state, noise, attention, gradsKept };
+    return { losses, state, optimizerState, noise, attention, gradsKept };
   } finally {
     useBackend(prev);
   }
@@ -220,6 +236,28 @@ describe('pinData', () => {
     const unpinAgain = pinData([again]);
     expect(again.data.byteOffset).toBe(at);
     unpinAgain();
+  });
+});
+
+describe('Optimizer.pinState', () => {
+  it("keeps the state in wasm memory while pinned, buffers born then too, and gives it back as ordinary arrays with its values", () => {
+    class Visible extends Adam {
+      buffers(): Float32Array[] {
+        return this.state.flatMap((m) => [...m.values()]);
+      }
+    }
+    const p = new Tensor(Float32Array.from({ length: 300 }, (_, i) => i / 300), [300], true);
+    const opt = new Visible([p], { lr: 0.1 });
+    const unpin = opt.pinState();
+    p.grad = new Tensor(new Float32Array(300).fill(1), [300]);
+    opt.step();
+    expect(opt.buffers().length).toBe(2);
+    expect(opt.buffers().every((b) => wasm.stepMemory.owns(b))).toBe(true);
+    const during = opt.stateDict().buffers;
+    unpin();
+    expect(opt.buffers().some((b) => wasm.stepMemory.owns(b))).toBe(false);
+    expect(opt.stateDict().buffers).toEqual(during);
+    expect(during.get('0.exp_avg')![0]).toBeCloseTo(0.1, 6);
   });
 });
 

@@ -60,49 +60,89 @@ export function reluBackward(p: usize, tid: i32, nt: i32): void {
   }
 }
 
+/** The float64 values of a float32x4's low and high lane pairs. */
+// @ts-ignore: decorator
+@inline
+function low64(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v);
+}
+
+// @ts-ignore: decorator
+@inline
+function high64(v: v128): v128 {
+  return f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
+}
+
+/** Two float64x2 sums rounded to four float32s at p. */
+// @ts-ignore: decorator
+@inline
+function store4(p: usize, a: v128, b: v128): void {
+  v128.store(p, i32x4.shuffle(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 1, 4, 5));
+}
+
 /**
- * Block: ColumnSumsArg (acc: cols float64 per thread).
+ * Block: ColumnSumsArg.
  * out[b, j] = Σᵣ x[b, r, j] in float64, rows in order (as the reference), then
  * rounded once: nn.Linear's bias gradient (one block), a mean over the middle
  * axis (a block per outer index). One block: each thread takes a range of
- * columns; several: a range of blocks. The rows stream through a float64
- * accumulator row in L1.
+ * columns; several: a range of blocks.
  */
 export function columnSums(p: usize, tid: i32, nt: i32): void {
   const blocks = arg(p, ColumnSumsArg.blocks), rows = arg(p, ColumnSumsArg.rows), cols = arg(p, ColumnSumsArg.cols);
   const x = <usize>arg(p, ColumnSumsArg.x), out = <usize>arg(p, ColumnSumsArg.out);
-  const acc = <usize>arg(p, ColumnSumsArg.acc) + (<usize>(tid * cols) << 3);
   if (blocks > 1) {
     const b1 = (tid + 1) * blocks / nt;
-    for (let b = tid * blocks / nt; b < b1; b++) sumColumns(x + (<usize>(b * rows * cols) << 2), out + (<usize>(b * cols) << 2), acc, rows, cols, 0, cols);
+    for (let b = tid * blocks / nt; b < b1; b++) sumColumns(x + (<usize>(b * rows * cols) << 2), out + (<usize>(b * cols) << 2), rows, cols, 0, cols);
     return;
   }
   const quads = (cols + 3) >> 2;
   const c0 = min(cols, (tid * quads / nt) << 2), c1 = min(cols, ((tid + 1) * quads / nt) << 2);
-  sumColumns(x, out, acc, rows, cols, c0, c1);
+  sumColumns(x, out, rows, cols, c0, c1);
 }
 
-/** Columns c0 … c1 − 1 of one [rows, cols] block into out, through acc. */
+/**
+ * Columns c0 … c1 − 1 of one [rows, cols] block into out: sixteen columns at a
+ * time are summed in registers while the rows stream through (one cache line
+ * a row), where a float64 row in memory would be loaded and stored again for
+ * every row.
+ */
 // @ts-ignore: decorator
 @inline
-function sumColumns(x: usize, out: usize, acc: usize, rows: i32, cols: i32, c0: i32, c1: i32): void {
-  if (c0 >= c1) return;
-  memory.fill(acc, 0, <usize>(c1 - c0) << 3);
-  for (let r = 0; r < rows; r++) {
-    const row = x + (<usize>(r * cols + c0) << 2);
-    let j = 0;
-    for (; j + 4 <= c1 - c0; j += 4) {
-      const v = v128.load(row + (<usize>j << 2));
-      const a = acc + (<usize>j << 3);
-      v128.store(a, f64x2.add(v128.load(a), f64x2.promote_low_f32x4(v)));
-      v128.store(a, f64x2.add(v128.load(a, 16), f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1))), 16);
+function sumColumns(x: usize, out: usize, rows: i32, cols: i32, c0: i32, c1: i32): void {
+  const stride = <usize>cols << 2;
+  let c = c0;
+  for (; c + 16 <= c1; c += 16) {
+    let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    let px = x + (<usize>c << 2);
+    for (let r = 0; r < rows; r++, px += stride) {
+      const v0 = v128.load(px), v1 = v128.load(px, 16), v2 = v128.load(px, 32), v3 = v128.load(px, 48);
+      a0 = f64x2.add(a0, low64(v0)); a1 = f64x2.add(a1, high64(v0));
+      a2 = f64x2.add(a2, low64(v1)); a3 = f64x2.add(a3, high64(v1));
+      a4 = f64x2.add(a4, low64(v2)); a5 = f64x2.add(a5, high64(v2));
+      a6 = f64x2.add(a6, low64(v3)); a7 = f64x2.add(a7, high64(v3));
     }
-    for (; j < c1 - c0; j++) {
-      const a = acc + (<usize>j << 3);
-      store<f64>(a, load<f64>(a) + <f64>load<f32>(row + (<usize>j << 2)));
-    }
+    const po = out + (<usize>c << 2);
+    store4(po, a0, a1);
+    store4(po + 16, a2, a3);
+    store4(po + 32, a4, a5);
+    store4(po + 48, a6, a7);
   }
-  for (let j = 0; j < c1 - c0; j++) store<f32>(out + (<usize>(c0 + j) << 2), <f32>load<f64>(acc + (<usize>j << 3)));
+  for (; c + 4 <= c1; c += 4) {
+    let a0 = f64x2.splat(0), a1 = a0;
+    let px = x + (<usize>c << 2);
+    for (let r = 0; r < rows; r++, px += stride) {
+      const v = v128.load(px);
+      a0 = f64x2.add(a0, low64(v));
+      a1 = f64x2.add(a1, high64(v));
+    }
+    store4(out + (<usize>c << 2), a0, a1);
+  }
+  for (; c < c1; c++) {
+    let a: f64 = 0;
+    let px = x + (<usize>c << 2);
+    for (let r = 0; r < rows; r++, px += stride) a += <f64>load<f32>(px);
+    store<f32>(out + (<usize>c << 2), <f32>a);
+  }
 }
 
 /** Block: MaskMultiplyArg. y = x·(mask·scale): applying a dropout keep-mask, forward and backward (y may be x). */

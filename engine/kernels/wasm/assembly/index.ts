@@ -9,6 +9,8 @@ import { GemmArg, GemmBatchArg, Op } from './layout';
 import { arg } from './param-block';
 import { addArrays, columnSums, maskMultiply, reluBackward, reluForward, sgdUpdate } from './elementwise';
 import { randomBits } from './random';
+import { adamUpdate } from './adam';
+import { sgdMomentumUpdate } from './sgd-momentum';
 import { winogradScratchBytes, winogradWeightScratchBytes } from './winograd';
 import { softmaxBackward, softmaxForward } from './softmax';
 import { layerNormBackward, layerNormForward } from './layer-norm';
@@ -65,6 +67,8 @@ export function run(op: i32, p: usize, tid: i32, nt: i32): void {
     case Op.columnSums: columnSums(p, tid, nt); break;
     case Op.maskMultiply: maskMultiply(p, tid, nt); break;
     case Op.addArrays: addArrays(p, tid, nt); break;
+    case Op.adamUpdate: adamUpdate(p, tid, nt); break;
+    case Op.sgdMomentumUpdate: sgdMomentumUpdate(p, tid, nt); break;
     default: unreachable();
   }
 }

@@ -61,6 +61,62 @@ export function layerNormForward(p: usize, tid: i32, nt: i32): void {
   }
 }
 
+// @ts-ignore: decorator
+@inline
+function high(v: v128): v128 {
+  return i32x4.shuffle(v, v, 2, 3, 0, 1);
+}
+
+/**
+ * Row r: adds its g·x̂ and g to the float64 column sums (part, sumG; products
+ * of two float32 are exact in float64, as in the reference) and, when dx ≠ 0,
+ * writes dx = (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))·rstd. The means are summed in the
+ * same pass over g and x̂ as the column sums.
+ */
+// @ts-ignore: decorator
+@inline
+function backwardRow(part: usize, sumG: usize, g: usize, xh: usize, w: usize, dx: usize, rstd: usize, r: i32, size: i32): void {
+  const o = r * size;
+  let vmg = f32x4.splat(0), vmgx = f32x4.splat(0);
+  let mg: f32 = 0, mgx: f32 = 0;
+  let j = 0;
+  for (; j + 4 <= size; j += 4) {
+    const q = <usize>j << 3;
+    const gv = v128.load(at(g, o + j)), hv = v128.load(at(xh, o + j));
+    const gl = f64x2.promote_low_f32x4(gv), gh = f64x2.promote_low_f32x4(high(gv));
+    v128.store(part + q, f64x2.add(v128.load(part + q), f64x2.mul(gl, f64x2.promote_low_f32x4(hv))));
+    v128.store(part + q, f64x2.add(v128.load(part + q, 16), f64x2.mul(gh, f64x2.promote_low_f32x4(high(hv)))), 16);
+    v128.store(sumG + q, f64x2.add(v128.load(sumG + q), gl));
+    v128.store(sumG + q, f64x2.add(v128.load(sumG + q, 16), gh), 16);
+    const gw = f32x4.mul(gv, v128.load(at(w, j)));
+    vmg = f32x4.add(vmg, gw);
+    vmgx = f32x4.add(vmgx, f32x4.mul(gw, hv));
+  }
+  for (; j < size; j++) {
+    const q = <usize>j << 3;
+    const gs = load<f32>(at(g, o + j)), hs = load<f32>(at(xh, o + j));
+    store<f64>(part + q, load<f64>(part + q) + <f64>gs * <f64>hs);
+    store<f64>(sumG + q, load<f64>(sumG + q) + <f64>gs);
+    const gw = gs * load<f32>(at(w, j));
+    mg += gw;
+    mgx += gw * hs;
+  }
+  if (dx == 0) return;
+  mg = (mg + hsum(vmg)) / <f32>size;
+  mgx = (mgx + hsum(vmgx)) / <f32>size;
+  const rs = <f32>load<f64>(rstd + (<usize>r << 3));
+  const vmgs = f32x4.splat(mg), vmgxs = f32x4.splat(mgx), vrs = f32x4.splat(rs);
+  j = 0;
+  for (; j + 4 <= size; j += 4) {
+    const gw = f32x4.mul(v128.load(at(g, o + j)), v128.load(at(w, j)));
+    v128.store(at(dx, o + j), f32x4.mul(f32x4.sub(f32x4.sub(gw, vmgs), f32x4.mul(v128.load(at(xh, o + j)), vmgxs)), vrs));
+  }
+  for (; j < size; j++) {
+    const gw = load<f32>(at(g, o + j)) * load<f32>(at(w, j));
+    store<f32>(at(dx, o + j), (gw - mg - load<f32>(at(xh, o + j)) * mgx) * rs);
+  }
+}
+
 /**
  * Block: LayerNormBackwardArg (dx may be 0; parts: per thread 2·size f64,
  * Σ g·x̂ then Σ g, over its rows).
@@ -74,49 +130,5 @@ export function layerNormBackward(p: usize, tid: i32, nt: i32): void {
   const sumG = part + (<usize>size << 3);
   memory.fill(part, 0, <usize>size << 4);
   const r0 = tid * rows / nt, r1 = (tid + 1) * rows / nt;
-  for (let r = r0; r < r1; r++) {
-    const o = r * size;
-    let j = 0;
-    // Column sums in float64: products of two float32 are exact there, as in the reference.
-    for (; j + 2 <= size; j += 2) {
-      const q = <usize>j << 3;
-      const gv = f64x2.promote_low_f32x4(v128.load64_zero(at(g, o + j)));
-      const hv = f64x2.promote_low_f32x4(v128.load64_zero(at(xh, o + j)));
-      v128.store(part + q, f64x2.add(v128.load(part + q), f64x2.mul(gv, hv)));
-      v128.store(sumG + q, f64x2.add(v128.load(sumG + q), gv));
-    }
-    for (; j < size; j++) {
-      const q = <usize>j << 3;
-      const gs = <f64>load<f32>(at(g, o + j));
-      store<f64>(part + q, load<f64>(part + q) + gs * <f64>load<f32>(at(xh, o + j)));
-      store<f64>(sumG + q, load<f64>(sumG + q) + gs);
-    }
-    if (dx == 0) continue;
-    let vmg = f32x4.splat(0), vmgx = f32x4.splat(0);
-    let mg: f32 = 0, mgx: f32 = 0;
-    j = 0;
-    for (; j + 4 <= size; j += 4) {
-      const gh = f32x4.mul(v128.load(at(g, o + j)), v128.load(at(w, j)));
-      vmg = f32x4.add(vmg, gh);
-      vmgx = f32x4.add(vmgx, f32x4.mul(gh, v128.load(at(xh, o + j))));
-    }
-    for (; j < size; j++) {
-      const gh = load<f32>(at(g, o + j)) * load<f32>(at(w, j));
-      mg += gh;
-      mgx += gh * load<f32>(at(xh, o + j));
-    }
-    mg = (mg + hsum(vmg)) / <f32>size;
-    mgx = (mgx + hsum(vmgx)) / <f32>size;
-    const rs = <f32>load<f64>(rstd + (<usize>r << 3));
-    const vmgs = f32x4.splat(mg), vmgxs = f32x4.splat(mgx), vrs = f32x4.splat(rs);
-    j = 0;
-    for (; j + 4 <= size; j += 4) {
-      const gh = f32x4.mul(v128.load(at(g, o + j)), v128.load(at(w, j)));
-      v128.store(at(dx, o + j), f32x4.mul(f32x4.sub(f32x4.sub(gh, vmgs), f32x4.mul(v128.load(at(xh, o + j)), vmgxs)), vrs));
-    }
-    for (; j < size; j++) {
-      const gh = load<f32>(at(g, o + j)) * load<f32>(at(w, j));
-      store<f32>(at(dx, o + j), (gh - mg - load<f32>(at(xh, o + j)) * mgx) * rs);
-    }
-  }
+  for (let r = r0; r < r1; r++) backwardRow(part, sumG, g, xh, w, dx, rstd, r, size);
 }

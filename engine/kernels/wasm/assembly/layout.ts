@@ -11,7 +11,7 @@ export enum Op {
   gemm = 1, gemmBatch, conv2dForward, conv2dBackwardInput, conv2dBackwardWeight, sumParts,
   maxPool2dForward, maxPool2dBackward, reluForward, reluBackward, randomBits, sgdUpdate,
   softmaxForward, softmaxBackward, layerNormForward, layerNormBackward, columnSums, maskMultiply,
-  addArrays,
+  addArrays, adamUpdate, sgdMomentumUpdate,
 }
 
 /** C (+)= op(A)·op(B) (+ bias row); each thread packs in scratch + tid·scratchBytes. */
@@ -49,8 +49,12 @@ export enum ReluForwardArg { n, x, y }
 export enum ReluBackwardArg { n, x, dy, dx }
 /** w -= lr·(g + weightDecay·w), in place. */
 export enum SgdArg { n, w, g, lr, weightDecay }
-/** out[blocks, cols] = Σ over rows of x[blocks, rows, cols]; acc holds each thread's float64 sums. */
-export enum ColumnSumsArg { rows, cols, x, out, acc, blocks }
+/** One Adam step in place on w, m, v (and vmax unless 0, AMSGrad); consts: seven float64s (adam.ts). */
+export enum AdamArg { n, w, g, m, v, vmax, decoupled, consts }
+/** One step of SGD with momentum in place on w and buf; consts: four float64s (sgd-momentum.ts). */
+export enum SgdMomentumArg { n, w, g, buf, first, nesterov, consts }
+/** out[blocks, cols] = Σ over rows of x[blocks, rows, cols], in float64. */
+export enum ColumnSumsArg { rows, cols, x, out, blocks }
 export enum MaskMultiplyArg { n, x, mask, y, scale }
 
 /** y = a + b element-wise (y may be a or b). */
