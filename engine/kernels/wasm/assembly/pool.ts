@@ -179,8 +179,8 @@ function unpool2x2(dy: usize, argmax: usize, dx: usize, p0: i32, p1: i32, inH: i
         store<f32>(ptr(d, row + inW + x), 0);
       }
     }
-    // Rows no window covers.
-    memory.fill(ptr(d, 2 * outH * inW), 0, <usize>((inH - 2 * outH) * inW) << 2);
+    // Rows no window covers, if any: memory.fill calls out of wasm even for no bytes, once per plane.
+    if (inH > 2 * outH) memory.fill(ptr(d, 2 * outH * inW), 0, <usize>((inH - 2 * outH) * inW) << 2);
   }
 }
 
