@@ -106,18 +106,30 @@ function pool4(xo: usize, row: i32, inW: i32, ox: i32, out: usize, argmax: usize
   const idx0 = i32x4.add(i32x4.splat(row + 2 * ox), i32x4(0, 2, 4, 6));
   let best = f32x4.shuffle(a, b, 0, 2, 4, 6);
   let idx = idx0;
-  let cand = f32x4.shuffle(a, b, 1, 3, 5, 7);
-  let take = v128.and(v128.or(f32x4.gt(cand, best), f32x4.ne(cand, cand)), f32x4.eq(best, best));
-  best = v128.bitselect(cand, best, take);
-  idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(1)), idx, take);
-  cand = f32x4.shuffle(c, d, 0, 2, 4, 6);
-  take = v128.and(v128.or(f32x4.gt(cand, best), f32x4.ne(cand, cand)), f32x4.eq(best, best));
-  best = v128.bitselect(cand, best, take);
-  idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(inW)), idx, take);
-  cand = f32x4.shuffle(c, d, 1, 3, 5, 7);
-  take = v128.and(v128.or(f32x4.gt(cand, best), f32x4.ne(cand, cand)), f32x4.eq(best, best));
-  best = v128.bitselect(cand, best, take);
-  idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(inW + 1)), idx, take);
+  const c1 = f32x4.shuffle(a, b, 1, 3, 5, 7), c2 = f32x4.shuffle(c, d, 0, 2, 4, 6), c3 = f32x4.shuffle(c, d, 1, 3, 5, 7);
+  if (relu) {
+    // No NaN after ReLU, so a candidate wins when larger, and the larger is pmax(best, cand) (best < cand ? cand : best,
+    // one instruction): the same lanes as the select below, ±0 included (+0 is never below -0).
+    let take = f32x4.gt(c1, best);
+    best = f32x4.pmax(best, c1);
+    idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(1)), idx, take);
+    take = f32x4.gt(c2, best);
+    best = f32x4.pmax(best, c2);
+    idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(inW)), idx, take);
+    take = f32x4.gt(c3, best);
+    best = f32x4.pmax(best, c3);
+    idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(inW + 1)), idx, take);
+  } else {
+    let take = v128.and(v128.or(f32x4.gt(c1, best), f32x4.ne(c1, c1)), f32x4.eq(best, best));
+    best = v128.bitselect(c1, best, take);
+    idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(1)), idx, take);
+    take = v128.and(v128.or(f32x4.gt(c2, best), f32x4.ne(c2, c2)), f32x4.eq(best, best));
+    best = v128.bitselect(c2, best, take);
+    idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(inW)), idx, take);
+    take = v128.and(v128.or(f32x4.gt(c3, best), f32x4.ne(c3, c3)), f32x4.eq(best, best));
+    best = v128.bitselect(c3, best, take);
+    idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(inW + 1)), idx, take);
+  }
   v128.store(out, best);
   v128.store(argmax, relu ? v128.or(idx, f32x4.eq(best, zero)) : idx);
 }
