@@ -199,16 +199,16 @@ function unpool2x2(dy: usize, argmax: usize, dx: usize, p0: i32, p1: i32, inH: i
 // @ts-ignore: decorator
 @inline
 function unpool4(d: usize, row: i32, inW: i32, ox: i32, dy: usize, argmax: usize): void {
-  const zero = f32x4.splat(0);
-  const g = v128.load(dy), a = v128.load(argmax);
+  // 0 + dy once, before the masks (a masked-out lane is +0 either way): -0 becomes +0 as the scatter's add makes it.
+  const g = f32x4.add(f32x4.splat(0), v128.load(dy)), a = v128.load(argmax);
   const idx0 = i32x4.add(i32x4.splat(row + 2 * ox), i32x4(0, 2, 4, 6));
   const e0 = v128.and(g, i32x4.eq(a, idx0)), e1 = v128.and(g, i32x4.eq(a, i32x4.add(idx0, i32x4.splat(1))));
   const e2 = v128.and(g, i32x4.eq(a, i32x4.add(idx0, i32x4.splat(inW)))), e3 = v128.and(g, i32x4.eq(a, i32x4.add(idx0, i32x4.splat(inW + 1))));
   const r0 = ptr(d, row + 2 * ox), r1 = ptr(r0, inW);
-  v128.store(r0, f32x4.add(zero, f32x4.shuffle(e0, e1, 0, 4, 1, 5)));
-  v128.store(r0, f32x4.add(zero, f32x4.shuffle(e0, e1, 2, 6, 3, 7)), 16);
-  v128.store(r1, f32x4.add(zero, f32x4.shuffle(e2, e3, 0, 4, 1, 5)));
-  v128.store(r1, f32x4.add(zero, f32x4.shuffle(e2, e3, 2, 6, 3, 7)), 16);
+  v128.store(r0, f32x4.shuffle(e0, e1, 0, 4, 1, 5));
+  v128.store(r0, f32x4.shuffle(e0, e1, 2, 6, 3, 7), 16);
+  v128.store(r1, f32x4.shuffle(e2, e3, 0, 4, 1, 5));
+  v128.store(r1, f32x4.shuffle(e2, e3, 2, 6, 3, 7), 16);
 }
 
 /** The inputs of window ox alone (rows narrower than four windows). */
