@@ -72,7 +72,7 @@ export function maxPool2dForward(p: usize, tid: i32, nt: i32): void {
  * time with lane masks (wasm `select` on floats becomes a branch in V8, and on
  * random data it mispredicts). Same first-maximum and NaN rules as the reference:
  * a candidate wins when it is larger or NaN, unless the best so far is NaN.
- * With relu, each value is ReLU'd as loaded (no NaN remains) and an index whose
+ * With relu, the max of the ReLU'd window (no NaN remains) and an index whose
  * max is 0 becomes -1 (all bits set). A row's last outputs, past a multiple of
  * four, are the last four again (the same values written twice), so no scalar
  * tail runs (at 14×14, three outputs in seven).
@@ -97,27 +97,38 @@ function maxPool2x2(x: usize, out: usize, argmax: usize, p0: i32, p1: i32, inH: 
 function pool4(xo: usize, row: i32, inW: i32, ox: i32, out: usize, argmax: usize, relu: bool): void {
   const zero = f32x4.splat(0);
   const r0 = ptr(xo, row + 2 * ox), r1 = ptr(r0, inW);
-  let a = v128.load(r0), b = v128.load(r0, 16);
-  let c = v128.load(r1), d = v128.load(r1, 16);
-  if (relu) {
-    a = v128.and(a, f32x4.gt(a, zero)); b = v128.and(b, f32x4.gt(b, zero));
-    c = v128.and(c, f32x4.gt(c, zero)); d = v128.and(d, f32x4.gt(d, zero));
-  }
+  const a = v128.load(r0), b = v128.load(r0, 16);
+  const c = v128.load(r1), d = v128.load(r1, 16);
   const idx0 = i32x4.add(i32x4.splat(row + 2 * ox), i32x4(0, 2, 4, 6));
   let best = f32x4.shuffle(a, b, 0, 2, 4, 6);
   let idx = idx0;
-  let cand = f32x4.shuffle(a, b, 1, 3, 5, 7);
-  let take = v128.and(v128.or(f32x4.gt(cand, best), f32x4.ne(cand, cand)), f32x4.eq(best, best));
-  best = v128.bitselect(cand, best, take);
-  idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(1)), idx, take);
-  cand = f32x4.shuffle(c, d, 0, 2, 4, 6);
-  take = v128.and(v128.or(f32x4.gt(cand, best), f32x4.ne(cand, cand)), f32x4.eq(best, best));
-  best = v128.bitselect(cand, best, take);
-  idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(inW)), idx, take);
-  cand = f32x4.shuffle(c, d, 1, 3, 5, 7);
-  take = v128.and(v128.or(f32x4.gt(cand, best), f32x4.ne(cand, cand)), f32x4.eq(best, best));
-  best = v128.bitselect(cand, best, take);
-  idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(inW + 1)), idx, take);
+  const c1 = f32x4.shuffle(a, b, 1, 3, 5, 7), c2 = f32x4.shuffle(c, d, 0, 2, 4, 6), c3 = f32x4.shuffle(c, d, 1, 3, 5, 7);
+  if (relu) {
+    // ReLU of the first candidate only: pmax(0, v) is 0 < v ? v : +0, the reference's ReLU (NaN and -0 give +0). With
+    // the best at or above +0 and never NaN, a raw candidate is larger exactly when its ReLU is (NaN, -0 and negatives
+    // never are), and the larger is pmax(best, cand) (best < cand ? cand : best, one instruction): the same lanes and
+    // indices as ReLU on every value and the general rule below, which costs seven instructions a candidate.
+    best = f32x4.pmax(zero, best);
+    let take = f32x4.gt(c1, best);
+    best = f32x4.pmax(best, c1);
+    idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(1)), idx, take);
+    take = f32x4.gt(c2, best);
+    best = f32x4.pmax(best, c2);
+    idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(inW)), idx, take);
+    take = f32x4.gt(c3, best);
+    best = f32x4.pmax(best, c3);
+    idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(inW + 1)), idx, take);
+  } else {
+    let take = v128.and(v128.or(f32x4.gt(c1, best), f32x4.ne(c1, c1)), f32x4.eq(best, best));
+    best = v128.bitselect(c1, best, take);
+    idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(1)), idx, take);
+    take = v128.and(v128.or(f32x4.gt(c2, best), f32x4.ne(c2, c2)), f32x4.eq(best, best));
+    best = v128.bitselect(c2, best, take);
+    idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(inW)), idx, take);
+    take = v128.and(v128.or(f32x4.gt(c3, best), f32x4.ne(c3, c3)), f32x4.eq(best, best));
+    best = v128.bitselect(c3, best, take);
+    idx = v128.bitselect(i32x4.add(idx0, i32x4.splat(inW + 1)), idx, take);
+  }
   v128.store(out, best);
   v128.store(argmax, relu ? v128.or(idx, f32x4.eq(best, zero)) : idx);
 }
@@ -179,8 +190,8 @@ function unpool2x2(dy: usize, argmax: usize, dx: usize, p0: i32, p1: i32, inH: i
         store<f32>(ptr(d, row + inW + x), 0);
       }
     }
-    // Rows no window covers.
-    memory.fill(ptr(d, 2 * outH * inW), 0, <usize>((inH - 2 * outH) * inW) << 2);
+    // Rows no window covers, if any: memory.fill calls out of wasm even for no bytes, once per plane.
+    if (inH > 2 * outH) memory.fill(ptr(d, 2 * outH * inW), 0, <usize>((inH - 2 * outH) * inW) << 2);
   }
 }
 
@@ -188,16 +199,16 @@ function unpool2x2(dy: usize, argmax: usize, dx: usize, p0: i32, p1: i32, inH: i
 // @ts-ignore: decorator
 @inline
 function unpool4(d: usize, row: i32, inW: i32, ox: i32, dy: usize, argmax: usize): void {
-  const zero = f32x4.splat(0);
-  const g = v128.load(dy), a = v128.load(argmax);
+  // 0 + dy once, before the masks (a masked-out lane is +0 either way): -0 becomes +0 as the scatter's add makes it.
+  const g = f32x4.add(f32x4.splat(0), v128.load(dy)), a = v128.load(argmax);
   const idx0 = i32x4.add(i32x4.splat(row + 2 * ox), i32x4(0, 2, 4, 6));
   const e0 = v128.and(g, i32x4.eq(a, idx0)), e1 = v128.and(g, i32x4.eq(a, i32x4.add(idx0, i32x4.splat(1))));
   const e2 = v128.and(g, i32x4.eq(a, i32x4.add(idx0, i32x4.splat(inW)))), e3 = v128.and(g, i32x4.eq(a, i32x4.add(idx0, i32x4.splat(inW + 1))));
   const r0 = ptr(d, row + 2 * ox), r1 = ptr(r0, inW);
-  v128.store(r0, f32x4.add(zero, f32x4.shuffle(e0, e1, 0, 4, 1, 5)));
-  v128.store(r0, f32x4.add(zero, f32x4.shuffle(e0, e1, 2, 6, 3, 7)), 16);
-  v128.store(r1, f32x4.add(zero, f32x4.shuffle(e2, e3, 0, 4, 1, 5)));
-  v128.store(r1, f32x4.add(zero, f32x4.shuffle(e2, e3, 2, 6, 3, 7)), 16);
+  v128.store(r0, f32x4.shuffle(e0, e1, 0, 4, 1, 5));
+  v128.store(r0, f32x4.shuffle(e0, e1, 2, 6, 3, 7), 16);
+  v128.store(r1, f32x4.shuffle(e2, e3, 0, 4, 1, 5));
+  v128.store(r1, f32x4.shuffle(e2, e3, 2, 6, 3, 7), 16);
 }
 
 /** The inputs of window ox alone (rows narrower than four windows). */

@@ -123,26 +123,54 @@ export function softmaxBackward(p: usize, tid: i32, nt: i32): void {
   const rows = arg(p, SoftmaxBackwardArg.rows), len = arg(p, SoftmaxBackwardArg.len);
   const scale = reinterpret<f32>(arg(p, SoftmaxBackwardArg.scale));
   const y = <usize>arg(p, SoftmaxBackwardArg.y), g = <usize>arg(p, SoftmaxBackwardArg.g), dx = <usize>arg(p, SoftmaxBackwardArg.dx);
-  const vs = f32x4.splat(scale);
   const r0 = tid * rows / nt, r1 = (tid + 1) * rows / nt;
-  for (let r = r0; r < r1; r++) {
-    const o = <usize>r * <usize>len << 2;
-    const yr = y + o, gr = g + o, dr = dx + o;
-    let vdot = f32x4.splat(0);
-    let dot: f32 = 0;
+  const rowBytes = <usize>len << 2;
+  let r = r0;
+  // Two rows at a time: a row's dot product is one chain of dependent multiply-adds; two rows' chains overlap.
+  for (; r + 2 <= r1; r += 2) {
+    const o = <usize>r * rowBytes;
+    const yr = y + o, gr = g + o;
+    let vdot0 = f32x4.splat(0), vdot1 = f32x4.splat(0);
     let j = 0;
-    for (; j + 4 <= len; j += 4) vdot = madd(v128.load(gr + (<usize>j << 2)), v128.load(yr + (<usize>j << 2)), vdot);
-    for (; j < len; j++) dot += load<f32>(gr + (<usize>j << 2)) * load<f32>(yr + (<usize>j << 2));
-    dot += hsum(vdot);
-    const vd = f32x4.splat(dot);
-    j = 0;
     for (; j + 4 <= len; j += 4) {
       const q = <usize>j << 2;
-      v128.store(dr + q, f32x4.mul(f32x4.mul(vs, v128.load(yr + q)), f32x4.sub(v128.load(gr + q), vd)));
+      vdot0 = madd(v128.load(gr + q), v128.load(yr + q), vdot0);
+      vdot1 = madd(v128.load(gr + rowBytes + q), v128.load(yr + rowBytes + q), vdot1);
     }
-    for (; j < len; j++) {
-      const q = <usize>j << 2;
-      store<f32>(dr + q, scale * load<f32>(yr + q) * (load<f32>(gr + q) - dot));
-    }
+    scaleRow(yr, gr, dx + o, len, scale, dotTail(yr, gr, j, len) + hsum(vdot0));
+    scaleRow(yr + rowBytes, gr + rowBytes, dx + o + rowBytes, len, scale, dotTail(yr + rowBytes, gr + rowBytes, j, len) + hsum(vdot1));
+  }
+  for (; r < r1; r++) {
+    const o = <usize>r * rowBytes;
+    const yr = y + o, gr = g + o;
+    let vdot = f32x4.splat(0);
+    let j = 0;
+    for (; j + 4 <= len; j += 4) vdot = madd(v128.load(gr + (<usize>j << 2)), v128.load(yr + (<usize>j << 2)), vdot);
+    scaleRow(yr, gr, dx + o, len, scale, dotTail(yr, gr, j, len) + hsum(vdot));
+  }
+}
+
+/** Σ g·y over the row's scalar tail, j0..len. */
+// @ts-ignore: decorator
+@inline
+function dotTail(yr: usize, gr: usize, j0: i32, len: i32): f32 {
+  let dot: f32 = 0;
+  for (let j = j0; j < len; j++) dot += load<f32>(gr + (<usize>j << 2)) * load<f32>(yr + (<usize>j << 2));
+  return dot;
+}
+
+/** dx = scale·y⊙(g − dot) along one row. */
+// @ts-ignore: decorator
+@inline
+function scaleRow(yr: usize, gr: usize, dr: usize, len: i32, scale: f32, dot: f32): void {
+  const vs = f32x4.splat(scale), vd = f32x4.splat(dot);
+  let j = 0;
+  for (; j + 4 <= len; j += 4) {
+    const q = <usize>j << 2;
+    v128.store(dr + q, f32x4.mul(f32x4.mul(vs, v128.load(yr + q)), f32x4.sub(v128.load(gr + q), vd)));
+  }
+  for (; j < len; j++) {
+    const q = <usize>j << 2;
+    store<f32>(dr + q, scale * load<f32>(yr + q) * (load<f32>(gr + q) - dot));
   }
 }
