@@ -18,6 +18,34 @@ import { writeColourFolder } from '../engine/data/image-folder-fixture.ts';
 const root = mkdtempSync(join(tmpdir(), 'dlab-import-'));
 const COLOURS: Record<string, [number, number, number]> = { red: [220, 30, 30], green: [30, 200, 40], blue: [30, 40, 220] };
 
+type DatasetProgress = Extract<EngineEvent, { type: 'dataset-progress' }>;
+
+/** An engine that has loaded nothing yet, with the events it sends and the import progress among them. */
+function freshEngine(checkpoints: string) {
+  const fresh = new EngineProcess({ root, checkpointDir: join(root, checkpoints), env: { DLAB_THREADS: '1' } });
+  const seen: EngineEvent[] = [];
+  fresh.onEvent((e) => seen.push(e));
+  const imported = () => seen.filter((e): e is DatasetProgress => e.type === 'dataset-progress');
+  return { fresh, seen, imported };
+}
+
+/** Each ask imports the large folder with progress (not answered in one blocking read first), and dataset.cancel fails it as cancelled part-way. */
+async function expectEachImportsAndCancels(fresh: EngineProcess, asks: Record<string, () => Promise<unknown>>, seen: EngineEvent[], imported: () => DatasetProgress[]): Promise<void> {
+  for (const [type, ask] of Object.entries(asks)) {
+    seen.length = 0;
+    const pending = ask().then(() => null, (e: unknown) => e);
+    const importing = new Promise<string>((resolve) => {
+      const off = fresh.onEvent((e) => {
+        if (e.type === 'dataset-progress') (off(), resolve('importing'));
+      });
+    });
+    expect(await Promise.race([importing, pending.then(() => 'answered')]), type).toBe('importing');
+    expect(await fresh.request('dataset.cancel', {}), type).toEqual({ state: 'cancelling' });
+    expect(await pending, type).toMatchObject({ code: 'cancelled', message: expect.stringContaining(`import of ${join(root, 'large')} cancelled`) });
+    expect(imported().at(-1)!.done, type).toBeLessThan(4500);
+  }
+}
+
 describe('dataset import over the protocol', () => {
   let engine: EngineProcess;
   /** The project and run trained on the large folder (the results test makes them; the MC-dropout one reads them). */
@@ -203,25 +231,16 @@ describe('dataset import over the protocol', () => {
     largeRun = { path, runId: fin.run_id };
 
     // Its own checkpoint folder: the decoded pictures cached beside the first engine's are not there.
-    const fresh = new EngineProcess({ root, checkpointDir: join(root, 'ckpt-fresh'), env: { DLAB_THREADS: '1' } });
+    const { fresh, seen, imported } = freshEngine('ckpt-fresh');
     try {
       await fresh.ready();
       await fresh.request('project.open', { path });
-      const seen: EngineEvent[] = [];
-      fresh.onEvent((e) => seen.push(e));
       const ask = () => fresh.request('results', { run_id: fin.run_id, split: 'test', samples: 4, grid: 20 });
-      const first = ask().then(() => null, (e: unknown) => e);
-      await new Promise<void>((resolve) => {
-        const off = fresh.onEvent((e) => {
-          if (e.type === 'dataset-progress') (off(), resolve());
-        });
-      });
-      expect(await fresh.request('dataset.cancel', {})).toEqual({ state: 'cancelling' });
-      expect(await first).toMatchObject({ code: 'cancelled' });
+      await expectEachImportsAndCancels(fresh, { results: ask }, seen, imported);
       seen.length = 0;
       const answer = await ask();
       expect(answer.class_names).toEqual(['blue', 'green', 'red']);
-      expect(seen.filter((e) => e.type === 'dataset-progress').at(-1)).toMatchObject({ source: dataset.path, done: 4500, total: 4500 });
+      expect(imported().at(-1)).toMatchObject({ source: dataset.path, done: 4500, total: 4500 });
     } finally {
       await fresh.close();
     }
@@ -230,31 +249,15 @@ describe('dataset import over the protocol', () => {
   it('imports a run’s folder with progress for evaluate and MC-dropout asked of an engine that has not loaded it, and cancels it there', async () => {
     expect(largeRun).not.toBeNull();
     const { path, runId } = largeRun!;
-    const fresh = new EngineProcess({ root, checkpointDir: join(root, 'ckpt-fresh-mc'), env: { DLAB_THREADS: '1' } });
+    const { fresh, seen, imported } = freshEngine('ckpt-fresh-mc');
     try {
       await fresh.ready();
       await fresh.request('project.open', { path });
-      const seen: EngineEvent[] = [];
-      fresh.onEvent((e) => seen.push(e));
-      const imported = () => seen.filter((e): e is Extract<EngineEvent, { type: 'dataset-progress' }> => e.type === 'dataset-progress');
       const asks = {
         evaluate: () => fresh.request('evaluate', { run_id: runId, split: 'test' }),
         'mc.samples': () => fresh.request('mc.samples', { run_id: runId, split: 'test', passes: 2, samples: 3, by: 'entropy' }),
       };
-      for (const [type, ask] of Object.entries(asks)) {
-        seen.length = 0;
-        const pending = (ask() as Promise<unknown>).then(() => null, (e: unknown) => e);
-        const importing = new Promise<string>((resolve) => {
-          const off = fresh.onEvent((e) => {
-            if (e.type === 'dataset-progress') (off(), resolve('importing'));
-          });
-        });
-        // Not answered in one blocking read first.
-        expect(await Promise.race([importing, pending.then(() => 'answered')]), type).toBe('importing');
-        expect(await fresh.request('dataset.cancel', {}), type).toEqual({ state: 'cancelling' });
-        expect(await pending, type).toMatchObject({ code: 'cancelled', message: expect.stringContaining(`import of ${join(root, 'large')} cancelled`) });
-        expect(imported().at(-1)!.done, type).toBeLessThan(4500);
-      }
+      await expectEachImportsAndCancels(fresh, asks, seen, imported);
       seen.length = 0;
       const mc = await asks['mc.samples']();
       expect(mc.samples).toHaveLength(3);
@@ -272,13 +275,10 @@ describe('dataset import over the protocol', () => {
   it('imports a sample’s folder with progress for predict (with and without MC-dropout) and inspect asked of an engine that has not loaded it, and cancels it there', async () => {
     expect(largeRun).not.toBeNull();
     const { path, runId } = largeRun!;
-    const fresh = new EngineProcess({ root, checkpointDir: join(root, 'ckpt-fresh-sample'), env: { DLAB_THREADS: '1' } });
+    const { fresh, seen, imported } = freshEngine('ckpt-fresh-sample');
     try {
       await fresh.ready();
       await fresh.request('project.open', { path });
-      const seen: EngineEvent[] = [];
-      fresh.onEvent((e) => seen.push(e));
-      const imported = () => seen.filter((e): e is Extract<EngineEvent, { type: 'dataset-progress' }> => e.type === 'dataset-progress');
       // As the Train/Eval view asks: one sample of the run's dataset.
       const input = { dataset: { id: 'images', path: join(root, 'large'), size: 8 }, index: 7 } as const;
       const model = { run_id: runId };
@@ -289,20 +289,7 @@ describe('dataset import over the protocol', () => {
         // A tensor input needs no dataset, but MC-dropout reads the run's to know its task.
         'predict with mc on a tensor': () => fresh.request('predict', { model, input: { tensor: { shape: [1, 3, 8, 8], data: new Float32Array(192).fill(0.5) } }, mc: { passes: 3 } }),
       };
-      for (const [type, ask] of Object.entries(asks)) {
-        seen.length = 0;
-        const pending = (ask() as Promise<unknown>).then(() => null, (e: unknown) => e);
-        const importing = new Promise<string>((resolve) => {
-          const off = fresh.onEvent((e) => {
-            if (e.type === 'dataset-progress') (off(), resolve('importing'));
-          });
-        });
-        // Not answered in one blocking read first.
-        expect(await Promise.race([importing, pending.then(() => 'answered')]), type).toBe('importing');
-        expect(await fresh.request('dataset.cancel', {}), type).toEqual({ state: 'cancelling' });
-        expect(await pending, type).toMatchObject({ code: 'cancelled', message: expect.stringContaining(`import of ${join(root, 'large')} cancelled`) });
-        expect(imported().at(-1)!.done, type).toBeLessThan(4500);
-      }
+      await expectEachImportsAndCancels(fresh, asks, seen, imported);
       seen.length = 0;
       const trace = await asks.inspect();
       expect(imported().at(-1)).toMatchObject({ source: join(root, 'large'), done: 4500, total: 4500 });
