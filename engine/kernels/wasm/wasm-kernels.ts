@@ -101,7 +101,7 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
         b: io.input(b, bOffset, extent(transB ? n : k, transB ? k : n, lb)),
         c: (accumulate || lc !== n ? io.inout : io.output)(c, cOffset, extent(m, n, lc)),
         bias: bias ? io.input(bias, 0, n) : 0,
-        scratch: io.scratch(gemmScratch * nt), scratchBytes: gemmScratch, next: 0,
+        scratch: io.scratch(gemmScratch * nt), scratchBytes: gemmScratch,
       }));
     },
 

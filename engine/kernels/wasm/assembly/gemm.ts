@@ -278,51 +278,23 @@ function biasRows(c: usize, ldc: i32, rows: i32, cols: i32, bias: usize, accumul
   }
 }
 
-/**
- * Threads claim pieces of C from the counter at next (the parameter block's,
- * zeroed by the caller) rather than one fixed share each: a worker that wakes
- * late, or is kept off its core a while, then leaves the rest to the other
- * thread instead of holding up the whole product. A piece sums each of its
- * elements exactly as a whole-product share would, so who ran what does not
- * change the numbers. Each piece packs its own copy of the operand it shares
- * with the others, so pieces are few. With next 0, thread tid takes piece tid
- * of nt (gemmBatchPart, one counter per product); one thread takes all of C.
- */
-const PIECES_PER_THREAD: i32 = 2;
-
-/** Bias (or 0) is added to every row. */
+/** Thread tid of nt: takes its share of the larger output dimension, aligned to the tile; bias (or 0) is added to every row. */
 export function gemmPart(
   tid: i32, nt: i32, transA: bool, transB: bool, m: i32, n: i32, k: i32,
   a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
-  accumulate: bool, scratch: usize, bias: usize = 0, next: usize = 0,
-): void {
-  if (next == 0 || nt == 1) {
-    gemmPiece(tid, nt, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, scratch, bias);
-    return;
-  }
-  const pieces = nt * PIECES_PER_THREAD;
-  for (let i = atomic.add<i32>(next, 1); i < pieces; i = atomic.add<i32>(next, 1)) {
-    gemmPiece(i, pieces, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, scratch, bias);
-  }
-}
-
-/** Piece i of np: its share of the larger output dimension, aligned to the tile. */
-function gemmPiece(
-  i: i32, np: i32, transA: bool, transB: bool, m: i32, n: i32, k: i32,
-  a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
-  accumulate: bool, scratch: usize, bias: usize,
+  accumulate: bool, scratch: usize, bias: usize = 0,
 ): void {
   if (n >= m) {
-    const chunk = ((n + np - 1) / np + NR - 1) / NR * NR;
-    const n0 = i * chunk;
+    const chunk = ((n + nt - 1) / nt + NR - 1) / NR * NR;
+    const n0 = tid * chunk;
     const n1 = min(n, n0 + chunk);
     if (n0 >= n1) return;
     const bOff = transB ? n0 * ldb : n0;
     if (bias != 0) biasRows(ptr(c, n0), ldc, m, n1 - n0, ptr(bias, n0), accumulate);
     gemmCore(transA, transB, m, n1 - n0, k, a, lda, ptr(b, bOff), ldb, ptr(c, n0), ldc, accumulate || bias != 0, scratch);
   } else {
-    const chunk = ((m + np - 1) / np + MR - 1) / MR * MR;
-    const m0 = i * chunk;
+    const chunk = ((m + nt - 1) / nt + MR - 1) / MR * MR;
+    const m0 = tid * chunk;
     const m1 = min(m, m0 + chunk);
     if (m0 >= m1) return;
     const aOff = transA ? m0 : m0 * lda;

@@ -33,7 +33,6 @@ function gemm(p: usize, tid: i32, nt: i32): void {
     tid, nt, arg(p, GemmArg.transA) != 0, arg(p, GemmArg.transB) != 0, arg(p, GemmArg.m), arg(p, GemmArg.n), arg(p, GemmArg.k),
     <usize>arg(p, GemmArg.a), arg(p, GemmArg.lda), <usize>arg(p, GemmArg.b), arg(p, GemmArg.ldb), <usize>arg(p, GemmArg.c), arg(p, GemmArg.ldc),
     arg(p, GemmArg.accumulate) != 0, <usize>arg(p, GemmArg.scratch) + <usize>tid * <usize>arg(p, GemmArg.scratchBytes), <usize>arg(p, GemmArg.bias),
-    p + (<usize>GemmArg.next << 2),
   );
 }
 

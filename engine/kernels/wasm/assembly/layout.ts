@@ -14,8 +14,8 @@ export enum Op {
   addArrays, adamUpdate, sgdMomentumUpdate,
 }
 
-/** C (+)= op(A)·op(B) (+ bias row); each thread packs in scratch + tid·scratchBytes; next: the pieces' claim counter (gemm.ts), zero on each call. */
-export enum GemmArg { transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, scratch, scratchBytes, bias, next }
+/** C (+)= op(A)·op(B) (+ bias row); each thread packs in scratch + tid·scratchBytes. */
+export enum GemmArg { transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, scratch, scratchBytes, bias }
 
 /** GEMM over batch entries (strides in elements); heads > 1 splits each entry into [batch / heads, heads] with its own strides. */
 export enum GemmBatchArg {
