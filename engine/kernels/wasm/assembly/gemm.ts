@@ -278,7 +278,13 @@ function biasRows(c: usize, ldc: i32, rows: i32, cols: i32, bias: usize, accumul
   }
 }
 
-/** Thread tid of nt: takes its share of the larger output dimension, aligned to the tile; bias (or 0) is added to every row. */
+/**
+ * Thread tid of nt: takes its share of the larger output dimension, aligned to
+ * the tile; bias (or 0) is added to every row. Why one fixed share each, not
+ * smaller pieces claimed from a counter: each piece packs its own copy of the
+ * operand the threads share, and on a quiet machine two pieces per thread made
+ * W3 ~1% slower (they helped only while other load kept a thread off its core).
+ */
 export function gemmPart(
   tid: i32, nt: i32, transA: bool, transB: bool, m: i32, n: i32, k: i32,
   a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
