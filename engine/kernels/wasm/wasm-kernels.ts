@@ -9,7 +9,7 @@
 import type { AdamStep, SgdMomentumStep, Conv2dGeometry, GemmArgs, GemmBatchArgs, Kernels, Pool2dGeometry } from '../kernel-types.ts';
 import { referenceKernels } from '../reference.ts';
 import { Arena, Heap, StepArena, align } from './wasm-memory.ts';
-import { KernelCaller, f32Bits, type WasmRuntime } from './wasm-call.ts';
+import { KernelCaller, f32Bits, type CallOperands, type WasmRuntime } from './wasm-call.ts';
 import {
   AdamArg, AddArraysArg, ColumnSumsArg, ConvArg, GemmArg, GemmBatchArg, LayerNormBackwardArg, LayerNormForwardArg, MaskMultiplyArg, Op,
   PoolArg, RandomArg, ReluBackwardArg, ReluForwardArg, SgdArg, SgdMomentumArg, SoftmaxBackwardArg, SoftmaxForwardArg, SumPartsArg,
@@ -42,6 +42,12 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
   const gemmScratch = align(rt.exports.gemmScratchBytes(), 64);
   const split = (work: number, perThread: number, units = Infinity) =>
     Math.max(1, Math.min(rt.threads(), units, Math.floor(work / perThread)));
+  /** float64 values copied into the call's scratch, where a kernel reads its doubles; returns their address. */
+  const float64In = (io: CallOperands, values: ArrayLike<number>): number => {
+    const p = io.scratch(values.length * 8);
+    new Float64Array(heap.f32.buffer, p, values.length).set(values);
+    return p;
+  };
 
   /** Threefry words (threshold 0) or keep-mask floats into out, which is copied out unless it lives in wasm memory. */
   function random(k0: number, k1: number, offset: number, threshold: number, out: Uint32Array | Float32Array): void {
@@ -243,8 +249,7 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
       const nt = split(g.length, MIN_ELEMENTS_PER_THREAD, rows);
       let part = 0;
       caller.call(Op.layerNormBackward, LayerNormBackwardArg, nt, (io) => {
-        const pr = io.scratch(rows * 8);
-        new Float64Array(heap.f32.buffer, pr, rows).set(rstd);
+        const pr = float64In(io, rstd);
         part = io.scratch(nt * size * 16);
         return { rows, size, g: io.input(g), xhat: io.input(xhat), rstd: pr, w: io.input(w, 0, size), dx: dx ? io.output(dx) : 0, parts: part };
       });
@@ -281,23 +286,18 @@ export function createWasmKernels(rt: WasmRuntime): WasmKernels {
     adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, s: AdamStep): void {
       // JavaScript's loop runs ~20 ns an element (W5: 8 ms a step); two float64 lanes here give the same bits.
       if (w.length < MIN_ELEMENTWISE) return referenceKernels.adamUpdate(w, g, m, v, vmax, s);
-      caller.call(Op.adamUpdate, AdamArg, split(w.length, MIN_ELEMENTS_PER_THREAD), (io) => {
-        const consts = io.scratch(7 * 8);
-        new Float64Array(heap.f32.buffer, consts, 7).set([s.lr, s.weightDecay, s.b1, s.b2, s.eps, s.stepSize, s.bc2Sqrt]);
-        return {
-          n: w.length, w: io.inout(w), g: io.input(g), m: io.inout(m), v: io.inout(v), vmax: vmax ? io.inout(vmax) : 0,
-          decoupled: s.decoupled ? 1 : 0, consts,
-        };
-      });
+      caller.call(Op.adamUpdate, AdamArg, split(w.length, MIN_ELEMENTS_PER_THREAD), (io) => ({
+        n: w.length, w: io.inout(w), g: io.input(g), m: io.inout(m), v: io.inout(v), vmax: vmax ? io.inout(vmax) : 0,
+        decoupled: s.decoupled ? 1 : 0, consts: float64In(io, [s.lr, s.weightDecay, s.b1, s.b2, s.eps, s.stepSize, s.bc2Sqrt]),
+      }));
     },
 
     sgdMomentumUpdate(w: Float32Array, g: Float32Array, buf: Float32Array, s: SgdMomentumStep): void {
       if (w.length < MIN_ELEMENTWISE) return referenceKernels.sgdMomentumUpdate(w, g, buf, s);
-      caller.call(Op.sgdMomentumUpdate, SgdMomentumArg, split(w.length, MIN_ELEMENTS_PER_THREAD), (io) => {
-        const consts = io.scratch(4 * 8);
-        new Float64Array(heap.f32.buffer, consts, 4).set([s.lr, s.momentum, s.dampening, s.weightDecay]);
-        return { n: w.length, w: io.inout(w), g: io.input(g), buf: io.inout(buf), first: s.first ? 1 : 0, nesterov: s.nesterov ? 1 : 0, consts };
-      });
+      caller.call(Op.sgdMomentumUpdate, SgdMomentumArg, split(w.length, MIN_ELEMENTS_PER_THREAD), (io) => ({
+        n: w.length, w: io.inout(w), g: io.input(g), buf: io.inout(buf), first: s.first ? 1 : 0, nesterov: s.nesterov ? 1 : 0,
+        consts: float64In(io, [s.lr, s.momentum, s.dampening, s.weightDecay]),
+      }));
     },
 
     reluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array): void {
