@@ -12,7 +12,7 @@ import type { MissingSource } from '../../../engine/data/source-missing.ts';
 import type { EngineState } from './engine.svelte.ts';
 import type { ProjectState } from './project.svelte.ts';
 import { isFileSet, previewCount, type DatasetChoice, type Preview } from './data-choice.ts';
-import { LatestRequest, errorText } from './latest-request.ts';
+import { LatestRequest, errorText, wasCancelled } from './latest-request.ts';
 import { DatasetImport } from './dataset-import.svelte.ts';
 
 export const PREVIEW_DELAY_MS = 200;
@@ -81,7 +81,7 @@ export class DatasetPreviewState {
     void this.latest.run(() => this.engine.request('dataset.preview', { dataset: choice, count: previewCount(choice.id) }), {
       ok: (r) => settle(r, null),
       fail: (e) => {
-        const stopped = e instanceof EngineRequestError && e.code === 'cancelled';
+        const stopped = wasCancelled(e);
         const missing = e instanceof EngineRequestError ? e.dataMissing : null;
         settle(null, stopped || missing ? null : errorText(e), stopped, missing);
       },

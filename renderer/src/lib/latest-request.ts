@@ -6,6 +6,8 @@
  * that long first and a newer run (or `drop`) cancels it before it is sent:
  * typing p = 0.35 is one question, not four.
  */
+import { EngineRequestError } from '../../../engine/host/client.ts';
+
 export interface Outcome<T> {
   ok(value: T): void;
   fail(error: unknown): void;
@@ -54,4 +56,9 @@ export class LatestRequest {
 /** An error as the one line a panel shows. */
 export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** Whether a request failed because it was cancelled (an import's or a job's Cancel), which a panel shows as a note, not an error. */
+export function wasCancelled(e: unknown): boolean {
+  return e instanceof EngineRequestError && e.code === 'cancelled';
 }

@@ -8,14 +8,13 @@
  * engine any more (evicted from its cache, or a restarted engine): its import
  * shows first, as the Results view's does, with its own Cancel.
  */
-import { EngineRequestError } from '../../../engine/host/client.ts';
 import type { ResultOf } from '../../../engine/protocol.ts';
 import type { EngineState } from './engine.svelte.ts';
 import type { ProjectState } from './project.svelte.ts';
 import { DatasetImport } from './dataset-import.svelte.ts';
 import type { McMetric } from './mc.ts';
 import type { Split } from './results.svelte.ts';
-import { LatestRequest, errorText } from './latest-request.ts';
+import { LatestRequest, errorText, wasCancelled } from './latest-request.ts';
 
 export const MAX_PASSES = 1000;
 const SAMPLES = 24;
@@ -78,7 +77,7 @@ export class McDropoutState {
     const { runId: run_id, split } = target;
     const done = () => ((this.busy = false), this.importing.clear());
     const fail = (e: unknown) => {
-      if (e instanceof EngineRequestError && e.code === 'cancelled') {
+      if (wasCancelled(e)) {
         // The import's Cancel, or an import stopped before any pass (another one took over): the data is what was not read.
         if (this.stopping === 'import' || (this.stopping === null && this.progress === null)) this.importCancelled = true;
         else this.cancelled = true;

@@ -12,14 +12,13 @@
  */
 import { untrack } from 'svelte';
 import type { ParamsOf, ResultOf } from '../../../engine/protocol.ts';
-import { EngineRequestError } from '../../../engine/host/client.ts';
 import type { EngineState } from './engine.svelte.ts';
 import type { ProjectState } from './project.svelte.ts';
 import type { DatasetChoice } from './data-choice.ts';
 import { DatasetImport } from './dataset-import.svelte.ts';
 import { latestRunWithWeights } from './results-data.ts';
 import { compareLast, makeEntry, pushEntry, type Mode, type RunEntry } from './mode-runs.ts';
-import { LatestRequest, errorText } from './latest-request.ts';
+import { LatestRequest, errorText, wasCancelled } from './latest-request.ts';
 
 export type Trace = ResultOf<'inspect'>;
 export type ModelSource = ParamsOf<'inspect'>['model'];
@@ -219,7 +218,7 @@ export class ModesState {
       return await ask();
     } catch (e) {
       // This view offers no other Cancel: a cancelled request here is its dataset's import.
-      if (!(e instanceof EngineRequestError && e.code === 'cancelled')) throw e;
+      if (!wasCancelled(e)) throw e;
       this.cancelledHere = JSON.stringify(dataset);
       return null;
     } finally {

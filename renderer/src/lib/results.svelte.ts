@@ -8,13 +8,12 @@
  */
 import { untrack } from 'svelte';
 import type { ResultOf } from '../../../engine/protocol.ts';
-import { EngineRequestError } from '../../../engine/host/client.ts';
 import type { EngineState } from './engine.svelte.ts';
 import type { ProjectState, RunRecord } from './project.svelte.ts';
 import type { DatasetChoice } from './data-choice.ts';
 import { DatasetImport } from './dataset-import.svelte.ts';
 import { runsWithWeights } from './results-data.ts';
-import { LatestRequest, errorText } from './latest-request.ts';
+import { LatestRequest, errorText, wasCancelled } from './latest-request.ts';
 
 export type Split = 'test' | 'val' | 'train';
 export const SPLITS: readonly Split[] = ['test', 'val', 'train'];
@@ -92,7 +91,7 @@ export class ResultsState {
         ok: (r) => ((this.results = r), done()),
         fail: (e) => {
           this.results = null;
-          if (e instanceof EngineRequestError && e.code === 'cancelled') [this.cancelledHere, this.asked] = [dataset, ''];
+          if (wasCancelled(e)) [this.cancelledHere, this.asked] = [dataset, ''];
           else this.error = errorText(e);
           done();
         },
