@@ -6,25 +6,7 @@
  */
 import { AdamArg } from './layout';
 import { arg } from './param-block';
-
-/** A float64 rounded to float32 and back: what the reference reads after storing into a Float32Array. */
-// @ts-ignore: decorator
-@inline
-function round32(x: v128): v128 {
-  return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(x));
-}
-
-// @ts-ignore: decorator
-@inline
-function load2(p: usize): v128 {
-  return f64x2.promote_low_f32x4(v128.load64_zero(p));
-}
-
-// @ts-ignore: decorator
-@inline
-function store2(p: usize, x: v128): void {
-  v128.store64_lane(p, f32x4.demote_f64x2_zero(x), 0);
-}
+import { load2, round32, store2 } from './f64-pairs';
 
 /** Block: AdamArg; consts: float64 lr, weight decay, β₁, β₂, eps, lr/(1 − β₁ᵗ), √(1 − β₂ᵗ). */
 export function adamUpdate(p: usize, tid: i32, nt: i32): void {

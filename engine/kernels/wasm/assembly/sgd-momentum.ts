@@ -6,21 +6,7 @@
  */
 import { SgdMomentumArg } from './layout';
 import { arg } from './param-block';
-
-// @ts-ignore: decorator
-@inline
-function load2(p: usize): v128 {
-  return f64x2.promote_low_f32x4(v128.load64_zero(p));
-}
-
-/** x rounded to float32 (stored at p) and back: what the reference reads after storing into a Float32Array. */
-// @ts-ignore: decorator
-@inline
-function store2(p: usize, x: v128): v128 {
-  const r = f32x4.demote_f64x2_zero(x);
-  v128.store64_lane(p, r, 0);
-  return f64x2.promote_low_f32x4(r);
-}
+import { load2, round32, store2 } from './f64-pairs';
 
 /** Block: SgdMomentumArg; consts: float64 lr, momentum, dampening, weight decay. */
 export function sgdMomentumUpdate(p: usize, tid: i32, nt: i32): void {
@@ -38,7 +24,8 @@ export function sgdMomentumUpdate(p: usize, tid: i32, nt: i32): void {
     const o = <usize>i << 2;
     const wi = load2(w + o);
     let d = f64x2.add(load2(g + o), f64x2.mul(vwd, wi));
-    const b = store2(buf + o, first ? d : f64x2.add(f64x2.mul(vmom, load2(buf + o)), f64x2.mul(vkeep, d)));
+    const b = round32(first ? d : f64x2.add(f64x2.mul(vmom, load2(buf + o)), f64x2.mul(vkeep, d)));
+    store2(buf + o, b);
     d = nesterov ? f64x2.add(d, f64x2.mul(vmom, b)) : b;
     store2(w + o, f64x2.sub(wi, f64x2.mul(vlr, d)));
   }
